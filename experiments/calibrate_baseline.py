@@ -1,0 +1,80 @@
+"""Fit the baseline's three scale parameters to national figures, and write them back.
+
+Targets (national, the 365 days before day 0, median over seeds):
+- members at day 0 = `members_total` (Prieto-Curiel, Campedelli & Hope 2023): fits
+  `member_cost_usd_day`, the revenue one member costs, which sets how many members a state's
+  market supports;
+- homicides = 30,046 (SESNSP 2024 victims, mexico-states.md [H1]): fits `clash_lethality`;
+- security-force deaths = 400 a year (assumption, see the parameter table): fits `force_attack_rate`.
+
+Each target moves mainly with its own parameter, so a damped fixed-point iteration converges in a
+few rounds. Per-state numbers are never used: the ranking of states is left to the mechanisms.
+
+    python -m experiments.calibrate_baseline            # fit, report, write conf + table + docs
+    python -m experiments.calibrate_baseline --dry-run  # fit and report only
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from typing import Any
+
+from sim import parameters
+from sim.core import simulate
+from sim.paramfiles import write_parameter_defaults
+
+HOMICIDES_TARGET = 30046.0
+FORCES_TARGET = 400.0
+FITTED = ("member_cost_usd_day", "clash_lethality", "force_attack_rate")
+
+
+def measure(values: dict[str, Any], seeds: list[int]) -> dict[str, float]:
+    runs = [simulate(seed=s, horizon_days=0, **values).summary for s in seeds]
+    med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+    return {
+        "members": med("members_total_d0"),
+        "homicides": med("homicides_baseline_annual"),
+        "group_homicides": med("homicides_baseline_annual") - med("homicides_baseline_annual") * (1 - med("armed_group_share_baseline")),
+        "forces": med("homicides_forces_baseline_annual"),
+        "recruits_weekly": med("recruits_weekly_baseline"),
+    }
+
+
+def calibrate(seeds: list[int], rounds: int = 8, tolerance: float = 0.01) -> tuple[dict[str, float], dict[str, float]]:
+    values = {k: parameters.defaults()[k] for k in FITTED}
+    members_target = parameters.defaults()["members_total"]
+    for i in range(rounds):
+        m = measure(values, seeds)
+        background = m["homicides"] - m["group_homicides"]
+        ratios = {
+            "member_cost_usd_day": m["members"] / members_target,
+            "clash_lethality": (HOMICIDES_TARGET - background) / max(m["group_homicides"], 1.0),
+            "force_attack_rate": FORCES_TARGET / max(m["forces"], 1.0),
+        }
+        print(f"round {i}: members {m['members']:.0f}, homicides {m['homicides']:.0f}, forces {m['forces']:.0f}, "
+              f"recruits/week {m['recruits_weekly']:.0f}  " + " ".join(f"{k}={v:.4g}" for k, v in values.items()))
+        if all(abs(r - 1) < tolerance for r in ratios.values()):
+            break
+        for k, r in ratios.items():
+            values[k] *= r**0.8
+    return values, measure(values, seeds)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=6, help="seeds per evaluation (default 6)")
+    ap.add_argument("--dry-run", action="store_true", help="report the fit without writing it")
+    args = ap.parse_args()
+    values, fit = calibrate(list(range(1, args.seeds + 1)))
+    print("fitted:", ", ".join(f"{k} = {v:.4g}" for k, v in values.items()))
+    print(f"fit: members {fit['members']:.0f} (target {parameters.defaults()['members_total']:.0f}), "
+          f"homicides {fit['homicides']:.0f} (target {HOMICIDES_TARGET:.0f}), forces {fit['forces']:.0f} (target {FORCES_TARGET:.0f}), "
+          f"recruits/week {fit['recruits_weekly']:.0f} (literature 350-370, not fitted)")
+    if not args.dry_run:
+        write_parameter_defaults({k: float(f"{v:.4g}") for k, v in values.items()})
+        print("wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""Agent-based model of cartel fragmentation in Mexico after the February 2026 CJNG strike."""
+
+from sim.core import RunResult, simulate
+from sim.model import CartelModel
+
+__version__ = "0.1.0"
+__all__ = ["CartelModel", "RunResult", "simulate", "__version__"]

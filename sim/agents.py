@@ -1,0 +1,63 @@
+"""Mesa agents: organisations (brands) and their cells (local armed groups).
+
+Agents carry identity and relations; their numbers (members, loyalty, aggression) live in the
+model's arrays so that the daily processes run as array operations over all cells at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+from mesa.discrete_space import FixedAgent
+
+if TYPE_CHECKING:
+    from sim.model import CartelModel
+
+KINDS = ("national", "regional", "named_local", "local")
+
+
+class Organisation(mesa.Agent):
+    """A criminal brand: CJNG, a Sinaloa faction, a regional cartel or a local group.
+
+    `kind == "local"` is the aggregate of a state's unnamed local gangs (contractors): it has no
+    leadership and is left out of the fragmentation metrics.
+    """
+
+    def __init__(self, model: CartelModel, index: int, name: str, kind: str, unverified: bool = False) -> None:
+        super().__init__(model)
+        if kind not in KINDS:
+            raise ValueError(f"unknown organisation kind {kind!r}")
+        self.index = index
+        self.name = name
+        self.kind = kind
+        self.unverified = unverified
+        self.leader_present = kind != "local"
+
+    @property
+    def members(self) -> float:
+        return float(self.model.org_members()[self.index])
+
+    def __repr__(self) -> str:
+        return f"Organisation({self.name!r}, {self.kind})"
+
+
+class Cell(FixedAgent):
+    """A cell: an armed group with a home state, belonging to one organisation."""
+
+    def __init__(self, model: CartelModel, index: int, org: Organisation, node: mesa.discrete_space.Cell) -> None:
+        super().__init__(model)
+        self.index = index
+        self.org = org
+        self.cell = node
+
+    @property
+    def state_index(self) -> int:
+        return int(self.model.cell_state[self.index])
+
+    @property
+    def members(self) -> float:
+        return float(self.model.members[self.index])
+
+    def __repr__(self) -> str:
+        return f"Cell({self.org.name!r}, state={self.state_index + 1:02d}, members={self.members:.0f})"

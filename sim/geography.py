@@ -1,0 +1,61 @@
+"""Mexico's 32 federal entities: the shipped reference table and its land-border network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+N_STATES = 32
+
+
+@cache
+def states_table() -> pd.DataFrame:
+    """The reference table (one row per entity, INEGI order); see docs/data.md for sources."""
+    with resources.files("sim.data").joinpath("states.csv").open(encoding="utf-8") as fh:
+        df = pd.read_csv(fh, dtype={"code": str}, keep_default_na=False)
+    return df
+
+
+@cache
+def border_graph() -> nx.Graph:
+    """Undirected graph of land borders between entities; nodes are indices 0..31."""
+    df = states_table()
+    index = {code: i for i, code in enumerate(df["code"])}
+    g = nx.Graph()
+    g.add_nodes_from(range(len(df)))
+    for i, neighbours in enumerate(df["neighbours"]):
+        for code in neighbours.split():
+            g.add_edge(i, index[code])
+    return g
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Per-state arrays the model reads every day (index i is INEGI code i + 1)."""
+
+    codes: list[str]
+    abbr: list[str]
+    population: np.ndarray
+    us_border: np.ndarray
+    key_port: np.ndarray
+    coastal: np.ndarray
+    homicides_2024: np.ndarray
+
+
+@cache
+def geography() -> Geography:
+    df = states_table()
+    return Geography(
+        codes=list(df["code"]),
+        abbr=list(df["abbr"]),
+        population=df["population_2020"].to_numpy(float),
+        us_border=df["us_border"].to_numpy(bool),
+        key_port=(df["key_port"] != "").to_numpy(),
+        coastal=df["coastal"].to_numpy(bool),
+        homicides_2024=df["homicides_2024"].to_numpy(float),
+    )

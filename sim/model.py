@@ -1,0 +1,203 @@
+"""The Mesa model: Mexico's states as a network, armed groups as organisations and cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa.discrete_space import Network
+
+from sim import parameters
+from sim.agents import Cell, Organisation
+from sim.errors import ConfigError
+from sim.geography import N_STATES, border_graph, geography
+from sim.metrics import effective_groups, groups_alive
+from sim.placement import initial_organisations
+from sim.processes import forces, market, recruitment, violence
+from sim.recorder import DailyRecord
+
+SINALOA = 24  # index of INEGI code 25
+CELL_DEATH_MEMBERS = 1.0  # a cell with fewer members than this is gone
+
+
+class CartelModel(mesa.Model):
+    """Cartel fragmentation in Mexico, one step per day.
+
+    Keyword arguments are the entries of the parameter table (docs/parameters.md) plus `seed`,
+    `burn_in_days` (days simulated before day 0) and `horizon_days` (days from day 0 on).
+    """
+
+    def __init__(self, *, seed: int = 1, burn_in_days: int = 730, horizon_days: int = 730, **params: Any) -> None:
+        super().__init__(rng=int(seed))
+        for name, value in (("burn_in_days", burn_in_days), ("horizon_days", horizon_days)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{name} = {value!r} is not allowed: it must be a whole number of days >= 0")
+        if burn_in_days < 365:
+            raise ConfigError(f"burn_in_days = {burn_in_days} is not allowed: the baseline year needs at least 365")
+        self.p = parameters.resolve(params)
+        self.burn_in_days = burn_in_days
+        self.horizon_days = horizon_days
+        self.day = -burn_in_days
+        self.geo = geography()
+        self.space = Network(border_graph(), random=self.random)
+        self._build_world()
+        self.revenue = market.state_revenue(self.geo, self.p)
+        self.troops = forces.allocate_troops(
+            self.geo.population, self.p["troop_pool"], SINALOA, self.p["sinaloa_front_troops"]
+        )
+        self.capacity = np.full(N_STATES, self.p["state_capacity"])
+        density = forces.troop_density(self.troops, self.geo.population)
+        self.density = density
+        self.density_ratio = density / (self.troops.sum() / self.geo.population.sum() * 1000.0)
+        self._pairs_key: bytes | None = None
+        self.record = DailyRecord(start_day=-365, end_day=horizon_days, n_states=N_STATES)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
+        )
+
+    # ----- construction -------------------------------------------------------------------
+    def _build_world(self) -> None:
+        specs, self.hostility = initial_organisations(self.p, self.rng)
+        self.organisations: list[Organisation] = []
+        states, orgs, members = [], [], []
+        self.cells: list[Cell] = []
+        nodes = self.space._cells  # node id -> mesa Cell
+        for o, spec in enumerate(specs):
+            org = Organisation(self, o, spec.name, spec.kind, spec.unverified)
+            self.organisations.append(org)
+            for s, m in spec.cells:
+                self.cells.append(Cell(self, len(self.cells), org, nodes[s]))
+                states.append(s)
+                orgs.append(o)
+                members.append(m)
+        self.cell_state = np.array(states, dtype=np.int64)
+        self.cell_org = np.array(orgs, dtype=np.int64)
+        self.members = np.array(members, dtype=float)
+        self.aggression = np.ones(len(members))
+        self.org_local = np.array([org.kind == "local" for org in self.organisations])
+
+    # ----- views ---------------------------------------------------------------------------
+    @property
+    def n_orgs(self) -> int:
+        return len(self.organisations)
+
+    def org_state_members(self) -> np.ndarray:
+        """Members of each organisation in each state (organisations x states)."""
+        flat = np.bincount(self.cell_org * N_STATES + self.cell_state, weights=self.members, minlength=self.n_orgs * N_STATES)
+        return flat.reshape(self.n_orgs, N_STATES)
+
+    def org_members(self) -> np.ndarray:
+        return np.bincount(self.cell_org, weights=self.members, minlength=self.n_orgs)
+
+    def state_members(self) -> np.ndarray:
+        return np.bincount(self.cell_state, weights=self.members, minlength=N_STATES)
+
+    @property
+    def members_total(self) -> float:
+        return float(self.members.sum())
+
+    @property
+    def groups_alive(self) -> int:
+        return groups_alive(self.org_members(), self.org_local)
+
+    @property
+    def effective_groups(self) -> float:
+        return effective_groups(self.org_members(), self.org_local)
+
+    # ----- the day -------------------------------------------------------------------------
+    def step(self) -> None:
+        """One day, in the order of docs/ODD.md (process overview)."""
+        today = {}
+        income = self._income()
+        self._recruit_and_attrit(income, today)
+        self._clash(today)
+        self._fight_forces(today)
+        self._background(today)
+        self._apply_losses(today)
+        self.record.add(self.day, today)
+        self.datacollector.collect(self)
+        self.day += 1
+
+    def _income(self) -> np.ndarray:
+        return market.cell_income(self.revenue, self.cell_state, self.members, self.state_members())
+
+    def _recruit_and_attrit(self, income: np.ndarray, today: dict) -> None:
+        p = self.p
+        cap = self.capacity[self.cell_state]
+        new = recruitment.recruits(self.members, income, p["member_cost_usd_day"], p["recruit_rate_max"], cap, p["capacity_recruit_damping"])
+        deserted, arrested = recruitment.attrition(self.members, p["desertion_rate"], p["arrest_rate"], cap, self.density_ratio[self.cell_state])
+        self._gain = new
+        self._loss = deserted + arrested
+        today["recruits"] = self._per_state(new)
+        today["arrests"] = self._per_state(arrested)
+
+    def _clash(self, today: dict) -> None:
+        p = self.p
+        m = self.org_state_members()
+        a, b, s = self._hostile_pairs(m)
+        lam = violence.clash_intensity(m[a, s], m[b, s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
+        killed = self.rng.poisson(lam)
+        lost_a, lost_b = violence.split_losses(self.rng, killed, m[a, s], m[b, s])
+        lost = np.zeros_like(m)
+        np.add.at(lost, (a, s), lost_a)
+        np.add.at(lost, (b, s), lost_b)
+        # Each organisation's dead in a state fall on its cells there in proportion to members.
+        held = m[self.cell_org, self.cell_state]
+        self._loss += np.divide(lost[self.cell_org, self.cell_state] * self.members, held, out=np.zeros_like(held), where=held > 0)
+        clash_dead = np.bincount(s, weights=killed, minlength=N_STATES)
+        expected = np.bincount(s, weights=lam, minlength=N_STATES)
+        today["homicides_criminal"] = clash_dead
+        today["homicides_civilian"] = self.rng.poisson(p["civilians_per_member_killed"] * expected).astype(float)
+
+    def _hostile_pairs(self, m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        presence = m >= CELL_DEATH_MEMBERS
+        key = presence.tobytes()
+        if key != self._pairs_key:
+            self._pairs = violence.hostile_pairs(presence, self.hostility)
+            self._pairs_key = key
+        return self._pairs
+
+    def _fight_forces(self, today: dict) -> None:
+        p = self.p
+        armed = self._per_state(self.members * self.aggression)
+        dead_forces, dead_gunmen = forces.force_clashes(self.rng, armed, self.density, p["force_attack_rate"], p["gunmen_per_force_killed"])
+        share = np.divide(self.members * self.aggression, armed[self.cell_state], out=np.zeros_like(self.members), where=armed[self.cell_state] > 0)
+        self._loss += dead_gunmen[self.cell_state] * share
+        today["homicides_forces"] = dead_forces.astype(float)
+        today["homicides_criminal"] = today["homicides_criminal"] + dead_gunmen
+
+    def _background(self, today: dict) -> None:
+        bg = violence.background_homicides(self.rng, self.geo.population, self.p["background_homicide_rate"]).astype(float)
+        today["homicides_background"] = bg
+        today["homicides_civilian"] = today["homicides_civilian"] + bg
+
+    def _apply_losses(self, today: dict) -> None:
+        self.members = np.maximum(self.members + self._gain - self._loss, 0.0)
+        self.members[self.members < CELL_DEATH_MEMBERS] = 0.0
+        today["homicides"] = today["homicides_criminal"] + today["homicides_civilian"] + today["homicides_forces"]
+        today["members"] = self.state_members()
+
+    def _per_state(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.cell_state, weights=values, minlength=N_STATES)
+
+    # ----- running -------------------------------------------------------------------------
+    def run(self) -> None:
+        """Simulate the burn-in and the horizon."""
+        for _ in range(self.burn_in_days + self.horizon_days):
+            if self.day == 0:
+                self.snapshot_d0 = self.snapshot()
+            self.step()
+        if self.horizon_days == 0:
+            self.snapshot_d0 = self.snapshot()
+
+    def snapshot(self) -> dict[str, float]:
+        """Stock quantities at the start of the current day."""
+        org = self.org_members()
+        cjng = next(o.index for o in self.organisations if o.name == "CJNG")
+        return {
+            "members_total": self.members_total,
+            "cjng_members": float(org[cjng]),
+            "groups_alive": self.groups_alive,
+            "effective_groups": self.effective_groups,
+        }

@@ -1,0 +1,125 @@
+"""The parameter table: defaults, ranges, units and sources of every model parameter.
+
+One CSV (`sim/data/parameters.csv`) is the single source: the Hydra defaults
+(`conf/params/default.yaml`), the docs page (`docs/parameters.md`) and the checks on user
+input are all derived from it, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sim.errors import ConfigError
+
+DOMAINS = {
+    "share": "a share between 0 and 1",
+    "nonneg": "a number >= 0",
+    "positive": "a number > 0",
+    "int_nonneg": "a whole number >= 0",
+    "int_positive": "a whole number >= 1",
+    "bool": "true or false",
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    low: float | None
+    high: float | None
+    unit: str
+    domain: str
+    kind: str
+    group: str
+    source: str
+    description: str
+
+
+def _convert(text: str, domain: str) -> Any:
+    if domain == "bool":
+        return text.strip().lower() == "true"
+    if domain.startswith("int"):
+        return int(float(text))
+    if domain.startswith("choice:"):
+        return text
+    return float(text)
+
+
+@cache
+def table() -> dict[str, Parameter]:
+    """All parameters by name, in table order."""
+    text = resources.files("sim.data").joinpath("parameters.csv").read_text(encoding="utf-8")
+    out: dict[str, Parameter] = {}
+    for row in csv.DictReader(text.splitlines()):
+        dom = row["domain"]
+        numeric = not (dom == "bool" or dom.startswith("choice:"))
+        out[row["name"]] = Parameter(
+            name=row["name"],
+            default=_convert(row["default"], dom),
+            low=float(row["low"]) if numeric and row["low"] else None,
+            high=float(row["high"]) if numeric and row["high"] else None,
+            unit=row["unit"],
+            domain=dom,
+            kind=row["kind"],
+            group=row["group"],
+            source=row["source"],
+            description=row["description"],
+        )
+    return out
+
+
+def defaults() -> dict[str, Any]:
+    """Default value of every parameter."""
+    return {name: p.default for name, p in table().items()}
+
+
+def allowed(p: Parameter) -> str:
+    """What values a parameter accepts, in words."""
+    if p.domain.startswith("choice:"):
+        return "one of " + ", ".join(p.domain.split(":", 1)[1].split("|"))
+    return DOMAINS[p.domain]
+
+
+def check_value(name: str, value: Any) -> Any:
+    """Return the value converted to the parameter's type, or raise ConfigError in one line."""
+    params = table()
+    if name not in params:
+        raise ConfigError(f"unknown parameter '{name}'; see docs/parameters.md for the {len(params)} allowed names")
+    p = params[name]
+    bad = ConfigError(f"{name} = {value!r} is not allowed: it must be {allowed(p)} ({p.unit})")
+    if p.domain == "bool":
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if p.domain.startswith("choice:"):
+        if str(value) not in p.domain.split(":", 1)[1].split("|"):
+            raise bad
+        return str(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if p.domain.startswith("int"):
+        if float(value) != int(value):
+            raise bad
+        value = int(value)
+    ok = {
+        "share": lambda v: 0.0 <= v <= 1.0,
+        "nonneg": lambda v: v >= 0,
+        "positive": lambda v: v > 0,
+        "int_nonneg": lambda v: v >= 0,
+        "int_positive": lambda v: v >= 1,
+    }[p.domain](value)
+    if not ok or value != value:  # NaN fails too
+        raise bad
+    return value if p.domain.startswith("int") else float(value)
+
+
+def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults updated with overrides, every value checked."""
+    values = defaults()
+    for name, value in (overrides or {}).items():
+        values[name] = value
+    return {name: check_value(name, value) for name, value in values.items()}

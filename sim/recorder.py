@@ -1,0 +1,64 @@
+"""Daily per-state records of a run, kept in arrays and turned into a tidy table at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+DAY0 = dt.date(2026, 2, 22)  # El Mencho killed in Tapalpa, Jalisco (seed-facts.md)
+METRICS = (
+    "homicides",
+    "homicides_criminal",
+    "homicides_civilian",
+    "homicides_forces",
+    "homicides_background",
+    "members",
+    "recruits",
+    "arrests",
+)
+
+
+class DailyRecord:
+    """Per-state values of each metric for days start_day .. end_day - 1 (day 0 = DAY0)."""
+
+    def __init__(self, start_day: int, end_day: int, n_states: int) -> None:
+        self.start_day = start_day
+        self.end_day = end_day
+        self.data = {m: np.zeros((end_day - start_day, n_states)) for m in METRICS}
+
+    def add(self, day: int, values: dict[str, np.ndarray]) -> None:
+        if self.start_day <= day < self.end_day:
+            row = day - self.start_day
+            for metric, array in self.data.items():
+                array[row] = values[metric]
+
+    def total(self, metric: str, first_day: int, last_day: int, state: int | None = None) -> float:
+        """Sum of a metric over days first_day .. last_day - 1, nationally or for one state."""
+        rows = self.data[metric][first_day - self.start_day : last_day - self.start_day]
+        return float(rows.sum() if state is None else rows[:, state].sum())
+
+    def to_frame(self, state_codes: list[str]) -> pd.DataFrame:
+        """Tidy table: day, date, state (INEGI code or MX for the nation), metric, value."""
+        days = np.arange(self.start_day, self.end_day)
+        codes = np.array(state_codes + ["MX"])
+        n_days, n_codes = len(days), len(codes)
+        frames = []
+        for metric, array in self.data.items():
+            values = np.concatenate([array, array.sum(axis=1, keepdims=True)], axis=1)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "day": np.repeat(days, n_codes),
+                        "state": np.tile(codes, n_days),
+                        "metric": metric,
+                        "value": values.ravel(),
+                    }
+                )
+            )
+        df = pd.concat(frames, ignore_index=True)
+        df.insert(1, "date", pd.Timestamp(DAY0) + pd.to_timedelta(df["day"], unit="D"))
+        df["state"] = df["state"].astype("category")
+        df["metric"] = df["metric"].astype("category")
+        return df
