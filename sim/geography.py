@@ -45,6 +45,7 @@ class Geography:
     key_port: np.ndarray
     coastal: np.ndarray
     homicides_2024: np.ndarray
+    rule_of_law: np.ndarray
 
 
 @cache
@@ -58,4 +59,5 @@ def geography() -> Geography:
         key_port=(df["key_port"] != "").to_numpy(),
         coastal=df["coastal"].to_numpy(bool),
         homicides_2024=df["homicides_2024"].to_numpy(float),
+        rule_of_law=df["rule_of_law_2023"].to_numpy(float),
     )

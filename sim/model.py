@@ -46,7 +46,7 @@ class CartelModel(mesa.Model):
         self.troops = forces.allocate_troops(
             self.geo.population, self.p["troop_pool"], SINALOA, self.p["sinaloa_front_troops"]
         )
-        self.capacity = np.full(N_STATES, self.p["state_capacity"])
+        self.capacity = forces.state_capacity(self.geo.rule_of_law, self.p["state_capacity"], self.p["capacity_index_exponent"])
         density = forces.troop_density(self.troops, self.geo.population)
         self.density = density
         self.density_ratio = density / (self.troops.sum() / self.geo.population.sum() * 1000.0)

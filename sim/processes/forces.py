@@ -13,6 +13,14 @@ def allocate_troops(population: np.ndarray, pool: float, front_state: int, front
     return troops
 
 
+def state_capacity(rule_of_law: np.ndarray, national_level: float, exponent: float) -> np.ndarray:
+    """Capacity per state: the national level scaled by the state's rule-of-law index relative to the mean.
+
+    exponent 0 gives every state the national level; larger values spread states further apart.
+    """
+    return np.clip(national_level * (rule_of_law / rule_of_law.mean()) ** exponent, 0.0, 1.0)
+
+
 def troop_density(troops: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Troops per 1,000 inhabitants."""
     return troops / population * 1000.0

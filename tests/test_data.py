@@ -1,0 +1,66 @@
+"""Integrity of the shipped reference data (sim/data/states.csv)."""
+
+import networkx as nx
+import pandas as pd
+from importlib import resources
+
+from sim.geography import border_graph, states_table
+
+
+def test_32_entities_in_inegi_order():
+    df = states_table()
+    assert len(df) == 32
+    assert list(df["code"]) == [f"{i:02d}" for i in range(1, 33)]
+    assert df["abbr"].is_unique and df["name"].is_unique
+
+
+def test_population_and_homicide_totals_match_sources():
+    df = states_table()
+    assert df["population_2020"].sum() == 126_014_024  # INEGI Censo 2020 [P1]
+    assert df["homicides_2024"].sum() == 30_046  # SESNSP 2024 victims [H1]
+    assert df["homicides_2023"].sum() == 29_721
+    assert df["municipalities_2020"].sum() == 2_469
+
+
+def test_adjacency_symmetric_connected_67_borders():
+    df = states_table()
+    neighbours = {c: set(n.split()) for c, n in zip(df["code"], df["neighbours"])}
+    for code, ns in neighbours.items():
+        assert code not in ns
+        for other in ns:
+            assert code in neighbours[other], f"{code}-{other} not symmetric"
+    g = border_graph()
+    assert g.number_of_edges() == 67
+    assert nx.is_connected(g)
+    assert min(dict(g.degree).values()) == 1  # Baja California Sur
+    assert max(dict(g.degree).values()) == 8  # Mexico state, Zacatecas
+
+
+def test_known_borders_and_non_borders():
+    g = border_graph()
+    idx = {c: i for i, c in enumerate(states_table()["code"])}
+    assert g.has_edge(idx["14"], idx["16"])  # Jalisco-Michoacan
+    assert not g.has_edge(idx["03"], idx["25"])  # BCS-Sinaloa is sea, not land
+    assert not g.has_edge(idx["10"], idx["14"])  # Durango-Jalisco do not touch
+
+
+def test_border_ports_and_presence_columns():
+    df = states_table().set_index("abbr")
+    assert set(df.index[df["us_border"] == 1]) == {"BC", "SON", "CHIH", "COAH", "NL", "TAM"}
+    assert df.loc["COL", "key_port"] == "Manzanillo"
+    assert (df["cjng"] != "").all()  # CJNG present in all 32 (DEA NDTA 2025)
+    assert (df["cds"] != "").sum() == 31 and df.loc["JAL", "cds"] == ""
+    assert set(df["cds"]) <= {"S", "L", "P", ""} and set(df["cjng"]) <= {"S", "L"}
+    assert df["rule_of_law_2023"].between(0, 1).all()
+
+
+def test_tile_positions_unique():
+    df = states_table()
+    assert not df.duplicated(["sq_row", "sq_col"]).any()
+    assert not df.duplicated(["hex_row", "hex_col"]).any()
+
+
+def test_every_column_has_a_source():
+    sources = pd.read_csv(resources.files("sim.data") / "states_sources.csv")
+    assert set(states_table().columns) == set(sources["column"])
+    assert sources["source"].str.len().min() > 5

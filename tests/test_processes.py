@@ -1,0 +1,108 @@
+"""Unit tests of each daily process on hand-built micro-worlds: each fails if its mechanism is wrong."""
+
+import numpy as np
+import pytest
+
+from sim import parameters
+from sim.geography import geography
+from sim.metrics import effective_groups, groups_alive
+from sim.processes import forces, market, recruitment, violence
+
+P = parameters.defaults()
+
+
+def test_revenue_adds_trafficking_to_local_markets():
+    geo = geography()
+    rev = market.state_revenue(geo, P) * 365
+    i_bc, i_ags = geo.abbr.index("BC"), geo.abbr.index("AGS")
+    assert rev[i_ags] == pytest.approx(P["local_revenue_usd_pc"] * geo.population[i_ags])
+    expected_bc = P["local_revenue_usd_pc"] * geo.population[i_bc] + P["border_revenue_usd"] + P["coast_revenue_usd"]
+    assert rev[i_bc] == pytest.approx(expected_bc)
+
+
+def test_income_is_shared_by_members():
+    revenue = np.array([100.0, 50.0])
+    state = np.array([0, 0, 1])
+    members = np.array([30.0, 10.0, 0.0])
+    income = market.cell_income(revenue, state, members, np.array([40.0, 0.0]))
+    assert income.tolist() == [75.0, 25.0, 0.0]
+
+
+def test_recruitment_saturates_and_falls_with_capacity():
+    members = np.array([100.0, 100.0, 100.0])
+    income = np.array([1000.0, 500.0, 200.0])  # pays 10, 5 and 2 members at cost 100... per member
+    r = recruitment.recruits(members, income * 100, 100.0, 0.01, np.zeros(3), 0.5)
+    assert r[0] > r[1] > 0  # more room, more recruits
+    full = recruitment.recruits(members, members * 100.0, 100.0, 0.01, np.zeros(3), 0.5)
+    assert np.all(full == 0)  # income pays exactly the members it has: no growth
+    weak = recruitment.recruits(members, income * 100, 100.0, 0.01, np.zeros(3), 0.5)
+    strong = recruitment.recruits(members, income * 100, 100.0, 0.01, np.ones(3), 0.5)
+    assert np.allclose(strong, 0.5 * weak)
+
+
+def test_arrests_grow_with_capacity_and_troops():
+    m = np.array([365.0, 365.0])
+    deserted, arrested = recruitment.attrition(m, 0.1, 0.2, np.array([0.2, 0.8]), np.array([1.0, 2.0]))
+    assert np.allclose(deserted, 0.1)
+    assert arrested[1] == pytest.approx(arrested[0] * 8)
+
+
+def test_hostile_pairs_only_within_a_state_and_skip_allies():
+    presence = np.array([[1, 1], [1, 0], [1, 1]], dtype=bool)  # 3 groups, 2 states
+    hostility = np.array([[0, 1, 0], [1, 0, 2], [0, 2, 0]], dtype=float)  # 0 and 2 allied
+    a, b, s = violence.hostile_pairs(presence, hostility)
+    assert list(zip(a, b, s)) == [(0, 1, 0), (1, 2, 0)]
+
+
+def test_clashes_peak_when_evenly_matched_and_fade_under_monopoly():
+    even = violence.clash_intensity(np.array([500.0]), np.array([500.0]), np.array([1.0]), np.array([0.0]), 0.01, 1.0, 1.0)
+    uneven = violence.clash_intensity(np.array([900.0]), np.array([100.0]), np.array([1.0]), np.array([0.0]), 0.01, 1.0, 1.0)
+    monopoly = violence.clash_intensity(np.array([999.0]), np.array([1.0]), np.array([1.0]), np.array([0.0]), 0.01, 1.0, 1.0)
+    strong_state = violence.clash_intensity(np.array([500.0]), np.array([500.0]), np.array([1.0]), np.array([1.0]), 0.01, 1.0, 1.0)
+    assert even[0] > uneven[0] > monopoly[0] > 0
+    assert monopoly[0] < 0.01 * even[0]
+    assert strong_state[0] == pytest.approx(even[0] / 2)
+
+
+def test_weaker_side_loses_more():
+    rng = np.random.default_rng(0)
+    killed = np.full(2000, 10)
+    lost_a, lost_b = violence.split_losses(rng, killed, np.full(2000, 900.0), np.full(2000, 100.0))
+    assert (lost_a + lost_b == killed).all()
+    assert lost_b.mean() == pytest.approx(9.0, abs=0.2)
+
+
+def test_background_homicides_follow_one_national_rate():
+    rng = np.random.default_rng(1)
+    pop = np.array([1e6, 4e6])
+    draws = np.array([violence.background_homicides(rng, pop, 10.0) for _ in range(3650)]).sum(0) / 10
+    assert draws == pytest.approx([100.0, 400.0], rel=0.05)
+
+
+def test_troops_front_then_garrison_by_population():
+    pop = np.array([1.0, 3.0, 6.0])
+    troops = forces.allocate_troops(pop, 1000.0, 0, 400.0)
+    assert troops.sum() == pytest.approx(1000.0)
+    assert troops.tolist() == pytest.approx([460.0, 180.0, 360.0])
+    assert forces.allocate_troops(pop, 100.0, 0, 400.0).sum() == pytest.approx(100.0)
+
+
+def test_forces_win_but_take_losses():
+    rng = np.random.default_rng(2)
+    dead_f, dead_g = forces.force_clashes(rng, np.full(5000, 10000.0), np.full(5000, 10.0), 0.01, 1.2)
+    assert dead_f.sum() > 0
+    assert dead_g.sum() / dead_f.sum() == pytest.approx(1.2, rel=0.05)
+
+
+def test_capacity_follows_rule_of_law():
+    rol = np.array([0.3, 0.4, 0.5])
+    assert forces.state_capacity(rol, 0.5, 0.0).tolist() == [0.5, 0.5, 0.5]
+    cap = forces.state_capacity(rol, 0.5, 2.0)
+    assert cap[0] < cap[1] < cap[2] and cap.max() <= 1.0
+
+
+def test_fragmentation_metrics():
+    members = np.array([1000.0, 1000.0, 10.0, 5000.0])
+    local = np.array([False, False, False, True])
+    assert groups_alive(members, local) == 2
+    assert effective_groups(members, local) == pytest.approx(1 / (2 * (1000 / 2010) ** 2 + (10 / 2010) ** 2))
