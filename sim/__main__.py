@@ -1,0 +1,35 @@
+"""`python -m sim [overrides]`: check the overrides in one line each, then run the Hydra app.
+
+    python -m sim scenario=no_strike seed=2 params.troop_pool=150000
+    python -m sim -m seed=1,2,3          # a sweep; see conf/config.yaml for where files go
+"""
+
+from __future__ import annotations
+
+import sys
+
+from hydra._internal.utils import get_args_parser  # the parser @hydra.main uses: same flags
+
+from sim.config import check_overrides
+from sim.errors import ConfigError
+
+
+def main() -> None:
+    args, _ = get_args_parser().parse_known_args(sys.argv[1:])
+    if not (args.help or args.hydra_help or args.shell_completion):
+        try:
+            check_overrides(args.overrides, multirun=args.multirun)
+        except ConfigError as err:
+            print(f"error: {err}", file=sys.stderr)
+            sys.exit(2)
+    from sim import app  # after the checks: a typo should not wait for the model to import
+
+    app.main()
+    failed = [out for out, status in app.STATUS.items() if status != "ok"]
+    if failed:  # only in a sweep: a single run has exited already
+        print(f"error: {len(failed)} of {len(app.STATUS)} runs failed; each status.json says why", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

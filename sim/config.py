@@ -1,0 +1,170 @@
+"""Where the Hydra config lives, and the input checks shared by `python -m sim` and `sim.run`.
+
+Both front doors reject bad input in the same words (one line, `ConfigError`) before any model
+runs, so a typo costs seconds and a clear message instead of a traceback from deep in Hydra.
+Hydra is imported inside the functions so that `import sim` stays light.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.errors import ConfigError
+from sim.parameters import check_value, table
+
+if TYPE_CHECKING:
+    from hydra.core.override_parser.types import Override
+    from omegaconf import DictConfig
+
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+GROUPS = ("scenario", "params")  # config groups: a directory of yaml files each under conf/
+RUN_SETTINGS = {"seed": 0, "burn_in_days": 365, "horizon_days": 0}  # whole numbers and their minimum
+TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "figures", "params.NAME")
+GRAMMAR_URL = "https://hydra.cc/docs/advanced/override_grammar/basic/"
+
+
+def group_options(group: str) -> list[str]:
+    """The files (without .yaml) a config group can choose from."""
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+
+
+def available_scenarios() -> list[str]:
+    """Scenario names: one file each in conf/scenario/."""
+    return group_options("scenario")
+
+
+def check_option(group: str, name: Any) -> str:
+    """Raise ConfigError unless `name` is a file of the config group."""
+    options = group_options(group)
+    if not isinstance(name, str) or name not in options:
+        what = "scenario" if group == "scenario" else f"{group} file"
+        raise ConfigError(f"unknown {what} '{name}'; choose one of: {', '.join(options)}")
+    return name
+
+
+def check_scenario(name: Any) -> str:
+    return check_option("scenario", name)
+
+
+def check_param_name(name: str) -> None:
+    """Raise ConfigError for a name not in the parameter table, suggesting the closest ones."""
+    names = table()
+    if name in names:
+        return
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    raise ConfigError(f"unknown parameter '{name}'{hint}; all {len(names)} names are listed in docs/parameters.md")
+
+
+def check_setting(key: str, value: Any) -> Any:
+    """Check a top-level setting (seed, burn_in_days, horizon_days, figures); return it as int/bool."""
+    if key == "figures":
+        if not isinstance(value, bool):
+            raise ConfigError(f"figures = {value!r} is not allowed: it must be true or false")
+        return value
+    low = RUN_SETTINGS[key]
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        unit = "" if key == "seed" else " of days"
+        why = " (the baseline year)" if key == "burn_in_days" else ""
+        raise ConfigError(f"{key} = {value!r} is not allowed: it must be a whole number{unit} >= {low}{why}")
+    return int(value)
+
+
+def check_overrides(args: list[str], multirun: bool = False) -> None:
+    """Check command-line overrides with Hydra's own parser; raise ConfigError in one line.
+
+    In a sweep (`multirun`) bad values are left to each job, which records the failure in its
+    status.json, so that one bad combination does not stop the others; bad names still stop it.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import OverrideParseException
+
+    parser = OverridesParser.create()
+    for arg in args:
+        try:
+            (override,) = parser.parse_overrides([arg])
+        except OverrideParseException as err:
+            lines = [ln for ln in str(err).splitlines() if ln and not ln.startswith(("Error parsing", "See "))]
+            raise ConfigError(f"invalid override '{arg}': {'; '.join(lines)} (syntax: {GRAMMAR_URL})") from None
+        _check_override(override, multirun)
+
+
+def _values(override: Override) -> list[Any]:
+    """The values an override sets: one, each of a choice/range sweep, none for interval/glob."""
+    from hydra.core.override_parser.types import Override, Sweep, ValueType
+
+    if override.value_type == ValueType.ELEMENT:
+        return [override.value()]
+    if override.is_discrete_sweep() and override.value_type != ValueType.GLOB_CHOICE_SWEEP:
+        return [Override._convert_value(v) for v in override.sweep_iterator() if not isinstance(v, Sweep)]
+    return []
+
+
+def _check_override(override: Override, multirun: bool) -> None:
+    key = override.key_or_group
+    if override.is_hydra_override() or key == "hydra":
+        return
+    line = override.input_line or key
+    if override.is_sweep_override() and not multirun:
+        raise ConfigError(f"'{line}' is a sweep; add -m (--multirun) to run each value")
+    head, _, name = key.partition(".")
+    values = [] if override.is_delete() else _values(override)
+    if head == "params" and name:
+        check_param_name(name)
+        for value in values if not multirun else []:
+            check_value(name, value)
+    elif override.is_delete() and key in TOP_LEVEL + GROUPS:
+        raise ConfigError(f"cannot remove '{key}': every run needs it")
+    elif key in GROUPS:
+        for value in values:
+            check_option(key, value)
+    elif key in RUN_SETTINGS or key == "figures":
+        for value in values if not multirun else []:
+            check_setting(key, value)
+    elif not (override.is_add() or override.is_force_add()):
+        raise ConfigError(
+            f"unknown setting '{key}'; allowed top-level keys: {', '.join(TOP_LEVEL)} (add new keys as +KEY=VALUE)"
+        )
+
+
+def _override_value(value: Any) -> str:
+    """A checked Python value (bool, int, float, str) as text that Hydra parses back to it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+def run_overrides(scenario: str, seed: Any, overrides: dict[str, Any]) -> list[str]:
+    """Checked Hydra overrides for `sim.run`: run settings top-level, anything else as params.NAME."""
+    args = [f"scenario={check_scenario(scenario)}", f"seed={_override_value(check_setting('seed', seed))}"]
+    for name, value in overrides.items():
+        if name in RUN_SETTINGS:
+            args.append(f"{name}={_override_value(check_setting(name, value))}")
+        else:
+            check_param_name(name)
+            args.append(f"params.{name}={_override_value(check_value(name, value))}")
+    return args
+
+
+def compose(overrides: list[str]) -> DictConfig:
+    """The job config `python -m sim` would get for these overrides (without the hydra node).
+
+    Works inside a running Hydra app too: the app's global Hydra state is set aside meanwhile.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    outer = GlobalHydra.instance().hydra
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None, job_name="app"):
+            return hydra_compose(config_name="config", overrides=overrides)
+    finally:
+        GlobalHydra.instance().hydra = outer

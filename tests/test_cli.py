@@ -1,0 +1,120 @@
+"""`python -m sim`: the files a run leaves, reproducibility, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.image
+import pandas as pd
+import pytest
+
+SHORT = ["burn_in_days=365", "horizon_days=30"]
+SUMMARY_KEYS = {"homicides_baseline_annual", "members_total_d0", "cjng_members_d0", "groups_alive_d0"}
+SUMMARY_KEYS |= {f"homicides_baseline_annual_{i:02d}" for i in range(1, 33)}
+ERROR_CASES = [
+    "scenario=nope",
+    "params.troop_pool=-5",
+    "params.chapitos_share=1.5",
+    "params.not_a_param=1",
+    "horizon_days=-1",
+    "seed=abc",
+]
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "sim", *args]
+    return subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One run with every default, as a user would start it."""
+    out = tmp_path_factory.mktemp("cli") / "run"
+    proc = cli("scenario=no_strike", "seed=1", f"hydra.run.dir={out}", cwd=out.parent)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_run_writes_its_files(default_run: Path) -> None:
+    for name in ("summary.json", "timeseries.parquet", "homicides.png", "status.json", ".hydra/config.yaml"):
+        assert (default_run / name).is_file(), name
+    status = json.loads((default_run / "status.json").read_text())
+    assert status["status"] == "ok" and status["error"] is None
+    assert status["overrides"] == ["scenario=no_strike", "seed=1"]
+    assert status["model_version"] == json.loads((default_run / "summary.json").read_text())["model_version"]
+
+
+def test_summary_has_run_identity_and_headline_keys(default_run: Path) -> None:
+    summary = json.loads((default_run / "summary.json").read_text())
+    assert list(summary)[:3] == ["scenario", "seed", "model_version"]
+    assert (summary["scenario"], summary["seed"]) == ("no_strike", 1)
+    assert SUMMARY_KEYS <= set(summary)
+
+
+def test_timeseries_is_tidy_with_national_rows(default_run: Path) -> None:
+    ts = pd.read_parquet(default_run / "timeseries.parquet")
+    assert list(ts.columns) == ["day", "date", "state", "metric", "value"]
+    assert (ts["state"] == "MX").any()
+    assert ts["day"].min() == -365 and ts["day"].max() == 729
+
+
+def test_figure_is_not_blank(default_run: Path) -> None:
+    png = default_run / "homicides.png"
+    assert png.stat().st_size > 10_000
+    assert matplotlib.image.imread(png).std() > 0
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
+    texts = []
+    for name, seed in (("a", 1), ("b", 1), ("c", 2)):
+        proc = cli(f"seed={seed}", *SHORT, "figures=false", f"hydra.run.dir={tmp_path / name}", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        texts.append((tmp_path / name / "summary.json").read_bytes())
+    assert texts[0] == texts[1]
+    assert texts[0] != texts[2]
+
+
+@pytest.fixture(scope="module")
+def error_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str, str]]:
+    """All error cases, started at once: each only pays for the interpreter start."""
+    cwd = tmp_path_factory.mktemp("errors")
+    procs = {
+        arg: subprocess.Popen(
+            [sys.executable, "-m", "sim", arg, *SHORT, f"hydra.run.dir={cwd / 'run'}"],
+            cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for arg in ERROR_CASES
+    }
+    out = {}
+    for arg, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        out[arg] = (proc.returncode, stdout, stderr)
+    return out
+
+
+@pytest.mark.parametrize("arg", ERROR_CASES)
+def test_bad_input_exits_2_with_one_error_line(arg: str, error_runs: dict[str, tuple[int, str, str]]) -> None:
+    code, _, stderr = error_runs[arg]
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert code == 2, stderr
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    assert "Traceback" not in stderr
+
+
+def test_sweep_runs_the_good_jobs_and_records_the_bad(tmp_path: Path) -> None:
+    sweep = ["-m", "params.troop_pool=-5,100000", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}"]
+    proc = cli(*sweep, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    status = {p.parent.parent.name: json.loads(p.read_text()) for p in tmp_path.glob("*/seed1/status.json")}
+    assert len(status) == 2
+    bad, good = (next(s for k, s in status.items() if k.endswith(v)) for v in ("=-5", "=100000"))
+    assert bad["status"] == "failed" and bad["error"].startswith("troop_pool = -5 is not allowed")
+    assert good["status"] == "ok"
