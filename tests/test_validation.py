@@ -56,3 +56,16 @@ def test_members_and_recruitment_match_the_literature(baseline):
     assert 20_000 <= np.median([r["cjng_members_d0"] for r in baseline]) <= 40_000
     weekly = np.median([r["recruits_weekly_baseline"] for r in baseline])
     assert 300 <= weekly <= 420  # 350-370 a week keeps the cartels level (Prieto-Curiel et al. 2023)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open defect: without entry of new groups, clashes grind the weaker group in each state "
+    "down toward a monopoly, so no_strike violence falls ~10% a year after the burn-in",
+)
+def test_the_world_without_the_strike_stays_steady():
+    ts = simulate(seed=1).timeseries
+    national = ts[(ts.state == "MX") & (ts.metric == "homicides")]
+    baseline = national[national.day < 0].value.sum()
+    second_year = national[national.day >= 365].value.sum()
+    assert abs(second_year / baseline - 1) <= 0.10
