@@ -35,7 +35,7 @@ def measure(values: dict[str, Any], seeds: list[int]) -> dict[str, float]:
     return {
         "members": med("members_total_d0"),
         "homicides": med("homicides_baseline_annual"),
-        "group_homicides": med("homicides_baseline_annual") - med("homicides_baseline_annual") * (1 - med("armed_group_share_baseline")),
+        "group_homicides": med("homicides_baseline_annual") * med("armed_group_share_baseline"),
         "forces": med("homicides_forces_baseline_annual"),
         "recruits_weekly": med("recruits_weekly_baseline"),
     }

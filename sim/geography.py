@@ -44,7 +44,6 @@ class Geography:
     us_border: np.ndarray
     key_port: np.ndarray
     coastal: np.ndarray
-    homicides_2024: np.ndarray
     rule_of_law: np.ndarray
 
 
@@ -58,6 +57,5 @@ def geography() -> Geography:
         us_border=df["us_border"].to_numpy(bool),
         key_port=(df["key_port"] != "").to_numpy(),
         coastal=df["coastal"].to_numpy(bool),
-        homicides_2024=df["homicides_2024"].to_numpy(float),
         rule_of_law=df["rule_of_law_2023"].to_numpy(float),
     )

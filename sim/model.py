@@ -47,9 +47,8 @@ class CartelModel(mesa.Model):
             self.geo.population, self.p["troop_pool"], SINALOA, self.p["sinaloa_front_troops"]
         )
         self.capacity = forces.state_capacity(self.geo.rule_of_law, self.p["state_capacity"], self.p["capacity_index_exponent"])
-        density = forces.troop_density(self.troops, self.geo.population)
-        self.density = density
-        self.density_ratio = density / (self.troops.sum() / self.geo.population.sum() * 1000.0)
+        self.density = forces.troop_density(self.troops, self.geo.population)
+        self.density_ratio = self.density / forces.troop_density(self.troops.sum(), self.geo.population.sum())
         self._pairs_key: bytes | None = None
         self.record = DailyRecord(start_day=-365, end_day=horizon_days, n_states=N_STATES)
         self.datacollector = mesa.DataCollector(
