@@ -13,7 +13,7 @@ from sim.agents import Cell, Organisation
 from sim.errors import ConfigError
 from sim.geography import N_STATES, border_graph, geography
 from sim.metrics import effective_groups, groups_alive
-from sim.placement import initial_organisations
+from sim.placement import advantage_matrix, initial_organisations
 from sim.processes import forces, market, recruitment, violence
 from sim.recorder import DailyRecord
 
@@ -75,6 +75,7 @@ class CartelModel(mesa.Model):
         self.members = np.array(members, dtype=float)
         self.aggression = np.ones(len(members))
         self.org_local = np.array([org.kind == "local" for org in self.organisations])
+        self.advantage = advantage_matrix(specs, N_STATES)
 
     # ----- views ---------------------------------------------------------------------------
     @property
@@ -119,15 +120,18 @@ class CartelModel(mesa.Model):
         self.day += 1
 
     def _income(self) -> np.ndarray:
-        return market.cell_income(self.revenue, self.cell_state, self.members, self.state_members())
+        m = self.org_state_members()
+        return market.cell_income(self.revenue, m, self.advantage, self.cell_org, self.cell_state, self.members, self.p["market_share_exponent"])
 
     def _recruit_and_attrit(self, income: np.ndarray, today: dict) -> None:
         p = self.p
         cap = self.capacity[self.cell_state]
         new = recruitment.recruits(self.members, income, p["member_cost_usd_day"], p["recruit_rate_max"], cap, p["capacity_recruit_damping"])
         deserted, arrested = recruitment.attrition(self.members, p["desertion_rate"], p["arrest_rate"], cap, self.density_ratio[self.cell_state])
-        self._gain = new
-        self._loss = deserted + arrested
+        affordable = income / p["member_cost_usd_day"]
+        leaving, joining = recruitment.switch_employers(self.cell_state, self.members, affordable, p["unpaid_switch_rate"], N_STATES)
+        self._gain = new + joining
+        self._loss = deserted + arrested + leaving
         today["recruits"] = self._per_state(new)
         today["arrests"] = self._per_state(arrested)
 

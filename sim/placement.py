@@ -27,6 +27,7 @@ class OrgSpec:
     kind: str
     unverified: bool = False
     cells: list[tuple[int, float]] = field(default_factory=list)
+    advantage: dict[int, float] = field(default_factory=dict)  # state -> tier weight; 1 where absent
 
     @property
     def members(self) -> float:
@@ -69,7 +70,7 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
     specs: list[OrgSpec] = []
     for name, (total, tiers) in national.items():
         w = np.array([_tier_weight(t, lesser) for t in tiers])
-        spec = OrgSpec(name, "national")
+        spec = OrgSpec(name, "national", advantage=dict(enumerate(w)))
         for s, m in enumerate(_spread(total, w * revenue)):
             if m > 0:
                 n = p["cells_per_significant_state"] if tiers[s] == "S" else 1
@@ -78,7 +79,7 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
         specs.append(spec)
     for name, col in REGIONAL.items():
         w = np.array([_tier_weight(t, lesser) for t in df[col]])
-        spec = OrgSpec(name, "regional")
+        spec = OrgSpec(name, "regional", advantage=dict(enumerate(w)))
         spec.cells = [(s, m) for s, m in enumerate(_spread(p["regional_cartel_members"], w * revenue)) if m > 0]
         specs.append(spec)
     specs.extend(_named_local(df, p["named_local_members"], revenue))
@@ -91,6 +92,19 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
     for s, abbr in enumerate(df["abbr"]):
         specs.append(OrgSpec(f"Local gangs {abbr}", "local", cells=[(s, max(target[s] - placed[s], 0.0))]))
     return specs, hostility_matrix(specs, p)
+
+
+def advantage_matrix(specs: list[OrgSpec], n_states: int) -> np.ndarray:
+    """Each organisation's strength per member in each state's market (organisations x states).
+
+    The tier of presence in the data: 1 where significant, `lesser_tier_weight` where lesser;
+    single-state groups and local gangs hold 1 on their home ground.
+    """
+    a = np.ones((len(specs), n_states))
+    for o, spec in enumerate(specs):
+        for s, w in spec.advantage.items():
+            a[o, s] = w if w > 0 else 1.0
+    return a
 
 
 def _jittered_shares(rng: np.random.Generator, n: int) -> np.ndarray:

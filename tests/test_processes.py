@@ -22,10 +22,14 @@ def test_revenue_adds_trafficking_to_local_markets():
 
 def test_income_is_shared_by_members():
     revenue = np.array([100.0, 50.0])
-    state = np.array([0, 0, 1])
-    members = np.array([30.0, 10.0, 0.0])
-    income = market.cell_income(revenue, state, members, np.array([40.0, 0.0]))
-    assert income.tolist() == [75.0, 25.0, 0.0]
+    org, state = np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])  # group 0 has two cells in state 0
+    members = np.array([20.0, 10.0, 10.0, 0.0])
+    by_org = np.array([[30.0, 0.0], [10.0, 0.0]])
+    assert market.cell_income(revenue, by_org, np.ones((2, 2)), org, state, members, 1.0).tolist() == [50.0, 25.0, 25.0, 0.0]
+    concave = market.cell_income(revenue, by_org, np.ones((2, 2)), org, state, members, 0.5)
+    assert concave[:3].sum() == pytest.approx(100.0)  # the whole market is still shared out
+    assert concave[0] / members[0] == pytest.approx(concave[1] / members[1])  # cells of one group earn alike
+    assert concave[2] / members[2] > concave[0] / members[0]  # the smaller group earns more per member
 
 
 def test_recruitment_saturates_and_falls_with_capacity():
@@ -45,6 +49,15 @@ def test_arrests_grow_with_capacity_and_troops():
     deserted, arrested = recruitment.attrition(m, 0.1, 0.2, np.array([0.2, 0.8]), np.array([1.0, 2.0]))
     assert np.allclose(deserted, 0.1)
     assert arrested[1] == pytest.approx(arrested[0] * 8)
+
+
+def test_unpaid_members_move_to_cells_with_room_in_their_state():
+    state = np.array([0, 0, 1, 1])
+    members = np.array([300.0, 100.0, 300.0, 100.0])
+    affordable = np.array([200.0, 150.0, 200.0, 110.0])  # state 0 has room for all who leave, state 1 not
+    leaving, joining = recruitment.switch_employers(state, members, affordable, 0.5, 2)
+    assert leaving.tolist() == [50.0, 0.0, 50.0, 0.0]
+    assert joining.tolist() == [0.0, 50.0, 0.0, 10.0]  # 40 in state 1 find no paymaster and drop out
 
 
 def test_hostile_pairs_only_within_a_state_and_skip_allies():

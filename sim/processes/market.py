@@ -18,7 +18,27 @@ def state_revenue(geo: Geography, p: dict) -> np.ndarray:
     return yearly / 365.0
 
 
-def cell_income(revenue: np.ndarray, state: np.ndarray, members: np.ndarray, state_members: np.ndarray) -> np.ndarray:
-    """Each cell's share of its state's revenue, in proportion to its members (USD per day)."""
-    total = state_members[state]
-    return np.divide(revenue[state] * members, total, out=np.zeros_like(members), where=total > 0)
+def cell_income(
+    revenue: np.ndarray,
+    org_state_members: np.ndarray,
+    advantage: np.ndarray,
+    org: np.ndarray,
+    state: np.ndarray,
+    members: np.ndarray,
+    share_exponent: float,
+) -> np.ndarray:
+    """Each cell's share of its state's revenue (USD per day), from a contest success function.
+
+    An organisation's share of a state is (advantage x members there) to the power e over the sum
+    of the same for every organisation present; its cells there split that share by members.
+    `advantage` (organisations x states) is the strength per member of an established presence.
+    With e < 1
+    (diminishing returns to numbers, Hirshleifer 1989) a small group earns more per member than a
+    large one, so challengers persist instead of every market drifting to a monopoly.
+    `org_state_members` is (organisations x states).
+    """
+    weight = (advantage * org_state_members) ** share_exponent
+    org_share = np.divide(weight, weight.sum(axis=0), out=np.zeros_like(weight), where=weight.sum(axis=0) > 0)
+    held = org_state_members[org, state]
+    within = np.divide(members, held, out=np.zeros_like(members), where=held > 0)
+    return revenue[state] * org_share[org, state] * within

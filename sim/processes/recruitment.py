@@ -39,3 +39,21 @@ def attrition(
     deserted = members * desertion_rate / 365.0
     arrested = members * arrest_rate / 365.0 * capacity * troop_density_ratio
     return deserted, arrested
+
+
+def switch_employers(
+    state: np.ndarray, members: np.ndarray, affordable: np.ndarray, rate: float, n_states: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Members beyond what their cell's income pays move to cells with room in the same state.
+
+    Gunmen are mostly contractors who work for whoever pays (002_21516952c28177aa.txt): each day
+    a share `rate` of a cell's unpaid members leaves it; they join the state's cells that can
+    pay more members, in proportion to that room, and those no cell can pay drop out.
+    Returns (members leaving each cell, members joining each cell).
+    """
+    leaving = np.maximum(members - affordable, 0.0) * rate
+    room = np.maximum(affordable - members, 0.0)
+    pool = np.bincount(state, weights=leaving, minlength=n_states)
+    space = np.bincount(state, weights=room, minlength=n_states)
+    fill = np.divide(pool, space, out=np.zeros_like(pool), where=space > 0)
+    return leaving, room * np.minimum(fill, 1.0)[state]
