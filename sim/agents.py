@@ -14,14 +14,17 @@ from mesa.discrete_space import FixedAgent
 if TYPE_CHECKING:
     from sim.model import CartelModel
 
-KINDS = ("national", "regional", "named_local", "local")
+KINDS = ("national", "regional", "named_local", "local", "faction", "splinter")
 
 
 class Organisation(mesa.Agent):
     """A criminal brand: CJNG, a Sinaloa faction, a regional cartel or a local group.
 
     `kind == "local"` is the aggregate of a state's unnamed local gangs (contractors): it has no
-    leadership and is left out of the fragmentation metrics.
+    leadership and is left out of the fragmentation metrics. A `faction` is a lieutenant's part
+    of an organisation in a succession fight (its `parent`); it becomes a `splinter` when the
+    succession is decided without it. `cohesion` (0-1) is how firmly the cells follow the
+    leadership; `succession` is None, "heir" (a successor is taking over) or "contest".
     """
 
     def __init__(self, model: CartelModel, index: int, name: str, kind: str, unverified: bool = False) -> None:
@@ -33,6 +36,13 @@ class Organisation(mesa.Agent):
         self.kind = kind
         self.unverified = unverified
         self.leader_present = kind != "local"
+        self.heir_available = False
+        self.cohesion = 1.0
+        self.parent: Organisation | None = None
+        self.succession: str | None = None
+        self.factions: list[int] = []
+        self.removed_day: int | None = None
+        self.consolidated_day: int | None = None
 
     @property
     def members(self) -> float:

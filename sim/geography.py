@@ -59,3 +59,21 @@ def geography() -> Geography:
         coastal=df["coastal"].to_numpy(bool),
         rule_of_law=df["rule_of_law_2023"].to_numpy(float),
     )
+
+
+@cache
+def border_distance() -> np.ndarray:
+    """Number of land borders crossed between every pair of states (states x states)."""
+    g = border_graph()
+    d = np.zeros((N_STATES, N_STATES))
+    for i, lengths in nx.all_pairs_shortest_path_length(g):
+        for j, n in lengths.items():
+            d[i, j] = n
+    return d
+
+
+@cache
+def neighbours() -> list[list[int]]:
+    """Land neighbours of each state, in index order."""
+    g = border_graph()
+    return [sorted(g.neighbors(i)) for i in range(N_STATES)]

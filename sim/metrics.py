@@ -20,3 +20,13 @@ def effective_groups(org_members: np.ndarray, is_local: np.ndarray) -> float:
         return 0.0
     share = m / total
     return float(1.0 / np.square(share).sum())
+
+
+def concentration(org_state_members: np.ndarray) -> np.ndarray:
+    """Herfindahl index of each state's criminal market: sum of squared member shares (organisations x states in, one per state out).
+
+    1 is a monopoly; 1/k is k groups of equal size; 0 where no group is present.
+    """
+    total = org_state_members.sum(axis=0)
+    share = np.divide(org_state_members, total, out=np.zeros_like(org_state_members), where=total > 0)
+    return np.square(share).sum(axis=0)

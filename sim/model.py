@@ -12,12 +12,14 @@ from sim import parameters
 from sim.agents import Cell, Organisation
 from sim.errors import ConfigError
 from sim.geography import N_STATES, border_graph, geography
-from sim.metrics import effective_groups, groups_alive
+from sim.leadership import Leadership
+from sim.metrics import concentration, effective_groups, groups_alive
 from sim.placement import advantage_matrix, initial_organisations
-from sim.processes import forces, market, recruitment, violence
+from sim.processes import forces, market, recruitment, retaliation, violence
 from sim.recorder import DailyRecord
 
 SINALOA = 24  # index of INEGI code 25
+JALISCO = 13  # index of INEGI code 14
 CELL_DEATH_MEMBERS = 1.0  # a cell with fewer members than this is gone
 
 
@@ -50,6 +52,9 @@ class CartelModel(mesa.Model):
         self.density = forces.troop_density(self.troops, self.geo.population)
         self.density_ratio = self.density / forces.troop_density(self.troops.sum(), self.geo.population.sum())
         self._pairs_key: bytes | None = None
+        self.leadership = Leadership(self)
+        self.cjng = self.org_index("CJNG")
+        self.cjng_cells_d0 = np.zeros(0, dtype=np.int64)
         self.record = DailyRecord(start_day=-365, end_day=horizon_days, n_states=N_STATES)
         self.datacollector = mesa.DataCollector(
             model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
@@ -74,8 +79,42 @@ class CartelModel(mesa.Model):
         self.cell_org = np.array(orgs, dtype=np.int64)
         self.members = np.array(members, dtype=float)
         self.aggression = np.ones(len(members))
+        self.loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
+        self.cell_lt = np.full(len(members), -1, dtype=np.int64)
         self.org_local = np.array([org.kind == "local" for org in self.organisations])
         self.advantage = advantage_matrix(specs, N_STATES)
+        self.organisations[self.org_index(self.p["strike_target"])].heir_available = self.p["heir_available"]
+
+    def org_index(self, name: str) -> int:
+        return next(o.index for o in self.organisations if o.name == name)
+
+    def add_organisation(self, name: str, kind: str, like: int) -> int:
+        """A new organisation (a faction or splinter) with the relations and market standing of `like`."""
+        o = self.n_orgs
+        self.organisations.append(Organisation(self, o, name, kind))
+        h = np.zeros((o + 1, o + 1))
+        h[:o, :o] = self.hostility
+        h[o, :o], h[:o, o] = self.hostility[like], self.hostility[:, like]
+        self.hostility = h
+        self.advantage = np.vstack([self.advantage, self.advantage[like]])
+        self.org_local = np.append(self.org_local, False)
+        return o
+
+    def set_hostility(self, a: list[int], b: list[int], value: float) -> None:
+        """Hostility between every organisation in `a` and every one in `b` (never with itself)."""
+        self.hostility[np.ix_(a, b)] = value
+        self.hostility[np.ix_(b, a)] = value
+        np.fill_diagonal(self.hostility, 0.0)
+
+    def add_cell(self, org: int, state: int, members: float, loyalty: float) -> None:
+        """A new cell, e.g. a rival's detachment entering a state."""
+        self.cells.append(Cell(self, len(self.cells), self.organisations[org], self.space._cells[state]))
+        self.cell_state = np.append(self.cell_state, state)
+        self.cell_org = np.append(self.cell_org, org)
+        self.members = np.append(self.members, members)
+        self.aggression = np.append(self.aggression, 1.0)
+        self.loyalty = np.append(self.loyalty, loyalty)
+        self.cell_lt = np.append(self.cell_lt, -1)
 
     # ----- views ---------------------------------------------------------------------------
     @property
@@ -109,13 +148,17 @@ class CartelModel(mesa.Model):
     def step(self) -> None:
         """One day, in the order of docs/ODD.md (process overview)."""
         today = {}
+        raid = self.leadership.step(self.day)
         income = self._income()
         self._recruit_and_attrit(income, today)
         self._clash(today)
         self._fight_forces(today)
         self._background(today)
+        today["homicides_criminal"] = today["homicides_criminal"] + raid
+        today["gunmen_killed"] = today["gunmen_killed"] + raid
+        today["roadblocks"] = self.leadership.roadblocks_today(self.day)
         self._apply_losses(today)
-        self.record.add(self.day, today)
+        self.record.add(self.day, today, self._levels(), self._national())
         self.datacollector.collect(self)
         self.day += 1
 
@@ -168,6 +211,7 @@ class CartelModel(mesa.Model):
         share = np.divide(self.members * self.aggression, armed[self.cell_state], out=np.zeros_like(self.members), where=armed[self.cell_state] > 0)
         self._loss += dead_gunmen[self.cell_state] * share
         today["homicides_forces"] = dead_forces.astype(float)
+        today["gunmen_killed"] = dead_gunmen.astype(float)
         today["homicides_criminal"] = today["homicides_criminal"] + dead_gunmen
 
     def _background(self, today: dict) -> None:
@@ -181,6 +225,26 @@ class CartelModel(mesa.Model):
         today["homicides"] = today["homicides_criminal"] + today["homicides_civilian"] + today["homicides_forces"]
         today["members"] = self.state_members()
 
+    def _levels(self) -> dict[str, np.ndarray]:
+        """Per-state values that do not add up to a national one: each with its MX value last."""
+        m = self.org_state_members()
+        return {"concentration": np.append(concentration(m), concentration(m.sum(axis=1, keepdims=True)))}
+
+    def _national(self) -> dict[str, float]:
+        return {
+            "groups_alive": float(self.groups_alive),
+            "effective_groups": self.effective_groups,
+            "cjng_loyal_share": self.cjng_loyal_share if self.day >= 0 else float("nan"),
+        }
+
+    @property
+    def cjng_loyal_share(self) -> float:
+        """Share of CJNG's cells at day 0 that are alive and still with CJNG."""
+        cells = self.cjng_cells_d0
+        if len(cells) == 0:
+            return float("nan")
+        return float(((self.cell_org[cells] == self.cjng) & (self.members[cells] >= CELL_DEATH_MEMBERS)).mean())
+
     def _per_state(self, values: np.ndarray) -> np.ndarray:
         return np.bincount(self.cell_state, weights=values, minlength=N_STATES)
 
@@ -189,6 +253,7 @@ class CartelModel(mesa.Model):
         """Simulate the burn-in and the horizon."""
         for _ in range(self.burn_in_days + self.horizon_days):
             if self.day == 0:
+                self.cjng_cells_d0 = np.flatnonzero((self.cell_org == self.cjng) & (self.members >= CELL_DEATH_MEMBERS))
                 self.snapshot_d0 = self.snapshot()
             self.step()
         if self.horizon_days == 0:
@@ -196,11 +261,9 @@ class CartelModel(mesa.Model):
 
     def snapshot(self) -> dict[str, float]:
         """Stock quantities at the start of the current day."""
-        org = self.org_members()
-        cjng = next(o.index for o in self.organisations if o.name == "CJNG")
         return {
             "members_total": self.members_total,
-            "cjng_members": float(org[cjng]),
+            "cjng_members": float(self.org_members()[self.cjng]),
             "groups_alive": self.groups_alive,
             "effective_groups": self.effective_groups,
         }

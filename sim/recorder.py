@@ -8,16 +8,21 @@ import numpy as np
 import pandas as pd
 
 DAY0 = dt.date(2026, 2, 22)  # El Mencho killed in Tapalpa, Jalisco (seed-facts.md)
+# Per-state counts; the national value (state MX) is their sum.
 METRICS = (
     "homicides",
     "homicides_criminal",
     "homicides_civilian",
     "homicides_forces",
     "homicides_background",
+    "gunmen_killed",
     "members",
     "recruits",
     "arrests",
+    "roadblocks",
 )
+LEVELS = ("concentration",)  # per-state levels with their own national value
+NATIONAL = ("groups_alive", "effective_groups", "cjng_loyal_share")  # national only (state MX)
 
 
 class DailyRecord:
@@ -26,13 +31,27 @@ class DailyRecord:
     def __init__(self, start_day: int, end_day: int, n_states: int) -> None:
         self.start_day = start_day
         self.end_day = end_day
-        self.data = {m: np.zeros((end_day - start_day, n_states)) for m in METRICS}
+        n_days = end_day - start_day
+        self.data = {m: np.zeros((n_days, n_states)) for m in METRICS}
+        self.levels = {m: np.zeros((n_days, n_states + 1)) for m in LEVELS}
+        self.national = {m: np.full(n_days, np.nan) for m in NATIONAL}
 
-    def add(self, day: int, values: dict[str, np.ndarray]) -> None:
+    def add(self, day: int, values: dict[str, np.ndarray], levels: dict[str, np.ndarray], national: dict[str, float]) -> None:
         if self.start_day <= day < self.end_day:
             row = day - self.start_day
             for metric, array in self.data.items():
                 array[row] = values[metric]
+            for metric, array in self.levels.items():
+                array[row] = levels[metric]
+            for metric, array in self.national.items():
+                array[row] = national[metric]
+
+    def on_day(self, metric: str, day: int) -> float | None:
+        """A national-only metric on one day, or None if the day is outside the record."""
+        if not self.start_day <= day < self.end_day:
+            return None
+        value = self.national[metric][day - self.start_day]
+        return None if np.isnan(value) else float(value)
 
     def total(self, metric: str, first_day: int, last_day: int, state: int | None = None) -> float:
         """Sum of a metric over days first_day .. last_day - 1, nationally or for one state."""
@@ -45,8 +64,8 @@ class DailyRecord:
         codes = np.array(state_codes + ["MX"])
         n_days, n_codes = len(days), len(codes)
         frames = []
-        for metric, array in self.data.items():
-            values = np.concatenate([array, array.sum(axis=1, keepdims=True)], axis=1)
+        per_state = {m: np.concatenate([a, a.sum(axis=1, keepdims=True)], axis=1) for m, a in self.data.items()}
+        for metric, values in {**per_state, **self.levels}.items():
             frames.append(
                 pd.DataFrame(
                     {
@@ -57,6 +76,9 @@ class DailyRecord:
                     }
                 )
             )
+        for metric, values in self.national.items():
+            kept = ~np.isnan(values)
+            frames.append(pd.DataFrame({"day": days[kept], "state": "MX", "metric": metric, "value": values[kept]}))
         df = pd.concat(frames, ignore_index=True)
         df.insert(1, "date", pd.Timestamp(DAY0) + pd.to_timedelta(df["day"], unit="D"))
         df["state"] = df["state"].astype("category")

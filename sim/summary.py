@@ -6,9 +6,12 @@ import json
 import math
 from typing import Any
 
-from sim.model import CartelModel
+from sim.model import JALISCO, CartelModel
+from sim.processes.retaliation import WAVE_HOURS
 
 BASELINE = (-365, 0)
+WINDOWS = (180, 365, 730)  # days after day 0 over which homicides are summed
+CATEGORIES = ("", "criminal_", "civilian_", "forces_")
 
 
 def summarise(model: CartelModel) -> dict[str, Any]:
@@ -32,7 +35,44 @@ def summarise(model: CartelModel) -> dict[str, Any]:
     )
     for i, code in enumerate(model.geo.codes):
         out[f"homicides_baseline_annual_{code}"] = rec.total("homicides", *BASELINE, state=i)
+    out.update(_after_day0(model))
+    out.update(_strike(model))
     return {k: _clean(v) for k, v in out.items()}
+
+
+def _after_day0(model: CartelModel) -> dict[str, Any]:
+    """Homicides over windows from day 0 (None if the horizon is shorter) and fragmentation at day 365."""
+    rec, out = model.record, {}
+    for days in WINDOWS:
+        for cat in CATEGORIES:
+            metric = f"homicides_{cat}".rstrip("_")
+            out[f"homicides_{cat}d0_{days}"] = rec.total(metric, 0, days) if model.horizon_days >= days else None
+    for metric in ("groups_alive", "effective_groups", "cjng_loyal_share"):
+        out[f"{metric}_d365"] = rec.on_day(metric, 365)
+    return out
+
+
+def _strike(model: CartelModel) -> dict[str, Any]:
+    """The removal and its wave: roadblocks in 48 h, clearance, deaths in the first 72 h."""
+    lead, rec = model.leadership, model.record
+    removal = lead.removals[0] if lead.removals else None
+    start = removal["day"] if removal else 0
+    wave = lead.wave
+    in_window = 0 <= start and start + 3 <= rec.end_day
+    org = model.organisations[lead.target]
+    return {
+        "leader_removed_day": start if removal else None,
+        "roadblocks_48h": wave.count if wave else 0,
+        "roadblock_states_48h": wave.states_hit() if wave else 0,
+        "roadblocks_cleared_24h_share": wave.cleared_within(24.0) if wave else None,
+        "roadblock_wave_hours": WAVE_HOURS,
+        "guard_killed_jalisco_72h": rec.total("homicides_forces", start, start + 3, state=JALISCO) if in_window else None,
+        "forces_killed_72h": rec.total("homicides_forces", start, start + 3) if in_window else None,
+        "gunmen_killed_72h": rec.total("gunmen_killed", start, start + 3) if in_window else None,
+        "succession_days": org.consolidated_day - org.removed_day
+        if removal and org.consolidated_day is not None and org.consolidated_day <= model.horizon_days
+        else None,
+    }
 
 
 def _clean(value: Any) -> Any:

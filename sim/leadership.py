@@ -1,0 +1,199 @@
+"""Leaders, their removal and what follows: the raid, the retaliation wave, the succession.
+
+`Leadership` runs once a day before the market (phase 0 in docs/ODD.md). It attempts the
+scheduled strike, and for every organisation whose leader is gone it plays out the succession:
+a quick hand-over to an heir, or a contest between lieutenants whose losing factions split off,
+while cells defect to rivals and rivals enter the weakened organisation's states.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.errors import ConfigError
+from sim.geography import N_STATES, border_distance, neighbours
+from sim.processes import retaliation, succession
+from sim.processes.retaliation import Wave
+
+if TYPE_CHECKING:
+    from sim.agents import Organisation
+    from sim.model import CartelModel
+
+LEADERSHIP_KINDS = ("national", "regional")  # organisations with lieutenants and a reach beyond one state
+
+
+class Leadership:
+    """The government's strike and the succession process of every organisation."""
+
+    def __init__(self, model: CartelModel) -> None:
+        self.model = model
+        p = model.p
+        if p["strike_state"] > N_STATES:
+            raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
+        self.next_attempt: int | None = p["strike_day"] if p["strike_enabled"] else None
+        self.target = model.org_index(p["strike_target"])
+        self.removals: list[dict] = []  # one entry per removed leader
+        self.wave: Wave | None = None
+        self.wave_by_day = np.zeros((0, N_STATES))
+        self.retaliating: np.ndarray = np.zeros(0, dtype=np.int64)
+        self.retaliation_until = -1
+        self.retaliation_home = -1
+        for org in model.organisations:
+            if org.kind in LEADERSHIP_KINDS:
+                cells = np.flatnonzero(model.cell_org == org.index)
+                model.cell_lt[cells] = succession.assign_lieutenants(
+                    model.cell_state[cells], model.members[cells], p["lieutenants"], border_distance()
+                )
+
+    # ----- the day -------------------------------------------------------------------------
+    def step(self, day: int) -> np.ndarray:
+        """Today's strike attempt and succession dynamics; returns raid deaths per state."""
+        raid = np.zeros(N_STATES)
+        if self.next_attempt == day:
+            raid = self._attempt(day)
+        for org in list(self.model.organisations):
+            if org.succession == "contest":
+                self._contest(org, day)
+            if org.cohesion < 1.0:
+                self._defections(org)
+                self._encroachment(org)
+                self._recover(org, day)
+        self._retaliate(day)
+        return raid
+
+    def roadblocks_today(self, day: int) -> np.ndarray:
+        """Roadblocks set today per state (zeros outside the wave)."""
+        if not self.removals:
+            return np.zeros(N_STATES)
+        offset = day - self.removals[0]["day"]
+        return self.wave_by_day[offset] if 0 <= offset < len(self.wave_by_day) else np.zeros(N_STATES)
+
+    # ----- the strike ----------------------------------------------------------------------
+    def _attempt(self, day: int) -> np.ndarray:
+        p, model = self.model.p, self.model
+        chance = min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
+        org = model.organisations[self.target]
+        if not org.leader_present or model.rng.random() >= chance:
+            self.next_attempt = day + p["hvt_retry_days"] if org.leader_present else None
+            return np.zeros(N_STATES)
+        self.next_attempt = None
+        return self.remove_leader(org, day)
+
+    def remove_leader(self, org: Organisation, day: int) -> np.ndarray:
+        """The raid, the retaliation wave and the start of the succession; returns raid deaths per state."""
+        p, model = self.model.p, self.model
+        cells = np.flatnonzero((model.cell_org == org.index) & (model.members >= 1.0))
+        home = p["strike_state"] - 1
+        raid = np.zeros(N_STATES)
+        at_home = cells[model.cell_state[cells] == home]
+        killed = min(float(p["raid_gunmen_killed"]), model.members[at_home].sum())
+        if killed > 0:
+            model.members[at_home] -= killed * model.members[at_home] / model.members[at_home].sum()
+        raid[home] = killed
+        self.wave = retaliation.roadblocks(
+            model.rng, model.cell_state[cells], model.members[cells], model.loyalty[cells], model.density_ratio,
+            p["roadblock_rate"], p["roadblock_size_exponent"], p["roadblock_onset_hours"], p["clearance_rate_hour"],
+        )
+        self.wave_by_day = retaliation.per_day(self.wave, N_STATES)
+        self.retaliating = cells
+        self.retaliation_until = day + p["retaliation_days"]
+        self.retaliation_home = home
+        org.leader_present = False
+        org.removed_day = day
+        self.removals.append({"org": org.name, "day": day, "home": home})
+        named_from_prison = p["strike_mode"] == "capture" and not p["extradite_captured"]
+        if org.heir_available or named_from_prison:
+            org.succession = "heir"
+            org.cohesion = p["heir_cohesion"]
+            org.consolidated_day = day + p["heir_succession_days"]
+        else:
+            self._start_contest(org, cells)
+        return raid
+
+    def _retaliate(self, day: int) -> None:
+        model = self.model
+        model.aggression[:] = 1.0
+        if day < self.retaliation_until:
+            cells = self.retaliating
+            p = model.p
+            hops = border_distance()[self.retaliation_home, model.cell_state[cells]]
+            model.aggression[cells] = retaliation.attack_aggression(model.loyalty[cells], hops, p["retaliation_attack_surge"], p["retaliation_distance_decay"])
+
+    # ----- succession ----------------------------------------------------------------------
+    def _start_contest(self, org: Organisation, cells: np.ndarray) -> None:
+        """Each lieutenant's cells become a faction; the strongest keeps the brand."""
+        model = self.model
+        lts = model.cell_lt[cells]
+        strength = np.bincount(lts, weights=model.members[cells], minlength=lts.max() + 1)
+        claimant = int(np.argmax(strength))
+        org.succession = "contest"
+        org.factions = []
+        for lt in np.flatnonzero(strength > 0):
+            if lt == claimant:
+                continue
+            f = model.add_organisation(f"{org.name} faction {len(org.factions) + 1}", "faction", like=org.index)
+            model.organisations[f].parent = org
+            org.factions.append(f)
+            model.cell_org[cells[lts == lt]] = f
+        family = [org.index] + org.factions
+        model.set_hostility(family, family, model.p["hostility_succession"])
+        org.cohesion = succession.claimant_share(model.org_members()[family])
+
+    def _contest(self, org: Organisation, day: int) -> None:
+        model, p = self.model, self.model.p
+        family = [org.index] + org.factions
+        share = succession.claimant_share(model.org_members()[family])
+        for f in org.factions:
+            cells = np.flatnonzero((model.cell_org == f) & (model.members >= 1.0))
+            moving = cells[succession.realign(model.rng, len(cells), p["realign_rate"], share)]
+            model.cell_org[moving] = org.index
+        share = succession.claimant_share(model.org_members()[family])
+        org.cohesion = share
+        if share >= p["consolidation_share"]:
+            org.succession = "heir"  # from here on like a hand-over: cohesion recovers
+            org.consolidated_day = day
+            for f in org.factions:
+                model.organisations[f].kind = "splinter"
+            org.factions = []
+
+    def _defections(self, org: Organisation) -> None:
+        model, p = self.model, self.model.p
+        family = np.array([org.index] + org.factions)
+        cells = np.flatnonzero(np.isin(model.cell_org, family) & (model.members >= 1.0))
+        leaving = cells[succession.defect(model.rng, len(cells), p["defect_rate"], org.cohesion)]
+        if len(leaving) == 0:
+            return
+        m = model.org_state_members()
+        eligible = ~model.org_local
+        for c in leaving:
+            target = succession.defection_target(m, model.hostility[:, org.index], family, int(model.cell_state[c]), eligible)
+            if target >= 0:
+                model.cell_org[c] = target
+
+    def _encroachment(self, org: Organisation) -> None:
+        model, p = self.model, self.model.p
+        family = [org.index] + org.factions
+        m = model.org_state_members()
+        weak_states = np.flatnonzero(m[family].sum(axis=0) >= 1.0)
+        reach = np.array([o.kind in LEADERSHIP_KINDS for o in model.organisations])
+        hostile = model.hostility[:, org.index] > p["hostility_alliance"]
+        hostile[family] = False
+        for s in weak_states:
+            for o, source in succession.encroachers(model.rng, m, int(s), neighbours()[s], hostile, reach, p["encroach_rate"], org.cohesion):
+                donors = np.flatnonzero((model.cell_org == o) & (model.cell_state == source))
+                donor = donors[np.argmax(model.members[donors])]
+                sent = model.members[donor] * p["encroach_share"]
+                model.members[donor] -= sent
+                model.add_cell(o, int(s), sent, float(model.loyalty[donor]))
+                m[o, s] += sent
+
+    def _recover(self, org: Organisation, day: int) -> None:
+        if org.succession != "heir" or day < org.consolidated_day:
+            return
+        org.leader_present = True
+        org.cohesion += self.model.p["cohesion_recovery_rate"] * (1.0 - org.cohesion)
+        if org.cohesion > 0.99:
+            org.cohesion = 1.0
+            org.succession = None

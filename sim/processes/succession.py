@@ -1,0 +1,79 @@
+"""Succession and fragmentation: lieutenants' regions, who claims the brand, who defects, who enters.
+
+Plain functions over arrays, so that each rule can be tested on a hand-built micro-world; the
+model (`sim.leadership`) applies them to the organisations in a succession.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def assign_lieutenants(cell_state: np.ndarray, members: np.ndarray, n: int, distance: np.ndarray) -> np.ndarray:
+    """Lieutenant (0..k-1) of each cell of one organisation: its regions are around its strongholds.
+
+    The k = min(n, states held) states where the organisation has most members are the
+    lieutenants' seats; every cell goes to the nearest seat by land borders (`distance`, states x
+    states), ties to the stronger seat.
+    """
+    held = np.bincount(cell_state, weights=members, minlength=distance.shape[0])
+    states = np.flatnonzero(held > 0)
+    k = min(n, len(states))
+    seats = states[np.argsort(-held[states], kind="stable")[:k]]
+    return np.argmin(distance[np.ix_(cell_state, seats)], axis=1)
+
+
+def claimant_share(family_members: np.ndarray) -> float:
+    """Share of an organisation's family (the brand and its rival factions) held by the brand (index 0)."""
+    total = family_members.sum()
+    return float(family_members[0] / total) if total > 0 else 1.0
+
+
+def realign(rng: np.random.Generator, n_cells: int, rate: float, share: float) -> np.ndarray:
+    """Which of a rival faction's cells go over to the claimant today (bandwagon on his share)."""
+    return rng.random(n_cells) < 1.0 - np.exp(-rate * share)
+
+
+def defect(rng: np.random.Generator, n_cells: int, rate: float, cohesion: float) -> np.ndarray:
+    """Which cells of an organisation without cohesion try to defect to a rival today."""
+    return rng.random(n_cells) < rate * (1.0 - cohesion)
+
+
+def defection_target(org_state_members: np.ndarray, hostility_to_family: np.ndarray, family: np.ndarray, state: int, eligible: np.ndarray) -> int:
+    """The organisation a defecting cell in `state` joins, or -1 if none is there.
+
+    The defector prefers the group least hostile to its old organisation (an ally), then the
+    strongest one present; its own family and ineligible groups (local gangs) are excluded.
+    """
+    here = (org_state_members[:, state] >= 1.0) & eligible
+    here[family] = False
+    candidates = np.flatnonzero(here)
+    if len(candidates) == 0:
+        return -1
+    order = np.lexsort((-org_state_members[candidates, state], hostility_to_family[candidates]))
+    return int(candidates[order[0]])
+
+
+def encroachers(
+    rng: np.random.Generator,
+    org_state_members: np.ndarray,
+    weak_state: int,
+    neighbours: list[int],
+    hostile: np.ndarray,
+    eligible: np.ndarray,
+    rate: float,
+    cohesion: float,
+) -> list[tuple[int, int]]:
+    """Rivals that enter `weak_state` today: (organisation, neighbouring state it comes from).
+
+    A rival (eligible, hostile to the weakened organisation) present next door but not in the
+    state enters with daily chance rate x (1 - cohesion), from the neighbouring state where it
+    is strongest.
+    """
+    absent = org_state_members[:, weak_state] < 1.0
+    if not neighbours:
+        return []
+    nearby = org_state_members[:, neighbours]
+    candidates = np.flatnonzero(absent & eligible & hostile & (nearby.max(axis=1) >= 1.0))
+    entering = candidates[rng.random(len(candidates)) < rate * (1.0 - cohesion)]
+    return [(int(o), neighbours[int(np.argmax(nearby[o]))]) for o in entering]
