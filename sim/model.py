@@ -149,9 +149,10 @@ class CartelModel(mesa.Model):
         """One day, in the order of docs/ODD.md (process overview)."""
         today = {}
         raid = self.leadership.step(self.day)
-        income = self._income()
+        held = self.org_state_members()  # organisations x states, as the day starts
+        income = self._income(held)
         self._recruit_and_attrit(income, today)
-        self._clash(today)
+        self._clash(held, today)
         self._fight_forces(today)
         self._background(today)
         today["homicides_criminal"] = today["homicides_criminal"] + raid
@@ -162,8 +163,7 @@ class CartelModel(mesa.Model):
         self.datacollector.collect(self)
         self.day += 1
 
-    def _income(self) -> np.ndarray:
-        m = self.org_state_members()
+    def _income(self, m: np.ndarray) -> np.ndarray:
         return market.cell_income(self.revenue, m, self.advantage, self.cell_org, self.cell_state, self.members, self.p["market_share_exponent"])
 
     def _recruit_and_attrit(self, income: np.ndarray, today: dict) -> None:
@@ -178,16 +178,14 @@ class CartelModel(mesa.Model):
         today["recruits"] = self._per_state(new)
         today["arrests"] = self._per_state(arrested)
 
-    def _clash(self, today: dict) -> None:
+    def _clash(self, m: np.ndarray, today: dict) -> None:
         p = self.p
-        m = self.org_state_members()
         a, b, s = self._hostile_pairs(m)
         lam = violence.clash_intensity(m[a, s], m[b, s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
         killed = self.rng.poisson(lam)
         lost_a, lost_b = violence.split_losses(self.rng, killed, m[a, s], m[b, s])
-        lost = np.zeros_like(m)
-        np.add.at(lost, (a, s), lost_a)
-        np.add.at(lost, (b, s), lost_b)
+        size = m.size
+        lost = (np.bincount(a * N_STATES + s, weights=lost_a, minlength=size) + np.bincount(b * N_STATES + s, weights=lost_b, minlength=size)).reshape(m.shape)
         # Each organisation's dead in a state fall on its cells there in proportion to members.
         held = m[self.cell_org, self.cell_state]
         self._loss += np.divide(lost[self.cell_org, self.cell_state] * self.members, held, out=np.zeros_like(held), where=held > 0)

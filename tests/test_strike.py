@@ -156,3 +156,11 @@ def test_strike_patterns_on_8_seeds():
 @pytest.mark.slow
 def test_strike_patterns_on_20_seeds():
     _check_patterns(_pairs(range(1, 21)))
+
+
+def test_strike_and_counterfactual_share_their_burn_in_exactly():
+    base = simulate(seed=4, burn_in_days=365, horizon_days=5).timeseries
+    strike = simulate(seed=4, burn_in_days=365, horizon_days=5, **STRIKE).timeseries
+    before = lambda ts: ts[ts.day < 0].reset_index(drop=True)  # noqa: E731
+    assert before(base).equals(before(strike))
+    assert not base[base.day >= 0].reset_index(drop=True).equals(strike[strike.day >= 0].reset_index(drop=True))
