@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 from sim.model import JALISCO, CartelModel
-from sim.processes.retaliation import WAVE_HOURS
 
 BASELINE = (-365, 0)
 WINDOWS = (180, 365, 730)  # days after day 0 over which homicides are summed
@@ -65,7 +64,6 @@ def _strike(model: CartelModel) -> dict[str, Any]:
         "roadblocks_48h": wave.count if wave else 0,
         "roadblock_states_48h": wave.states_hit() if wave else 0,
         "roadblocks_cleared_24h_share": wave.cleared_within(24.0) if wave else None,
-        "roadblock_wave_hours": WAVE_HOURS,
         "guard_killed_jalisco_72h": rec.total("homicides_forces", start, start + 3, state=JALISCO) if in_window else None,
         "forces_killed_72h": rec.total("homicides_forces", start, start + 3) if in_window else None,
         "gunmen_killed_72h": rec.total("gunmen_killed", start, start + 3) if in_window else None,
