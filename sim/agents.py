@@ -14,7 +14,7 @@ from mesa.discrete_space import FixedAgent
 if TYPE_CHECKING:
     from sim.model import CartelModel
 
-KINDS = ("national", "regional", "named_local", "local", "faction", "splinter")
+KINDS = ("national", "regional", "named_local", "local", "faction", "splinter", "entrant")
 
 
 class Organisation(mesa.Agent):
@@ -23,7 +23,8 @@ class Organisation(mesa.Agent):
     `kind == "local"` is the aggregate of a state's unnamed local gangs (contractors): it has no
     leadership and is left out of the fragmentation metrics. A `faction` is a lieutenant's part
     of an organisation in a succession fight (its `parent`); it becomes a `splinter` when the
-    succession is decided without it. `cohesion` (0-1) is how firmly the cells follow the
+    succession is decided without it. An `entrant` is a new group born in a state's unserved
+    market. `cohesion` (0-1) is how firmly the cells follow the
     leadership; `succession` is None, "heir" (a successor is taking over) or "contest".
     """
 
@@ -47,6 +48,13 @@ class Organisation(mesa.Agent):
     @property
     def members(self) -> float:
         return float(self.model.org_members()[self.index])
+
+    def lineage(self) -> Organisation:
+        """The organisation this one split from in the end (itself if it never split)."""
+        org = self
+        while org.parent is not None:
+            org = org.parent
+        return org
 
     def __repr__(self) -> str:
         return f"Organisation({self.name!r}, {self.kind})"

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from omegaconf import DictConfig
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
-GROUPS = ("scenario", "params")  # config groups: a directory of yaml files each under conf/
+POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
+GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
 RUN_SETTINGS = {"seed": 0, "burn_in_days": 365, "horizon_days": 0}  # whole numbers and their minimum
-TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "figures", "params.NAME")
+TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "figures", "params.NAME", *POLICY_GROUPS)
 GRAMMAR_URL = "https://hydra.cc/docs/advanced/override_grammar/basic/"
 
 
@@ -40,7 +41,7 @@ def check_option(group: str, name: Any) -> str:
     """Raise ConfigError unless `name` is a file of the config group."""
     options = group_options(group)
     if not isinstance(name, str) or name not in options:
-        what = "scenario" if group == "scenario" else f"{group} file"
+        what = {"scenario": "scenario", "params": "params file"}.get(group, f"option of {group}")
         raise ConfigError(f"unknown {what} '{name}'; choose one of: {', '.join(options)}")
     return name
 

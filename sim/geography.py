@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 N_STATES = 32
+JALISCO = 13  # index of INEGI code 14
+SINALOA = 24  # index of INEGI code 25
 
 
 @cache

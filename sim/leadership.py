@@ -35,24 +35,16 @@ class Leadership:
         self.next_attempt: int | None = p["strike_day"] if p["strike_enabled"] else None
         self.target = model.org_index(p["strike_target"])
         self.removals: list[dict] = []  # one entry per removed leader
-        self.wave: Wave | None = None
-        self.wave_by_day = np.zeros((0, N_STATES))
-        self.retaliating: np.ndarray = np.zeros(0, dtype=np.int64)
-        self.retaliation_until = -1
-        self.retaliation_home = -1
-        for org in model.organisations:
-            if org.kind in LEADERSHIP_KINDS:
-                cells = np.flatnonzero(model.cell_org == org.index)
-                model.cell_lt[cells] = succession.assign_lieutenants(
-                    model.cell_state[cells], model.members[cells], p["lieutenants"], border_distance()
-                )
+        self.wave: Wave | None = None  # the first removal's wave (the summary reports it)
+        self.roadblocks: dict[int, np.ndarray] = {}  # day -> roadblocks set per state
+        self.retaliations: list[tuple[np.ndarray, int, int]] = []  # (cells, last day + 1, home state)
+        self._raid = np.zeros(N_STATES)  # members killed in today's raids, per state
 
     # ----- the day -------------------------------------------------------------------------
     def step(self, day: int) -> np.ndarray:
-        """Today's strike attempt and succession dynamics; returns raid deaths per state."""
-        raid = np.zeros(N_STATES)
+        """Today's strike attempt and succession dynamics; returns today's raid deaths per state."""
         if self.next_attempt == day:
-            raid = self._attempt(day)
+            self._attempt(day)
         for org in list(self.model.organisations):
             if org.succession == "contest":
                 self._contest(org, day)
@@ -61,45 +53,49 @@ class Leadership:
                 self._encroachment(org)
                 self._recover(org, day)
         self._retaliate(day)
+        raid, self._raid = self._raid, np.zeros(N_STATES)
         return raid
 
     def roadblocks_today(self, day: int) -> np.ndarray:
-        """Roadblocks set today per state (zeros outside the wave)."""
-        if not self.removals:
-            return np.zeros(N_STATES)
-        offset = day - self.removals[0]["day"]
-        return self.wave_by_day[offset] if 0 <= offset < len(self.wave_by_day) else np.zeros(N_STATES)
+        """Roadblocks set today per state (zeros outside any wave)."""
+        return self.roadblocks.get(day, np.zeros(N_STATES))
 
     # ----- the strike ----------------------------------------------------------------------
-    def _attempt(self, day: int) -> np.ndarray:
-        p, model = self.model.p, self.model
-        chance = min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
-        org = model.organisations[self.target]
-        if not org.leader_present or model.rng.random() >= chance:
-            self.next_attempt = day + p["hvt_retry_days"] if org.leader_present else None
-            return np.zeros(N_STATES)
-        self.next_attempt = None
-        return self.remove_leader(org, day)
+    def success_chance(self) -> float:
+        p = self.model.p
+        return min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
 
-    def remove_leader(self, org: Organisation, day: int) -> np.ndarray:
-        """The raid, the retaliation wave and the start of the succession; returns raid deaths per state."""
+    def _attempt(self, day: int) -> None:
+        p, model = self.model.p, self.model
+        org = model.organisations[self.target]
+        if not org.leader_present or model.rng.random() >= self.success_chance():
+            self.next_attempt = day + p["hvt_retry_days"] if org.leader_present else None
+            return
+        self.next_attempt = None
+        self.remove_leader(org, day, home=p["strike_state"] - 1)
+
+    def remove_leader(self, org: Organisation, day: int, home: int | None = None) -> None:
+        """The raid, the retaliation wave and the start of the succession.
+
+        `home` is the raid's state (default: where the organisation has most members).
+        """
         p, model = self.model.p, self.model
         cells = np.flatnonzero((model.cell_org == org.index) & (model.members >= 1.0))
-        home = p["strike_state"] - 1
-        raid = np.zeros(N_STATES)
+        if home is None:
+            home = int(np.argmax(np.bincount(model.cell_state[cells], weights=model.members[cells], minlength=N_STATES)))
         at_home = cells[model.cell_state[cells] == home]
         killed = min(float(p["raid_gunmen_killed"]), model.members[at_home].sum())
         if killed > 0:
             model.members[at_home] -= killed * model.members[at_home] / model.members[at_home].sum()
-        raid[home] = killed
-        self.wave = retaliation.roadblocks(
+        self._raid[home] += killed
+        wave = retaliation.roadblocks(
             model.rng, model.cell_state[cells], model.members[cells], model.loyalty[cells], model.density_ratio,
             p["roadblock_rate"], p["roadblock_size_exponent"], p["roadblock_onset_hours"], p["clearance_rate_hour"],
         )
-        self.wave_by_day = retaliation.per_day(self.wave, N_STATES)
-        self.retaliating = cells
-        self.retaliation_until = day + p["retaliation_days"]
-        self.retaliation_home = home
+        self.wave = self.wave or wave
+        for offset, row in enumerate(retaliation.per_day(wave, N_STATES)):
+            self.roadblocks[day + offset] = self.roadblocks.get(day + offset, np.zeros(N_STATES)) + row
+        self.retaliations.append((cells, day + p["retaliation_days"], home))
         org.leader_present = False
         org.removed_day = day
         self.removals.append({"org": org.name, "day": day, "home": home})
@@ -110,22 +106,25 @@ class Leadership:
             org.consolidated_day = day + p["heir_succession_days"]
         else:
             self._start_contest(org, cells)
-        return raid
 
     def _retaliate(self, day: int) -> None:
-        model = self.model
+        model, p = self.model, self.model.p
         model.aggression[:] = 1.0
-        if day < self.retaliation_until:
-            cells = self.retaliating
-            p = model.p
-            hops = border_distance()[self.retaliation_home, model.cell_state[cells]]
+        self.retaliations = [r for r in self.retaliations if day < r[1]]
+        for cells, _, home in self.retaliations:
+            hops = border_distance()[home, model.cell_state[cells]]
             model.aggression[cells] = retaliation.attack_aggression(model.loyalty[cells], hops, p["retaliation_attack_surge"], p["retaliation_distance_decay"])
 
     # ----- succession ----------------------------------------------------------------------
     def _start_contest(self, org: Organisation, cells: np.ndarray) -> None:
-        """Each lieutenant's cells become a faction; the strongest keeps the brand."""
+        """Each lieutenant's cells become a faction; the strongest keeps the brand.
+
+        Lieutenants command regions around the organisation's strongholds as it stands today.
+        """
         model = self.model
-        lts = model.cell_lt[cells]
+        if len(cells) == 0:
+            return
+        lts = succession.assign_lieutenants(model.cell_state[cells], model.members[cells], model.p["lieutenants"], border_distance())
         strength = np.bincount(lts, weights=model.members[cells], minlength=lts.max() + 1)
         claimant = int(np.argmax(strength))
         org.succession = "contest"

@@ -12,14 +12,13 @@ from sim import parameters
 from sim.agents import Cell, Organisation
 from sim.errors import ConfigError
 from sim.geography import N_STATES, border_graph, geography
+from sim.government import Government
 from sim.leadership import Leadership
 from sim.metrics import concentration, effective_groups, groups_alive
 from sim.placement import advantage_matrix, initial_organisations
 from sim.processes import forces, market, recruitment, retaliation, violence
 from sim.recorder import DailyRecord
 
-SINALOA = 24  # index of INEGI code 25
-JALISCO = 13  # index of INEGI code 14
 CELL_DEATH_MEMBERS = 1.0  # a cell with fewer members than this is gone
 
 
@@ -44,13 +43,8 @@ class CartelModel(mesa.Model):
         self.geo = geography()
         self.space = Network(border_graph(), random=self.random)
         self._build_world()
-        self.revenue = market.state_revenue(self.geo, self.p)
-        self.troops = forces.allocate_troops(
-            self.geo.population, self.p["troop_pool"], SINALOA, self.p["sinaloa_front_troops"]
-        )
         self.capacity = forces.state_capacity(self.geo.rule_of_law, self.p["state_capacity"], self.p["capacity_index_exponent"])
-        self.density = forces.troop_density(self.troops, self.geo.population)
-        self.density_ratio = self.density / forces.troop_density(self.troops.sum(), self.geo.population.sum())
+        self.government = Government(self)  # sets troops, densities, held states and revenue
         self._pairs_key: bytes | None = None
         self.leadership = Leadership(self)
         self.cjng = self.org_index("CJNG")
@@ -80,7 +74,6 @@ class CartelModel(mesa.Model):
         self.members = np.array(members, dtype=float)
         self.aggression = np.ones(len(members))
         self.loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
-        self.cell_lt = np.full(len(members), -1, dtype=np.int64)
         self.org_local = np.array([org.kind == "local" for org in self.organisations])
         self.advantage = advantage_matrix(specs, N_STATES)
         self.organisations[self.org_index(self.p["strike_target"])].heir_available = self.p["heir_available"]
@@ -88,15 +81,21 @@ class CartelModel(mesa.Model):
     def org_index(self, name: str) -> int:
         return next(o.index for o in self.organisations if o.name == name)
 
-    def add_organisation(self, name: str, kind: str, like: int) -> int:
-        """A new organisation (a faction or splinter) with the relations and market standing of `like`."""
+    def add_organisation(self, name: str, kind: str, like: int | None = None) -> int:
+        """A new organisation: a faction or splinter with the relations and market standing of
+        `like`, or (without `like`) a new group hostile to all at the base rate."""
         o = self.n_orgs
         self.organisations.append(Organisation(self, o, name, kind))
+        if like is None:
+            row = np.where(self.org_local, self.p["hostility_local"], self.p["hostility_default"])
+            standing = np.ones(N_STATES)
+        else:
+            row, standing = self.hostility[like], self.advantage[like]
         h = np.zeros((o + 1, o + 1))
         h[:o, :o] = self.hostility
-        h[o, :o], h[:o, o] = self.hostility[like], self.hostility[:, like]
+        h[o, :o] = h[:o, o] = row
         self.hostility = h
-        self.advantage = np.vstack([self.advantage, self.advantage[like]])
+        self.advantage = np.vstack([self.advantage, standing])
         self.org_local = np.append(self.org_local, False)
         return o
 
@@ -105,6 +104,7 @@ class CartelModel(mesa.Model):
         self.hostility[np.ix_(a, b)] = value
         self.hostility[np.ix_(b, a)] = value
         np.fill_diagonal(self.hostility, 0.0)
+        self._pairs_key = None  # who fights whom has changed
 
     def add_cell(self, org: int, state: int, members: float, loyalty: float) -> None:
         """A new cell, e.g. a rival's detachment entering a state."""
@@ -114,7 +114,6 @@ class CartelModel(mesa.Model):
         self.members = np.append(self.members, members)
         self.aggression = np.append(self.aggression, 1.0)
         self.loyalty = np.append(self.loyalty, loyalty)
-        self.cell_lt = np.append(self.cell_lt, -1)
 
     # ----- views ---------------------------------------------------------------------------
     @property
@@ -148,7 +147,9 @@ class CartelModel(mesa.Model):
     def step(self) -> None:
         """One day, in the order of docs/ODD.md (process overview)."""
         today = {}
+        self.government.step(self.day)
         raid = self.leadership.step(self.day)
+        today["entries"] = self._entry()
         held = self.org_state_members()  # organisations x states, as the day starts
         income = self._income(held)
         self._recruit_and_attrit(income, today)
@@ -158,10 +159,37 @@ class CartelModel(mesa.Model):
         today["homicides_criminal"] = today["homicides_criminal"] + raid
         today["gunmen_killed"] = today["gunmen_killed"] + raid
         today["roadblocks"] = self.leadership.roadblocks_today(self.day)
+        today["flow"] = self.government.flow()
         self._apply_losses(today)
         self.record.add(self.day, today, self._levels(), self._national())
         self.datacollector.collect(self)
         self.day += 1
+
+    def _entry(self) -> np.ndarray:
+        """New groups enter states whose market no group fully serves; cartels absorb some of them.
+
+        Absorption: each day an entrant joins the strongest cartel present in its state (national
+        or regional, under its banner as a franchise, 000_325491e1f299dc88.txt) with probability
+        `absorb_rate`.
+        """
+        p = self.p
+        entrant = np.array([o.kind == "entrant" for o in self.organisations])
+        cells = np.flatnonzero(entrant[self.cell_org] & (self.members >= CELL_DEATH_MEMBERS))
+        joining = cells[self.rng.random(len(cells)) < p["absorb_rate"]]
+        if len(joining):
+            m = self.org_state_members()
+            cartel = np.array([o.kind in ("national", "regional") for o in self.organisations])
+            strength = np.where(cartel[:, None], m, 0.0)
+            for c in joining:
+                s = self.cell_state[c]
+                if strength[:, s].max() >= CELL_DEATH_MEMBERS:
+                    self.cell_org[c] = int(np.argmax(strength[:, s]))
+        n = market.entrants(self.rng, self.state_members(), self.revenue / p["member_cost_usd_day"], self.capacity, p["entry_rate"], p["entry_capacity_cost"])
+        for s in np.flatnonzero(n):
+            for _ in range(n[s]):
+                o = self.add_organisation(f"New group {self.geo.abbr[s]} {self.n_orgs}", "entrant")
+                self.add_cell(o, int(s), p["entry_members"], float(retaliation.loyalty_draw(self.rng, 1, p["loyalty_mean"])[0]))
+        return n.astype(float)
 
     def _income(self, m: np.ndarray) -> np.ndarray:
         return market.cell_income(self.revenue, m, self.advantage, self.cell_org, self.cell_state, self.members, self.p["market_share_exponent"])
@@ -169,8 +197,9 @@ class CartelModel(mesa.Model):
     def _recruit_and_attrit(self, income: np.ndarray, today: dict) -> None:
         p = self.p
         cap = self.capacity[self.cell_state]
-        new = recruitment.recruits(self.members, income, p["member_cost_usd_day"], p["recruit_rate_max"], cap, p["capacity_recruit_damping"])
-        deserted, arrested = recruitment.attrition(self.members, p["desertion_rate"], p["arrest_rate"], cap, self.density_ratio[self.cell_state])
+        gov = self.government
+        new = gov.recruit_factor * recruitment.recruits(self.members, income, p["member_cost_usd_day"], p["recruit_rate_max"], cap, p["capacity_recruit_damping"])
+        deserted, arrested = recruitment.attrition(self.members, p["desertion_rate"], p["arrest_rate"] * gov.arrest_factor, cap, self.density_ratio[self.cell_state])
         affordable = income / p["member_cost_usd_day"]
         leaving, joining = recruitment.switch_employers(self.cell_state, self.members, affordable, p["unpaid_switch_rate"], N_STATES)
         self._gain = new + joining
@@ -182,6 +211,7 @@ class CartelModel(mesa.Model):
         p = self.p
         a, b, s = self._hostile_pairs(m)
         lam = violence.clash_intensity(m[a, s], m[b, s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
+        lam = lam * (1.0 - p["hold_violence_damping"] * self.government.held[s])
         killed = self.rng.poisson(lam)
         lost_a, lost_b = violence.split_losses(self.rng, killed, m[a, s], m[b, s])
         size = m.size
@@ -233,6 +263,8 @@ class CartelModel(mesa.Model):
             "groups_alive": float(self.groups_alive),
             "effective_groups": self.effective_groups,
             "cjng_loyal_share": self.cjng_loyal_share if self.day >= 0 else float("nan"),
+            "held_states": float(self.government.held.sum()),
+            "leaders_removed": float(len(self.leadership.removals)),
         }
 
     @property

@@ -17,6 +17,9 @@ from sim.processes.market import state_revenue
 REGIONAL = {"CDN": "cdn", "CDG": "cdg", "LNFM": "lnfm", "CU": "cu"}
 ALLIANCES = [("CJNG", "Chapitos"), ("Mayos", "CDN")]  # DEA NDTA 2025 (mexico-states.md section 3)
 WARS = [("Chapitos", "Mayos")]  # since 9 Sep 2024 [G11, G12]
+# Home bases marked in mexico-states.md section 3: Jalisco "S (home base)" of CJNG, Sinaloa
+# "S (home; civil war)" of the Sinaloa Cartel (both factions).
+HOMES = {"CJNG": "14", "Chapitos": "25", "Mayos": "25"}
 
 
 @dataclass
@@ -71,6 +74,8 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
     for name, (total, tiers) in national.items():
         w = np.array([_tier_weight(t, lesser) for t in tiers])
         spec = OrgSpec(name, "national", advantage=dict(enumerate(w)))
+        home = list(df["code"]).index(HOMES[name])
+        spec.advantage[home] *= p["home_advantage"]
         for s, m in enumerate(_spread(total, w * revenue)):
             if m > 0:
                 n = p["cells_per_significant_state"] if tiers[s] == "S" else 1
@@ -97,8 +102,9 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
 def advantage_matrix(specs: list[OrgSpec], n_states: int) -> np.ndarray:
     """Each organisation's strength per member in each state's market (organisations x states).
 
-    The tier of presence in the data: 1 where significant, `lesser_tier_weight` where lesser;
-    single-state groups and local gangs hold 1 on their home ground.
+    The tier of presence in the data: 1 where significant, `lesser_tier_weight` where lesser,
+    times `home_advantage` in a national cartel's home base; single-state groups and local
+    gangs hold 1 on their home ground.
     """
     a = np.ones((len(specs), n_states))
     for o, spec in enumerate(specs):

@@ -20,9 +20,11 @@ METRICS = (
     "recruits",
     "arrests",
     "roadblocks",
+    "entries",
+    "flow",
 )
 LEVELS = ("concentration",)  # per-state levels with their own national value
-NATIONAL = ("groups_alive", "effective_groups", "cjng_loyal_share")  # national only (state MX)
+NATIONAL = ("groups_alive", "effective_groups", "cjng_loyal_share", "held_states", "leaders_removed")  # national only (MX)
 
 
 class DailyRecord:

@@ -6,7 +6,8 @@ import json
 import math
 from typing import Any
 
-from sim.model import JALISCO, CartelModel
+from sim.geography import JALISCO, SINALOA
+from sim.model import CartelModel
 
 BASELINE = (-365, 0)
 WINDOWS = (180, 365, 730)  # days after day 0 over which homicides are summed
@@ -36,6 +37,7 @@ def summarise(model: CartelModel) -> dict[str, Any]:
         out[f"homicides_baseline_annual_{code}"] = rec.total("homicides", *BASELINE, state=i)
     out.update(_after_day0(model))
     out.update(_strike(model))
+    out.update(_policy(model))
     return {k: _clean(v) for k, v in out.items()}
 
 
@@ -86,3 +88,27 @@ def _clean(value: Any) -> Any:
 
 def dumps(summary: dict[str, Any]) -> str:
     return json.dumps(summary, indent=1, ensure_ascii=False) + "\n"
+
+
+def _mean(rec, metric: str, first_day: int, last_day: int) -> float:
+    return rec.total(metric, first_day, last_day) / (last_day - first_day)
+
+
+def _policy(model: CartelModel) -> dict[str, Any]:
+    """Outcomes a policy comparison reads: flow to the US, held states, the final year, the end state."""
+    rec, h = model.record, model.horizon_days
+    before = _mean(rec, "flow", -90, 0)
+    ratio = lambda a, b: _mean(rec, "flow", a, b) / before if before > 0 else None  # noqa: E731
+    national = rec.national
+    return {
+        "flow_ratio_d365": ratio(275, 365) if h >= 365 else None,
+        "flow_ratio_end": ratio(h - 90, h) if h >= 90 else None,
+        "state_held_states_mean": float(national["held_states"][-h:].mean()) if h else None,
+        "homicides_sinaloa_d0_365": rec.total("homicides", 0, 365, state=SINALOA) if h >= 365 else None,
+        "homicides_last_365": rec.total("homicides", h - 365, h) if h >= 365 else None,
+        "leaders_removed": len(model.leadership.removals),
+        "new_groups_d0_end": rec.total("entries", 0, h),
+        "recruits_weekly_d0_end": rec.total("recruits", 0, h) / (h / 7.0) if h else None,
+        "members_total_end": model.members_total,
+        "groups_alive_end": model.groups_alive,
+    }

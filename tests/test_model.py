@@ -9,6 +9,7 @@ from sim.errors import ConfigError
 from sim.placement import initial_organisations, sinaloa_tiers
 from sim.geography import states_table
 from sim import parameters
+from sim.processes.market import state_revenue
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def test_placement_matches_literature_sizes(model):
     assert org["Chapitos"] + org["Mayos"] == pytest.approx(p["cds_members"])
     # Local gangs fill each state up to its revenue share of the total; where named groups
     # already overfill a state they are empty, so the total can only exceed the target.
-    target = p["members_total"] * model.revenue / model.revenue.sum()
+    revenue = state_revenue(model.geo, model.p)  # before interdiction in held states
+    target = p["members_total"] * revenue / revenue.sum()
     per_state = model.state_members()
     local = model.org_state_members()[model.org_local].sum(axis=0)
     filled = local > 0

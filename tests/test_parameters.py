@@ -14,6 +14,15 @@ def test_every_parameter_has_default_range_unit_source():
         parameters.check_value(p.name, p.default)  # the default itself is allowed
 
 
+def test_every_row_of_the_table_has_exactly_its_columns():
+    import csv
+    from importlib import resources
+
+    text = resources.files("sim.data").joinpath("parameters.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        assert None not in row and None not in row.values(), f"{row['name']}: quote fields that hold commas"
+
+
 def test_conf_defaults_are_generated_from_the_table():
     assert paramfiles.CONF_PARAMS.read_text(encoding="utf-8") == paramfiles.render_yaml(), (
         "conf/params/default.yaml is stale: run `python -m sim.paramfiles`"

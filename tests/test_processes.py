@@ -94,10 +94,17 @@ def test_background_homicides_follow_one_national_rate():
 
 def test_troops_front_then_garrison_by_population():
     pop = np.array([1.0, 3.0, 6.0])
-    troops = forces.allocate_troops(pop, 1000.0, 0, 400.0)
-    assert troops.sum() == pytest.approx(1000.0)
-    assert troops.tolist() == pytest.approx([460.0, 180.0, 360.0])
-    assert forces.allocate_troops(pop, 100.0, 0, 400.0).sum() == pytest.approx(100.0)
+    garrison, front = forces.allocate_troops(pop, 1000.0, [(np.array([1.0, 0, 0]), 400.0)])
+    assert (garrison + front).sum() == pytest.approx(1000.0)
+    assert (garrison + front).tolist() == pytest.approx([460.0, 180.0, 360.0])
+    # a second front takes its troops from the garrisons: every other state has fewer
+    g2, f2 = forces.allocate_troops(pop, 1000.0, [(np.array([1.0, 0, 0]), 400.0), (np.array([0, 1.0, 1.0]), 300.0)])
+    assert (g2 + f2).sum() == pytest.approx(1000.0) and (g2 < garrison).all()
+
+
+def test_a_state_is_held_in_proportion_to_troops_per_gunman():
+    held = forces.held_share(np.array([100.0, 100.0, 100.0]), np.array([50.0, 200.0, 0.0]), 1.0)
+    assert held.tolist() == [1.0, 0.5, 1.0]
 
 
 def test_forces_win_but_take_losses():

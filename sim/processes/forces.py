@@ -5,12 +5,29 @@ from __future__ import annotations
 import numpy as np
 
 
-def allocate_troops(population: np.ndarray, pool: float, front_state: int, front_troops: float) -> np.ndarray:
-    """Troops per state: the front gets its troops, the rest of the pool garrisons by population."""
-    front = min(front_troops, pool)
-    troops = (pool - front) * population / population.sum()
-    troops[front_state] += front
-    return troops
+def allocate_troops(population: np.ndarray, pool: float, fronts: list[tuple[np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Garrison and front troops per state.
+
+    Each front is (weights over states, troops): its troops go where its weights are. What the
+    fronts leave of the pool garrisons the states by population, so troops sent to a front are
+    missing everywhere else.
+    """
+    front = np.zeros_like(population, dtype=float)
+    for weights, troops in fronts:
+        front += troops * weights / weights.sum() if weights.sum() > 0 else 0.0
+    garrison = max(pool - front.sum(), 0.0) * population / population.sum()
+    return garrison, front
+
+
+def held_share(holding_troops: np.ndarray, members: np.ndarray, troops_per_member: float) -> np.ndarray:
+    """Share of each state the forces hold (0-1).
+
+    Holding a place takes troops standing there: a state is fully held with `troops_per_member`
+    holding troops per armed-group member, and in proportion below that, so that troops moved
+    to a front leave ground unheld wherever they came from.
+    """
+    need = troops_per_member * members
+    return np.clip(np.divide(holding_troops, need, out=np.ones_like(need), where=need > 0), 0.0, 1.0)
 
 
 def state_capacity(rule_of_law: np.ndarray, national_level: float, exponent: float) -> np.ndarray:

@@ -7,15 +7,35 @@ import numpy as np
 from sim.geography import Geography
 
 
+def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Criminal revenue of each state in USD per day: (local markets, trafficking routes to the US)."""
+    local = p["local_revenue_usd_pc"] * geo.population
+    trafficking = p["border_revenue_usd"] * geo.us_border + p["port_revenue_usd"] * geo.key_port + p["coast_revenue_usd"] * geo.coastal
+    return local / 365.0, trafficking / 365.0
+
+
 def state_revenue(geo: Geography, p: dict) -> np.ndarray:
     """Criminal revenue of each state in USD per day: local markets plus trafficking routes."""
-    yearly = (
-        p["local_revenue_usd_pc"] * geo.population
-        + p["border_revenue_usd"] * geo.us_border
-        + p["port_revenue_usd"] * geo.key_port
-        + p["coast_revenue_usd"] * geo.coastal
-    )
-    return yearly / 365.0
+    local, trafficking = revenue_parts(geo, p)
+    return local + trafficking
+
+
+def entrants(
+    rng: np.random.Generator,
+    state_members: np.ndarray,
+    affordable: np.ndarray,
+    capacity: np.ndarray,
+    rate: float,
+    capacity_cost: float,
+) -> np.ndarray:
+    """New groups entering each state today.
+
+    Entry follows the share of a state's market that no group serves (members below what its
+    revenue pays): Poisson(rate x unserved share / (1 + capacity_cost x capacity)). New
+    entrants "can't be stopped" (003_7701088713dda564.txt), but a capable state raises their cost.
+    """
+    unserved = np.clip(1.0 - np.divide(state_members, affordable, out=np.ones_like(state_members), where=affordable > 0), 0.0, 1.0)
+    return rng.poisson(rate * unserved / (1.0 + capacity_cost * capacity))
 
 
 def cell_income(
