@@ -75,7 +75,6 @@ def border_distance() -> np.ndarray:
 
 
 @cache
-def neighbours() -> list[list[int]]:
-    """Land neighbours of each state, in index order."""
-    g = border_graph()
-    return [sorted(g.neighbors(i)) for i in range(N_STATES)]
+def adjacency() -> np.ndarray:
+    """Land-border matrix (states x states): 1 where two states share a border."""
+    return (border_distance() == 1).astype(float)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.geography import N_STATES, border_distance, neighbours
+from sim.geography import N_STATES, adjacency, border_distance
 from sim.processes import retaliation, succession
 from sim.processes.retaliation import Wave
 
@@ -45,12 +45,15 @@ class Leadership:
         """Today's strike attempt and succession dynamics; returns today's raid deaths per state."""
         if self.next_attempt == day:
             self._attempt(day)
-        for org in list(self.model.organisations):
+        unsettled = [org for org in self.model.organisations if org.cohesion < 1.0 or org.succession]
+        if unsettled:
+            reach = np.array([o.kind in LEADERSHIP_KINDS for o in self.model.organisations])
+        for org in unsettled:
             if org.succession == "contest":
                 self._contest(org, day)
             if org.cohesion < 1.0:
                 self._defections(org)
-                self._encroachment(org)
+                self._encroachment(org, reach)
                 self._recover(org, day)
         self._retaliate(day)
         raid, self._raid = self._raid, np.zeros(N_STATES)
@@ -171,22 +174,19 @@ class Leadership:
             if target >= 0:
                 model.cell_org[c] = target
 
-    def _encroachment(self, org: Organisation) -> None:
+    def _encroachment(self, org: Organisation, reach: np.ndarray) -> None:
         model, p = self.model, self.model.p
         family = [org.index] + org.factions
         m = model.org_state_members()
-        weak_states = np.flatnonzero(m[family].sum(axis=0) >= 1.0)
-        reach = np.array([o.kind in LEADERSHIP_KINDS for o in model.organisations])
+        weak = m[family].sum(axis=0) >= 1.0
         hostile = model.hostility[:, org.index] > p["hostility_alliance"]
         hostile[family] = False
-        for s in weak_states:
-            for o, source in succession.encroachers(model.rng, m, int(s), neighbours()[s], hostile, reach, p["encroach_rate"], org.cohesion):
-                donors = np.flatnonzero((model.cell_org == o) & (model.cell_state == source))
-                donor = donors[np.argmax(model.members[donors])]
-                sent = model.members[donor] * p["encroach_share"]
-                model.members[donor] -= sent
-                model.add_cell(o, int(s), sent, float(model.loyalty[donor]))
-                m[o, s] += sent
+        for o, s, source in succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion):
+            donors = np.flatnonzero((model.cell_org == o) & (model.cell_state == source))
+            donor = donors[np.argmax(model.members[donors])]
+            sent = model.members[donor] * p["encroach_share"]
+            model.members[donor] -= sent
+            model.add_cell(o, s, sent, float(model.loyalty[donor]))
 
     def _recover(self, org: Organisation, day: int) -> None:
         if org.succession != "heir" or day < org.consolidated_day:

@@ -102,7 +102,7 @@ def _policy(model: CartelModel) -> dict[str, Any]:
     national = rec.national
     return {
         "flow_ratio_d365": ratio(275, 365) if h >= 365 else None,
-        "flow_ratio_end": ratio(h - 90, h) if h >= 90 else None,
+        "flow_ratio_end": ratio(h - min(h, 90), h) if h else None,
         "state_held_states_mean": float(national["held_states"][-h:].mean()) if h else None,
         "homicides_sinaloa_d0_365": rec.total("homicides", 0, 365, state=SINALOA) if h >= 365 else None,
         "homicides_last_365": rec.total("homicides", h - 365, h) if h >= 365 else None,

@@ -10,7 +10,7 @@ import pytest
 
 from sim import CartelModel, simulate
 from sim.errors import ConfigError
-from sim.geography import border_distance
+from sim.geography import adjacency, border_distance
 from sim.processes import retaliation, succession
 
 STRIKE = {"strike_enabled": True}
@@ -67,10 +67,12 @@ def test_defectors_prefer_an_ally_then_the_strongest():
 def test_rivals_enter_only_without_cohesion_and_only_from_next_door():
     m = np.zeros((3, 32))
     m[0, 13], m[1, 5], m[2, 27] = 100.0, 50.0, 50.0  # org 1 next door (Colima), org 2 far away
-    kw = dict(neighbours=[5, 15], hostile=np.array([False, True, True]), eligible=np.ones(3, bool))
+    weak = np.zeros(32, bool)
+    weak[13] = True  # Jalisco, where the weakened org 0 stands
+    kw = dict(adjacency=adjacency(), hostile=np.array([False, True, True]), eligible=np.ones(3, bool))
     rng = np.random.default_rng(2)
-    assert succession.encroachers(rng, m, 13, rate=1.0, cohesion=1.0, **kw) == []
-    assert succession.encroachers(rng, m, 13, rate=1.0, cohesion=0.0, **kw) == [(1, 5)]
+    assert succession.encroachers(rng, m, weak, rate=1.0, cohesion=1.0, **kw) == []
+    assert succession.encroachers(rng, m, weak, rate=1.0, cohesion=0.0, **kw) == [(1, 13, 5)]
 
 
 def test_bandwagon_realignment_follows_the_claimant_share():

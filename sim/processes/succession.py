@@ -57,23 +57,26 @@ def defection_target(org_state_members: np.ndarray, hostility_to_family: np.ndar
 def encroachers(
     rng: np.random.Generator,
     org_state_members: np.ndarray,
-    weak_state: int,
-    neighbours: list[int],
+    weak: np.ndarray,
+    adjacency: np.ndarray,
     hostile: np.ndarray,
     eligible: np.ndarray,
     rate: float,
     cohesion: float,
-) -> list[tuple[int, int]]:
-    """Rivals that enter `weak_state` today: (organisation, neighbouring state it comes from).
+) -> list[tuple[int, int, int]]:
+    """Rivals that enter the weakened organisation's states today: (organisation, state, from state).
 
-    A rival (eligible, hostile to the weakened organisation) present next door but not in the
-    state enters with daily chance rate x (1 - cohesion), from the neighbouring state where it
-    is strongest.
+    A rival (eligible, hostile to the weakened organisation) present next door but not in a
+    `weak` state enters it with daily chance rate x (1 - cohesion), from the neighbouring state
+    where it is strongest. `adjacency` is the (states x states) land-border matrix.
     """
-    absent = org_state_members[:, weak_state] < 1.0
-    if not neighbours:
-        return []
-    nearby = org_state_members[:, neighbours]
-    candidates = np.flatnonzero(absent & eligible & hostile & (nearby.max(axis=1) >= 1.0))
-    entering = candidates[rng.random(len(candidates)) < rate * (1.0 - cohesion)]
-    return [(int(o), neighbours[int(np.argmax(nearby[o]))]) for o in entering]
+    present = org_state_members >= 1.0
+    next_door = (present.astype(float) @ adjacency) > 0
+    candidates = (eligible & hostile)[:, None] & ~present & next_door & weak[None, :]
+    orgs, states = np.nonzero(candidates)
+    entering = rng.random(len(orgs)) < rate * (1.0 - cohesion)
+    out = []
+    for o, s in zip(orgs[entering], states[entering]):
+        source = int(np.argmax(np.where(adjacency[s] > 0, org_state_members[o], -1.0)))
+        out.append((int(o), int(s), source))
+    return out

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 
 
 def hostile_pairs(presence: np.ndarray, hostility: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (group a, group b, state) where two groups with hostility > 0 are both present.
+    """Every (group a, group b, state) with a < b where two groups with hostility > 0 are both present.
 
     `presence` is a boolean (groups x states) matrix. Returned in a fixed order (state, then
     group indices) so that random draws line up across runs.
     """
-    a_list, b_list, s_list = [], [], []
+    a_parts, b_parts, s_parts = [], [], []
     for s in range(presence.shape[1]):
         here = np.flatnonzero(presence[:, s])
-        for a, b in combinations(here, 2):
-            if hostility[a, b] > 0:
-                a_list.append(a)
-                b_list.append(b)
-                s_list.append(s)
-    as_int = lambda x: np.asarray(x, dtype=np.int64)  # noqa: E731
-    return as_int(a_list), as_int(b_list), as_int(s_list)
+        i, j = np.nonzero(np.triu(hostility[np.ix_(here, here)] > 0, k=1))
+        a_parts.append(here[i])
+        b_parts.append(here[j])
+        s_parts.append(np.full(len(i), s))
+    as_int = lambda parts: np.concatenate(parts).astype(np.int64)  # noqa: E731
+    return as_int(a_parts), as_int(b_parts), as_int(s_parts)
 
 
 def clash_intensity(

@@ -1,0 +1,142 @@
+"""Policy levers: each acts through its mechanism, bad settings fail in one line, and the patterns hold.
+
+Pattern tests pair scenarios on the same seeds (common random numbers). The issue's acceptance
+uses 10 seeds; the six-year campaign runs on 3 seeds by default and on 10 with `-m slow`.
+"""
+
+import numpy as np
+import pytest
+
+import sim
+from sim import CartelModel, simulate
+from sim.config import available_scenarios, check_overrides
+from sim.errors import ConfigError
+from sim.geography import SINALOA
+from sim.processes import market
+
+STRIKE = {"strike_enabled": True}
+SECOND_FRONT = {**STRIKE, "sinaloa_front_share": 0.04, "cjng_front_share": 0.15, "posture": "clear"}
+SHORT = {"burn_in_days": 365, "horizon_days": 60}
+
+
+def _run(**kw) -> CartelModel:
+    m = CartelModel(seed=2, **{**SHORT, **kw})
+    m.run()
+    return m
+
+
+# ----- settings ------------------------------------------------------------------------------
+def test_fronts_that_exceed_the_troop_pool_are_a_clear_error():
+    with pytest.raises(ConfigError, match=r"sinaloa_front_share \+ cjng_front_share = 1.1 is not allowed"):
+        CartelModel(sinaloa_front_share=0.6, cjng_front_share=0.5)
+
+
+def test_an_unknown_lever_or_option_is_a_clear_error():
+    with pytest.raises(ConfigError, match="unknown parameter 'troops_pool'"):
+        check_overrides(["params.troops_pool=5"])
+    with pytest.raises(ConfigError, match="unknown option of policy/military 'third_front'; choose one of: second_front, status_quo"):
+        check_overrides(["policy/military=third_front"])
+
+
+@pytest.mark.parametrize("scenario", available_scenarios())
+def test_every_scenario_runs_from_the_api(scenario):
+    r = sim.run(scenario, seed=1, burn_in_days=365, horizon_days=30)
+    assert r.summary["homicides_baseline_annual"] > 0
+    assert {"flow_ratio_end", "state_held_states_mean", "leaders_removed", "groups_alive_end"} <= set(r.summary)
+
+
+def test_the_scenarios_are_the_seven_of_the_brief():
+    expected = {"no_strike", "mencho_strike", "kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined"}
+    assert set(available_scenarios()) == expected
+
+
+# ----- levers act through their mechanisms -----------------------------------------------------
+def test_a_second_front_takes_troops_from_every_other_state():
+    base, front = _run(**STRIKE), _run(**SECOND_FRONT)
+    cjng_states = np.isin(np.arange(32), front.cell_state[front.cjng_cells_d0])  # the front's states on day 0
+    assert front.troops.sum() == pytest.approx(base.troops.sum())
+    assert front.troops[SINALOA] < base.troops[SINALOA]
+    assert (front.troops[~cjng_states] < base.troops[~cjng_states]).all()
+    assert front.government.held.sum() < base.government.held.sum()
+
+
+def test_clearing_troops_raid_harder_but_hold_nothing():
+    hold = _run(**{**SECOND_FRONT, "posture": "hold"})
+    clear = _run(**SECOND_FRONT)
+    assert clear.density[SINALOA] > hold.density[SINALOA]
+    assert clear.government.held.sum() < hold.government.held.sum()
+
+
+def test_capacity_grows_with_investment_and_decays_with_corruption():
+    base, built, corrupt = _run(), _run(capacity_investment=0.3), _run(capacity_corruption=0.2)
+    assert (built.capacity > base.capacity).all()
+    assert (corrupt.capacity < base.capacity).all()
+
+
+def test_entry_follows_the_unserved_market_and_falls_with_capacity():
+    rng = np.random.default_rng(0)
+    served = market.entrants(rng, np.array([100.0]), np.array([100.0]), np.array([0.0]), 10.0, 5.0)
+    assert served.tolist() == [0]
+    draws = lambda cap: sum(market.entrants(rng, np.array([50.0]), np.array([100.0]), np.array([cap]), 1.0, 5.0)[0] for _ in range(4000))  # noqa: E731
+    assert draws(0.8) < 0.5 * draws(0.0)
+
+
+def test_disruption_cuts_revenue_and_flow_and_social_policy_cuts_recruits():
+    base = simulate(seed=2, **SHORT).summary
+    choked = simulate(seed=2, **SHORT, revenue_disruption=0.5).summary
+    hugs = simulate(seed=2, **SHORT, recruitment_reduction=0.5).summary
+    assert choked["flow_ratio_end"] < 0.6 * base["flow_ratio_end"]
+    assert hugs["recruits_weekly_d0_end"] < 0.7 * base["recruits_weekly_d0_end"]
+
+
+def test_incapacitation_multiplies_arrests():
+    base = _run().record.total("arrests", 0, 60)
+    more = _run(incapacitation_multiplier=2.0).record.total("arrests", 0, 60)
+    assert more == pytest.approx(2 * base, rel=0.1)
+
+
+def test_the_campaign_strikes_only_its_targets():
+    m = _run(**STRIKE, campaign_enabled=True, campaign_ops_per_year=60.0, campaign_scope="cjng", horizon_days=200)
+    removed = [r["org"] for r in m.leadership.removals]
+    assert len(removed) > 3
+    cjng = m.organisations[m.cjng]
+    by_name = {o.name: o for o in m.organisations}
+    assert all(by_name[name].lineage() is cjng for name in removed)
+
+
+# ----- patterns (acceptance of issue 4) ----------------------------------------------------------
+def test_a_second_front_raises_violence_in_sinaloa_and_holds_fewer_states():
+    seeds = range(1, 11)
+    strike = [simulate(seed=s, horizon_days=365, **STRIKE).summary for s in seeds]
+    front = [simulate(seed=s, horizon_days=365, **SECOND_FRONT).summary for s in seeds]
+    med = lambda runs, k: np.median([r[k] for r in runs])  # noqa: E731
+    assert med(front, "homicides_sinaloa_d0_365") > med(strike, "homicides_sinaloa_d0_365")
+    assert med(front, "state_held_states_mean") < med(strike, "state_held_states_mean")
+
+
+def _campaign(seeds):
+    runs = [simulate(seed=s, horizon_days=2190, **STRIKE, campaign_enabled=True).summary for s in seeds]
+    assert np.median([r["groups_alive_end"] for r in runs]) >= 2 * np.median([r["groups_alive_d0"] for r in runs])
+    assert np.median([r["flow_ratio_end"] for r in runs]) >= 0.85
+
+
+def test_a_kingpin_campaign_multiplies_groups_without_cutting_flow_3_seeds():
+    _campaign(range(1, 4))
+
+
+@pytest.mark.slow
+def test_a_kingpin_campaign_multiplies_groups_without_cutting_flow_10_seeds():
+    _campaign(range(1, 11))
+
+
+def test_capacity_works_through_entry_and_recruitment_and_does_not_raise_violence():
+    seeds = range(1, 11)
+    levels = (0.0, 0.15, 0.3)
+    runs = {c: [simulate(seed=s, horizon_days=1095, **STRIKE, capacity_investment=c).summary for s in seeds] for c in levels}
+    med = lambda c, k: np.median([r[k] for r in runs[c]])  # noqa: E731
+    entries = [med(c, "new_groups_d0_end") for c in levels]
+    recruits = [med(c, "recruits_weekly_d0_end") for c in levels]
+    final_year = [med(c, "homicides_last_365") for c in levels]
+    assert entries[0] > entries[1] > entries[2] or (entries[0] >= entries[1] >= entries[2] and entries[0] > entries[2])
+    assert recruits[0] > recruits[1] > recruits[2]
+    assert final_year[0] >= final_year[1] >= final_year[2]
