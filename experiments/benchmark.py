@@ -1,8 +1,11 @@
 """Time the default run (burn-in plus horizon) and print the figures.
 
     python -m experiments.benchmark [--repeats 5] [--strike]
+    python -m experiments.benchmark --sweep 8      # a Hydra sweep of 8 runs: 1 worker vs all cores
 
 `--strike` times the mencho_strike settings (removal on day 0, wave, succession) instead.
+`--sweep N` times `python -m sim -m seed=1..N` with the joblib launcher on one worker and on
+all cores (interpreter start-up included: it is what a user waits for).
 
 Imports (Mesa alone costs ~0.7 s) and interpreter start-up are excluded: users running sweeps
 pay them once per worker, not once per run.
@@ -11,8 +14,21 @@ pay them once per worker, not once per run.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+
+
+def time_sweep(runs: int, n_jobs: int) -> float:
+    """Wall time of a Hydra sweep of `runs` default runs on `n_jobs` joblib workers."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "sim", "-m", f"seed=range(1,{runs + 1})", "figures=false", f"hydra.launcher.n_jobs={n_jobs}", f"hydra.sweep.dir={out}"]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=out)
+        return time.perf_counter() - t0
 
 
 def main() -> None:
@@ -21,7 +37,12 @@ def main() -> None:
     ap.add_argument("--burn-in-days", type=int, default=730)
     ap.add_argument("--horizon-days", type=int, default=730)
     ap.add_argument("--strike", action="store_true", help="time the mencho_strike settings")
+    ap.add_argument("--sweep", type=int, metavar="N", help="time a sweep of N runs on 1 worker and on all cores")
     args = ap.parse_args()
+    if args.sweep:
+        one, all_cores = time_sweep(args.sweep, 1), time_sweep(args.sweep, -1)
+        print(f"sweep of {args.sweep} default runs: 1 worker {one:.1f} s, all {os.cpu_count()} cores {all_cores:.1f} s, speed-up {one / all_cores:.2f}x")
+        return
     params = {"strike_enabled": True} if args.strike else {}
 
     from sim.core import simulate

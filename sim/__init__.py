@@ -1,8 +1,27 @@
-"""Agent-based model of cartel fragmentation in Mexico after the February 2026 CJNG strike."""
+"""Agent-based model of cartel fragmentation in Mexico after the February 2026 CJNG strike.
 
-from sim.api import run
-from sim.core import RunResult, simulate
-from sim.model import CartelModel
+The public names load on first use (PEP 562), so that `import sim.app` in a sweep's parent
+process does not pay for Mesa and the model.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["CartelModel", "RunResult", "run", "simulate", "__version__"]
+_PUBLIC = {
+    "CartelModel": "sim.model",
+    "EnsembleResult": "sim.ensembles",
+    "RunResult": "sim.core",
+    "ensemble": "sim.ensembles",
+    "run": "sim.api",
+    "simulate": "sim.core",
+}
+__all__ = [*_PUBLIC, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -22,12 +22,15 @@ def main() -> None:
         except ConfigError as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
-    from sim import app  # after the checks: a typo should not wait for the model to import
+    from sim import app, sweep  # after the checks: a typo should not wait for the model to import
 
     app.main()
-    failed = [out for out, status in app.STATUS.items() if status != "ok"]
-    if failed:  # only in a sweep: a single run has exited already
-        print(f"error: {len(failed)} of {len(app.STATUS)} runs failed; each status.json says why", file=sys.stderr)
+    result = sweep.LAST.get("result")
+    if result is not None and result.failed:  # only in a sweep: a single run has exited already
+        print(
+            f"error: {len(result.failed)} of {result.total} runs failed; see {result.folder / 'failures.csv'}",
+            file=sys.stderr,
+        )
         sys.exit(2)
 
 

@@ -1,7 +1,8 @@
 """The Hydra job behind `python -m sim`: one run, its files in Hydra's output folder.
 
 Every job leaves a status.json, so a sweep can be audited folder by folder: "ok", or "failed"
-with the one-line reason. Start it through `python -m sim`, which checks the overrides first.
+with the one-line reason; a sweep re-run into the same folder skips the runs already complete.
+Start it through `python -m sim`, which checks the overrides first.
 """
 
 from __future__ import annotations
@@ -19,24 +20,32 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
 from sim.config import CONF_DIR, RUN_SETTINGS, check_setting
-from sim.core import simulate
 from sim.errors import ConfigError
-from sim.summary import dumps
 
 log = logging.getLogger(__name__)
-# Output folder -> status of every job run by this process (Hydra's basic launcher runs sweeps in-process).
-STATUS: dict[str, str] = {}
 
 
 def write_status(out: Path, overrides: list[str], error: str | None) -> None:
     status = {"status": "ok" if error is None else "failed", "error": error, "overrides": overrides}
     status["model_version"] = __version__
-    STATUS[str(out)] = status["status"]
     (out / "status.json").write_text(json.dumps(status, indent=1) + "\n", encoding="utf-8")
+
+
+def already_complete(out: Path, overrides: list[str]) -> bool:
+    """A run of the same overrides and model version finished in this folder before."""
+    try:
+        status = json.loads((out / "status.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    same = status.get("overrides") == overrides and status.get("model_version") == __version__
+    return same and status.get("status") == "ok" and (out / "summary.json").exists()
 
 
 def run_job(cfg: DictConfig, out: Path) -> dict[str, Any]:
     """Simulate the configured run and write summary.json, timeseries.parquet and figures."""
+    from sim.core import simulate  # here, not at the top: a sweep's parent process never needs the model
+    from sim.summary import dumps
+
     settings = {key: check_setting(key, cfg[key]) for key in RUN_SETTINGS}
     figures = check_setting("figures", cfg.figures)
     params = OmegaConf.to_container(cfg.params, resolve=True)
@@ -58,6 +67,9 @@ def main(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     overrides = list(hc.overrides.task)
+    if hc.mode == RunMode.MULTIRUN and already_complete(out, overrides):
+        log.info("skipped %s: already complete", out)
+        return
     try:
         s = run_job(cfg, out)
     except ConfigError as err:

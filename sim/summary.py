@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+
+import numpy as np
 from typing import Any
 
 from sim.geography import JALISCO, SINALOA
@@ -50,6 +52,8 @@ def _after_day0(model: CartelModel) -> dict[str, Any]:
             out[f"homicides_{cat}d0_{days}"] = rec.total(metric, 0, days) if model.horizon_days >= days else None
     for metric in ("groups_alive", "effective_groups", "cjng_loyal_share"):
         out[f"{metric}_d365"] = rec.on_day(metric, 365)
+    for i, code in enumerate(model.geo.codes):  # per state, for maps of an effect
+        out[f"homicides_d0_365_{code}"] = rec.total("homicides", 0, 365, state=i) if model.horizon_days >= 365 else None
     return out
 
 
@@ -61,7 +65,9 @@ def _strike(model: CartelModel) -> dict[str, Any]:
     wave = lead.wave
     in_window = 0 <= start and start + 3 <= rec.end_day
     org = model.organisations[lead.target]
+    per_state = np.bincount(wave.state, minlength=len(model.geo.codes)) if wave else np.zeros(len(model.geo.codes), int)
     return {
+        **{f"roadblocks_48h_{code}": int(n) for code, n in zip(model.geo.codes, per_state)},
         "leader_removed_day": start if removal else None,
         "roadblocks_48h": wave.count if wave else 0,
         "roadblock_states_48h": wave.states_hit() if wave else 0,

@@ -44,7 +44,7 @@ def test_output_folders() -> None:
     h = _compose(["seed=4"], hydra=True).hydra
     assert h.run.dir.startswith("outputs/no_strike/seed4/")
     assert h.sweep.dir.startswith("multirun/")
-    assert OmegaConf.to_container(h.job.config.override_dirname.exclude_keys) == ["seed"]
+    assert OmegaConf.to_container(h.job.config.override_dirname.exclude_keys) == ["seed", "experiment"]
     assert h.output_subdir == ".hydra"
 
 

@@ -1,0 +1,131 @@
+"""Join a sweep folder's runs into one table of runs, one daily table and the standard figures.
+
+Runs both as the end of `python -m sim -m ...` (through `sim.sweep.SweepCallback`) and as a
+command on any sweep folder, e.g. after a cluster sweep or one in which a job crashed:
+
+    python -m sim.collect multirun/2026-11-23_10-00-00 [--no-figures]
+
+Every run folder holds a status.json (ok or failed with the error line); failed runs are listed
+in `failures.csv` and kept as rows of `runs.csv` without results, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+RUNS = "runs.csv"
+DAILY = "daily.parquet"
+FAILURES = "failures.csv"
+FIGURES = "figures"
+NON_OVERRIDE_KEYS = ("scenario", "seed")  # columns of their own in runs.csv
+
+
+@dataclass
+class SweepResult:
+    """What a collected sweep holds: counts, failures and the files written."""
+
+    folder: Path
+    ok: int = 0
+    failed: list[dict] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.ok + len(self.failed)
+
+
+def run_folders(sweep_dir: Path) -> list[Path]:
+    """Folders of the sweep's runs (each has a status.json), in a stable order."""
+    return sorted(p.parent for p in sweep_dir.rglob("status.json") if p.parent != sweep_dir)
+
+
+def _override_columns(overrides: list[str]) -> dict[str, str]:
+    """Override values by key (e.g. params.capacity_investment), leaving out scenario and seed."""
+    out = {}
+    for item in overrides:
+        key, _, value = item.lstrip("+~").partition("=")
+        if key not in NON_OVERRIDE_KEYS and not key.startswith("hydra"):
+            out[key] = value
+    return out
+
+
+def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
+    status = json.loads((folder / "status.json").read_text(encoding="utf-8"))
+    config_file = folder / ".hydra" / "config.yaml"
+    cfg = yaml.safe_load(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
+    run = folder.relative_to(sweep_dir).as_posix()
+    row = {"run": run, "scenario": cfg.get("scenario"), "seed": cfg.get("seed"), "status": status["status"], "error": status.get("error")}
+    row.update(_override_columns(status.get("overrides", [])))
+    daily = None
+    if status["status"] == "ok" and (folder / "summary.json").exists():
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        row.update({k: v for k, v in summary.items() if k not in row})
+        ts = pd.read_parquet(folder / "timeseries.parquet")
+        daily = ts[ts["state"] == "MX"].drop(columns="state").assign(run=run, scenario=row["scenario"], seed=row["seed"])
+    return row, daily
+
+
+def _numeric(runs: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every value is a number (override values arrive as text) as numbers."""
+    for col in runs.columns.difference(["run", "scenario", "status", "error"]):
+        converted = pd.to_numeric(runs[col], errors="coerce")
+        if converted.notna().sum() == runs[col].notna().sum():
+            runs[col] = converted
+    return runs
+
+
+def collect(sweep_dir: str | Path, figures: bool = True) -> SweepResult:
+    """Write runs.csv, daily.parquet, failures.csv and the figures into the sweep folder."""
+    sweep_dir = Path(sweep_dir)
+    result = SweepResult(sweep_dir)
+    rows, dailies = [], []
+    for folder in run_folders(sweep_dir):
+        row, daily = _run_row(folder, sweep_dir)
+        rows.append(row)
+        if daily is not None:
+            dailies.append(daily)
+        if row["status"] == "ok":
+            result.ok += 1
+        else:
+            result.failed.append({k: row.get(k) for k in ("run", "scenario", "seed", "error")})
+    runs = _numeric(pd.DataFrame(rows))
+    runs.to_csv(sweep_dir / RUNS, index=False)
+    pd.DataFrame(result.failed, columns=["run", "scenario", "seed", "error"]).to_csv(sweep_dir / FAILURES, index=False)
+    result.files += [sweep_dir / RUNS, sweep_dir / FAILURES]
+    if dailies:
+        daily = pd.concat(dailies, ignore_index=True)
+        cols = ["run", "scenario", "seed", "day", "date", "metric", "value"]
+        daily[cols].to_parquet(sweep_dir / DAILY, index=False)
+        result.files.append(sweep_dir / DAILY)
+        if figures:
+            from sim import figures as fig  # matplotlib only when figures are wanted
+
+            result.files += fig.briefing_figures(runs[runs["status"] == "ok"], daily[cols], sweep_dir / FIGURES)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sweep_dir", type=Path)
+    ap.add_argument("--no-figures", action="store_true")
+    args = ap.parse_args()
+    if not args.sweep_dir.is_dir():
+        print(f"error: {args.sweep_dir} is not a folder", file=sys.stderr)
+        sys.exit(2)
+    result = collect(args.sweep_dir, figures=not args.no_figures)
+    print(f"{result.ok} of {result.total} runs ok; wrote {', '.join(p.name for p in result.files)} in {result.folder}")
+    for f in result.failed:
+        print(f"failed: {f['run']}: {f['error']}", file=sys.stderr)
+    if result.failed:
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Hydra multirun support: a progress line per finished run, and collection when the sweep ends.
+
+`SweepCallback` is registered in conf/config.yaml. In the parent process it counts the jobs
+when the sweep starts (written to `sweep.json`) and collects the folder when it ends; each job,
+wherever it runs (joblib worker, SLURM node), prints one whole line of progress when it is done,
+so parallel workers cannot interleave characters.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from sim.collect import SweepResult, collect, run_folders
+
+SWEEP_FILE = "sweep.json"
+LAST: dict[str, SweepResult] = {}  # the sweep collected in this process, for `python -m sim`
+
+
+def count_jobs(config: DictConfig) -> int:
+    """Jobs a basic sweep over `hydra.sweeper.params` and the command line makes.
+
+    A key on the command line replaces the same key of the sweeper's params (as Hydra does).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    params = config.hydra.sweeper.get("params") or {}
+    lines = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
+    by_key = {o.get_key_element(): o for o in OverridesParser.create().parse_overrides(lines)}
+    total = 1
+    for override in by_key.values():
+        if override.is_sweep_override():
+            total *= len(list(override.sweep_string_iterator()))
+    return total
+
+
+def progress_line(sweep_dir: Path) -> str:
+    """'done N of M runs (F failed), about S s left' from the status files in the folder."""
+    info = json.loads((sweep_dir / SWEEP_FILE).read_text(encoding="utf-8"))
+    statuses = [json.loads((f / "status.json").read_text(encoding="utf-8"))["status"] for f in run_folders(sweep_dir)]
+    done, failed = len(statuses), statuses.count("failed")
+    elapsed = time.time() - info["started"]
+    left = max(info["total"] - done, 0)
+    eta = f", about {math.ceil(elapsed / done * left)} s left" if done and left else ""
+    return f"[sweep] {done} of {info['total']} runs done ({failed} failed){eta}"
+
+
+class SweepCallback(Callback):
+    """Count jobs at the start, print progress after each job, collect at the end."""
+
+    def __init__(self, figures: bool = True) -> None:
+        self.figures = figures
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        info = {"total": count_jobs(config), "started": time.time()}
+        (sweep_dir / SWEEP_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        if (sweep_dir / SWEEP_FILE).exists():  # a multirun job, not a single run
+            print(progress_line(sweep_dir), file=sys.stderr, flush=True)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        result = collect(Path(str(config.hydra.sweep.dir)), figures=self.figures and bool(config.get("figures", True)))
+        LAST["result"] = result
+        print(f"[sweep] {result.ok} of {result.total} runs ok; combined tables and figures in {result.folder}", file=sys.stderr, flush=True)

@@ -1,0 +1,113 @@
+"""Sweeps: Hydra multirun with the joblib launcher, collection, failures, re-runs, submitit, ensembles."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.image
+import pandas as pd
+import pytest
+from omegaconf import OmegaConf
+
+import sim
+from sim.collect import collect
+from sim.sweep import SWEEP_FILE, count_jobs, progress_line
+
+SHORT = ["burn_in_days=365", "horizon_days=60"]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def experiment_sweep(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The issue's command, with fewer seeds and a shorter horizon."""
+    out = tmp_path_factory.mktemp("sweep")
+    proc = cli("-m", "+experiment=kingpin_vs_capacity", f"hydra.sweep.dir={out}", "seed=1,2", *SHORT, cwd=out)
+    return out, proc
+
+
+def test_an_experiment_leaves_combined_tables_and_figures(experiment_sweep):
+    out, proc = experiment_sweep
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 8 and (runs.status == "ok").all()
+    assert set(runs.scenario) == {"no_strike", "mencho_strike", "kingpin_campaign", "state_capacity"}
+    daily = pd.read_parquet(out / "daily.parquet")
+    assert set(daily.columns) == {"run", "scenario", "seed", "day", "date", "metric", "value"}
+    assert daily.groupby("run").ngroups == 8
+    pngs = sorted((out / "figures").glob("*.png"))
+    assert len(pngs) >= 4
+    for png in pngs:
+        assert matplotlib.image.imread(png)[..., :3].std() > 0.02, png.name
+
+
+def test_progress_lines_are_whole_and_count_to_the_total(experiment_sweep):
+    _, proc = experiment_sweep
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("[sweep]")]
+    assert any(ln.startswith("[sweep] 8 of 8 runs done (0 failed)") for ln in lines)
+    assert all(ln.startswith(("[sweep] ", "[sweep] 8 of 8 runs ok")) and " of 8 " in ln for ln in lines)
+
+
+def test_a_rerun_into_the_same_folder_skips_complete_runs(experiment_sweep):
+    out, _ = experiment_sweep
+    before = {p: p.stat().st_mtime_ns for p in out.glob("*/seed*/summary.json")}
+    proc = cli("-m", "+experiment=kingpin_vs_capacity", f"hydra.sweep.dir={out}", "seed=1,2", *SHORT, cwd=out)
+    assert proc.returncode == 0
+    assert (proc.stdout + proc.stderr).count("skipped") == 8
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/seed*/summary.json")} == before
+
+
+def test_a_failing_job_is_recorded_and_the_others_kept(tmp_path: Path):
+    proc = cli("-m", "params.troop_pool=100000,-5", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "error: 2 of 4 runs failed" in proc.stderr
+    failures = pd.read_csv(tmp_path / "failures.csv")
+    assert len(failures) == 2 and failures.error.str.startswith("troop_pool = -5 is not allowed").all()
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert (runs.status == "ok").sum() == 2 and runs.loc[runs.status == "ok", "homicides_baseline_annual"].notna().all()
+
+
+def test_the_collector_runs_on_its_own(tmp_path: Path):
+    proc = cli("-m", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert proc.returncode == 0
+    (tmp_path / "runs.csv").unlink()
+    result = collect(tmp_path, figures=False)
+    assert result.ok == 2 and not result.failed and (tmp_path / "runs.csv").exists()
+
+
+def test_submitit_local_launcher_runs_a_sweep(tmp_path: Path):
+    proc = cli("-m", "hydra/launcher=submitit_local", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 2 and (runs.status == "ok").all()
+
+
+def test_jobs_are_counted_from_command_line_and_experiment_sweeps():
+    cfg = OmegaConf.create({"hydra": {"overrides": {"task": ["seed=1,2,3", "horizon_days=10"]}, "sweeper": {"params": {"scenario": "a,b", "seed": "range(1,5)"}}}})
+    assert count_jobs(cfg) == 6  # the command line's seeds replace the experiment's
+
+
+def test_progress_line_reads_the_status_files(tmp_path: Path):
+    (tmp_path / SWEEP_FILE).write_text(json.dumps({"total": 4, "started": 0}))
+    for i, status in enumerate(["ok", "failed"]):
+        (tmp_path / f"r{i}").mkdir()
+        (tmp_path / f"r{i}" / "status.json").write_text(json.dumps({"status": status}))
+    assert progress_line(tmp_path).startswith("[sweep] 2 of 4 runs done (1 failed), about ")
+
+
+def test_ensemble_returns_both_tables_and_keeps_failures():
+    result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[1, 2], processes=2, progress=False, burn_in_days=365, horizon_days=30)
+    assert len(result.runs) == 4 and (result.runs.status == "ok").all()
+    assert list(result.runs.scenario) == ["no_strike", "no_strike", "mencho_strike", "mencho_strike"]
+    assert set(result.daily.run) == set(result.runs.run)
+    same = sim.simulate(seed=2, burn_in_days=365, horizon_days=30, strike_enabled=True).summary
+    assert result.runs.iloc[3]["homicides_baseline_annual"] == same["homicides_baseline_annual"]
+    bad = sim.ensemble(["no_strike"], seeds=[1], processes=1, progress=False, troop_pool=-5)
+    assert bad.failed.error.iloc[0].startswith("troop_pool = -5 is not allowed")
