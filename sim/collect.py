@@ -107,7 +107,7 @@ def collect(sweep_dir: str | Path, figures: bool = True) -> SweepResult:
         if figures:
             from sim import figures as fig  # matplotlib only when figures are wanted
 
-            result.files += fig.briefing_figures(runs[runs["status"] == "ok"], daily[cols], sweep_dir / FIGURES)
+            result.files += fig.briefing_figures(runs[runs["status"] == "ok"], daily[cols], sweep_dir / FIGURES, book=None)
     return result
 
 

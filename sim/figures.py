@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+import warnings
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -418,7 +419,7 @@ def _ok(runs: pd.DataFrame) -> pd.DataFrame:
 
 def _ordered(scenarios: Iterable[str]) -> list[str]:
     """Distinct scenarios, the known ones in their canonical order, then the others alphabetically."""
-    present = set(scenarios)
+    present = set(pd.Series(scenarios).unique())  # unique first: the daily table has a row per day and run
     return [s for s in SCENARIO_COLOURS if s in present] + sorted(present - set(SCENARIO_COLOURS))
 
 
@@ -478,7 +479,9 @@ def _bands(
     ax: Axes, x: pd.DatetimeIndex, wide: pd.DataFrame, colour: str, label: str, zorder: float = 2.5
 ) -> None:
     """Median line with shaded 50% and 90% bands over runs: the spread of possible futures."""
-    lo90, lo50, med, hi50, hi90 = (wide.quantile(p, axis=1).to_numpy() for p in QUANTILES)
+    with warnings.catch_warnings():  # days before a rolling window fills are NaN in every run
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo90, lo50, med, hi50, hi90 = np.nanquantile(wide.to_numpy(dtype=float), QUANTILES, axis=1)
     ax.fill_between(x, lo90, hi90, color=colour, alpha=0.12, lw=0, zorder=zorder - 1)
     ax.fill_between(x, lo50, hi50, color=colour, alpha=0.28, lw=0, zorder=zorder - 1)
     ax.plot(x, med, color=colour, lw=2, label=label, zorder=zorder)
