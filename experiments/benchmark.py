@@ -67,7 +67,6 @@ def main() -> None:
     steps = args.burn_in_days + args.horizon_days
     full, step_only = [], []
     for seed in range(1, args.repeats + 1):
-        t0 = time.perf_counter()
         model = CartelModel(seed=seed, burn_in_days=args.burn_in_days, horizon_days=args.horizon_days, **params)
         t1 = time.perf_counter()
         model.run()

@@ -6,7 +6,7 @@ import pytest
 
 from sim import CartelModel, simulate
 from sim.errors import ConfigError
-from sim.placement import initial_organisations, sinaloa_tiers
+from sim.placement import sinaloa_tiers
 from sim.geography import states_table
 from sim import parameters
 from sim.processes.market import state_revenue
