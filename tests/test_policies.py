@@ -4,7 +4,12 @@ Pattern tests pair scenarios on the same seeds (common random numbers). The issu
 uses 10 seeds; the six-year campaign runs on 3 seeds by default and on 10 with `-m slow`.
 """
 
+import os
+import subprocess
+import sys
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -140,3 +145,24 @@ def test_capacity_works_through_entry_and_recruitment_and_does_not_raise_violenc
     assert entries[0] > entries[1] > entries[2] or (entries[0] >= entries[1] >= entries[2] and entries[0] > entries[2])
     assert recruits[0] > recruits[1] > recruits[2]
     assert final_year[0] >= final_year[1] >= final_year[2]
+
+
+# ----- the command line ------------------------------------------------------------------------
+def _cli(*args: str, cwd) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_every_scenario_runs_from_the_cli(tmp_path):
+    scenarios = ",".join(available_scenarios())
+    proc = _cli("-m", f"scenario={scenarios}", "burn_in_days=365", "horizon_days=30", "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert sorted(runs.scenario) == sorted(available_scenarios()) and (runs.status == "ok").all()
+
+
+def test_fronts_over_the_pool_stop_the_cli_in_one_line(tmp_path):
+    proc = _cli("params.sinaloa_front_share=0.6", "params.cjng_front_share=0.5", "burn_in_days=365", "horizon_days=0", f"hydra.run.dir={tmp_path}", cwd=tmp_path)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1 and "Traceback" not in proc.stderr
+    assert lines[0].startswith("error: sinaloa_front_share + cjng_front_share = 1.1 is not allowed")
