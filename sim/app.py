@@ -25,9 +25,10 @@ from sim.errors import ConfigError
 log = logging.getLogger(__name__)
 
 
-def write_status(out: Path, overrides: list[str], error: str | None) -> None:
+def write_status(out: Path, cfg: DictConfig, overrides: list[str], error: str | None) -> None:
+    """status.json: ok or failed with the error line, and what the run was (for the collector)."""
     status = {"status": "ok" if error is None else "failed", "error": error, "overrides": overrides}
-    status["model_version"] = __version__
+    status.update(scenario=cfg.get("scenario"), seed=cfg.get("seed"), model_version=__version__)
     (out / "status.json").write_text(json.dumps(status, indent=1) + "\n", encoding="utf-8")
 
 
@@ -73,16 +74,16 @@ def main(cfg: DictConfig) -> None:
     try:
         s = run_job(cfg, out)
     except ConfigError as err:
-        write_status(out, overrides, str(err))
+        write_status(out, cfg, overrides, str(err))
         if hc.mode == RunMode.MULTIRUN:  # let the other jobs of the sweep run
             print(f"error: {err} (in {out})", file=sys.stderr)
             return
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     except Exception as err:  # a bug: record it, then show the traceback
-        write_status(out, overrides, f"{type(err).__name__}: {err}".splitlines()[0])
+        write_status(out, cfg, overrides, f"{type(err).__name__}: {err}".splitlines()[0])
         raise
-    write_status(out, overrides, None)
+    write_status(out, cfg, overrides, None)
     log.info(
         "wrote %s: %s homicides in the baseline year, %s members and %s groups on day 0",
         out,

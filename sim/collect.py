@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 RUNS = "runs.csv"
 DAILY = "daily.parquet"
@@ -58,17 +57,15 @@ def _override_columns(overrides: list[str]) -> dict[str, str]:
 
 def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
     status = json.loads((folder / "status.json").read_text(encoding="utf-8"))
-    config_file = folder / ".hydra" / "config.yaml"
-    cfg = yaml.safe_load(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
     run = folder.relative_to(sweep_dir).as_posix()
-    row = {"run": run, "scenario": cfg.get("scenario"), "seed": cfg.get("seed"), "status": status["status"], "error": status.get("error")}
+    row = {"run": run, "scenario": status.get("scenario"), "seed": status.get("seed"), "status": status["status"], "error": status.get("error")}
     row.update(_override_columns(status.get("overrides", [])))
     daily = None
     if status["status"] == "ok" and (folder / "summary.json").exists():
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         row.update({k: v for k, v in summary.items() if k not in row})
-        ts = pd.read_parquet(folder / "timeseries.parquet")
-        daily = ts[ts["state"] == "MX"].drop(columns="state").assign(run=run, scenario=row["scenario"], seed=row["seed"])
+        national = pd.read_parquet(folder / "timeseries.parquet", filters=[("state", "==", "MX")])
+        daily = national.drop(columns="state").assign(run=run, scenario=row["scenario"], seed=row["seed"])
     return row, daily
 
 
