@@ -24,6 +24,7 @@ DAILY = "daily.parquet"
 FAILURES = "failures.csv"
 FIGURES = "figures"
 NON_OVERRIDE_KEYS = ("scenario", "seed")  # columns of their own in runs.csv
+DAILY_COLUMNS = ["run", "scenario", "seed", "day", "date", "metric", "value"]
 
 
 @dataclass
@@ -55,6 +56,12 @@ def _override_columns(overrides: list[str]) -> dict[str, str]:
     return out
 
 
+def national_daily(timeseries: pd.DataFrame, run: str, scenario: str, seed: int) -> pd.DataFrame:
+    """A run's national rows of its daily table, tagged with the run, in the combined table's columns."""
+    national = timeseries[timeseries["state"] == "MX"].drop(columns="state")
+    return national.assign(run=run, scenario=scenario, seed=seed)[DAILY_COLUMNS]
+
+
 def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
     status = json.loads((folder / "status.json").read_text(encoding="utf-8"))
     run = folder.relative_to(sweep_dir).as_posix()
@@ -65,7 +72,7 @@ def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         row.update({k: v for k, v in summary.items() if k not in row})
         national = pd.read_parquet(folder / "timeseries.parquet", filters=[("state", "==", "MX")])
-        daily = national.drop(columns="state").assign(run=run, scenario=row["scenario"], seed=row["seed"])
+        daily = national_daily(national, run, row["scenario"], row["seed"])
     return row, daily
 
 
@@ -98,13 +105,12 @@ def collect(sweep_dir: str | Path, figures: bool = True) -> SweepResult:
     result.files += [sweep_dir / RUNS, sweep_dir / FAILURES]
     if dailies:
         daily = pd.concat(dailies, ignore_index=True)
-        cols = ["run", "scenario", "seed", "day", "date", "metric", "value"]
-        daily[cols].to_parquet(sweep_dir / DAILY, index=False)
+        daily.to_parquet(sweep_dir / DAILY, index=False)
         result.files.append(sweep_dir / DAILY)
         if figures:
             from sim import figures as fig  # matplotlib only when figures are wanted
 
-            result.files += fig.briefing_figures(runs[runs["status"] == "ok"], daily[cols], sweep_dir / FIGURES, book=None)
+            result.files += fig.briefing_figures(runs[runs["status"] == "ok"], daily, sweep_dir / FIGURES, book=None)
     return result
 
 

@@ -20,10 +20,9 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from sim.collect import DAILY_COLUMNS, national_daily
 from sim.config import check_scenario
 from sim.errors import ConfigError
-
-DAILY_COLUMNS = ["run", "scenario", "seed", "day", "date", "metric", "value"]
 
 
 @dataclass
@@ -47,9 +46,7 @@ def _one(scenario: str, seed: int, overrides: dict[str, Any]) -> tuple[dict, pd.
         result = run(scenario, seed=seed, **overrides)
     except ConfigError as err:
         return {**row, "status": "failed", "error": str(err)}, None
-    ts = result.timeseries
-    daily = ts[ts["state"] == "MX"].drop(columns="state").assign(run=row["run"], scenario=scenario, seed=seed)
-    return {**row, "status": "ok", "error": None, **result.summary}, daily[DAILY_COLUMNS]
+    return {**row, "status": "ok", "error": None, **result.summary}, national_daily(result.timeseries, row["run"], scenario, seed)
 
 
 def ensemble(

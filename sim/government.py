@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sim.model import CartelModel
 
 TARGETABLE = ("national", "regional", "faction", "splinter")  # organisations with a leadership to strike
+SINALOA_FRONT = np.eye(N_STATES)[SINALOA]  # the Sinaloa front's weights over states
 
 
 class Government:
@@ -42,7 +43,7 @@ class Government:
         self.arrest_factor = 1.0
         self.disruption = 0.0
         self.mean_density = forces.troop_density(p["troop_pool"], model.geo.population.sum())
-        self.deploy([(np.eye(N_STATES)[SINALOA], p["sinaloa_front_troops"])], "hold")
+        self.deploy([(SINALOA_FRONT, p["sinaloa_front_troops"])], "hold")
         self.update_held()
 
     # ----- deployment ----------------------------------------------------------------------
@@ -65,14 +66,13 @@ class Government:
         model.revenue = kept * (self.local_revenue + self.trafficking * open_route)
         self.flow_capacity = kept * self.trafficking * open_route
 
-    def flow(self) -> np.ndarray:
+    def flow(self, m: np.ndarray) -> np.ndarray:
         """Trafficking flow to the US per state today (USD a day): what organised groups move.
 
         The state's trafficking value, less disruption and interdiction, times the share of its
-        members in organisations with reach beyond local gangs.
+        members (`m`, organisations x states) in organisations with reach beyond local gangs.
         """
         model = self.model
-        m = model.org_state_members()
         total = m.sum(axis=0)
         organised = np.divide(m[~model.org_local].sum(axis=0), total, out=np.zeros(N_STATES), where=total > 0)
         return self.flow_capacity * organised
@@ -96,7 +96,7 @@ class Government:
         cjng_weights = model.org_state_members()[model.cjng]
         pool = p["troop_pool"]
         self.deploy(
-            [(np.eye(N_STATES)[SINALOA], p["sinaloa_front_share"] * pool), (cjng_weights, p["cjng_front_share"] * pool)],
+            [(SINALOA_FRONT, p["sinaloa_front_share"] * pool), (cjng_weights, p["cjng_front_share"] * pool)],
             p["posture"],
         )
 

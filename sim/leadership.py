@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.errors import ConfigError
 from sim.geography import N_STATES, adjacency, border_distance
+from sim.metrics import CELL_DEATH_MEMBERS
 from sim.processes import retaliation, succession
 from sim.processes.retaliation import Wave
 
@@ -47,7 +48,7 @@ class Leadership:
             self._attempt(day)
         unsettled = [org for org in self.model.organisations if org.cohesion < 1.0 or org.succession]
         if unsettled:
-            reach = np.array([o.kind in LEADERSHIP_KINDS for o in self.model.organisations])
+            reach = self.model.kind_mask(LEADERSHIP_KINDS)
         for org in unsettled:
             if org.succession == "contest":
                 self._contest(org, day)
@@ -83,7 +84,7 @@ class Leadership:
         `home` is the raid's state (default: where the organisation has most members).
         """
         p, model = self.model.p, self.model
-        cells = np.flatnonzero((model.cell_org == org.index) & (model.members >= 1.0))
+        cells = model.live_cells(org.index)
         if home is None:
             home = int(np.argmax(np.bincount(model.cell_state[cells], weights=model.members[cells], minlength=N_STATES)))
         at_home = cells[model.cell_state[cells] == home]
@@ -148,7 +149,7 @@ class Leadership:
         family = [org.index] + org.factions
         share = succession.claimant_share(model.org_members()[family])
         for f in org.factions:
-            cells = np.flatnonzero((model.cell_org == f) & (model.members >= 1.0))
+            cells = model.live_cells(f)
             moving = cells[succession.realign(model.rng, len(cells), p["realign_rate"], share)]
             model.cell_org[moving] = org.index
         share = succession.claimant_share(model.org_members()[family])
@@ -163,7 +164,7 @@ class Leadership:
     def _defections(self, org: Organisation) -> None:
         model, p = self.model, self.model.p
         family = np.array([org.index] + org.factions)
-        cells = np.flatnonzero(np.isin(model.cell_org, family) & (model.members >= 1.0))
+        cells = model.live_cells(family)
         leaving = cells[succession.defect(model.rng, len(cells), p["defect_rate"], org.cohesion)]
         if len(leaving) == 0:
             return
@@ -178,7 +179,7 @@ class Leadership:
         model, p = self.model, self.model.p
         family = [org.index] + org.factions
         m = model.org_state_members()
-        weak = m[family].sum(axis=0) >= 1.0
+        weak = m[family].sum(axis=0) >= CELL_DEATH_MEMBERS
         hostile = model.hostility[:, org.index] > p["hostility_alliance"]
         hostile[family] = False
         for o, s, source in succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 ALIVE_MEMBERS = 50  # an organisation with fewer members no longer counts as a group
+CELL_DEATH_MEMBERS = 1.0  # a cell with fewer members is gone; a group with fewer in a state is absent there
 
 
 def groups_alive(org_members: np.ndarray, is_local: np.ndarray, threshold: float = ALIVE_MEMBERS) -> int:

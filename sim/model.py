@@ -13,13 +13,11 @@ from sim.agents import Cell, Organisation
 from sim.errors import ConfigError
 from sim.geography import N_STATES, border_graph, geography
 from sim.government import Government
-from sim.leadership import Leadership
-from sim.metrics import concentration, effective_groups, groups_alive
+from sim.leadership import LEADERSHIP_KINDS, Leadership
+from sim.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive
 from sim.placement import advantage_matrix, initial_organisations
 from sim.processes import forces, market, recruitment, retaliation, violence
 from sim.recorder import DailyRecord
-
-CELL_DEATH_MEMBERS = 1.0  # a cell with fewer members than this is gone
 
 
 class CartelModel(mesa.Model):
@@ -80,6 +78,14 @@ class CartelModel(mesa.Model):
 
     def org_index(self, name: str) -> int:
         return next(o.index for o in self.organisations if o.name == name)
+
+    def live_cells(self, orgs: int | list[int] | np.ndarray) -> np.ndarray:
+        """Indices of the cells of these organisations that still have members."""
+        return np.flatnonzero(np.isin(self.cell_org, orgs) & (self.members >= CELL_DEATH_MEMBERS))
+
+    def kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Which organisations are of one of these kinds (kinds change when factions split off)."""
+        return np.array([o.kind in kinds for o in self.organisations])
 
     def add_organisation(self, name: str, kind: str, like: int | None = None) -> int:
         """A new organisation: a faction or splinter with the relations and market standing of
@@ -159,9 +165,10 @@ class CartelModel(mesa.Model):
         today["homicides_criminal"] = today["homicides_criminal"] + raid
         today["gunmen_killed"] = today["gunmen_killed"] + raid
         today["roadblocks"] = self.leadership.roadblocks_today(self.day)
-        today["flow"] = self.government.flow()
+        today["flow"] = self.government.flow(held)
         self._apply_losses(today)
-        self.record.add(self.day, today, self._levels(), self._national())
+        end = self.org_state_members()  # as the day ends
+        self.record.add(self.day, today, self._levels(end), self._national(self.org_members()))
         self.datacollector.collect(self)
         self.day += 1
 
@@ -173,13 +180,11 @@ class CartelModel(mesa.Model):
         `absorb_rate`.
         """
         p = self.p
-        entrant = np.array([o.kind == "entrant" for o in self.organisations])
-        cells = np.flatnonzero(entrant[self.cell_org] & (self.members >= CELL_DEATH_MEMBERS))
+        cells = self.live_cells(np.flatnonzero(self.kind_mask(("entrant",))))
         joining = cells[self.rng.random(len(cells)) < p["absorb_rate"]]
         if len(joining):
             m = self.org_state_members()
-            cartel = np.array([o.kind in ("national", "regional") for o in self.organisations])
-            strength = np.where(cartel[:, None], m, 0.0)
+            strength = np.where(self.kind_mask(LEADERSHIP_KINDS)[:, None], m, 0.0)
             for c in joining:
                 s = self.cell_state[c]
                 if strength[:, s].max() >= CELL_DEATH_MEMBERS:
@@ -253,15 +258,14 @@ class CartelModel(mesa.Model):
         today["homicides"] = today["homicides_criminal"] + today["homicides_civilian"] + today["homicides_forces"]
         today["members"] = self.state_members()
 
-    def _levels(self) -> dict[str, np.ndarray]:
+    def _levels(self, m: np.ndarray) -> dict[str, np.ndarray]:
         """Per-state values that do not add up to a national one: each with its MX value last."""
-        m = self.org_state_members()
         return {"concentration": np.append(concentration(m), concentration(m.sum(axis=1, keepdims=True)))}
 
-    def _national(self) -> dict[str, float]:
+    def _national(self, org_members: np.ndarray) -> dict[str, float]:
         return {
-            "groups_alive": float(self.groups_alive),
-            "effective_groups": self.effective_groups,
+            "groups_alive": float(groups_alive(org_members, self.org_local)),
+            "effective_groups": effective_groups(org_members, self.org_local),
             "cjng_loyal_share": self.cjng_loyal_share if self.day >= 0 else float("nan"),
             "held_states": float(self.government.held.sum()),
             "leaders_removed": float(len(self.leadership.removals)),
@@ -283,7 +287,7 @@ class CartelModel(mesa.Model):
         """Simulate the burn-in and the horizon."""
         for _ in range(self.burn_in_days + self.horizon_days):
             if self.day == 0:
-                self.cjng_cells_d0 = np.flatnonzero((self.cell_org == self.cjng) & (self.members >= CELL_DEATH_MEMBERS))
+                self.cjng_cells_d0 = self.live_cells(self.cjng)
                 self.snapshot_d0 = self.snapshot()
             self.step()
         if self.horizon_days == 0:

@@ -52,10 +52,9 @@ def cell_income(
     An organisation's share of a state is (advantage x members there) to the power e over the sum
     of the same for every organisation present; its cells there split that share by members.
     `advantage` (organisations x states) is the strength per member of an established presence.
-    With e < 1
-    (diminishing returns to numbers, Hirshleifer 1989) a small group earns more per member than a
-    large one, so challengers persist instead of every market drifting to a monopoly.
-    `org_state_members` is (organisations x states).
+    With e < 1 (diminishing returns to numbers, Hirshleifer 1989) a small group earns more per
+    member than a large one, so challengers persist instead of every market drifting to a
+    monopoly. `org_state_members` is (organisations x states).
     """
     weight = (advantage * org_state_members) ** share_exponent
     org_share = np.divide(weight, weight.sum(axis=0), out=np.zeros_like(weight), where=weight.sum(axis=0) > 0)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.metrics import CELL_DEATH_MEMBERS
+
 
 def assign_lieutenants(cell_state: np.ndarray, members: np.ndarray, n: int, distance: np.ndarray) -> np.ndarray:
     """Lieutenant (0..k-1) of each cell of one organisation: its regions are around its strongholds.
@@ -45,7 +47,7 @@ def defection_target(org_state_members: np.ndarray, hostility_to_family: np.ndar
     The defector prefers the group least hostile to its old organisation (an ally), then the
     strongest one present; its own family and ineligible groups (local gangs) are excluded.
     """
-    here = (org_state_members[:, state] >= 1.0) & eligible
+    here = (org_state_members[:, state] >= CELL_DEATH_MEMBERS) & eligible
     here[family] = False
     candidates = np.flatnonzero(here)
     if len(candidates) == 0:
@@ -70,7 +72,7 @@ def encroachers(
     `weak` state enters it with daily chance rate x (1 - cohesion), from the neighbouring state
     where it is strongest. `adjacency` is the (states x states) land-border matrix.
     """
-    present = org_state_members >= 1.0
+    present = org_state_members >= CELL_DEATH_MEMBERS
     next_door = (present.astype(float) @ adjacency) > 0
     candidates = (eligible & hostile)[:, None] & ~present & next_door & weak[None, :]
     orgs, states = np.nonzero(candidates)
