@@ -63,7 +63,7 @@ class Government:
         self.held = forces.held_share(self.holding, model.state_members(), p["hold_troops_per_member"])
         open_route = 1.0 - p["hold_interdiction"] * self.held
         kept = 1.0 - self.disruption
-        model.revenue = kept * (self.local_revenue + self.trafficking * open_route)
+        model.revenue = kept * market.payroll_revenue(self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"])
         self.flow_capacity = kept * self.trafficking * open_route
 
     def flow(self, m: np.ndarray) -> np.ndarray:

@@ -215,7 +215,7 @@ class CartelModel(mesa.Model):
     def _clash(self, m: np.ndarray, today: dict) -> None:
         p = self.p
         a, b, s = self._hostile_pairs(m)
-        lam = violence.clash_intensity(m[a, s], m[b, s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
+        lam = violence.clash_intensity(m[a, s], m[b, s], m.sum(axis=0)[s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
         lam = lam * (1.0 - p["hold_violence_damping"] * self.government.held[s])
         killed = self.rng.poisson(lam)
         lost_a, lost_b = violence.split_losses(self.rng, killed, m[a, s], m[b, s])

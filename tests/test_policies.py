@@ -74,7 +74,9 @@ def test_clearing_troops_raid_harder_but_hold_nothing():
 
 def test_capacity_grows_with_investment_and_decays_with_corruption():
     base, built, corrupt = _run(), _run(capacity_investment=0.3), _run(capacity_corruption=0.2)
-    assert (built.capacity > base.capacity).all()
+    room = base.capacity < 1.0  # a state at full capacity has no gap left to close
+    assert room.sum() >= 20
+    assert (built.capacity[room] > base.capacity[room]).all() and (built.capacity >= base.capacity).all()
     assert (corrupt.capacity < base.capacity).all()
 
 

@@ -11,13 +11,16 @@ from sim.processes import forces, market, recruitment, violence
 P = parameters.defaults()
 
 
-def test_revenue_adds_trafficking_to_local_markets():
+def test_revenue_adds_the_labour_share_of_trafficking_to_local_markets():
     geo = geography()
     rev = market.state_revenue(geo, P) * 365
     i_bc, i_ags = geo.abbr.index("BC"), geo.abbr.index("AGS")
     assert rev[i_ags] == pytest.approx(P["local_revenue_usd_pc"] * geo.population[i_ags])
-    expected_bc = P["local_revenue_usd_pc"] * geo.population[i_bc] + P["border_revenue_usd"] + P["coast_revenue_usd"]
+    trafficking = P["border_revenue_usd"] + P["coast_revenue_usd"]
+    expected_bc = P["local_revenue_usd_pc"] * geo.population[i_bc] + P["trafficking_labour_share"] * trafficking
     assert rev[i_bc] == pytest.approx(expected_bc)
+    everything = market.state_revenue(geo, {**P, "trafficking_labour_share": 1.0}) * 365
+    assert everything[i_bc] - rev[i_bc] == pytest.approx((1 - P["trafficking_labour_share"]) * trafficking)
 
 
 def test_income_is_shared_by_members():
@@ -67,14 +70,25 @@ def test_hostile_pairs_only_within_a_state_and_skip_allies():
     assert list(zip(a, b, s)) == [(0, 1, 0), (1, 2, 0)]
 
 
+def _clash(m_a: float, m_b: float, m_state: float | None = None, capacity: float = 0.0) -> float:
+    one = lambda x: np.array([float(x)])  # noqa: E731
+    total = m_a + m_b if m_state is None else m_state
+    return violence.clash_intensity(one(m_a), one(m_b), one(total), one(1.0), one(capacity), 0.01, 1.0, 1.0)[0]
+
+
 def test_clashes_peak_when_evenly_matched_and_fade_under_monopoly():
-    even = violence.clash_intensity(np.array([500.0]), np.array([500.0]), np.array([1.0]), np.array([0.0]), 0.01, 1.0, 1.0)
-    uneven = violence.clash_intensity(np.array([900.0]), np.array([100.0]), np.array([1.0]), np.array([0.0]), 0.01, 1.0, 1.0)
-    monopoly = violence.clash_intensity(np.array([999.0]), np.array([1.0]), np.array([1.0]), np.array([0.0]), 0.01, 1.0, 1.0)
-    strong_state = violence.clash_intensity(np.array([500.0]), np.array([500.0]), np.array([1.0]), np.array([1.0]), 0.01, 1.0, 1.0)
-    assert even[0] > uneven[0] > monopoly[0] > 0
-    assert monopoly[0] < 0.01 * even[0]
-    assert strong_state[0] == pytest.approx(even[0] / 2)
+    even, uneven, monopoly = _clash(500, 500), _clash(900, 100), _clash(999, 1)
+    assert even > uneven > monopoly > 0
+    assert monopoly < 0.01 * even
+    assert _clash(500, 500, capacity=1.0) == pytest.approx(even / 2)
+
+
+def test_a_crowded_market_is_not_n_squared_times_as_deadly():
+    """Mass action in a well-mixed state: eight equal groups kill at most twice what two do."""
+    duel = _clash(500, 500)
+    eight = 28 * _clash(125, 125, m_state=1000)  # every pair of eight groups of 125
+    assert duel < eight < 2 * duel
+    assert _clash(500, 500, m_state=2000) == pytest.approx(duel / 2)  # others in the state dilute contact
 
 
 def test_weaker_side_loses_more():

@@ -14,10 +14,21 @@ def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:
     return local / 365.0, trafficking / 365.0
 
 
+def payroll_revenue(local: np.ndarray, trafficking: np.ndarray, labour_share: float) -> np.ndarray:
+    """The part of a state's criminal revenue that pays members (USD per day).
+
+    Local markets (extortion, retail drugs, fuel theft) are labour-intensive and pay members in
+    full; of a trafficking margin only `labour_share` goes to the rank and file, the rest stays
+    with the leadership (Levitt & Venkatesh 2000). So a border crossing makes a state rich but
+    does not fill it with gunmen.
+    """
+    return local + labour_share * trafficking
+
+
 def state_revenue(geo: Geography, p: dict) -> np.ndarray:
-    """Criminal revenue of each state in USD per day: local markets plus trafficking routes."""
+    """Revenue of each state that pays members (USD per day), before any government action."""
     local, trafficking = revenue_parts(geo, p)
-    return local + trafficking
+    return payroll_revenue(local, trafficking, p["trafficking_labour_share"])
 
 
 def entrants(

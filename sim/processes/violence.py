@@ -25,6 +25,7 @@ def hostile_pairs(presence: np.ndarray, hostility: np.ndarray) -> tuple[np.ndarr
 def clash_intensity(
     m_a: np.ndarray,
     m_b: np.ndarray,
+    m_state: np.ndarray,
     hostility: np.ndarray,
     capacity: np.ndarray,
     lethality: float,
@@ -33,12 +34,15 @@ def clash_intensity(
 ) -> np.ndarray:
     """Expected members killed per day in each pair's clashes.
 
-    Contact is m_a*m_b/(m_a+m_b) (it follows the smaller side), evenness 4*m_a*m_b/(m_a+m_b)^2
-    is 1 when matched and falls toward 0 under a monopoly, and a strong state divides the rate.
+    Contact is mass action in a well-mixed state, m_a*m_b/m_state with m_state all armed members
+    there: a member meets a rival of b in proportion to b's share of the state's gunmen, so a
+    crowded market of many small groups is not n^2 times as deadly as a duel. Evenness
+    4*m_a*m_b/(m_a+m_b)^2 is 1 when the pair is matched and falls toward 0 under a monopoly, and
+    a strong state divides the rate.
     """
     total = m_a + m_b
     safe = np.where(total > 0, total, 1.0)
-    contact = m_a * m_b / safe
+    contact = np.divide(m_a * m_b, m_state, out=np.zeros_like(total), where=m_state > 0)
     evenness = (4.0 * m_a * m_b / safe**2) ** evenness_exponent
     return lethality * hostility * contact * evenness / (1.0 + capacity_damping * capacity)
 
