@@ -45,11 +45,12 @@ def sinaloa_tiers(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Split the Sinaloa Cartel's presence between its factions.
 
     Los Mayos stand where the faction map puts them (with the CDS tier, or 'lesser' where CDS is
-    otherwise absent, as in Jalisco); Los Chapitos where reported and in every other CDS state.
+    otherwise absent, as in Jalisco, or where the map notes only a single cell); Los Chapitos
+    where reported and in every other CDS state.
     """
     mayos, chapitos = [], []
-    for cds, mayo, chapo in zip(df["cds"], df["mayos_faction_map"], df["chapitos_reported"]):
-        mayos.append((cds or "L") if mayo else "")
+    for cds, mayo, cell, chapo in zip(df["cds"], df["mayos_faction_map"], df["mayos_cell_only"], df["chapitos_reported"]):
+        mayos.append(("L" if cell else cds or "L") if mayo else "")
         chapitos.append((cds or "L") if (chapo or (cds and not mayo)) else "")
     return mayos, chapitos
 

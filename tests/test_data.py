@@ -52,6 +52,9 @@ def test_border_ports_and_presence_columns():
     assert (df["cds"] != "").sum() == 31 and df.loc["JAL", "cds"] == ""
     assert set(df["cds"]) <= {"S", "L", "P", ""} and set(df["cjng"]) <= {"S", "L"}
     assert df["rule_of_law_2023"].between(0, 1).all()
+    # the faction map notes only a Mayos cell in four states, each of them on the map
+    assert set(df.index[df["mayos_cell_only"] == 1]) == {"COL", "CHPS", "CDMX", "JAL"}
+    assert (df["mayos_cell_only"] <= df["mayos_faction_map"]).all()
 
 
 def test_tile_positions_unique():

@@ -67,6 +67,7 @@ def test_faction_split_follows_the_data():
     abbr = list(states_table()["abbr"])
     assert mayos[abbr.index("JAL")] == "L" and chapitos[abbr.index("JAL")] == ""
     assert chapitos[abbr.index("BCS")] == "S" and mayos[abbr.index("BCS")] == ""
+    assert mayos[abbr.index("CDMX")] == "L" and mayos[abbr.index("BC")] == "S"  # a single cell is a lesser presence
 
 
 def test_unknown_or_bad_parameter_is_one_line_error():

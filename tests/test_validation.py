@@ -31,11 +31,6 @@ def test_national_homicides_match_sesnsp_2024(baseline):
     assert 28_000 <= med <= 38_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open target of issue 2: the model ranks counts at Spearman ~0.79 (needs 0.8); "
-    "strict, so this turns into a failure once the model meets it and the mark must go",
-)
 def test_states_rank_like_the_reference_counts(per_state):
     ref = states_table()["homicides_2024"].to_numpy()
     assert spearmanr(per_state, ref)[0] >= 0.8
