@@ -16,7 +16,8 @@ import math
 import textwrap
 import warnings
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -369,32 +370,43 @@ def multipage_pdf(items: Iterable[Figure | str | Path], path: str | Path) -> Pat
     return path
 
 
-def draw_briefing(
+def briefing_plan(
     runs: pd.DataFrame, daily: pd.DataFrame, baseline: str = "no_strike", version: str | None = None
-) -> dict[str, Figure]:
-    """Every standard figure the data supports, by file name, drawn from the successful runs."""
+) -> dict[str, Callable[[], Figure]]:
+    """Every standard figure the data supports, by file name, as a function that draws it.
+
+    Deciding which figures apply is cheap; drawing them is not, so a caller can draw them on
+    several processes (`sim.collect`) or all at once (`draw_briefing`).
+    """
     ok = _ok(runs)
     daily = daily[daily["run"].isin(ok["run"])]
     version = version or _versions(ok)
-    figures = {"comparison_homicides": scenario_comparison(daily, version=version)}
+    plan: dict[str, Callable[[], Figure]] = {"comparison_homicides": partial(scenario_comparison, daily, version=version)}
     one_per_seed = not ok.duplicated(["scenario", "seed"]).any()  # pairs are ambiguous in a parameter sweep
     has_year = ok["homicides_d0_365"].notna().any()  # runs of a year or more: per-state and sweep values
     if baseline in set(ok["scenario"]) and one_per_seed:
         for s in _ordered(ok["scenario"]):
             if s != baseline:
-                figures[f"paired_homicides_{s}"] = paired_difference(daily, baseline, scenarios=[s], version=version)
+                plan[f"paired_homicides_{s}"] = partial(paired_difference, daily, baseline, scenarios=[s], version=version)
                 if has_year:
-                    figures[f"effect_map_{s}"] = effect_map(ok, s, baseline, version=version)
-    figures["groups_alive"] = groups_over_time(daily, version=version)
+                    plan[f"effect_map_{s}"] = partial(effect_map, ok, s, baseline, version=version)
+    plan["groups_alive"] = partial(groups_over_time, daily, version=version)
     struck = _ordered(ok.loc[ok["roadblocks_48h"] > 0, "scenario"])
     if struck:
         s = "mencho_strike" if "mencho_strike" in struck else struck[0]
-        figures[f"wave_{s}"] = wave(ok, s, version=version)
+        plan[f"wave_{s}"] = partial(wave, ok, s, version=version)
     varying = [c for c in ok.columns if ("." in c or "/" in c) and ok[c].nunique() > 1]  # Hydra overrides
     if len(varying) == 2 and has_year:
         for s in _ordered(ok["scenario"]):
-            figures[f"sweep_{s}"] = sweep_heatmap(ok, *varying, scenario=s, version=version)
-    return figures
+            plan[f"sweep_{s}"] = partial(sweep_heatmap, ok, *varying, scenario=s, version=version)
+    return plan
+
+
+def draw_briefing(
+    runs: pd.DataFrame, daily: pd.DataFrame, baseline: str = "no_strike", version: str | None = None
+) -> dict[str, Figure]:
+    """Every standard figure the data supports, by file name, drawn from the successful runs."""
+    return {name: draw() for name, draw in briefing_plan(runs, daily, baseline, version).items()}
 
 
 def briefing_figures(
@@ -403,9 +415,15 @@ def briefing_figures(
     folder: str | Path,
     baseline: str = "no_strike",
     book: str | None = "briefing",
+    only: Iterable[str] | None = None,
 ) -> list[Path]:
-    """Draw and save every standard figure (PNG and PDF); with `book`, also one multi-page PDF of them all."""
-    figures = draw_briefing(runs, daily, baseline)
+    """Draw and save the standard figures (PNG and PDF); with `book`, also one multi-page PDF of them.
+
+    `only` draws just the figures of these names (one worker's share of them).
+    """
+    plan = briefing_plan(runs, daily, baseline)
+    names = list(plan) if only is None else [n for n in plan if n in set(only)]
+    figures = {name: plan[name]() for name in names}
     if book:
         multipage_pdf(figures.values(), Path(folder) / f"{book}.pdf")
     return [save(fig, folder, name)[0] for name, fig in figures.items()]

@@ -19,6 +19,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.collect import SweepResult, collect, run_folders
+from sim.pool import LauncherPool
 
 SWEEP_FILE = "sweep.json"
 LAST: dict[str, SweepResult] = {}  # the sweep collected in this process, for `python -m sim`
@@ -53,16 +54,25 @@ def progress_line(sweep_dir: Path) -> str:
 
 
 class SweepCallback(Callback):
-    """Count jobs at the start, print progress after each job, collect at the end."""
+    """Count jobs at the start, print progress after each job, collect at the end.
+
+    Under the joblib launcher with several workers the collection runs on those workers, the
+    figures in one share per worker (`sim.pool`).
+    """
 
     def __init__(self, figures: bool = True) -> None:
         self.figures = figures
+        self.pool: LauncherPool | None = None
+
+    def _figures(self, config: DictConfig) -> bool:
+        return self.figures and bool(config.get("figures", True))
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         info = {"total": count_jobs(config), "started": time.time()}
         (sweep_dir / SWEEP_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
+        self.pool = LauncherPool.of(config.hydra.launcher)
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
@@ -70,6 +80,10 @@ class SweepCallback(Callback):
             print(progress_line(sweep_dir), file=sys.stderr, flush=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        result = collect(Path(str(config.hydra.sweep.dir)), figures=self.figures and bool(config.get("figures", True)))
+        try:
+            result = collect(Path(str(config.hydra.sweep.dir)), figures=self._figures(config), pool=self.pool)
+        finally:
+            if self.pool:
+                self.pool.stop()
         LAST["result"] = result
         print(f"[sweep] {result.ok} of {result.total} runs ok; combined tables and figures in {result.folder}", file=sys.stderr, flush=True)

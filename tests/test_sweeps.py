@@ -15,6 +15,7 @@ from omegaconf import OmegaConf
 
 import sim
 from sim.collect import collect
+from sim.pool import JOBLIB_LAUNCHER, LauncherPool
 from sim.sweep import SWEEP_FILE, count_jobs, progress_line
 
 SHORT = ["burn_in_days=365", "horizon_days=60"]
@@ -80,6 +81,31 @@ def test_the_collector_runs_on_its_own(tmp_path: Path):
     (tmp_path / "runs.csv").unlink()
     result = collect(tmp_path, figures=False)
     assert result.ok == 2 and not result.failed and (tmp_path / "runs.csv").exists()
+
+
+def test_only_a_joblib_launcher_with_several_workers_lends_its_pool():
+    joblib = lambda n: OmegaConf.create({"_target_": JOBLIB_LAUNCHER, "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None})  # noqa: E731
+    assert LauncherPool.of(joblib(1)) is None
+    assert LauncherPool.of(OmegaConf.create({"_target_": "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher"})) is None
+    pool = LauncherPool.of(joblib(2))
+    assert pool is not None and pool.workers == 2
+    assert pool.map(pow, [(2, 3), (3, 2)]) == [8, 9]
+    pool.stop()
+
+
+def test_collecting_on_two_workers_gives_the_files_of_one_process(tmp_path: Path):
+    proc = cli("-m", "seed=1,2", *SHORT, "hydra.launcher.n_jobs=1", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    serial = sorted(p.name for p in collect(tmp_path).files)
+    runs_serial = (tmp_path / "runs.csv").read_text()
+    for png in (tmp_path / "figures").glob("*.png"):
+        png.unlink()
+    pool = LauncherPool(OmegaConf.create({"n_jobs": 2, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None}))
+    parallel = collect(tmp_path, pool=pool)
+    pool.stop()
+    assert sorted(p.name for p in parallel.files) == serial and len(serial) >= 5  # 3 tables, 2 or more figures
+    assert (tmp_path / "runs.csv").read_text() == runs_serial
+    assert all(p.exists() for p in parallel.files)
 
 
 def test_submitit_local_launcher_runs_a_sweep(tmp_path: Path):
