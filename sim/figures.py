@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -497,12 +496,25 @@ def _bands(
     ax: Axes, x: pd.DatetimeIndex, wide: pd.DataFrame, colour: str, label: str, zorder: float = 2.5
 ) -> None:
     """Median line with shaded 50% and 90% bands over runs: the spread of possible futures."""
-    with warnings.catch_warnings():  # days before a rolling window fills are NaN in every run
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lo90, lo50, med, hi50, hi90 = np.nanquantile(wide.to_numpy(dtype=float), QUANTILES, axis=1)
+    lo90, lo50, med, hi50, hi90 = _quantiles(wide.to_numpy(dtype=float))
     ax.fill_between(x, lo90, hi90, color=colour, alpha=0.12, lw=0, zorder=zorder - 1)
     ax.fill_between(x, lo50, hi50, color=colour, alpha=0.28, lw=0, zorder=zorder - 1)
     ax.plot(x, med, color=colour, lw=2, label=label, zorder=zorder)
+
+
+def _quantiles(values: np.ndarray) -> np.ndarray:
+    """QUANTILES over runs (columns) for each day (row), NaN-aware only where a row has a NaN.
+
+    np.nanquantile works row by row in Python; complete rows (nearly all) go to np.quantile at once.
+    """
+    out = np.full((len(QUANTILES), len(values)), np.nan)
+    missing = np.isnan(values)
+    full = ~missing.any(axis=1)
+    out[:, full] = np.quantile(values[full], QUANTILES, axis=1)
+    partial = ~full & ~missing.all(axis=1)  # rows of NaN only (a rolling window not yet full) stay NaN
+    if partial.any():
+        out[:, partial] = np.nanquantile(values[partial], QUANTILES, axis=1)
+    return out
 
 
 def _legend(ax: Axes) -> None:

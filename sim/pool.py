@@ -1,19 +1,33 @@
 """The joblib launcher's worker pool, used before and after a sweep's jobs.
 
 Hydra's joblib launcher runs the jobs on joblib's reusable loky pool, and a `joblib.Parallel`
-with the same settings gets the same workers. The sweep callback uses that to draw the sweep's
-figures on them once the jobs are done, in parallel and with matplotlib already imported, and
-then to stop them at once, since the process is about to exit. On a sweep of short runs these
-fixed costs are what keeps two workers from being twice as fast as one.
+with the same settings gets the same workers. The sweep callback uses that to start them and
+import the model while the parent still composes every job's config (Hydra checks them all
+before launching), to write the tables and draw the figures on them once the jobs are done (in
+parallel, with everything imported), and to stop them at once, since the process is about to
+exit. On a sweep of short runs these fixed costs are what keeps two workers from being twice
+as fast as one.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Iterable
 
 from omegaconf import DictConfig
 
 JOBLIB_LAUNCHER = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
+
+
+def warm_up(figures: bool) -> None:
+    """Import what a job imports, so that a worker's first job does not wait for it."""
+    import pyarrow.parquet  # noqa: F401
+
+    import sim.core  # noqa: F401
+    import sim.summary  # noqa: F401
+
+    if figures:
+        import sim.plotting  # noqa: F401  (matplotlib)
 
 
 class LauncherPool:
@@ -40,6 +54,11 @@ class LauncherPool:
         from joblib import Parallel, delayed
 
         return Parallel(n_jobs=self.n_jobs, backend="loky", **self.settings)(delayed(fn)(*args) for args in arglists)
+
+    def warm_up(self, figures: bool) -> None:
+        """Start the workers on `warm_up` in the background while the parent checks the jobs."""
+        tasks = [(figures,)] * self.workers
+        threading.Thread(target=self.map, args=(warm_up, tasks), name="sim-warm-up", daemon=True).start()
 
     @staticmethod
     def stop() -> None:
