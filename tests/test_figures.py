@@ -4,9 +4,11 @@ one colour per scenario across figures, and the sweep heatmap on a fabricated 2 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib.image
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
@@ -137,3 +139,14 @@ def test_briefing_without_baseline_skips_paired_figures(tables, tmp_path):
     runs, daily = tables
     pngs = figures.briefing_figures(runs, daily, tmp_path, baseline="absent", book=None)
     assert {p.stem for p in pngs} == {"comparison_homicides", "groups_alive", "wave_mencho_strike"}
+
+
+def test_quantile_bands_match_nanquantile():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(300, 9))
+    values[:30] = np.nan  # a rolling window not yet full
+    values[40:45, 2] = np.nan  # a run missing a few days
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanquantile(values, figures.QUANTILES, axis=1)
+    assert np.allclose(figures._quantiles(values), expected, equal_nan=True)
