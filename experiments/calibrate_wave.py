@@ -110,7 +110,7 @@ per-state number is used by it. The validation of the result is `tests/test_vali
 ## The retaliation wave of 22 February 2026
 
 `python -m experiments.calibrate_wave` runs the `mencho_strike` scenario over {seeds} seeds
-(horizon 3 days) and fits four parameters, each to one figure of the articles (seed-facts.md),
+(horizon 3 days) and fits five parameters, each to one figure of the articles (seed-facts.md),
 with a damped fixed-point iteration:
 
 | parameter | fitted value |
