@@ -44,7 +44,7 @@ from sim import parameters
 from sim.core import simulate
 from sim.geography import geography, states_table
 from sim.paramfiles import write_parameter_defaults
-from sim.processes.market import revenue_parts
+from sim.processes.market import state_revenue
 
 FITTED = ("trafficking_labour_share", "market_share_exponent", "capacity_index_exponent", "hostility_local", "lesser_tier_weight", "home_advantage")
 CJNG_RANGE = (20000.0, 40000.0)
@@ -54,8 +54,7 @@ FINAL_SEEDS = 10
 
 
 def payroll_total(values: dict[str, Any]) -> float:
-    local, trafficking = revenue_parts(geography(), values)
-    return float((local + values["trafficking_labour_share"] * trafficking).sum())
+    return float(state_revenue(geography(), values).sum())
 
 
 def with_cost(point: dict[str, float]) -> dict[str, float]:

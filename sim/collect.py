@@ -14,12 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.pool import LauncherPool
 
+# pandas is imported inside the functions: a sweep's parent process that leaves the collection
+# to the launcher's workers never needs it (~0.3 s).
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -58,10 +61,6 @@ def _override_columns(overrides: list[str]) -> dict[str, str]:
         if key not in NON_OVERRIDE_KEYS and not key.startswith("hydra"):
             out[key] = value
     return out
-
-
-# pandas is imported inside the functions: a sweep's parent process that leaves the collection
-# to the launcher's workers never needs it (saves its import, ~0.3 s).
 
 
 def national_daily(timeseries: pd.DataFrame, run: str, scenario: str, seed: int) -> pd.DataFrame:
@@ -103,14 +102,18 @@ def collect(sweep_dir: str | Path, figures: bool = True, pool: LauncherPool | No
     With a `pool` (the joblib launcher's workers) all of it runs on the workers, the figures in
     shares, one per worker.
     """
-    tables = (Path(sweep_dir),)
-    result = pool.map(write_tables, [tables])[0] if pool else write_tables(*tables)
+    run_all = pool.map if pool else _in_process
+    result = run_all(write_tables, [(Path(sweep_dir),)])[0]
     if figures and result.ok:
         shares = pool.workers if pool else 1
-        tasks = [(result.folder, i, shares) for i in range(shares)]
-        drawn = pool.map(draw_figures, tasks) if pool else [draw_figures(*tasks[0])]
+        drawn = run_all(draw_figures, [(result.folder, i, shares) for i in range(shares)])
         result.files += [path for share in drawn for path in share]
     return result
+
+
+def _in_process(fn: Callable[..., Any], arglists: list[tuple]) -> list[Any]:
+    """`LauncherPool.map` without a pool."""
+    return [fn(*args) for args in arglists]
 
 
 def write_tables(sweep_dir: Path) -> SweepResult:

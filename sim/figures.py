@@ -421,7 +421,8 @@ def briefing_figures(
     `only` draws just the figures of these names (one worker's share of them).
     """
     plan = briefing_plan(runs, daily, baseline)
-    names = list(plan) if only is None else [n for n in plan if n in set(only)]
+    wanted = set(plan if only is None else only)
+    names = [n for n in plan if n in wanted]
     figures = {name: plan[name]() for name in names}
     if book:
         multipage_pdf(figures.values(), Path(folder) / f"{book}.pdf")

@@ -12,7 +12,8 @@ as fast as one.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from omegaconf import DictConfig
 
