@@ -56,8 +56,8 @@ def progress_line(sweep_dir: Path) -> str:
 class SweepCallback(Callback):
     """Count jobs at the start, print progress after each job, collect at the end.
 
-    Under the joblib launcher with several workers it starts those workers early and collects
-    on them, the figures in one share per worker (`sim.pool`).
+    Under the joblib launcher with several workers it has them forked from one process that
+    imports the model, and collects on them, the figures in one share per worker (`sim.pool`).
     """
 
     def __init__(self, figures: bool = True) -> None:
@@ -74,7 +74,7 @@ class SweepCallback(Callback):
         (sweep_dir / SWEEP_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
         self.pool = LauncherPool.of(config.hydra.launcher)
         if self.pool:
-            self.pool.warm_up(self._figures(config))
+            self.pool.start(self._figures(config))
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))

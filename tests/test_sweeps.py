@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
+from multiprocessing import forkserver
 from pathlib import Path
 
 import matplotlib.image
@@ -91,6 +93,29 @@ def test_only_a_joblib_launcher_with_several_workers_lends_its_pool():
     assert pool is not None and pool.workers == 2
     assert pool.map(pow, [(2, 3), (3, 2)]) == [8, 9]
     pool.stop()
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no forkserver here")
+def test_started_pool_forks_workers_with_the_model_imported_and_stop_ends_them():
+    from joblib.externals.loky.backend import context
+
+    pool = LauncherPool(OmegaConf.create({"n_jobs": 2, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None}))
+    before = context.get_start_method()
+    pool.start(figures=False)
+    server = forkserver._forkserver._forkserver_pid
+    try:
+        workers = pool.map(_worker_facts, [()] * 4)
+    finally:
+        pool.stop()
+    assert {parent for parent, _, _ in workers} == {server}  # forked by the server, not started afresh
+    assert all(core and not figures for _, core, figures in workers)  # the model preloaded, not matplotlib
+    assert context.get_start_method() == before and forkserver._forkserver._forkserver_pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(server, 0)
+
+
+def _worker_facts() -> tuple[int, bool, bool]:
+    return os.getppid(), "sim.core" in sys.modules, "sim.figures" in sys.modules
 
 
 def test_collecting_on_two_workers_gives_the_files_of_one_process(tmp_path: Path):
