@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sim.pool import LauncherPool
 
@@ -99,25 +98,35 @@ def _numeric(runs: pd.DataFrame) -> pd.DataFrame:
 def collect(sweep_dir: str | Path, figures: bool = True, pool: LauncherPool | None = None) -> SweepResult:
     """Write runs.csv, daily.parquet, failures.csv and the figures into the sweep folder.
 
-    With a `pool` (the joblib launcher's workers) all of it runs on the workers, the figures in
-    shares, one per worker.
+    With a `pool` (the joblib launcher's workers) it runs on the workers in one share each: every
+    share reads the runs, the first writes the tables, and each draws its share of the figures.
     """
-    run_all = pool.map if pool else _in_process
-    result = run_all(write_tables, [(Path(sweep_dir),)])[0]
-    if figures and result.ok:
-        shares = pool.workers if pool else 1
-        drawn = run_all(draw_figures, [(result.folder, i, shares) for i in range(shares)])
-        result.files += [path for share in drawn for path in share]
+    sweep_dir = Path(sweep_dir)
+    shares = pool.workers if pool and figures else 1
+    tasks = [(sweep_dir, figures, i, shares) for i in range(shares)]
+    first, *others = pool.map(collect_share, tasks) if pool else [collect_share(*args) for args in tasks]
+    first.files += [path for share in others for path in share.files]
+    return first
+
+
+def collect_share(sweep_dir: Path, figures: bool, share: int, shares: int) -> SweepResult:
+    """Share `share` of `shares` of the collection: the tables if it is the first, and every
+    `shares`-th figure. Each share reads the runs itself, so that all of them start at once."""
+    result, runs, daily = read_runs(sweep_dir)
+    if share == 0:
+        result.files += write_tables(sweep_dir, result, runs, daily)
+    if figures and daily is not None:
+        from sim import figures as fig  # matplotlib only when figures are wanted
+
+        ok = runs[runs["status"] == "ok"]
+        names = list(fig.briefing_plan(ok, daily))[share::shares]
+        result.files += fig.briefing_figures(ok, daily, sweep_dir / FIGURES, book=None, only=names)
     return result
 
 
-def _in_process(fn: Callable[..., Any], arglists: list[tuple]) -> list[Any]:
-    """`LauncherPool.map` without a pool."""
-    return [fn(*args) for args in arglists]
-
-
-def write_tables(sweep_dir: Path) -> SweepResult:
-    """runs.csv, failures.csv and daily.parquet from the run folders."""
+def read_runs(sweep_dir: Path) -> tuple[SweepResult, pd.DataFrame, pd.DataFrame | None]:
+    """The sweep's counts and failures, its table of runs and its national daily table (None
+    when no run succeeded), from the run folders."""
     import pandas as pd
 
     result = SweepResult(sweep_dir)
@@ -132,26 +141,19 @@ def write_tables(sweep_dir: Path) -> SweepResult:
         else:
             result.failed.append({k: row.get(k) for k in ("run", "scenario", "seed", "error")})
     runs = _numeric(pd.DataFrame(rows))
-    runs.to_csv(sweep_dir / RUNS, index=False)
-    pd.DataFrame(result.failed, columns=["run", "scenario", "seed", "error"]).to_csv(sweep_dir / FAILURES, index=False)
-    result.files += [sweep_dir / RUNS, sweep_dir / FAILURES]
-    if dailies:
-        pd.concat(dailies, ignore_index=True).to_parquet(sweep_dir / DAILY, index=False)
-        result.files.append(sweep_dir / DAILY)
-    return result
+    return result, runs, pd.concat(dailies, ignore_index=True) if dailies else None
 
 
-def draw_figures(sweep_dir: Path, share: int = 0, shares: int = 1) -> list[Path]:
-    """The standard figures of the collected tables (every `shares`-th one from `share`): their PNGs."""
+def write_tables(sweep_dir: Path, result: SweepResult, runs: pd.DataFrame, daily: pd.DataFrame | None) -> list[Path]:
+    """runs.csv, failures.csv and (if any run succeeded) daily.parquet: the files written."""
     import pandas as pd
 
-    from sim import figures as fig  # matplotlib only when figures are wanted
-
-    runs = pd.read_csv(sweep_dir / RUNS)
-    runs = runs[runs["status"] == "ok"]
-    daily = pd.read_parquet(sweep_dir / DAILY)
-    names = list(fig.briefing_plan(runs, daily))[share::shares]
-    return fig.briefing_figures(runs, daily, sweep_dir / FIGURES, book=None, only=names)
+    runs.to_csv(sweep_dir / RUNS, index=False)
+    pd.DataFrame(result.failed, columns=["run", "scenario", "seed", "error"]).to_csv(sweep_dir / FAILURES, index=False)
+    if daily is None:
+        return [sweep_dir / RUNS, sweep_dir / FAILURES]
+    daily.to_parquet(sweep_dir / DAILY, index=False)
+    return [sweep_dir / RUNS, sweep_dir / FAILURES, sweep_dir / DAILY]
 
 
 def main() -> None:
