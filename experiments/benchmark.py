@@ -5,7 +5,9 @@
 
 `--strike` times the mencho_strike settings (removal on day 0, wave, succession) instead.
 `--sweep N` times `python -m sim -m seed=1..N` with the joblib launcher on one worker and on
-all cores (interpreter start-up included: it is what a user waits for).
+all cores (interpreter start-up included: it is what a user waits for). Beside each pair it
+measures what the machine itself gives at that moment: how much faster all cores run a plain
+Python loop each than one core runs them in turn (on a shared virtual machine this moves).
 
 Imports (Mesa alone costs ~0.7 s) and interpreter start-up are excluded: users running sweeps
 pay them once per worker, not once per run.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -22,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def time_sweep(runs: int, n_jobs: int) -> tuple[float, float]:
@@ -40,6 +44,23 @@ def time_sweep(runs: int, n_jobs: int) -> tuple[float, float]:
         return whole, last - started
 
 
+def _spin(n: int) -> None:
+    total = 0
+    for i in range(n):
+        total += i
+    assert total >= 0
+
+
+def machine_speed_up(pool: Any, workers: int, n: int = 10_000_000) -> float:
+    """How much faster the pool's workers run one loop each at once than one worker runs them in turn."""
+    t0 = time.perf_counter()
+    pool.apply(_spin, (n,))
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pool.map(_spin, [n] * workers)
+    return workers * one / (time.perf_counter() - t0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
@@ -49,14 +70,22 @@ def main() -> None:
     ap.add_argument("--sweep", type=int, metavar="N", help="time a sweep of N runs on 1 worker and on all cores")
     args = ap.parse_args()
     if args.sweep:
-        # Alternate the two settings so that drifts in machine speed hit both alike.
-        pairs = [(time_sweep(args.sweep, 1), time_sweep(args.sweep, -1)) for _ in range(args.repeats)]
         cores = os.cpu_count()
+        pairs, machine = [], []
+        with multiprocessing.Pool(cores) as pool:
+            # Alternate the two settings so that drifts in machine speed hit both alike.
+            for _ in range(args.repeats):
+                machine.append(machine_speed_up(pool, cores))
+                pairs.append((time_sweep(args.sweep, 1), time_sweep(args.sweep, -1)))
+                (one, _), (many, _) = pairs[-1]
+                print(f"  1 worker {one:.1f} s, {cores} workers {many:.1f} s: {one / many:.2f}x (machine: {machine[-1]:.2f}x)")
         for label, i in (("whole command", 0), ("from the sweep's start to its last run", 1)):
             one = statistics.median(p[0][i] for p in pairs)
             many = statistics.median(p[1][i] for p in pairs)
             print(f"sweep of {args.sweep} default runs, {label}: 1 worker {one:.1f} s, {cores} workers {many:.1f} s "
                   f"(medians of {args.repeats}), speed-up {one / many:.2f}x")
+        print(f"the machine's own speed-up on {cores} cores (plain loops): median {statistics.median(machine):.2f}x, "
+              f"range {min(machine):.2f}-{max(machine):.2f}x")
         return
     params = {"strike_enabled": True} if args.strike else {}
 
