@@ -133,6 +133,16 @@ def test_collecting_on_two_workers_gives_the_files_of_one_process(tmp_path: Path
     assert all(p.exists() for p in parallel.files)
 
 
+def test_workers_forked_from_the_server_give_the_numbers_of_one_process(tmp_path: Path):
+    summaries = {}
+    for n_jobs in (1, 2):
+        out = tmp_path / f"n{n_jobs}"
+        proc = cli("-m", "seed=1,2", *SHORT, "figures=false", f"hydra.launcher.n_jobs={n_jobs}", f"hydra.sweep.dir={out}", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        summaries[n_jobs] = [next(out.glob(f"**/seed{seed}/summary.json")).read_bytes() for seed in (1, 2)]
+    assert summaries[1] == summaries[2] and summaries[1][0] != summaries[1][1]
+
+
 def test_submitit_local_launcher_runs_a_sweep(tmp_path: Path):
     proc = cli("-m", "hydra/launcher=submitit_local", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
