@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import multiprocessing.pool
 import os
 import statistics
 import subprocess
@@ -25,7 +26,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 
 def time_sweep(runs: int, n_jobs: int) -> tuple[float, float]:
@@ -51,7 +51,7 @@ def _spin(n: int) -> None:
     assert total >= 0
 
 
-def machine_speed_up(pool: Any, workers: int, n: int = 10_000_000) -> float:
+def machine_speed_up(pool: multiprocessing.pool.Pool, workers: int, n: int = 10_000_000) -> float:
     """How much faster the pool's workers run one loop each at once than one worker runs them in turn."""
     t0 = time.perf_counter()
     pool.apply(_spin, (n,))
