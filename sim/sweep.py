@@ -2,14 +2,18 @@
 
 `SweepCallback` is registered in conf/config.yaml. In the parent process it counts the jobs
 when the sweep starts (written to `sweep.json`) and collects the folder when it ends; each job,
-wherever it runs (joblib worker, SLURM node), prints one whole line of progress when it is done,
-so parallel workers cannot interleave characters.
+wherever it runs (joblib worker, SLURM node), leaves an empty marker file named for its number
+and status in `.progress/` and prints one whole line of progress when it is done, so parallel
+workers cannot interleave characters. Counting the markers is one directory listing, where
+reading every run's status.json after every job would cost a sweep of n runs n² file reads.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -18,10 +22,11 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sim.collect import SweepResult, collect, run_folders
+from sim.collect import SweepResult, collect
 from sim.pool import LauncherPool
 
 SWEEP_FILE = "sweep.json"
+PROGRESS_DIR = ".progress"  # an empty file per finished job: <job number>.<ok|failed>
 LAST: dict[str, SweepResult] = {}  # the sweep collected in this process, for `python -m sim`
 
 
@@ -43,14 +48,24 @@ def count_jobs(config: DictConfig) -> int:
 
 
 def progress_line(sweep_dir: Path) -> str:
-    """'done N of M runs (F failed), about S s left' from the status files in the folder."""
+    """'done N of M runs (F failed), about S s left' from the markers of the finished jobs."""
     info = json.loads((sweep_dir / SWEEP_FILE).read_text(encoding="utf-8"))
-    statuses = [json.loads((f / "status.json").read_text(encoding="utf-8"))["status"] for f in run_folders(sweep_dir)]
-    done, failed = len(statuses), statuses.count("failed")
+    markers = os.listdir(sweep_dir / PROGRESS_DIR)
+    done, failed = len(markers), sum(name.endswith(".failed") for name in markers)
     elapsed = time.time() - info["started"]
     left = max(info["total"] - done, 0)
     eta = f", about {math.ceil(elapsed / done * left)} s left" if done and left else ""
     return f"[sweep] {done} of {info['total']} runs done ({failed} failed){eta}"
+
+
+def mark_done(sweep_dir: Path, config: DictConfig) -> None:
+    """Leave the finished job's marker: its number and the status its status.json gives."""
+    try:
+        status_file = Path(str(config.hydra.runtime.output_dir)) / "status.json"
+        status = json.loads(status_file.read_text(encoding="utf-8"))["status"]
+    except (OSError, ValueError, KeyError):
+        status = "failed"  # the job ended without a readable status
+    (sweep_dir / PROGRESS_DIR / f"{config.hydra.job.num}.{status}").touch()
 
 
 class SweepCallback(Callback):
@@ -72,13 +87,16 @@ class SweepCallback(Callback):
         sweep_dir.mkdir(parents=True, exist_ok=True)
         info = {"total": count_jobs(config), "started": time.time()}
         (sweep_dir / SWEEP_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
+        shutil.rmtree(sweep_dir / PROGRESS_DIR, ignore_errors=True)  # a re-run counts afresh
+        (sweep_dir / PROGRESS_DIR).mkdir()
         self.pool = LauncherPool.of(config.hydra.launcher)
         if self.pool:
             self.pool.start(self._figures(config))
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        if (sweep_dir / SWEEP_FILE).exists():  # a multirun job, not a single run
+        if (sweep_dir / PROGRESS_DIR).is_dir():  # a multirun job, not a single run
+            mark_done(sweep_dir, config)
             print(progress_line(sweep_dir), file=sys.stderr, flush=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:

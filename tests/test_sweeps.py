@@ -18,7 +18,7 @@ from omegaconf import OmegaConf
 import sim
 from sim.collect import collect
 from sim.pool import JOBLIB_LAUNCHER, LauncherPool
-from sim.sweep import SWEEP_FILE, count_jobs, progress_line
+from sim.sweep import PROGRESS_DIR, SWEEP_FILE, count_jobs, mark_done, progress_line
 
 SHORT = ["burn_in_days=365", "horizon_days=60"]
 
@@ -155,12 +155,16 @@ def test_jobs_are_counted_from_command_line_and_experiment_sweeps():
     assert count_jobs(cfg) == 6  # the command line's seeds replace the experiment's
 
 
-def test_progress_line_reads_the_status_files(tmp_path: Path):
+def test_progress_line_counts_the_markers_of_finished_jobs(tmp_path: Path):
     (tmp_path / SWEEP_FILE).write_text(json.dumps({"total": 4, "started": 0}))
-    for i, status in enumerate(["ok", "failed"]):
-        (tmp_path / f"r{i}").mkdir()
-        (tmp_path / f"r{i}" / "status.json").write_text(json.dumps({"status": status}))
-    assert progress_line(tmp_path).startswith("[sweep] 2 of 4 runs done (1 failed), about ")
+    (tmp_path / PROGRESS_DIR).mkdir()
+    for num, status in enumerate(["ok", "failed"]):
+        (tmp_path / f"r{num}").mkdir()
+        (tmp_path / f"r{num}" / "status.json").write_text(json.dumps({"status": status}))
+        mark_done(tmp_path, OmegaConf.create({"hydra": {"job": {"num": num}, "runtime": {"output_dir": str(tmp_path / f"r{num}")}}}))
+    mark_done(tmp_path, OmegaConf.create({"hydra": {"job": {"num": 2}, "runtime": {"output_dir": str(tmp_path / "none")}}}))
+    assert sorted(os.listdir(tmp_path / PROGRESS_DIR)) == ["0.ok", "1.failed", "2.failed"]
+    assert progress_line(tmp_path).startswith("[sweep] 3 of 4 runs done (2 failed), about ")
 
 
 def test_ensemble_returns_both_tables_and_keeps_failures():
