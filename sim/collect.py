@@ -118,9 +118,7 @@ def collect_share(sweep_dir: Path, figures: bool, share: int, shares: int) -> Sw
     if figures and daily is not None:
         from sim import figures as fig  # matplotlib only when figures are wanted
 
-        ok = runs[runs["status"] == "ok"]
-        names = list(fig.briefing_plan(ok, daily))[share::shares]
-        result.files += fig.briefing_figures(ok, daily, sweep_dir / FIGURES, book=None, only=names)
+        result.files += fig.briefing_figures(runs, daily, sweep_dir / FIGURES, book=None, part=(share, shares))
     return result
 
 

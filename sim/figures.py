@@ -375,7 +375,7 @@ def briefing_plan(
     """Every standard figure the data supports, by file name, as a function that draws it.
 
     Deciding which figures apply is cheap; drawing them is not, so a caller can draw them on
-    several processes (`sim.collect`) or all at once (`draw_briefing`).
+    several processes (`sim.collect`) or in one (`briefing_figures`).
     """
     ok = _ok(runs)
     daily = daily[daily["run"].isin(ok["run"])]
@@ -401,29 +401,20 @@ def briefing_plan(
     return plan
 
 
-def draw_briefing(
-    runs: pd.DataFrame, daily: pd.DataFrame, baseline: str = "no_strike", version: str | None = None
-) -> dict[str, Figure]:
-    """Every standard figure the data supports, by file name, drawn from the successful runs."""
-    return {name: draw() for name, draw in briefing_plan(runs, daily, baseline, version).items()}
-
-
 def briefing_figures(
     runs: pd.DataFrame,
     daily: pd.DataFrame,
     folder: str | Path,
     baseline: str = "no_strike",
     book: str | None = "briefing",
-    only: Iterable[str] | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> list[Path]:
     """Draw and save the standard figures (PNG and PDF); with `book`, also one multi-page PDF of them.
 
-    `only` draws just the figures of these names (one worker's share of them).
+    `part` = (i, n) draws every n-th figure from the i-th: one of n workers' share of them.
     """
-    plan = briefing_plan(runs, daily, baseline)
-    wanted = set(plan if only is None else only)
-    names = [n for n in plan if n in wanted]
-    figures = {name: plan[name]() for name in names}
+    i, n = part
+    figures = {name: draw() for name, draw in list(briefing_plan(runs, daily, baseline).items())[i::n]}
     if book:
         multipage_pdf(figures.values(), Path(folder) / f"{book}.pdf")
     return [save(fig, folder, name)[0] for name, fig in figures.items()]
