@@ -90,7 +90,7 @@ def main() -> None:
     params = {"strike_enabled": True} if args.strike else {}
 
     from sim.core import simulate
-    from sim.model import CartelModel
+    from sim.world.model import CartelModel
 
     simulate(seed=0, burn_in_days=365, horizon_days=10)  # warm caches (data tables, imports)
     steps = args.burn_in_days + args.horizon_days

@@ -103,7 +103,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import sim
-    from sim import figures
+    from sim.analysis import figures
     from sim.errors import ConfigError
 
     start = time.time()

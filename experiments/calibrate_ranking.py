@@ -42,9 +42,9 @@ from scipy.stats import spearmanr
 
 from sim import parameters
 from sim.core import simulate
-from sim.geography import geography, states_table
+from sim.world.geography import geography, states_table
 from sim.paramfiles import write_parameter_defaults
-from sim.processes.market import state_revenue
+from sim.world.processes.market import state_revenue
 
 FITTED = ("trafficking_labour_share", "market_share_exponent", "capacity_index_exponent", "hostility_local", "lesser_tier_weight", "home_advantage")
 CJNG_RANGE = (20000.0, 40000.0)

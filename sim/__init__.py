@@ -11,10 +11,10 @@ from typing import Any
 
 __version__ = "0.1.0"
 _PUBLIC = {
-    "CartelModel": "sim.model",
-    "EnsembleResult": "sim.ensembles",
+    "CartelModel": "sim.world.model",
+    "EnsembleResult": "sim.analysis.ensembles",
     "RunResult": "sim.core",
-    "ensemble": "sim.ensembles",
+    "ensemble": "sim.analysis.ensembles",
     "run": "sim.api",
     "simulate": "sim.core",
 }

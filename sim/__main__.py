@@ -22,7 +22,8 @@ def main() -> None:
         except ConfigError as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
-    from sim import app, sweep  # after the checks: a typo should not wait for the model to import
+    from sim import app
+    from sim.analysis import sweep  # after the checks: a typo should not wait for the model to import
 
     app.main()
     result = sweep.LAST.get("result")

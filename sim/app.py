@@ -56,7 +56,7 @@ def run_job(cfg: DictConfig, out: Path) -> dict[str, Any]:
     (out / "summary.json").write_text(dumps(summary), encoding="utf-8")
     result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)
     if figures:
-        from sim import plotting  # matplotlib only when figures are wanted
+        from sim.analysis import plotting  # matplotlib only when figures are wanted
 
         fig = plotting.homicides(result.timeseries, str(cfg.scenario), settings["seed"], __version__)
         fig.savefig(out / "homicides.png")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.model import CartelModel
+from sim.world.model import CartelModel
 from sim.summary import summarise
 
 

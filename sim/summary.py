@@ -8,8 +8,8 @@ import math
 import numpy as np
 from typing import Any
 
-from sim.geography import JALISCO, SINALOA
-from sim.model import CartelModel
+from sim.world.geography import JALISCO, SINALOA
+from sim.world.model import CartelModel
 
 BASELINE = (-365, 0)
 WINDOWS = (180, 365, 730)  # days after day 0 over which homicides are summed

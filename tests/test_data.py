@@ -4,7 +4,7 @@ import networkx as nx
 import pandas as pd
 from importlib import resources
 
-from sim.geography import border_graph, states_table
+from sim.world.geography import border_graph, states_table
 
 
 def test_32_entities_in_inegi_order():

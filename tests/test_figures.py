@@ -14,7 +14,8 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from sim import figures, simulate
+from sim import simulate
+from sim.analysis import figures
 
 SEEDS = (1, 2, 3)
 SCENARIOS = {

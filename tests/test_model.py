@@ -6,10 +6,10 @@ import pytest
 
 from sim import CartelModel, simulate
 from sim.errors import ConfigError
-from sim.placement import sinaloa_tiers
-from sim.geography import states_table
+from sim.world.placement import sinaloa_tiers
+from sim.world.geography import states_table
 from sim import parameters
-from sim.processes.market import state_revenue
+from sim.world.processes.market import state_revenue
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ import sim
 from sim import CartelModel, simulate
 from sim.config import available_scenarios, check_overrides
 from sim.errors import ConfigError
-from sim.geography import SINALOA
-from sim.processes import market
+from sim.world.geography import SINALOA
+from sim.world.processes import market
 
 STRIKE = {"strike_enabled": True}
 SECOND_FRONT = {**STRIKE, "sinaloa_front_share": 0.04, "cjng_front_share": 0.15, "posture": "clear"}

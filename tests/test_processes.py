@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from sim import parameters
-from sim.geography import geography
-from sim.metrics import effective_groups, groups_alive
-from sim.processes import forces, market, recruitment, violence
+from sim.world.geography import geography
+from sim.world.metrics import effective_groups, groups_alive
+from sim.world.processes import forces, market, recruitment, violence
 
 P = parameters.defaults()
 

@@ -10,8 +10,8 @@ import pytest
 
 from sim import CartelModel, simulate
 from sim.errors import ConfigError
-from sim.geography import adjacency, border_distance
-from sim.processes import retaliation, succession
+from sim.world.geography import adjacency, border_distance
+from sim.world.processes import retaliation, succession
 
 STRIKE = {"strike_enabled": True}
 

@@ -16,9 +16,9 @@ import pytest
 from omegaconf import OmegaConf
 
 import sim
-from sim.collect import collect
-from sim.pool import JOBLIB_LAUNCHER, LauncherPool
-from sim.sweep import PROGRESS_DIR, SWEEP_FILE, count_jobs, mark_done, progress_line
+from sim.analysis.collect import collect
+from sim.analysis.pool import JOBLIB_LAUNCHER, LauncherPool
+from sim.analysis.sweep import PROGRESS_DIR, SWEEP_FILE, count_jobs, mark_done, progress_line
 
 SHORT = ["burn_in_days=365", "horizon_days=60"]
 
@@ -115,7 +115,7 @@ def test_started_pool_forks_workers_with_the_model_imported_and_stop_ends_them()
 
 
 def _worker_facts() -> tuple[int, bool, bool]:
-    return os.getppid(), "sim.core" in sys.modules, "sim.figures" in sys.modules
+    return os.getppid(), "sim.core" in sys.modules, "sim.analysis.figures" in sys.modules
 
 
 def test_collecting_on_two_workers_gives_the_files_of_one_process(tmp_path: Path):

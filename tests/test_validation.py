@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from sim import simulate
-from sim.geography import states_table
+from sim.world.geography import states_table
 
 SEEDS = range(1, 11)  # experiments/calibrate_ranking.py fits on seeds 101-110: these stay unseen
 

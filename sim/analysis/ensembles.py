@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from sim.collect import DAILY_COLUMNS, national_daily
+from sim.analysis.collect import DAILY_COLUMNS, national_daily
 from sim.config import check_scenario
 from sim.errors import ConfigError
 

@@ -12,7 +12,7 @@ import mesa
 from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
-    from sim.model import CartelModel
+    from sim.world.model import CartelModel
 
 KINDS = ("national", "regional", "named_local", "local", "faction", "splinter", "entrant")
 

@@ -9,15 +9,15 @@ import numpy as np
 from mesa.discrete_space import Network
 
 from sim import parameters
-from sim.agents import Cell, Organisation
+from sim.world.agents import Cell, Organisation
 from sim.errors import ConfigError
-from sim.geography import N_STATES, border_graph, geography
-from sim.government import Government
-from sim.leadership import LEADERSHIP_KINDS, Leadership
-from sim.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive
-from sim.placement import advantage_matrix, initial_organisations
-from sim.processes import forces, market, recruitment, retaliation, violence
-from sim.recorder import DailyRecord
+from sim.world.geography import N_STATES, border_graph, geography
+from sim.world.government import Government
+from sim.world.leadership import LEADERSHIP_KINDS, Leadership
+from sim.world.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive
+from sim.world.placement import advantage_matrix, initial_organisations
+from sim.world.processes import forces, market, recruitment, retaliation, violence
+from sim.world.recorder import DailyRecord
 
 
 class CartelModel(mesa.Model):

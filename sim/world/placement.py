@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.geography import geography, states_table
-from sim.processes.market import state_revenue
+from sim.world.geography import geography, states_table
+from sim.world.processes.market import state_revenue
 
 REGIONAL = {"CDN": "cdn", "CDG": "cdg", "LNFM": "lnfm", "CU": "cu"}
 ALLIANCES = [("CJNG", "Chapitos"), ("Mayos", "CDN")]  # DEA NDTA 2025 (mexico-states.md section 3)

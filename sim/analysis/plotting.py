@@ -1,6 +1,6 @@
 """Figures of one run, drawn on the Agg backend so they work headless and in parallel jobs.
 
-Also the pieces every figure of the project shares (`sim.figures` builds on them): the Okabe-Ito
+Also the pieces every figure of the project shares (`sim.analysis.figures` builds on them): the Okabe-Ito
 palette, a pyplot-free figure, the day-0 marker and the source line.
 """
 
@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.recorder import DAY0
+from sim.world.recorder import DAY0
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness.
 OKABE_ITO = {

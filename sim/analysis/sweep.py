@@ -22,8 +22,8 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sim.collect import SweepResult, collect
-from sim.pool import LauncherPool
+from sim.analysis.collect import SweepResult, collect
+from sim.analysis.pool import LauncherPool
 
 SWEEP_FILE = "sweep.json"
 PROGRESS_DIR = ".progress"  # an empty file per finished job: <job number>.<ok|failed>
@@ -72,7 +72,7 @@ class SweepCallback(Callback):
     """Count jobs at the start, print progress after each job, collect at the end.
 
     Under the joblib launcher with several workers it has them forked from one process that
-    imports the model, and collects on them, the figures in one share per worker (`sim.pool`).
+    imports the model, and collects on them, the figures in one share per worker (`sim.analysis.pool`).
     """
 
     def __init__(self, figures: bool = True) -> None:

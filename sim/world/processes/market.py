@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.geography import Geography
+from sim.world.geography import Geography
 
 
 def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:

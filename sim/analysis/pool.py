@@ -27,8 +27,8 @@ JOBLIB_LAUNCHER = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLau
 
 # What a job imports, for the forkserver to import once: the launcher's job function (unpickled
 # with each job), the run and its files; the figures only when the sweep draws them.
-PRELOAD = ["hydra_plugins.hydra_joblib_launcher._core", "pyarrow.parquet", "sim.app", "sim.core", "sim.summary", "sim.collect"]
-PRELOAD_FIGURES = ["sim.plotting", "sim.figures"]
+PRELOAD = ["hydra_plugins.hydra_joblib_launcher._core", "pyarrow.parquet", "sim.app", "sim.core", "sim.summary", "sim.analysis.collect"]
+PRELOAD_FIGURES = ["sim.analysis.plotting", "sim.analysis.figures"]
 
 
 class LauncherPool:

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.geography import N_STATES, adjacency, border_distance
-from sim.metrics import CELL_DEATH_MEMBERS
-from sim.processes import retaliation, succession
-from sim.processes.retaliation import Wave
+from sim.world.geography import N_STATES, adjacency, border_distance
+from sim.world.metrics import CELL_DEATH_MEMBERS
+from sim.world.processes import retaliation, succession
+from sim.world.processes.retaliation import Wave
 
 if TYPE_CHECKING:
-    from sim.agents import Organisation
-    from sim.model import CartelModel
+    from sim.world.agents import Organisation
+    from sim.world.model import CartelModel
 
 LEADERSHIP_KINDS = ("national", "regional")  # organisations with lieutenants and a reach beyond one state
 

@@ -1,9 +1,9 @@
 """Join a sweep folder's runs into one table of runs, one daily table and the standard figures.
 
-Runs both as the end of `python -m sim -m ...` (through `sim.sweep.SweepCallback`) and as a
+Runs both as the end of `python -m sim -m ...` (through `sim.analysis.sweep.SweepCallback`) and as a
 command on any sweep folder, e.g. after a cluster sweep or one in which a job crashed:
 
-    python -m sim.collect multirun/2026-11-23_10-00-00 [--no-figures]
+    python -m sim.analysis.collect multirun/2026-11-23_10-00-00 [--no-figures]
 
 Every run folder holds a status.json (ok or failed with the error line); failed runs are listed
 in `failures.csv` and kept as rows of `runs.csv` without results, so nothing is lost.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.pool import LauncherPool
+from sim.analysis.pool import LauncherPool
 
 # pandas is imported inside the functions: a sweep's parent process that leaves the collection
 # to the launcher's workers never needs it (~0.3 s).
@@ -116,7 +116,7 @@ def collect_share(sweep_dir: Path, figures: bool, share: int, shares: int) -> Sw
     if share == 0:
         result.files += write_tables(sweep_dir, result, runs, daily)
     if figures and daily is not None:
-        from sim import figures as fig  # matplotlib only when figures are wanted
+        from sim.analysis import figures as fig  # matplotlib only when figures are wanted
 
         result.files += fig.briefing_figures(runs, daily, sweep_dir / FIGURES, book=None, part=(share, shares))
     return result

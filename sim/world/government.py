@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.geography import N_STATES, SINALOA
-from sim.metrics import ALIVE_MEMBERS
-from sim.processes import forces, market
+from sim.world.geography import N_STATES, SINALOA
+from sim.world.metrics import ALIVE_MEMBERS
+from sim.world.processes import forces, market
 
 if TYPE_CHECKING:
-    from sim.agents import Organisation
-    from sim.model import CartelModel
+    from sim.world.agents import Organisation
+    from sim.world.model import CartelModel
 
 TARGETABLE = ("national", "regional", "faction", "splinter")  # organisations with a leadership to strike
 SINALOA_FRONT = np.eye(N_STATES)[SINALOA]  # the Sinaloa front's weights over states

@@ -33,10 +33,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim import __version__
-from sim.geography import states_table
+from sim.world.geography import states_table
 from sim.parameters import table as parameter_table
-from sim.plotting import OKABE_ITO, WINDOW, mark_day0, new_figure, source_line
-from sim.recorder import DAY0, LEVELS, NATIONAL
+from sim.analysis.plotting import OKABE_ITO, WINDOW, mark_day0, new_figure, source_line
+from sim.world.recorder import DAY0, LEVELS, NATIONAL
 
 # One colour per scenario in every figure; the counterfactual is black so the others read against it.
 SCENARIO_COLOURS = {
@@ -375,7 +375,7 @@ def briefing_plan(
     """Every standard figure the data supports, by file name, as a function that draws it.
 
     Deciding which figures apply is cheap; drawing them is not, so a caller can draw them on
-    several processes (`sim.collect`) or in one (`briefing_figures`).
+    several processes (`sim.analysis.collect`) or in one (`briefing_figures`).
     """
     ok = _ok(runs)
     daily = daily[daily["run"].isin(ok["run"])]

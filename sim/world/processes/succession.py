@@ -1,14 +1,14 @@
 """Succession and fragmentation: lieutenants' regions, who claims the brand, who defects, who enters.
 
 Plain functions over arrays, so that each rule can be tested on a hand-built micro-world; the
-model (`sim.leadership`) applies them to the organisations in a succession.
+model (`sim.world.leadership`) applies them to the organisations in a succession.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.metrics import CELL_DEATH_MEMBERS
+from sim.world.metrics import CELL_DEATH_MEMBERS
 
 
 def assign_lieutenants(cell_state: np.ndarray, members: np.ndarray, n: int, distance: np.ndarray) -> np.ndarray:

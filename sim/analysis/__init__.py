@@ -1,0 +1,1 @@
+"""The analysis: ensembles, sweeps and their collection, and the figures."""
