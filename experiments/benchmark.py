@@ -1,7 +1,12 @@
-"""Time the default run (burn-in plus horizon) and print the figures.
+"""Time the default run (burn-in, record and horizon) and print the figures.
 
     python -m experiments.benchmark [--repeats 5] [--strike]
+    python -m experiments.benchmark --compare 2cd1a87   # the default run here beside another commit's
     python -m experiments.benchmark --sweep 8      # a Hydra sweep of 8 runs: 1 worker vs all cores
+
+`--compare COMMIT` checks the commit out into a temporary git worktree and times each tree's own
+default run (`simulate()` with every default) in a fresh process each, alternating between the
+two trees so that drifts in machine speed hit both alike; it prints both medians and their ratio.
 
 `--strike` times the mencho_strike settings (removal on day 0, wave, succession) instead.
 `--sweep N` times `python -m sim -m seed=1..N` with the joblib launcher on one worker and on
@@ -44,6 +49,41 @@ def time_sweep(runs: int, n_jobs: int) -> tuple[float, float]:
         return whole, last - started
 
 
+TIMING = """
+import sys, time
+from sim.core import simulate
+simulate(seed=0, horizon_days=10)  # imports and data tables, not timed
+t = time.perf_counter()
+simulate(seed=int(sys.argv[1]))
+print(time.perf_counter() - t)
+"""
+
+
+def time_default_run(tree: Path, seed: int) -> float:
+    """Seconds of one default run of the code in `tree`, in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", TIMING, str(seed)], cwd=tree, env=env, check=True, capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def compare(commit: str, repeats: int) -> None:
+    """Time this tree's default run beside `commit`'s, alternating, and print medians and their ratio."""
+    here = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        other = Path(tmp) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", str(other), commit], cwd=here, check=True, capture_output=True)
+        try:
+            pairs = []
+            for seed in range(1, repeats + 1):
+                pairs.append((time_default_run(here, seed), time_default_run(other, seed)))
+                print(f"  seed {seed}: this tree {pairs[-1][0]:.2f} s, {commit} {pairs[-1][1]:.2f} s")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=here, check=True, capture_output=True)
+    ours, theirs = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    print(f"default run, medians of {repeats}: this tree {ours:.2f} s, {commit} {theirs:.2f} s; ratio {ours / theirs:.2f} "
+          "(each tree's own default: burn-in, record where it has one, and horizon)")
+
+
 def _spin(n: int) -> None:
     total = 0
     for i in range(n):
@@ -64,11 +104,15 @@ def machine_speed_up(pool: multiprocessing.pool.Pool, workers: int, n: int = 10_
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--burn-in-days", type=int, default=730)
+    ap.add_argument("--burn-in-days", type=int, default=365)
     ap.add_argument("--horizon-days", type=int, default=730)
     ap.add_argument("--strike", action="store_true", help="time the mencho_strike settings")
     ap.add_argument("--sweep", type=int, metavar="N", help="time a sweep of N runs on 1 worker and on all cores")
+    ap.add_argument("--compare", metavar="COMMIT", help="time the default run here beside COMMIT's")
     args = ap.parse_args()
+    if args.compare:
+        compare(args.compare, args.repeats)
+        return
     if args.sweep:
         cores = os.cpu_count()
         pairs, machine = [], []
@@ -90,10 +134,11 @@ def main() -> None:
     params = {"strike_enabled": True} if args.strike else {}
 
     from sim.core import simulate
+    from sim.world.calendar import FIRST_DAY
     from sim.world.model import CartelModel
 
     simulate(seed=0, burn_in_days=365, horizon_days=10)  # warm caches (data tables, imports)
-    steps = args.burn_in_days + args.horizon_days
+    steps = args.burn_in_days - FIRST_DAY + args.horizon_days
     full, step_only = [], []
     for seed in range(1, args.repeats + 1):
         model = CartelModel(seed=seed, burn_in_days=args.burn_in_days, horizon_days=args.horizon_days, **params)
@@ -108,7 +153,8 @@ def main() -> None:
     years = steps / 365.0
     med_full, med_steps = statistics.median(full), statistics.median(step_only)
     n_cells = len(model.cells)
-    print(f"{'mencho_strike' if args.strike else 'default'} run: {args.burn_in_days} burn-in + {args.horizon_days} horizon days = {steps} steps, {n_cells} cells, {model.n_orgs} organisations")
+    print(f"{'mencho_strike' if args.strike else 'default'} run: {args.burn_in_days} burn-in + {-FIRST_DAY} from 1 Jan 2024 to day 0 + "
+          f"{args.horizon_days} horizon days = {steps} steps, {n_cells} cells, {model.n_orgs} organisations")
     print(f"whole run (build, steps, summary, daily table): median {med_full:.3f} s over {args.repeats} runs (min {min(full):.3f}, max {max(full):.3f})")
     print(f"steps only: median {med_steps:.3f} s = {steps / med_steps:,.0f} steps per second")
     print(f"seconds per simulated year (whole run): {med_full / years:.3f}")

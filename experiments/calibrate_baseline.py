@@ -1,7 +1,7 @@
-"""Fit the baseline's three scale parameters to national figures, and write them back.
+"""Fit the three national scale parameters to calendar 2024, and write them back.
 
-Targets (national, the 365 days before day 0, median over seeds):
-- members at day 0 = `members_total` (Prieto-Curiel, Campedelli & Hope 2023): fits
+Targets (national, calendar 2024 with the record, median over calibration seeds):
+- members on 1 Jan 2024 = `members_total` (Prieto-Curiel, Campedelli & Hope 2023): fits
   `member_cost_usd_day`, the revenue one member costs, which sets how many members a state's
   market supports;
 - homicides = 30,046 (SESNSP 2024 victims, mexico-states.md [H1]): fits `clash_lethality`;
@@ -20,8 +20,10 @@ import argparse
 import statistics
 from typing import Any
 
+from experiments import seeds
+from experiments.fitting import summaries
+from experiments.report import table, write_section
 from sim import parameters
-from sim.core import simulate
 from sim.paramfiles import write_parameter_defaults
 
 HOMICIDES_TARGET = 30046.0
@@ -29,23 +31,23 @@ FORCES_TARGET = 400.0
 FITTED = ("member_cost_usd_day", "clash_lethality", "force_attack_rate")
 
 
-def measure(values: dict[str, Any], seeds: list[int]) -> dict[str, float]:
-    runs = [simulate(seed=s, horizon_days=0, **values).summary for s in seeds]
+def measure(values: dict[str, Any], seed_list: list[int]) -> dict[str, float]:
+    (runs,) = summaries([{**values, "horizon_days": 0}], seed_list)
     med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
     return {
-        "members": med("members_total_d0"),
-        "homicides": med("homicides_baseline_annual"),
-        "group_homicides": med("homicides_baseline_annual") * med("armed_group_share_baseline"),
-        "forces": med("homicides_forces_baseline_annual"),
-        "recruits_weekly": med("recruits_weekly_baseline"),
+        "members": med("members_total_2024"),
+        "homicides": med("homicides_2024"),
+        "group_homicides": med("homicides_2024") * med("armed_group_share_2024"),
+        "forces": med("homicides_forces_2024"),
+        "recruits_weekly": med("recruits_weekly_2024"),
     }
 
 
-def calibrate(seeds: list[int], rounds: int = 8, tolerance: float = 0.01) -> tuple[dict[str, float], dict[str, float]]:
+def calibrate(seed_list: list[int], rounds: int = 8, tolerance: float = 0.01) -> tuple[dict[str, float], dict[str, float]]:
     values = {k: parameters.defaults()[k] for k in FITTED}
     members_target = parameters.defaults()["members_total"]
     for i in range(rounds):
-        m = measure(values, seeds)
+        m = measure(values, seed_list)
         background = m["homicides"] - m["group_homicides"]
         ratios = {
             "member_cost_usd_day": m["members"] / members_target,
@@ -58,7 +60,7 @@ def calibrate(seeds: list[int], rounds: int = 8, tolerance: float = 0.01) -> tup
             break
         for k, r in ratios.items():
             values[k] *= r**0.8
-    return values, measure(values, seeds)
+    return values, measure(values, seed_list)
 
 
 def main() -> None:
@@ -66,13 +68,19 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=6, help="seeds per evaluation (default 6)")
     ap.add_argument("--dry-run", action="store_true", help="report the fit without writing it")
     args = ap.parse_args()
-    values, fit = calibrate(list(range(1, args.seeds + 1)))
+    values, fit = calibrate(seeds.calibration(args.seeds))
     print("fitted:", ", ".join(f"{k} = {v:.4g}" for k, v in values.items()))
     print(f"fit: members {fit['members']:.0f} (target {parameters.defaults()['members_total']:.0f}), "
           f"homicides {fit['homicides']:.0f} (target {HOMICIDES_TARGET:.0f}), forces {fit['forces']:.0f} (target {FORCES_TARGET:.0f}), "
           f"recruits/week {fit['recruits_weekly']:.0f} (literature 350-370, not fitted)")
     if not args.dry_run:
         write_parameter_defaults({k: float(f"{v:.4g}") for k, v in values.items()})
+        rows = [["members on 1 Jan 2024", f"{parameters.defaults()['members_total']:,.0f}", f"{fit['members']:,.0f}"],
+                ["national homicides, 2024", f"{HOMICIDES_TARGET:,.0f}", f"{fit['homicides']:,.0f}"],
+                ["security-force deaths, 2024", f"{FORCES_TARGET:,.0f}", f"{fit['forces']:,.0f}"],
+                ["recruits a week, 2024 (not fitted)", "350-370", f"{fit['recruits_weekly']:,.0f}"]]
+        write_section("baseline", table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.4g}"] for k, v in values.items()])
+                      + "\n\n" + table([f"quantity (median over {args.seeds} seeds)", "target", "fit"], rows))
         print("wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md")
 
 

@@ -15,7 +15,7 @@ from sim.core import RunResult, simulate
 
 
 def run(scenario: str = "no_strike", seed: int = 1, **overrides: Any) -> RunResult:
-    """Run `scenario` with `seed`; `burn_in_days`/`horizon_days` or any parameter name as keywords.
+    """Run `scenario` with `seed`; `burn_in_days`/`horizon_days`/`record` or any parameter name as keywords.
 
     Example: `sim.run("no_strike", seed=2, horizon_days=365, troop_pool=150_000)`.
     """
@@ -26,5 +26,6 @@ def run(scenario: str = "no_strike", seed: int = 1, **overrides: Any) -> RunResu
         seed=check_setting("seed", cfg.seed),
         burn_in_days=check_setting("burn_in_days", cfg.burn_in_days),
         horizon_days=check_setting("horizon_days", cfg.horizon_days),
+        record=check_setting("record", cfg.record),
         **{str(k): v for k, v in params.items()},
     )

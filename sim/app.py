@@ -47,7 +47,7 @@ def run_job(cfg: DictConfig, out: Path) -> dict[str, Any]:
     from sim.core import simulate  # here, not at the top: a sweep's parent process never needs the model
     from sim.summary import dumps
 
-    settings = {key: check_setting(key, cfg[key]) for key in RUN_SETTINGS}
+    settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record")}
     figures = check_setting("figures", cfg.figures)
     params = OmegaConf.to_container(cfg.params, resolve=True)
     assert isinstance(params, dict)
@@ -85,8 +85,9 @@ def main(cfg: DictConfig) -> None:
         raise
     write_status(out, cfg, overrides, None)
     log.info(
-        "wrote %s: %s homicides in the baseline year, %s members and %s groups on day 0",
+        "wrote %s: %s homicides in 2024, %s in the year before day 0, %s members and %s groups on day 0",
         out,
+        s["homicides_2024"],
         s["homicides_baseline_annual"],
         s["members_total_d0"],
         s["groups_alive_d0"],

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
 GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
-RUN_SETTINGS = {"seed": 0, "burn_in_days": 365, "horizon_days": 0}  # whole numbers and their minimum
-TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "figures", "params.NAME", *POLICY_GROUPS)
+RUN_SETTINGS = {"seed": 0, "burn_in_days": 0, "horizon_days": 0}  # whole numbers and their minimum
+TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "record", "figures", "params.NAME", *POLICY_GROUPS)
 GRAMMAR_URL = "https://hydra.cc/docs/advanced/override_grammar/basic/"
 
 
@@ -61,16 +61,20 @@ def check_param_name(name: str) -> None:
 
 
 def check_setting(key: str, value: Any) -> Any:
-    """Check a top-level setting (seed, burn_in_days, horizon_days, figures); return it as int/bool."""
+    """Check a top-level setting (seed, burn_in_days, horizon_days, record, figures); return it as int/bool/str."""
     if key == "figures":
         if not isinstance(value, bool):
             raise ConfigError(f"figures = {value!r} is not allowed: it must be true or false")
         return value
+    if key == "record":
+        from sim.world.record import load  # reads and checks the record's events
+
+        load(value if isinstance(value, str) else repr(value))
+        return value
     low = RUN_SETTINGS[key]
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
         unit = "" if key == "seed" else " of days"
-        why = " (the baseline year)" if key == "burn_in_days" else ""
-        raise ConfigError(f"{key} = {value!r} is not allowed: it must be a whole number{unit} >= {low}{why}")
+        raise ConfigError(f"{key} = {value!r} is not allowed: it must be a whole number{unit} >= {low}")
     return int(value)
 
 
@@ -122,7 +126,7 @@ def _check_override(override: Override, multirun: bool) -> None:
     elif key in GROUPS:
         for value in values:
             check_option(key, value)
-    elif key in RUN_SETTINGS or key == "figures":
+    elif key in RUN_SETTINGS or key in ("figures", "record"):
         for value in values if not multirun else []:
             check_setting(key, value)
     elif not (override.is_add() or override.is_force_add()):
@@ -145,7 +149,7 @@ def run_overrides(scenario: str, seed: Any, overrides: dict[str, Any]) -> list[s
     """Checked Hydra overrides for `sim.run`: run settings top-level, anything else as params.NAME."""
     args = [f"scenario={check_scenario(scenario)}", f"seed={_override_value(check_setting('seed', seed))}"]
     for name, value in overrides.items():
-        if name in RUN_SETTINGS:
+        if name in RUN_SETTINGS or name == "record":
             args.append(f"{name}={_override_value(check_setting(name, value))}")
         else:
             check_param_name(name)

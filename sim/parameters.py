@@ -2,7 +2,9 @@
 
 One CSV (`sim/data/parameters.csv`) is the single source: the Hydra defaults
 (`conf/params/default.yaml`), the docs page (`docs/parameters.md`) and the checks on user
-input are all derived from it, so they cannot drift apart.
+input are all derived from it, so they cannot drift apart. Each parameter has a plausible range
+(`low`-`high`, what sensitivity analysis varies) and a hard validity domain (`domain` and `max`,
+what the model accepts at all: outside it a run stops with one line).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sim.errors import ConfigError
 
 DOMAINS = {
     "share": "a share between 0 and 1",
+    "fraction": "a share strictly between 0 and 1",
     "nonneg": "a number >= 0",
     "positive": "a number > 0",
     "int_nonneg": "a whole number >= 0",
@@ -31,6 +34,7 @@ class Parameter:
     default: Any
     low: float | None
     high: float | None
+    max: float | None  # hard upper bound of the validity domain (the domain gives the lower one)
     unit: str
     domain: str
     kind: str
@@ -62,6 +66,7 @@ def table() -> dict[str, Parameter]:
             default=_convert(row["default"], dom),
             low=float(row["low"]) if numeric and row["low"] else None,
             high=float(row["high"]) if numeric and row["high"] else None,
+            max=float(row["max"]) if numeric and row["max"] else None,
             unit=row["unit"],
             domain=dom,
             kind=row["kind"],
@@ -81,7 +86,8 @@ def allowed(p: Parameter) -> str:
     """What values a parameter accepts, in words."""
     if p.domain.startswith("choice:"):
         return "one of " + ", ".join(p.domain.split(":", 1)[1].split("|"))
-    return DOMAINS[p.domain]
+    limit = f" and at most {p.max:g}" if p.max is not None and p.domain not in ("share", "fraction") else ""
+    return DOMAINS[p.domain] + limit
 
 
 def check_value(name: str, value: Any) -> Any:
@@ -107,11 +113,12 @@ def check_value(name: str, value: Any) -> Any:
         value = int(value)
     ok = {
         "share": lambda v: 0.0 <= v <= 1.0,
+        "fraction": lambda v: 0.0 < v < 1.0,
         "nonneg": lambda v: v >= 0,
         "positive": lambda v: v > 0,
         "int_nonneg": lambda v: v >= 0,
         "int_positive": lambda v: v >= 1,
-    }[p.domain](value)
+    }[p.domain](value) and (p.max is None or value <= p.max)
     if not ok or value != value:  # NaN fails too
         raise bad
     return value if p.domain.startswith("int") else float(value)

@@ -49,15 +49,18 @@ def render_docs() -> str:
         "",
         "GENERATED from `sim/data/parameters.csv` by `python -m sim.paramfiles`; edit the table, not this page.",
         "Kind: *uncertainty* (a fact we do not know exactly: vary it in sensitivity analysis), *lever* (a policy",
-        "setting), *calibrated* (fitted by a script in `experiments/`). Override any of them as `params.NAME=VALUE`.",
+        "setting from day 0), *record* (a policy setting of the steady world that the record changes on its dates,",
+        "see [record.md](record.md)), *calibrated* (fitted by a script in `experiments/`). Override any of them as",
+        "`params.NAME=VALUE`. *Range* is the plausible range (what sensitivity analysis varies); *allowed* is the",
+        "hard validity domain: outside it a run stops with a one-line error.",
         "",
-        "| name | default | range | unit | kind | source | meaning |",
-        "|---|---|---|---|---|---|---|",
+        "| name | default | range | allowed | unit | kind | source | meaning |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for p in parameters.table().values():
         rng = f"{p.low:g} – {p.high:g}" if p.low is not None else ""
         default = _yaml_value(p)
-        out.append(f"| `{p.name}` | {default} | {rng} | {p.unit} | {p.kind} | {p.source} | {p.description} |")
+        out.append(f"| `{p.name}` | {default} | {rng} | {parameters.allowed(p)} | {p.unit} | {p.kind} | {p.source} | {p.description} |")
     return "\n".join(out) + "\n"
 
 

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
-
-import numpy as np
 from typing import Any
 
+import numpy as np
+
+from sim.observed import monthly
+from sim.world.calendar import day_of, year_days
 from sim.world.geography import JALISCO, SINALOA
 from sim.world.model import CartelModel
 
-BASELINE = (-365, 0)
+BASELINE = (-365, 0)  # the 365 days before day 0
+YEARS = (2024, 2025)  # calendar years reported (both lie before day 0)
 WINDOWS = (180, 365, 730)  # days after day 0 over which homicides are summed
 CATEGORIES = ("", "criminal_", "civilian_", "forces_")
+# The record's Sinaloa war: its first months against the months before El Mayo's removal.
+SINALOA_BEFORE = (day_of(dt.date(2024, 1, 1)), day_of(dt.date(2024, 7, 25)))
+SINALOA_WAR = (day_of(dt.date(2024, 9, 9)), day_of(dt.date(2025, 1, 1)))
+# Hidden killings under the strategy (its first year) against before the record.
+HIDDEN_BEFORE = (day_of(dt.date(2024, 1, 1)), day_of(dt.date(2024, 7, 1)))
+HIDDEN_STRATEGY = (day_of(dt.date(2024, 10, 1)), day_of(dt.date(2025, 10, 1)))
 
 
 def summarise(model: CartelModel) -> dict[str, Any]:
-    rec = model.record
-    total = rec.total("homicides", *BASELINE)
-    out: dict[str, Any] = {
-        "homicides_baseline_annual": total,
-        "homicides_criminal_baseline_annual": rec.total("homicides_criminal", *BASELINE),
-        "homicides_civilian_baseline_annual": rec.total("homicides_civilian", *BASELINE),
-        "homicides_forces_baseline_annual": rec.total("homicides_forces", *BASELINE),
-        "armed_group_share_baseline": 1.0 - rec.total("homicides_background", *BASELINE) / total if total else 0.0,
-        "recruits_weekly_baseline": rec.total("recruits", *BASELINE) / 52.0,
-        "arrests_baseline_annual": rec.total("arrests", *BASELINE),
-    }
-    d0 = model.snapshot_d0
+    rec = model.daily
+    out: dict[str, Any] = {"homicides_baseline_annual": rec.total("homicides", *BASELINE)}
+    for cat in CATEGORIES[1:]:
+        out[f"homicides_{cat}baseline_annual"] = rec.total(f"homicides_{cat}".rstrip("_"), *BASELINE)
+    out.update(_calendar(model))
+    d0 = model.snapshots["d0"]
     out.update(
         members_total_d0=d0["members_total"],
         cjng_members_d0=d0["cjng_members"],
@@ -43,27 +47,58 @@ def summarise(model: CartelModel) -> dict[str, Any]:
     return {k: _clean(v) for k, v in out.items()}
 
 
+def _calendar(model: CartelModel) -> dict[str, Any]:
+    """Calendar years, the record's months against the observed ones, and the record's Sinaloa war."""
+    rec = model.daily
+    y2024 = year_days(2024)
+    total = rec.total("homicides", *y2024)
+    out: dict[str, Any] = {f"homicides_{year}": rec.total("homicides", *year_days(year)) for year in YEARS}
+    out.update(
+        homicides_forces_2024=rec.total("homicides_forces", *y2024),
+        armed_group_share_2024=1.0 - rec.total("homicides_background", *y2024) / total if total else 0.0,
+        members_total_2024=model.snapshots["2024"]["members_total"],
+        recruits_weekly_2024=rec.total("recruits", *y2024) / (366 / 7.0),
+        arrests_2024=rec.total("arrests", *y2024),
+        homicides_record_monthly_error=record_error(model),
+        homicides_sinaloa_war_ratio=_ratio(rec.mean("homicides", *SINALOA_WAR, state=SINALOA), rec.mean("homicides", *SINALOA_BEFORE, state=SINALOA)),
+        homicides_hidden_excess_per_day=rec.mean("homicides_hidden", *HIDDEN_STRATEGY) - rec.mean("homicides_hidden", *HIDDEN_BEFORE),
+    )
+    for i, code in enumerate(model.geo.codes):
+        out[f"homicides_2024_{code}"] = rec.total("homicides", *y2024, state=i)
+    return out
+
+
+def record_error(model: CartelModel) -> float:
+    """Median absolute error (share) of the model's national homicides per day against the observed months."""
+    rec = model.daily
+    return float(np.median([abs(rec.mean("homicides", m.first_day, m.end_day) / m.per_day - 1.0) for m in monthly()]))
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b > 0 else None
+
+
 def _after_day0(model: CartelModel) -> dict[str, Any]:
-    """Homicides over windows from day 0 (None if the horizon is shorter) and fragmentation at day 365."""
-    rec, out = model.record, {}
+    """Homicides over windows from day 0 (None if the horizon is shorter) and fragmentation a year later."""
+    rec, out = model.daily, {}
     for days in WINDOWS:
         for cat in CATEGORIES:
             metric = f"homicides_{cat}".rstrip("_")
             out[f"homicides_{cat}d0_{days}"] = rec.total(metric, 0, days) if model.horizon_days >= days else None
     for metric in ("groups_alive", "effective_groups", "cjng_loyal_share"):
-        out[f"{metric}_d365"] = rec.on_day(metric, 365)
+        out[f"{metric}_d365"] = rec.on_day(metric, 364)  # at the end of day 364: 365 days after the strike
     for i, code in enumerate(model.geo.codes):  # per state, for maps of an effect
         out[f"homicides_d0_365_{code}"] = rec.total("homicides", 0, 365, state=i) if model.horizon_days >= 365 else None
     return out
 
 
 def _strike(model: CartelModel) -> dict[str, Any]:
-    """The removal and its wave: roadblocks in 48 h, clearance, deaths in the first 72 h."""
-    lead, rec = model.leadership, model.record
-    removal = lead.removals[0] if lead.removals else None
+    """The first removal from day 0 on and its wave: roadblocks in 48 h, clearance, deaths in the first 72 h."""
+    lead, rec = model.leadership, model.daily
+    removal = next((r for r in lead.removals if r["day"] >= 0), None)
     start = removal["day"] if removal else 0
-    wave = lead.wave
-    in_window = 0 <= start and start + 3 <= rec.end_day
+    wave = removal["wave"] if removal else None
+    in_window = removal is not None and start + 3 <= rec.end_day
     org = model.organisations[lead.target]
     per_state = np.bincount(wave.state, minlength=len(model.geo.codes)) if wave else np.zeros(len(model.geo.codes), int)
     return {
@@ -76,7 +111,8 @@ def _strike(model: CartelModel) -> dict[str, Any]:
         "forces_killed_72h": rec.total("homicides_forces", start, start + 3) if in_window else None,
         "gunmen_killed_72h": rec.total("gunmen_killed", start, start + 3) if in_window else None,
         "succession_days": org.consolidated_day - org.removed_day
-        if removal and org.consolidated_day is not None and org.consolidated_day <= model.horizon_days
+        if removal and org.removed_day is not None and org.removed_day >= 0
+        and org.consolidated_day is not None and org.consolidated_day <= model.horizon_days
         else None,
     }
 
@@ -96,15 +132,11 @@ def dumps(summary: dict[str, Any]) -> str:
     return json.dumps(summary, indent=1, ensure_ascii=False) + "\n"
 
 
-def _mean(rec, metric: str, first_day: int, last_day: int) -> float:
-    return rec.total(metric, first_day, last_day) / (last_day - first_day)
-
-
 def _policy(model: CartelModel) -> dict[str, Any]:
     """Outcomes a policy comparison reads: flow to the US, held states, the final year, the end state."""
-    rec, h = model.record, model.horizon_days
-    before = _mean(rec, "flow", -90, 0)
-    ratio = lambda a, b: _mean(rec, "flow", a, b) / before if before > 0 else None  # noqa: E731
+    rec, h = model.daily, model.horizon_days
+    before = rec.mean("flow", -90, 0)
+    ratio = lambda a, b: rec.mean("flow", a, b) / before if before > 0 else None  # noqa: E731
     national = rec.national
     return {
         "flow_ratio_d365": ratio(275, 365) if h >= 365 else None,
@@ -112,7 +144,7 @@ def _policy(model: CartelModel) -> dict[str, Any]:
         "state_held_states_mean": float(national["held_states"][-h:].mean()) if h else None,
         "homicides_sinaloa_d0_365": rec.total("homicides", 0, 365, state=SINALOA) if h >= 365 else None,
         "homicides_last_365": rec.total("homicides", h - 365, h) if h >= 365 else None,
-        "leaders_removed": len(model.leadership.removals),
+        "leaders_removed": sum(r["day"] >= 0 for r in model.leadership.removals),
         "new_groups_d0_end": rec.total("entries", 0, h),
         "recruits_weekly_d0_end": rec.total("recruits", 0, h) / (h / 7.0) if h else None,
         "members_total_end": model.members_total,

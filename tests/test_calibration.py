@@ -1,8 +1,9 @@
 """The calibration scripts' own logic (the fits themselves are re-run by hand, see docs/calibration.md)."""
 
+import numpy as np
 import pytest
 
-from experiments import calibrate_ranking
+from experiments import calibrate_baseline, calibrate_ranking, calibrate_record, calibrate_wave, report, seeds
 from sim import parameters
 
 
@@ -16,9 +17,39 @@ def test_ranking_search_keeps_the_number_of_members_a_market_pays():
     assert payroll({**base, **point}) / cost == pytest.approx(payroll(base) / base["member_cost_usd_day"])
 
 
-def test_ranking_search_fits_only_global_parameters_on_unseen_seeds():
+@pytest.mark.parametrize("script", [calibrate_ranking, calibrate_baseline, calibrate_record, calibrate_wave])
+def test_every_fitted_parameter_is_global_calibrated_and_names_its_script(script):
     table = parameters.table()
-    for name in calibrate_ranking.FITTED:
-        assert table[name].kind == "calibrated" and "calibrate_ranking" in table[name].source
-        assert table[name].low is not None and table[name].low < table[name].high
-    assert calibrate_ranking.SEEDS_FROM > 10  # tests/test_validation.py uses seeds 1-10
+    name = script.__name__.rsplit(".", 1)[1]
+    for p in script.FITTED:
+        assert table[p].kind == "calibrated" and name in table[p].source, p
+        assert table[p].low is not None and table[p].low < table[p].high
+
+
+def test_calibration_seeds_are_not_test_seeds():
+    assert min(seeds.CALIBRATION) > max(seeds.TEST)
+    assert seeds.calibration(3) == [101, 102, 103] and seeds.test(2) == [1, 2]
+
+
+def test_the_record_fit_puts_each_candidate_on_the_2024_level_and_keeps_the_hidden_bound():
+    """Two runs that differ only in the scale of their clash deaths score alike; a run hiding more
+    than the bound is rejected."""
+    months = len(calibrate_record.monthly())
+    days = 366.0
+    fixed = [20.0] * (3 + months)
+    clash = [calibrate_record.HOMICIDES_2024 / days - 20.0] + [1.0, 1.0] + [60.0] * months
+    run = {"fixed": np.array(fixed), "clash": np.array(clash), "hidden": np.array([0.0, 1.0, 2.0] + [0.0] * months)}
+    double = {**run, "clash": run["clash"] * 2}
+    assert calibrate_record.evaluate([run])["score"] == pytest.approx(calibrate_record.evaluate([double])["score"])
+    hiding = {**run, "hidden": np.array([0.0, 1.0, 1.0 + 15.0] + [0.0] * months)}
+    assert calibrate_record.evaluate([hiding])["score"] >= 1.0
+
+
+def test_a_calibration_section_is_replaced_and_the_rest_kept(tmp_path, monkeypatch):
+    page = tmp_path / "calibration.md"
+    page.write_text("intro\n<!-- BEGIN x -->\nold\n<!-- END x -->\nend\n", encoding="utf-8")
+    monkeypatch.setattr(report, "DOC", page)
+    report.write_section("x", "new")
+    assert page.read_text(encoding="utf-8") == "intro\n<!-- BEGIN x -->\nnew\n<!-- END x -->\nend\n"
+    with pytest.raises(ValueError):
+        report.write_section("y", "text")

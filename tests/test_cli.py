@@ -12,9 +12,12 @@ import matplotlib.image
 import pandas as pd
 import pytest
 
+from sim.world.calendar import FIRST_DAY
+
 SHORT = ["burn_in_days=365", "horizon_days=30"]
-SUMMARY_KEYS = {"homicides_baseline_annual", "members_total_d0", "cjng_members_d0", "groups_alive_d0"}
-SUMMARY_KEYS |= {f"homicides_baseline_annual_{i:02d}" for i in range(1, 33)}
+SUMMARY_KEYS = {"homicides_baseline_annual", "members_total_d0", "cjng_members_d0", "groups_alive_d0", "homicides_2024", "homicides_2025"}
+SUMMARY_KEYS |= {"homicides_record_monthly_error", "homicides_sinaloa_war_ratio", "homicides_hidden_excess_per_day"}
+SUMMARY_KEYS |= {f"homicides_baseline_annual_{i:02d}" for i in range(1, 33)} | {f"homicides_2024_{i:02d}" for i in range(1, 33)}
 ERROR_CASES = [
     "scenario=nope",
     "params.troop_pool=-5",
@@ -22,6 +25,9 @@ ERROR_CASES = [
     "params.not_a_param=1",
     "horizon_days=-1",
     "seed=abc",
+    "record=nope",
+    "params.market_share_exponent=1e12",
+    "params.cells_per_significant_state=1e12",
 ]
 
 
@@ -63,7 +69,8 @@ def test_timeseries_is_tidy_with_national_rows(default_run: Path) -> None:
     ts = pd.read_parquet(default_run / "timeseries.parquet")
     assert list(ts.columns) == ["day", "date", "state", "metric", "value"]
     assert (ts["state"] == "MX").any()
-    assert ts["day"].min() == -365 and ts["day"].max() == 729
+    assert ts["day"].min() == FIRST_DAY and ts["day"].max() == 729
+    assert str(ts["date"].min().date()) == "2024-01-01"
 
 
 def test_figure_is_not_blank(default_run: Path) -> None:

@@ -19,8 +19,9 @@ def _compose(overrides: list[str] | None = None, hydra: bool = False):
 
 def test_composed_config_has_the_documented_keys_and_defaults() -> None:
     cfg = _compose()
-    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "figures"}
-    assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures) == ("no_strike", 1, 730, 730, True)
+    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "record", "figures"}
+    assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures) == ("no_strike", 1, 365, 730, True)
+    assert cfg.record == "mexico_2024_2026"
     assert OmegaConf.to_container(cfg.params) == defaults()
 
 
@@ -52,6 +53,7 @@ def test_output_folders() -> None:
     "args",
     [
         ["scenario=no_strike", "seed=2", "burn_in_days=365", "horizon_days=0", "figures=false"],
+        ["record=none", "burn_in_days=0"],
         ["params.troop_pool=150000", "params.chapitos_share=0.45", "+extra=1", "hydra.run.dir=x", "~params.troop_pool"],
     ],
 )
@@ -67,7 +69,8 @@ def test_good_overrides_pass(args: list[str]) -> None:
         ("params.chapitos_share=1.5", "chapitos_share = 1.5 is not allowed"),
         ("params.troop_pol=1", "unknown parameter 'troop_pol' (did you mean troop_pool?)"),
         ("horizon_days=-1", "horizon_days = -1 is not allowed"),
-        ("burn_in_days=364", "burn_in_days = 364 is not allowed"),
+        ("burn_in_days=-1", "burn_in_days = -1 is not allowed"),
+        ("record=nope", "unknown record 'nope': choose none, mexico_2024_2026 or the path of a .yaml file"),
         ("seed=abc", "seed = 'abc' is not allowed"),
         ("seed=1.5", "seed = 1.5 is not allowed"),
         ("figures=maybe", "figures = 'maybe' is not allowed"),

@@ -67,3 +67,12 @@ def test_every_column_has_a_source():
     sources = pd.read_csv(resources.files("sim.data") / "states_sources.csv")
     assert set(states_table().columns) == set(sources["column"])
     assert sources["source"].str.len().min() > 5
+
+
+def test_observed_months_lie_before_day_0_and_name_their_source():
+    from sim.observed import monthly
+
+    months = monthly()
+    assert [m.window for m in months].count("fit") == 10  # Sep 2024 - Sep 2025 with a value
+    assert all(m.end_day <= 0 and m.source for m in months)  # nothing after 21 Feb 2026
+    assert months[-1].month == "2026-02" and months[-1].end_day == 0

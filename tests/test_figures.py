@@ -56,6 +56,14 @@ def line_colours(fig: Figure) -> dict[str, str]:
     return {line.get_label().split(" ")[0]: to_hex(line.get_color()) for line in fig.axes[0].get_lines()}
 
 
+def test_the_model_against_the_record(tables, tmp_path):
+    fig = figures.record_fit(tables[1])
+    assert_readable(fig, tmp_path, "record")
+    assert re.search(r"\d+ of 15 months within 15%", fig.get_suptitle())
+    points = [c for c in fig.axes[0].collections if c.get_offsets().shape[0] > 1 and c.get_label().startswith("observed")]
+    assert sum(len(c.get_offsets()) for c in points) == 15  # every observed month, fitted or not
+
+
 def test_scenario_comparison(tables, tmp_path):
     fig = figures.scenario_comparison(tables[1])
     assert_readable(fig, tmp_path, "comparison")
@@ -123,6 +131,7 @@ def test_briefing_writes_every_supported_figure_and_one_pdf(tables, tmp_path):
     names = {p.stem for p in pngs}
     assert names == {
         "comparison_homicides",
+        "record",
         "paired_homicides_mencho_strike",
         "paired_homicides_state_capacity",
         "effect_map_mencho_strike",
@@ -139,7 +148,7 @@ def test_briefing_writes_every_supported_figure_and_one_pdf(tables, tmp_path):
 def test_briefing_without_baseline_skips_paired_figures(tables, tmp_path):
     runs, daily = tables
     pngs = figures.briefing_figures(runs, daily, tmp_path, baseline="absent", book=None)
-    assert {p.stem for p in pngs} == {"comparison_homicides", "groups_alive", "wave_mencho_strike"}
+    assert {p.stem for p in pngs} == {"comparison_homicides", "record", "groups_alive", "wave_mencho_strike"}
 
 
 def test_quantile_bands_match_nanquantile():

@@ -6,38 +6,37 @@ import pytest
 
 from sim import CartelModel, simulate
 from sim.errors import ConfigError
-from sim.world.placement import sinaloa_tiers
-from sim.world.geography import states_table
 from sim import parameters
-from sim.world.processes.market import state_revenue
+from sim.world.calendar import FIRST_DAY
+from sim.world.geography import states_table
+from sim.world.placement import sinaloa_tiers
 
 
 @pytest.fixture(scope="module")
 def model():
-    m = CartelModel(seed=5, burn_in_days=365, horizon_days=10)
-    return m
+    return CartelModel(seed=5, burn_in_days=365, horizon_days=10)
 
 
 def test_constructible_with_defaults_only():
     m = CartelModel()
     assert isinstance(m, mesa.Model)
-    assert m.burn_in_days == 730 and m.horizon_days == 730
+    assert m.burn_in_days == 365 and m.horizon_days == 730 and m.record.name == "mexico_2024_2026"
 
 
-def test_placement_matches_literature_sizes(model):
+def test_placement_starts_the_steady_world_at_the_literature_sizes(model):
+    """The market's steady state holds members_total; CJNG's and Sinaloa's strength are solved for their sizes."""
     org = dict(zip((o.name for o in model.organisations), model.org_members()))
     p = parameters.defaults()
-    assert org["CJNG"] == pytest.approx(p["cjng_members"])
-    assert org["Chapitos"] + org["Mayos"] == pytest.approx(p["cds_members"])
-    # Local gangs fill each state up to its revenue share of the total; where named groups
-    # already overfill a state they are empty, so the total can only exceed the target.
-    revenue = state_revenue(model.geo, model.p)  # before interdiction in held states
-    target = p["members_total"] * revenue / revenue.sum()
-    per_state = model.state_members()
-    local = model.org_state_members()[model.org_local].sum(axis=0)
-    filled = local > 0
-    assert per_state[filled] == pytest.approx(target[filled])
-    assert (per_state[~filled] >= target[~filled]).all()
+    assert model.members_total == pytest.approx(p["members_total"], rel=0.01)
+    assert org["CJNG"] == pytest.approx(p["cjng_members"], rel=0.01)
+    assert org["Chapitos"] + org["Mayos"] == pytest.approx(p["cds_members"], rel=0.01)
+
+
+@pytest.mark.parametrize("size", [20_000, 40_000])
+def test_cjng_size_follows_its_parameter_to_day_0(size):
+    from sim import simulate
+
+    assert simulate(seed=3, horizon_days=0, cjng_members=size).summary["cjng_members_d0"] == pytest.approx(size, rel=0.15)
 
 
 def test_cjng_is_a_franchise_of_dozens_of_cells(model):
@@ -53,12 +52,13 @@ def test_cells_sit_in_the_network_node_of_their_state(model):
         assert c in c.cell.agents
 
 
-def test_sinaloa_factions_at_war_in_sinaloa(model):
+def test_sinaloa_factions_are_one_cartel_before_the_record(model):
+    """Los Chapitos and Los Mayos stand in Sinaloa as allies until the record's betrayal (test_record.py)."""
     names = [o.name for o in model.organisations]
     ch, ma = names.index("Chapitos"), names.index("Mayos")
     m = model.org_state_members()
     assert m[ch, 24] > 0 and m[ma, 24] > 0
-    assert model.hostility[ch, ma] == parameters.defaults()["hostility_war"]
+    assert model.hostility[ch, ma] == parameters.defaults()["hostility_alliance"]
     assert model.hostility[names.index("CJNG"), ch] == parameters.defaults()["hostility_alliance"]
 
 
@@ -91,8 +91,9 @@ def test_same_seed_same_numbers_different_seed_differs():
 
 
 def test_burn_in_holds_the_world_steady():
-    """Members at day 0 stay near the literature total: the burn-in reaches its steady state."""
-    r = simulate(seed=3, burn_in_days=730, horizon_days=0)
+    """Members on 1 Jan 2024 and at day 0 stay near the literature total."""
+    r = simulate(seed=3, horizon_days=0)
+    assert 160_000 <= r.summary["members_total_2024"] <= 185_000
     assert 160_000 <= r.summary["members_total_d0"] <= 185_000
 
 
@@ -100,7 +101,8 @@ def test_daily_table_is_tidy_with_national_rows():
     r = simulate(seed=2, burn_in_days=365, horizon_days=5)
     ts = r.timeseries
     assert list(ts.columns) == ["day", "date", "state", "metric", "value"]
-    assert ts["day"].min() == -365 and ts["day"].max() == 4
+    assert ts["day"].min() == FIRST_DAY and ts["day"].max() == 4
+    assert str(ts.loc[ts.day == FIRST_DAY, "date"].iloc[0].date()) == "2024-01-01"
     one_day = ts[(ts.day == -1) & (ts.metric == "homicides")]
     assert len(one_day) == 33
     national = one_day.loc[one_day.state == "MX", "value"].item()
@@ -114,5 +116,5 @@ def test_daily_table_is_tidy_with_national_rows():
 def test_datacollector_records_every_day(model):
     model.run()
     df = model.datacollector.get_model_vars_dataframe()
-    assert len(df) == 375
+    assert len(df) == 365 - FIRST_DAY + 10
     assert np.all(df["members"] > 0)

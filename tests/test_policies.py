@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 import sim
+from experiments import seeds
+from experiments.fitting import summaries
 from sim import CartelModel, simulate
 from sim.config import available_scenarios, check_overrides
 from sim.errors import ConfigError
@@ -20,7 +22,8 @@ from sim.world.geography import SINALOA
 from sim.world.processes import market
 
 STRIKE = {"strike_enabled": True}
-SECOND_FRONT = {**STRIKE, "sinaloa_front_share": 0.04, "cjng_front_share": 0.15, "posture": "clear"}
+SECOND_FRONT = {**STRIKE, "sinaloa_front_factor": 0.5, "cjng_front_share": 0.15, "posture": "clear"}
+TOO_MANY = "sinaloa_front_factor x 10180 Sinaloa troops + 10000 on the border + cjng_front_share x troop_pool = 143680 troops from day 0 is not allowed"
 SHORT = {"burn_in_days": 365, "horizon_days": 60}
 
 
@@ -32,8 +35,11 @@ def _run(**kw) -> CartelModel:
 
 # ----- settings ------------------------------------------------------------------------------
 def test_fronts_that_exceed_the_troop_pool_are_a_clear_error():
-    with pytest.raises(ConfigError, match=r"sinaloa_front_share \+ cjng_front_share = 1.1 is not allowed"):
-        CartelModel(sinaloa_front_share=0.6, cjng_front_share=0.5)
+    with pytest.raises(ConfigError) as err:
+        CartelModel(cjng_front_share=0.95)
+    assert str(err.value).startswith(TOO_MANY)
+    with pytest.raises(ConfigError, match="sinaloa_front_troops \\+ border_front_troops = 140000 in the steady world is not allowed"):
+        CartelModel(sinaloa_front_troops=130000.0, border_front_troops=10000.0)
 
 
 def test_an_unknown_lever_or_option_is_a_clear_error():
@@ -97,14 +103,14 @@ def test_disruption_cuts_revenue_and_flow_and_social_policy_cuts_recruits():
 
 
 def test_incapacitation_multiplies_arrests():
-    base = _run().record.total("arrests", 0, 60)
-    more = _run(incapacitation_multiplier=2.0).record.total("arrests", 0, 60)
+    base = _run().daily.total("arrests", 0, 60)
+    more = _run(incapacitation_multiplier=2.0).daily.total("arrests", 0, 60)
     assert more == pytest.approx(2 * base, rel=0.1)
 
 
 def test_the_campaign_strikes_only_its_targets():
     m = _run(**STRIKE, campaign_enabled=True, campaign_ops_per_year=60.0, campaign_scope="cjng", horizon_days=200)
-    removed = [r["org"] for r in m.leadership.removals]
+    removed = [r["org"] for r in m.leadership.removals if r["day"] >= 0]  # the record's betrayal of El Mayo came before
     assert len(removed) > 3
     cjng = m.organisations[m.cjng]
     by_name = {o.name: o for o in m.organisations}
@@ -113,40 +119,38 @@ def test_the_campaign_strikes_only_its_targets():
 
 # ----- patterns (acceptance of issue 4) ----------------------------------------------------------
 def test_a_second_front_raises_violence_in_sinaloa_and_holds_fewer_states():
-    seeds = range(1, 11)
-    strike = [simulate(seed=s, horizon_days=365, **STRIKE).summary for s in seeds]
-    front = [simulate(seed=s, horizon_days=365, **SECOND_FRONT).summary for s in seeds]
+    strike, front = summaries([{"horizon_days": 365, **STRIKE}, {"horizon_days": 365, **SECOND_FRONT}], seeds.test(10))
     med = lambda runs, k: np.median([r[k] for r in runs])  # noqa: E731
     assert med(front, "homicides_sinaloa_d0_365") > med(strike, "homicides_sinaloa_d0_365")
     assert med(front, "state_held_states_mean") < med(strike, "state_held_states_mean")
 
 
-def _campaign(seeds):
-    runs = [simulate(seed=s, horizon_days=2190, **STRIKE, campaign_enabled=True).summary for s in seeds]
+def _campaign(seed_list):
+    (runs,) = summaries([{"horizon_days": 2190, **STRIKE, "campaign_enabled": True}], seed_list)
     assert np.median([r["groups_alive_end"] for r in runs]) >= 2 * np.median([r["groups_alive_d0"] for r in runs])
     assert np.median([r["flow_ratio_end"] for r in runs]) >= 0.85
 
 
 def test_a_kingpin_campaign_multiplies_groups_without_cutting_flow_3_seeds():
-    _campaign(range(1, 4))
+    _campaign(seeds.test(3))
 
 
 @pytest.mark.slow
 def test_a_kingpin_campaign_multiplies_groups_without_cutting_flow_10_seeds():
-    _campaign(range(1, 11))
+    _campaign(seeds.test(10))
 
 
-def test_capacity_works_through_entry_and_recruitment_and_does_not_raise_violence():
-    seeds = range(1, 11)
+def test_capacity_lowers_recruitment_and_violence_over_three_years():
+    """Capacity acts through recruitment, arrests that stick (and the core they take) and damped
+    clashes. New groups find entry costlier, but arrests also open markets for them: their
+    count is not part of the pattern (the entry mechanism itself: the unit test above)."""
     levels = (0.0, 0.15, 0.3)
-    runs = {c: [simulate(seed=s, horizon_days=1095, **STRIKE, capacity_investment=c).summary for s in seeds] for c in levels}
+    runs = dict(zip(levels, summaries([{"horizon_days": 1095, **STRIKE, "capacity_investment": c} for c in levels], seeds.test(10))))
     med = lambda c, k: np.median([r[k] for r in runs[c]])  # noqa: E731
-    entries = [med(c, "new_groups_d0_end") for c in levels]
     recruits = [med(c, "recruits_weekly_d0_end") for c in levels]
     final_year = [med(c, "homicides_last_365") for c in levels]
-    assert entries[0] > entries[1] > entries[2] or (entries[0] >= entries[1] >= entries[2] and entries[0] > entries[2])
     assert recruits[0] > recruits[1] > recruits[2]
-    assert final_year[0] >= final_year[1] >= final_year[2]
+    assert final_year[0] > final_year[1] > final_year[2]
 
 
 # ----- the command line ------------------------------------------------------------------------
@@ -164,7 +168,7 @@ def test_every_scenario_runs_from_the_cli(tmp_path):
 
 
 def test_fronts_over_the_pool_stop_the_cli_in_one_line(tmp_path):
-    proc = _cli("params.sinaloa_front_share=0.6", "params.cjng_front_share=0.5", "burn_in_days=365", "horizon_days=0", f"hydra.run.dir={tmp_path}", cwd=tmp_path)
+    proc = _cli("params.cjng_front_share=0.95", "burn_in_days=365", "horizon_days=0", f"hydra.run.dir={tmp_path}", cwd=tmp_path)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1 and "Traceback" not in proc.stderr
-    assert lines[0].startswith("error: sinaloa_front_share + cjng_front_share = 1.1 is not allowed")
+    assert lines[0].startswith(f"error: {TOO_MANY}")

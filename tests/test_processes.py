@@ -6,7 +6,7 @@ import pytest
 from sim import parameters
 from sim.world.geography import geography
 from sim.world.metrics import effective_groups, groups_alive
-from sim.world.processes import forces, market, recruitment, violence
+from sim.world.processes import core, forces, market, recruitment, violence
 
 P = parameters.defaults()
 
@@ -28,8 +28,9 @@ def test_income_is_shared_by_members():
     org, state = np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])  # group 0 has two cells in state 0
     members = np.array([20.0, 10.0, 10.0, 0.0])
     by_org = np.array([[30.0, 0.0], [10.0, 0.0]])
-    assert market.cell_income(revenue, by_org, np.ones((2, 2)), org, state, members, 1.0).tolist() == [50.0, 25.0, 25.0, 0.0]
-    concave = market.cell_income(revenue, by_org, np.ones((2, 2)), org, state, members, 0.5)
+    income = lambda e: market.cell_income(revenue, market.shares(np.ones((2, 2)), by_org, e), by_org, org, state, members)  # noqa: E731
+    assert income(1.0).tolist() == [50.0, 25.0, 25.0, 0.0]
+    concave = income(0.5)
     assert concave[:3].sum() == pytest.approx(100.0)  # the whole market is still shared out
     assert concave[0] / members[0] == pytest.approx(concave[1] / members[1])  # cells of one group earn alike
     assert concave[2] / members[2] > concave[0] / members[0]  # the smaller group earns more per member
@@ -47,11 +48,55 @@ def test_recruitment_saturates_and_falls_with_capacity():
     assert np.allclose(strong, 0.5 * weak)
 
 
-def test_arrests_grow_with_capacity_and_troops():
-    m = np.array([365.0, 365.0])
-    deserted, arrested = recruitment.attrition(m, 0.1, 0.2, np.array([0.2, 0.8]), np.array([1.0, 2.0]))
-    assert np.allclose(deserted, 0.1)
-    assert arrested[1] == pytest.approx(arrested[0] * 8)
+def test_desertion_is_a_yearly_share():
+    assert recruitment.desertion(np.array([365.0, 730.0]), 0.1).tolist() == pytest.approx([0.1, 0.2])
+
+
+def test_arrests_follow_members_and_stick_with_capacity():
+    """A fixed national tempo shared by size (Prieto-Curiel et al. 2023), held where courts hold."""
+    members = np.array([100.0, 300.0, 100.0])
+    arrested = forces.arrests(members, 10.0, np.array([1.0, 1.0, 0.5]))
+    assert arrested.tolist() == pytest.approx([2.0, 6.0, 1.0])
+    assert forces.arrests(members * 2, 10.0, np.ones(3)).sum() == pytest.approx(10.0)  # the tempo, not the size, sets the total
+
+
+def test_the_core_falls_with_targeted_arrests_and_rebuilds_as_it_trains_itself():
+    q = np.array([1.0, 0.5])
+    after = core.after_arrests(q, np.array([0.001, 0.001]), 0.1, 10.0)
+    assert after.tolist() == pytest.approx([0.99, 0.495])  # core lost at targeting x the members' arrest rate
+    assert core.after_arrests(np.array([1.0]), np.array([0.01]), 0.1, 100.0)[0] == pytest.approx(0.9)  # at most all arrested are core
+    assert core.rebuilt(np.array([0.0, 0.5, 1.0]), 36.5).tolist() == pytest.approx([0.0, 0.525, 1.0])  # the core trains the core
+    steady = core.steady(np.array([0.0001]), 10.0, 0.73)[0]
+    assert steady == pytest.approx(1 - 0.365 / 0.73)
+    assert core.rebuilt(core.after_arrests(np.array([steady]), np.array([0.0001]), 0.1, 10.0), 0.73)[0] == pytest.approx(steady, rel=1e-3)
+    assert core.steady(np.array([0.01]), 10.0, 0.73)[0] == pytest.approx(0.001)  # arrests outpace promotion: the core erodes
+
+
+def test_a_depleted_core_makes_fewer_clashes_and_the_stronger_side_wins():
+    full = _clash(500, 500)
+    half = violence.clash_intensity(*(np.array([x]) for x in (500.0, 500.0, 1000.0, 0.25, 0.25, 1.0, 0.0)), 0.01, 1.0, 1.0)[0]
+    assert half == pytest.approx(full / 4)
+    rng = np.random.default_rng(4)
+    lost_a, lost_b = violence.split_losses(rng, np.full(2000, 10), np.full(2000, 500.0 * 1.0), np.full(2000, 500.0 * 0.25))
+    assert lost_b.mean() > 3.5 * lost_a.mean()  # the side with its core in place kills more
+
+
+def test_killings_are_hidden_where_arrests_bite():
+    share = violence.hidden_share(np.array([0.0, 0.02, 0.06]), 5.0)
+    assert share[0] == 0.0 and 0 < share[1] < share[2] < 1
+    assert share[2] == pytest.approx(1 - np.exp(-0.3))
+
+
+def test_the_market_steady_state_follows_advantage_and_home_guards():
+    present = np.array([[True, True], [True, False], [True, True]])
+    adv = np.array([[2.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    x = market.equilibrium_shares(adv, present, 0.5)  # exponent 1: shares proportional to advantage
+    assert x[:, 0].tolist() == pytest.approx([0.5, 0.25, 0.25]) and x[1, 1] == 0.0
+    m = market.steady_members(adv, present, np.array([100.0, 100.0]), np.array([0.0, 0.0, 30.0]), np.array([-1, -1, 1]), 0.5)
+    assert m[:, 0].tolist() == pytest.approx([50.0, 25.0, 25.0])  # no home there
+    assert m[:, 1].sum() == pytest.approx(130.0) and m[2, 1] > 30 + 50  # guards on top, and they win share
+    pay = market.home_pay(np.array([[0.5], [0.5]]), np.array([100.0]), 0.2, 0.5, np.array([0, -1]))
+    assert pay.tolist() == pytest.approx([20.0, 0.0])  # half of the leadership's 80% of its 50
 
 
 def test_unpaid_members_move_to_cells_with_room_in_their_state():
@@ -73,7 +118,7 @@ def test_hostile_pairs_only_within_a_state_and_skip_allies():
 def _clash(m_a: float, m_b: float, m_state: float | None = None, capacity: float = 0.0) -> float:
     one = lambda x: np.array([float(x)])  # noqa: E731
     total = m_a + m_b if m_state is None else m_state
-    return violence.clash_intensity(one(m_a), one(m_b), one(total), one(1.0), one(capacity), 0.01, 1.0, 1.0)[0]
+    return violence.clash_intensity(one(m_a), one(m_b), one(total), one(1.0), one(1.0), one(1.0), one(capacity), 0.01, 1.0, 1.0)[0]
 
 
 def test_clashes_peak_when_evenly_matched_and_fade_under_monopoly():

@@ -33,10 +33,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim import __version__
+from sim.observed import monthly
 from sim.world.geography import states_table
 from sim.parameters import table as parameter_table
 from sim.analysis.plotting import OKABE_ITO, WINDOW, mark_day0, new_figure, source_line
-from sim.world.recorder import DAY0, LEVELS, NATIONAL
+from sim.world.calendar import DAY0
+from sim.world.recorder import LEVELS, NATIONAL
 
 # One colour per scenario in every figure; the counterfactual is black so the others read against it.
 SCENARIO_COLOURS = {
@@ -59,6 +61,7 @@ LABELS = {  # what a daily metric counts, with its unit
     "homicides_civilian": "civilian homicides",
     "homicides_forces": "security-force deaths",
     "homicides_background": "homicides outside armed groups",
+    "homicides_hidden": "killings hidden as disappearances",
     "gunmen_killed": "gunmen killed by forces",
     "members": "armed-group members",
     "recruits": "recruits",
@@ -72,6 +75,7 @@ LABELS = {  # what a daily metric counts, with its unit
     "cjng_loyal_share": "share of CJNG's day-0 cells still loyal",
     "held_states": "states held by forces (state-equivalents)",
     "leaders_removed": "leaders removed",
+    "core_strength": "armed groups' core strength (0-1)",
 }
 KEY_LABELS = {  # what a summary key measures
     "homicides_d0_180": "homicides in the first 180 days",
@@ -138,6 +142,55 @@ def scenario_comparison(
     _legend(ax)
     fig.subplots_adjust(left=0.1, right=0.78, top=top, bottom=0.13)
     source_line(fig, version, list(wides), int(daily["run"].nunique()))
+    return fig
+
+
+def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = __version__) -> Figure:
+    """The model against the record: national victims a day, the observed months (SESNSP) over the
+    model's median and bands from 2024 to day 0, then each scenario's horizon.
+
+    Before day 0 every scenario shares its past with the baseline run of the same seed, so the past
+    is drawn once, from the baseline's runs. Filled points are the months the record's parameters
+    were fitted to, open points the months they were not (docs/validation.md).
+    """
+    wides = {s: _wide(daily[daily["scenario"] == s], "homicides") for s in _ordered(daily["scenario"])}
+    past_of = baseline if baseline in wides else next(iter(wides))
+    fig = new_figure()
+    ax = fig.add_subplot()
+    roll = lambda w: w.rolling(WINDOW, center=True, min_periods=WINDOW).mean()  # noqa: E731
+    past = roll(wides[past_of]).loc[:-1]
+    _bands(ax, _dates(past.index), past, "0.35", "model, before 22 Feb 2026", zorder=3)
+    for rank, (s, wide) in enumerate(wides.items()):
+        future = roll(wide).loc[0:]
+        _bands(ax, _dates(future.index), future, scenario_colour(s), s, zorder=2.9 - rank / len(wides))
+    months = [m for m in monthly() if m.first_day >= wides[past_of].index.min()]
+    model = np.array([wides[past_of].loc[m.first_day : m.end_day - 1].mean().median() for m in months])
+    observed = np.array([m.per_day for m in months])
+    mid = _dates([(m.first_day + m.end_day - 1) / 2 for m in months])
+    fitted = np.array([m.window == "fit" for m in months])
+    for chosen, label, face in ((fitted, "observed, fitted month", "black"), (~fitted, "observed, not fitted", "white")):
+        if chosen.any():
+            ax.scatter(mid[chosen], observed[chosen], s=28, marker="o", facecolor=face, edgecolor="black", lw=1.2, zorder=5, label=label)
+    mark_day0(ax, "22 Feb 2026")
+    error = np.abs(model / observed - 1)
+    headline = (
+        f"Homicides fell with the record, as observed: {int((error <= 0.15).sum())} of {len(months)} months within 15%, "
+        f"median error {100 * np.median(error):.0f}%"
+    )
+    unfitted = error[~fitted]
+    detail = (
+        f"National victims a day ({WINDOW}-day centred mean), median and 50%/90% bands of {wides[past_of].shape[1]} runs; "
+        f"points: SESNSP monthly averages (record-2024-2026.md)."
+        + (f" Months not fitted: median error {100 * np.median(unfitted):.0f}%." if len(unfitted) else "")
+    )
+    top = _head(fig, headline, detail)
+    ax.set_ylabel("homicides per day\n(Mexico, recorded victims)")
+    ax.set_xlabel("date")
+    ax.set_ylim(bottom=0)
+    _style(ax, dates=True)
+    _legend(ax)
+    fig.subplots_adjust(left=0.1, right=0.75, top=top, bottom=0.13)
+    source_line(fig, version, list(wides), int(daily["run"].nunique()), "observed: SESNSP via record-2024-2026.md")
     return fig
 
 
@@ -381,6 +434,8 @@ def briefing_plan(
     daily = daily[daily["run"].isin(ok["run"])]
     version = version or _versions(ok)
     plan: dict[str, Callable[[], Figure]] = {"comparison_homicides": partial(scenario_comparison, daily, version=version)}
+    if len(daily) and daily["day"].min() <= monthly()[0].first_day:  # the runs cover the record's months
+        plan["record"] = partial(record_fit, daily, baseline, version=version)
     one_per_seed = not ok.duplicated(["scenario", "seed"]).any()  # pairs are ambiguous in a parameter sweep
     has_year = ok["homicides_d0_365"].notna().any()  # runs of a year or more: per-state and sweep values
     if baseline in set(ok["scenario"]) and one_per_seed:

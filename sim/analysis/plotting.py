@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.world.recorder import DAY0
+from sim.world.calendar import DAY0
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness.
 OKABE_ITO = {

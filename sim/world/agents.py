@@ -26,6 +26,7 @@ class Organisation(mesa.Agent):
     succession is decided without it. An `entrant` is a new group born in a state's unserved
     market. `cohesion` (0-1) is how firmly the cells follow the
     leadership; `succession` is None, "heir" (a successor is taking over) or "contest".
+    `leader_held`: its removed leader sits in a Mexican prison and backs a successor from there.
     """
 
     def __init__(self, model: CartelModel, index: int, name: str, kind: str, unverified: bool = False) -> None:
@@ -38,6 +39,7 @@ class Organisation(mesa.Agent):
         self.unverified = unverified
         self.leader_present = kind != "local"
         self.heir_available = False
+        self.leader_held = False
         self.cohesion = 1.0
         self.parent: Organisation | None = None
         self.succession: str | None = None

@@ -1,9 +1,14 @@
 """Leaders, their removal and what follows: the raid, the retaliation wave, the succession.
 
-`Leadership` runs once a day before the market (phase 0 in docs/ODD.md). It attempts the
+`Leadership` runs once a day before the market (phase 1 in docs/ODD.md). It attempts the
 scheduled strike, and for every organisation whose leader is gone it plays out the succession:
 a quick hand-over to an heir, or a contest between lieutenants whose losing factions split off,
 while cells defect to rivals and rivals enter the weakened organisation's states.
+
+A leader leaves in one of four modes: killed or captured by the state (a raid, a retaliation
+wave and attacks on forces follow; a leader captured and held can name his successor from
+prison until he is extradited), extradited, or betrayed by an ally who hands him over (no raid
+and no wave: his organisation and the betrayer's go to war).
 """
 
 from __future__ import annotations
@@ -35,8 +40,7 @@ class Leadership:
             raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
         self.next_attempt: int | None = p["strike_day"] if p["strike_enabled"] else None
         self.target = model.org_index(p["strike_target"])
-        self.removals: list[dict] = []  # one entry per removed leader
-        self.wave: Wave | None = None  # the first removal's wave (the summary reports it)
+        self.removals: list[dict] = []  # one entry per removed leader: org, day, home, mode, wave
         self.roadblocks: dict[int, np.ndarray] = {}  # day -> roadblocks set per state
         self.retaliations: list[tuple[np.ndarray, int, int]] = []  # (cells, last day + 1, home state)
         self._raid = np.zeros(N_STATES)  # members killed in today's raids, per state
@@ -69,6 +73,14 @@ class Leadership:
         p = self.model.p
         return min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
 
+    @property
+    def strike_mode(self) -> str:
+        """The removal mode of the government's operations: killed, captured and held, or extradited."""
+        p = self.model.p
+        if p["strike_mode"] == "kill":
+            return "killed"
+        return "extradited" if p["extradite_captured"] else "captured"
+
     def _attempt(self, day: int) -> None:
         p, model = self.model.p, self.model
         org = model.organisations[self.target]
@@ -76,17 +88,37 @@ class Leadership:
             self.next_attempt = day + p["hvt_retry_days"] if org.leader_present else None
             return
         self.next_attempt = None
-        self.remove_leader(org, day, home=p["strike_state"] - 1)
+        self.remove_leader(org, day, home=p["strike_state"] - 1, mode=self.strike_mode)
 
-    def remove_leader(self, org: Organisation, day: int, home: int | None = None) -> None:
-        """The raid, the retaliation wave and the start of the succession.
+    def remove_leader(self, org: Organisation, day: int, home: int | None = None, mode: str = "killed", by: int | None = None) -> None:
+        """The leader leaves (`mode`: killed, captured, extradited, or betrayed `by` an ally) and the succession starts.
 
-        `home` is the raid's state (default: where the organisation has most members).
+        A removal by the state brings the raid (in `home`, by default where the organisation has
+        most members), the retaliation wave and attacks on forces; a betrayal brings none of them.
         """
         p, model = self.model.p, self.model
         cells = model.live_cells(org.index)
         if home is None:
             home = int(np.argmax(np.bincount(model.cell_state[cells], weights=model.members[cells], minlength=N_STATES)))
+        wave = None
+        if mode == "betrayed":
+            self._avenge(org, by)
+        else:
+            wave = self._raid_and_wave(cells, home, day)
+        org.leader_present = False
+        org.leader_held = mode == "captured"
+        org.removed_day = day
+        self.removals.append({"org": org.name, "day": day, "home": home, "mode": mode, "wave": wave})
+        if org.heir_available or org.leader_held:  # an heir, or a successor named from prison
+            org.succession = "heir"
+            org.cohesion = p["heir_cohesion"]
+            org.consolidated_day = day + p["heir_succession_days"]
+        else:
+            self._start_contest(org, cells)
+
+    def _raid_and_wave(self, cells: np.ndarray, home: int, day: int) -> Wave:
+        """The raid's dead in `home`, the roadblocks of the organisation's cells and their attacks on forces."""
+        p, model = self.model.p, self.model
         at_home = cells[model.cell_state[cells] == home]
         killed = min(float(p["raid_gunmen_killed"]), model.members[at_home].sum())
         if killed > 0:
@@ -96,20 +128,22 @@ class Leadership:
             model.rng, model.cell_state[cells], model.members[cells], model.loyalty[cells], model.density_ratio,
             p["roadblock_rate"], p["roadblock_size_exponent"], p["roadblock_onset_hours"], p["clearance_rate_hour"],
         )
-        self.wave = self.wave or wave
         for offset, row in enumerate(retaliation.per_day(wave, N_STATES)):
             self.roadblocks[day + offset] = self.roadblocks.get(day + offset, np.zeros(N_STATES)) + row
         self.retaliations.append((cells, day + p["retaliation_days"], home))
-        org.leader_present = False
-        org.removed_day = day
-        self.removals.append({"org": org.name, "day": day, "home": home})
-        named_from_prison = p["strike_mode"] == "capture" and not p["extradite_captured"]
-        if org.heir_available or named_from_prison:
-            org.succession = "heir"
-            org.cohesion = p["heir_cohesion"]
-            org.consolidated_day = day + p["heir_succession_days"]
-        else:
-            self._start_contest(org, cells)
+        return wave
+
+    def extradite(self, names: list[str], prisoners: int, day: int) -> None:
+        """Up to `prisoners` leaders held in Mexican prisons (of the organisations named, or of
+        any) are sent to the US: a successor still being named from prison loses his backing and
+        the lieutenants contest the succession."""
+        model = self.model
+        held = [o for o in model.organisations if o.leader_held and (not names or o.name in names)]
+        for org in held[:prisoners]:
+            org.leader_held = False
+            if org.succession == "heir" and org.consolidated_day is not None and day < org.consolidated_day:
+                org.consolidated_day = None
+                self._start_contest(org, model.live_cells(org.index))
 
     def _retaliate(self, day: int) -> None:
         model, p = self.model, self.model.p
@@ -187,7 +221,7 @@ class Leadership:
             donor = donors[np.argmax(model.members[donors])]
             sent = model.members[donor] * p["encroach_share"]
             model.members[donor] -= sent
-            model.add_cell(o, s, sent, float(model.loyalty[donor]))
+            model.add_cell(o, s, sent, float(model.loyalty[donor]), float(model.core[donor]), float(model.core0[donor]))
 
     def _recover(self, org: Organisation, day: int) -> None:
         if org.succession != "heir" or day < org.consolidated_day:
@@ -197,3 +231,14 @@ class Leadership:
         if org.cohesion > 0.99:
             org.cohesion = 1.0
             org.succession = None
+
+    def _avenge(self, org: Organisation, by: int | None) -> None:
+        """An organisation whose leader an ally handed over goes to war with him: both families
+        (the organisations descended from each) become enemies at `hostility_war`."""
+        model = self.model
+        if by is None:
+            raise ConfigError(f"the betrayal of {org.name}'s leader needs the organisation that betrayed him ('by')")
+        betrayer = model.organisations[by]
+        ours = [o.index for o in model.organisations if o.lineage() is org.lineage()]
+        theirs = [o.index for o in model.organisations if o.lineage() is betrayer.lineage()]
+        model.set_hostility(ours, theirs, model.p["hostility_war"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -9,45 +10,70 @@ import numpy as np
 from mesa.discrete_space import Network
 
 from sim import parameters
-from sim.world.agents import Cell, Organisation
 from sim.errors import ConfigError
+from sim.world import record as history
+from sim.world.agents import Cell, Organisation
+from sim.world.calendar import FIRST_DAY
 from sim.world.geography import N_STATES, border_graph, geography
 from sim.world.government import Government
 from sim.world.leadership import LEADERSHIP_KINDS, Leadership
 from sim.world.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive
 from sim.world.placement import advantage_matrix, initial_organisations
-from sim.world.processes import forces, market, recruitment, retaliation, violence
+from sim.world.processes import core, forces, market, recruitment, retaliation, violence
 from sim.world.recorder import DailyRecord
+
+BURN_IN_DAYS = 365  # default: days of steady world simulated before 1 Jan 2024
 
 
 class CartelModel(mesa.Model):
     """Cartel fragmentation in Mexico, one step per day.
 
     Keyword arguments are the entries of the parameter table (docs/parameters.md) plus `seed`,
-    `burn_in_days` (days simulated before day 0) and `horizon_days` (days from day 0 on).
+    `burn_in_days` (days of steady world simulated before 1 Jan 2024, when the daily table
+    starts), `horizon_days` (days from day 0, 22 Feb 2026, on) and `record` (the events the world
+    lives through before day 0: a shipped record's name, `none`, a YAML path or a `Record`).
     """
 
-    def __init__(self, *, seed: int = 1, burn_in_days: int = 730, horizon_days: int = 730, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        burn_in_days: int = BURN_IN_DAYS,
+        horizon_days: int = 730,
+        record: str | Path | history.Record = history.DEFAULT,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=int(seed))
         for name, value in (("burn_in_days", burn_in_days), ("horizon_days", horizon_days)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ConfigError(f"{name} = {value!r} is not allowed: it must be a whole number of days >= 0")
-        if burn_in_days < 365:
-            raise ConfigError(f"burn_in_days = {burn_in_days} is not allowed: the baseline year needs at least 365")
         self.p = parameters.resolve(params)
+        if self.p["cjng_members"] + self.p["cds_members"] > self.p["members_total"]:
+            raise ConfigError(
+                f"cjng_members + cds_members = {self.p['cjng_members'] + self.p['cds_members']:g} is not allowed: "
+                f"they cannot exceed members_total = {self.p['members_total']:g}"
+            )
+        self.record = history.load(record)
         self.burn_in_days = burn_in_days
         self.horizon_days = horizon_days
-        self.day = -burn_in_days
+        self.day = FIRST_DAY - burn_in_days
         self.geo = geography()
         self.space = Network(border_graph(), random=self.random)
         self._build_world()
+        history.check_organisations(self.record, (o.name for o in self.organisations))
+        self._next_event = 0  # index of the record's first event not yet applied
         self.capacity = forces.state_capacity(self.geo.rule_of_law, self.p["state_capacity"], self.p["capacity_index_exponent"])
         self.government = Government(self)  # sets troops, densities, held states and revenue
+        self.core = core.steady(self._arrest_rate(), self.p["core_targeting"], self.p["core_rebuild_rate"])
+        self.core0 = self.core.copy()  # each cell's core strength in the steady world: clashes scale with core / core0
+        self._arrest_risk0 = self._state_arrest_risk(self.members * self._arrest_rate())  # the steady world's, per state
         self._pairs_key: bytes | None = None
         self.leadership = Leadership(self)
         self.cjng = self.org_index("CJNG")
         self.cjng_cells_d0 = np.zeros(0, dtype=np.int64)
-        self.record = DailyRecord(start_day=-365, end_day=horizon_days, n_states=N_STATES)
+        self._event_arrests = np.zeros(N_STATES)  # commanders arrested by the record's events today
+        self.daily = DailyRecord(start_day=FIRST_DAY, end_day=horizon_days, n_states=N_STATES)
+        self.snapshots: dict[str, dict[str, float]] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
         )
@@ -73,7 +99,8 @@ class CartelModel(mesa.Model):
         self.aggression = np.ones(len(members))
         self.loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
         self.org_local = np.array([org.kind == "local" for org in self.organisations])
-        self.advantage = advantage_matrix(specs, N_STATES)
+        self.advantage = advantage_matrix(specs, self.p, N_STATES)
+        self.home = np.array([spec.home for spec in specs])
         self.organisations[self.org_index(self.p["strike_target"])].heir_available = self.p["heir_available"]
 
     def org_index(self, name: str) -> int:
@@ -102,6 +129,7 @@ class CartelModel(mesa.Model):
         h[o, :o] = h[:o, o] = row
         self.hostility = h
         self.advantage = np.vstack([self.advantage, standing])
+        self.home = np.append(self.home, -1)
         self.org_local = np.append(self.org_local, False)
         return o
 
@@ -112,14 +140,29 @@ class CartelModel(mesa.Model):
         np.fill_diagonal(self.hostility, 0.0)
         self._pairs_key = None  # who fights whom has changed
 
-    def add_cell(self, org: int, state: int, members: float, loyalty: float) -> None:
-        """A new cell, e.g. a rival's detachment entering a state."""
+    def add_cell(self, org: int, state: int, members: float, loyalty: float, core: float = 1.0, core0: float = 1.0) -> None:
+        """A new cell, e.g. a rival's detachment entering a state (by default a new crew, its core at full strength)."""
         self.cells.append(Cell(self, len(self.cells), self.organisations[org], self.space._cells[state]))
         self.cell_state = np.append(self.cell_state, state)
         self.cell_org = np.append(self.cell_org, org)
         self.members = np.append(self.members, members)
+        self.core = np.append(self.core, core)
+        self.core0 = np.append(self.core0, core0)
         self.aggression = np.append(self.aggression, 1.0)
         self.loyalty = np.append(self.loyalty, loyalty)
+
+    def arrest_core(self, org: int, state: int, arrested: float) -> None:
+        """`arrested` commanders of an organisation's cells in a state taken out of their core
+        (and their cells), in proportion to each cell's core (the record's middle-tier arrests)."""
+        cells = self.live_cells(org)
+        cells = cells[self.cell_state[cells] == state]
+        in_place = self.core[cells] * self.p["core_share"] * self.members[cells]
+        if in_place.sum() <= 0:
+            return
+        taken = np.minimum(in_place, arrested * in_place / in_place.sum())
+        self.core[cells] = (in_place - taken) / (self.p["core_share"] * self.members[cells])
+        self.members[cells] -= taken
+        self._event_arrests[state] += taken.sum()
 
     # ----- views ---------------------------------------------------------------------------
     @property
@@ -128,7 +171,10 @@ class CartelModel(mesa.Model):
 
     def org_state_members(self) -> np.ndarray:
         """Members of each organisation in each state (organisations x states)."""
-        flat = np.bincount(self.cell_org * N_STATES + self.cell_state, weights=self.members, minlength=self.n_orgs * N_STATES)
+        return self._org_state(self.members)
+
+    def _org_state(self, values: np.ndarray) -> np.ndarray:
+        flat = np.bincount(self.cell_org * N_STATES + self.cell_state, weights=values, minlength=self.n_orgs * N_STATES)
         return flat.reshape(self.n_orgs, N_STATES)
 
     def org_members(self) -> np.ndarray:
@@ -149,10 +195,30 @@ class CartelModel(mesa.Model):
     def effective_groups(self) -> float:
         return effective_groups(self.org_members(), self.org_local)
 
+    @property
+    def core_strength(self) -> float:
+        """Members' mean core strength relative to the steady world's, nationally (1 before the record)."""
+        return float(core.mean_strength(self.core / self.core0, self.members, np.zeros(len(self.members), dtype=np.int64), 1)[0])
+
+    def _state_arrest_risk(self, arrested: np.ndarray) -> np.ndarray:
+        """Members arrested per member and year in each state, from each cell's arrests today."""
+        members = self.state_members()
+        return np.divide(self._per_state(arrested) * 365.0, members, out=np.zeros(N_STATES), where=members > 0)
+
+    def _arrest_rate(self) -> np.ndarray:
+        """Share of each cell's members arrested (and held) today."""
+        p, gov = self.p, self.government
+        arrested = forces.arrests(self.members, gov.arrests_per_day * p["arrest_member_share"], self.capacity[self.cell_state])
+        return np.divide(arrested, self.members, out=np.zeros_like(arrested), where=self.members > 0)
+
     # ----- the day -------------------------------------------------------------------------
     def step(self) -> None:
         """One day, in the order of docs/ODD.md (process overview)."""
         today = {}
+        events = self.record.events
+        while self._next_event < len(events) and events[self._next_event].day <= self.day:
+            history.apply(self, events[self._next_event])  # an event before the run's start applies on its first day
+            self._next_event += 1
         self.government.step(self.day)
         raid = self.leadership.step(self.day)
         today["entries"] = self._entry()
@@ -168,7 +234,7 @@ class CartelModel(mesa.Model):
         today["flow"] = self.government.flow(held)
         self._apply_losses(today)
         end = self.org_state_members()  # as the day ends
-        self.record.add(self.day, today, self._levels(end), self._national(self.org_members()))
+        self.daily.add(self.day, today, self._levels(end), self._national(self.org_members()))
         self.datacollector.collect(self)
         self.day += 1
 
@@ -197,37 +263,59 @@ class CartelModel(mesa.Model):
         return n.astype(float)
 
     def _income(self, m: np.ndarray) -> np.ndarray:
-        return market.cell_income(self.revenue, m, self.advantage, self.cell_org, self.cell_state, self.members, self.p["market_share_exponent"])
+        """Each cell's share of its state's market, and a national cartel's home guard its leadership's pay."""
+        p = self.p
+        share = market.shares(self.advantage, m, p["market_share_exponent"])
+        income = market.cell_income(self.revenue, share, m, self.cell_org, self.cell_state, self.members)
+        pay = market.home_pay(share, self.government.flow_capacity, p["trafficking_labour_share"], p["home_guard_share"], self.home)
+        at_home = self.cell_state == self.home[self.cell_org]
+        held = m[self.cell_org, self.cell_state]
+        guard = np.divide(pay[self.cell_org] * self.members, held, out=np.zeros_like(held), where=at_home & (held > 0))
+        return income + guard
 
     def _recruit_and_attrit(self, income: np.ndarray, today: dict) -> None:
+        """Recruits and unpaid members moving in; desertion, arrests (the core among them) and
+        unpaid members moving out."""
         p = self.p
         cap = self.capacity[self.cell_state]
         gov = self.government
         new = gov.recruit_factor * recruitment.recruits(self.members, income, p["member_cost_usd_day"], p["recruit_rate_max"], cap, p["capacity_recruit_damping"])
-        deserted, arrested = recruitment.attrition(self.members, p["desertion_rate"], p["arrest_rate"] * gov.arrest_factor, cap, self.density_ratio[self.cell_state])
+        deserted = recruitment.desertion(self.members, p["desertion_rate"])
+        self._arrested_share = self._arrest_rate()
+        arrested = self.members * self._arrested_share
         affordable = income / p["member_cost_usd_day"]
         leaving, joining = recruitment.switch_employers(self.cell_state, self.members, affordable, p["unpaid_switch_rate"], N_STATES)
         self._gain = new + joining
         self._loss = deserted + arrested + leaving
+        self._arrest_risk = self._state_arrest_risk(arrested)
         today["recruits"] = self._per_state(new)
-        today["arrests"] = self._per_state(arrested)
+        today["arrests"] = self._per_state(arrested) + self._event_arrests
+        self._event_arrests = np.zeros(N_STATES)
 
     def _clash(self, m: np.ndarray, today: dict) -> None:
+        """Clashes between hostile groups in each state, scaled by the violence each side's core
+        can organise (its strength relative to the steady world's); part of the dead disappear
+        where arrests bite harder than in the steady world."""
         p = self.p
         a, b, s = self._hostile_pairs(m)
-        lam = violence.clash_intensity(m[a, s], m[b, s], m.sum(axis=0)[s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
+        v = core.mean_strength(self.core / self.core0, self.members, self.cell_org * N_STATES + self.cell_state, m.size).reshape(m.shape)
+        v = v ** p["core_violence_exponent"]
+        lam = violence.clash_intensity(m[a, s], m[b, s], m.sum(axis=0)[s], v[a, s], v[b, s], self.hostility[a, b], self.capacity[s], p["clash_lethality"], p["evenness_exponent"], p["capacity_violence_damping"])
         lam = lam * (1.0 - p["hold_violence_damping"] * self.government.held[s])
         killed = self.rng.poisson(lam)
-        lost_a, lost_b = violence.split_losses(self.rng, killed, m[a, s], m[b, s])
+        lost_a, lost_b = violence.split_losses(self.rng, killed, m[a, s] * v[a, s], m[b, s] * v[b, s])
         size = m.size
         lost = (np.bincount(a * N_STATES + s, weights=lost_a, minlength=size) + np.bincount(b * N_STATES + s, weights=lost_b, minlength=size)).reshape(m.shape)
         # Each organisation's dead in a state fall on its cells there in proportion to members.
         held = m[self.cell_org, self.cell_state]
         self._loss += np.divide(lost[self.cell_org, self.cell_state] * self.members, held, out=np.zeros_like(held), where=held > 0)
-        clash_dead = np.bincount(s, weights=killed, minlength=N_STATES)
-        expected = np.bincount(s, weights=lam, minlength=N_STATES)
-        today["homicides_criminal"] = clash_dead
-        today["homicides_civilian"] = self.rng.poisson(p["civilians_per_member_killed"] * expected).astype(float)
+        clash_dead = np.bincount(s, weights=killed, minlength=N_STATES).astype(np.int64)
+        civilians = self.rng.poisson(p["civilians_per_member_killed"] * np.bincount(s, weights=lam, minlength=N_STATES))
+        hidden = violence.hidden_share(np.maximum(self._arrest_risk - self._arrest_risk0, 0.0), p["concealment"])
+        hidden_dead, hidden_civilians = self.rng.binomial(clash_dead, hidden), self.rng.binomial(civilians, hidden)
+        today["homicides_criminal"] = (clash_dead - hidden_dead).astype(float)
+        today["homicides_civilian"] = (civilians - hidden_civilians).astype(float)
+        today["homicides_hidden"] = (hidden_dead + hidden_civilians).astype(float)
 
     def _hostile_pairs(self, m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         presence = m >= CELL_DEATH_MEMBERS
@@ -253,8 +341,12 @@ class CartelModel(mesa.Model):
         today["homicides_civilian"] = today["homicides_civilian"] + bg
 
     def _apply_losses(self, today: dict) -> None:
+        """Members change by gains less losses; the core loses its arrested and rebuilds by promotion."""
+        p = self.p
         self.members = np.maximum(self.members + self._gain - self._loss, 0.0)
         self.members[self.members < CELL_DEATH_MEMBERS] = 0.0
+        q = core.after_arrests(self.core, self._arrested_share, p["core_share"], p["core_targeting"])
+        self.core = core.rebuilt(q, p["core_rebuild_rate"])
         today["homicides"] = today["homicides_criminal"] + today["homicides_civilian"] + today["homicides_forces"]
         today["members"] = self.state_members()
 
@@ -268,7 +360,8 @@ class CartelModel(mesa.Model):
             "effective_groups": effective_groups(org_members, self.org_local),
             "cjng_loyal_share": self.cjng_loyal_share if self.day >= 0 else float("nan"),
             "held_states": float(self.government.held.sum()),
-            "leaders_removed": float(len(self.leadership.removals)),
+            "leaders_removed": float(sum(r["day"] >= 0 for r in self.leadership.removals)),
+            "core_strength": self.core_strength,
         }
 
     @property
@@ -284,14 +377,16 @@ class CartelModel(mesa.Model):
 
     # ----- running -------------------------------------------------------------------------
     def run(self) -> None:
-        """Simulate the burn-in and the horizon."""
-        for _ in range(self.burn_in_days + self.horizon_days):
+        """Simulate the burn-in, the record period and the horizon."""
+        while self.day < self.horizon_days:
+            if self.day == FIRST_DAY:
+                self.snapshots["2024"] = self.snapshot()
             if self.day == 0:
                 self.cjng_cells_d0 = self.live_cells(self.cjng)
-                self.snapshot_d0 = self.snapshot()
+                self.snapshots["d0"] = self.snapshot()
             self.step()
         if self.horizon_days == 0:
-            self.snapshot_d0 = self.snapshot()
+            self.snapshots["d0"] = self.snapshot()
 
     def snapshot(self) -> dict[str, float]:
         """Stock quantities at the start of the current day."""

@@ -12,25 +12,31 @@ import numpy as np
 import pandas as pd
 
 from sim.world.geography import geography, states_table
-from sim.world.processes.market import state_revenue
+from sim.world.metrics import CELL_DEATH_MEMBERS
+from sim.world.processes import market
 
 REGIONAL = {"CDN": "cdn", "CDG": "cdg", "LNFM": "lnfm", "CU": "cu"}
-ALLIANCES = [("CJNG", "Chapitos"), ("Mayos", "CDN")]  # DEA NDTA 2025 (mexico-states.md section 3)
-WARS = [("Chapitos", "Mayos")]  # since 9 Sep 2024 [G11, G12]
+# DEA NDTA 2025 (mexico-states.md section 3); Los Chapitos and Los Mayos are factions of one
+# cartel until the record's removal of El Mayo (25 Jul 2024) turns them against each other.
+ALLIANCES = [("CJNG", "Chapitos"), ("Mayos", "CDN"), ("Chapitos", "Mayos")]
 # Home bases marked in mexico-states.md section 3: Jalisco "S (home base)" of CJNG, Sinaloa
 # "S (home; civil war)" of the Sinaloa Cartel (both factions).
 HOMES = {"CJNG": "14", "Chapitos": "25", "Mayos": "25"}
+HOME_INDEX = {name: int(code) - 1 for name, code in HOMES.items()}
 
 
 @dataclass
 class OrgSpec:
-    """One organisation to create: its cells as (state index, members)."""
+    """One organisation to create: its presence tiers, its target size and, once placed, its cells."""
 
     name: str
     kind: str
     unverified: bool = False
-    cells: list[tuple[int, float]] = field(default_factory=list)
-    advantage: dict[int, float] = field(default_factory=dict)  # state -> tier weight; 1 where absent
+    tiers: dict[int, str] = field(default_factory=dict)  # state -> "S", "L" or "P" (present, tier not reported)
+    target: float | None = None  # members in the steady world, where the literature gives a size
+    home: int = -1  # index of the home base's state (national cartels), -1 for none
+    strength: float = 1.0
+    cells: list[tuple[int, float]] = field(default_factory=list)  # (state, members)
 
     @property
     def members(self) -> float:
@@ -55,63 +61,88 @@ def sinaloa_tiers(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     return mayos, chapitos
 
 
-def _spread(total: float, weights: np.ndarray) -> np.ndarray:
-    s = weights.sum()
-    return total * weights / s if s > 0 else np.zeros_like(weights)
-
-
 def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSpec], np.ndarray]:
-    """Organisations with their cells, and the hostility matrix between them."""
+    """Organisations with their cells in the market's steady state, and the hostility between them.
+
+    The markets and the national cartels' home guards (`market.home_pay`) hold `members_total`
+    in proportion to what they pay; the organisations present share each market as the contest
+    function's steady state gives (`market.steady_members`), so the burn-in starts near a
+    steady world. The national cartels' market strength is solved so that they reach the sizes
+    the literature gives them (`cjng_members`, `cds_members`).
+    """
     df = states_table()
-    revenue = state_revenue(geography(), p)
-    lesser = p["lesser_tier_weight"]
     mayos, chapitos = sinaloa_tiers(df)
-    national = {
-        "CJNG": (p["cjng_members"], list(df["cjng"])),
-        "Chapitos": (p["cds_members"] * p["chapitos_share"], chapitos),
-        "Mayos": (p["cds_members"] * (1 - p["chapitos_share"]), mayos),
-    }
-    specs: list[OrgSpec] = []
-    for name, (total, tiers) in national.items():
-        w = np.array([_tier_weight(t, lesser) for t in tiers])
-        spec = OrgSpec(name, "national", advantage=dict(enumerate(w)))
-        home = list(df["code"]).index(HOMES[name])
-        spec.advantage[home] *= p["home_advantage"]
-        for s, m in enumerate(_spread(total, w * revenue)):
-            if m > 0:
-                n = p["cells_per_significant_state"] if tiers[s] == "S" else 1
-                for share in _jittered_shares(rng, n):
-                    spec.cells.append((s, m * share))
-        specs.append(spec)
-    for name, col in REGIONAL.items():
-        w = np.array([_tier_weight(t, lesser) for t in df[col]])
-        spec = OrgSpec(name, "regional", advantage=dict(enumerate(w)))
-        spec.cells = [(s, m) for s, m in enumerate(_spread(p["regional_cartel_members"], w * revenue)) if m > 0]
-        specs.append(spec)
-    specs.extend(_named_local(df, p["named_local_members"], revenue))
-    # Unnamed local gangs fill each state's market up to its share of all members.
-    target = p["members_total"] * revenue / revenue.sum()
-    placed = np.zeros(len(df))
+    specs = [
+        OrgSpec("CJNG", "national", tiers=_tiers(df["cjng"]), target=p["cjng_members"]),
+        OrgSpec("Chapitos", "national", tiers=_tiers(chapitos), target=p["cds_members"] * p["chapitos_share"]),
+        OrgSpec("Mayos", "national", tiers=_tiers(mayos), target=p["cds_members"] * (1 - p["chapitos_share"])),
+    ]
+    specs += [OrgSpec(name, "regional", tiers=_tiers(df[col])) for name, col in REGIONAL.items()]
+    specs += _named_local(df)
+    specs += [OrgSpec(f"Local gangs {abbr}", "local", tiers={s: "S"}) for s, abbr in enumerate(df["abbr"])]
     for spec in specs:
-        for s, m in spec.cells:
-            placed[s] += m
-    for s, abbr in enumerate(df["abbr"]):
-        specs.append(OrgSpec(f"Local gangs {abbr}", "local", cells=[(s, max(target[s] - placed[s], 0.0))]))
+        spec.home = HOME_INDEX.get(spec.name, -1)
+    members, strength = steady_world(specs, p, len(df))
+    for o, spec in enumerate(specs):
+        spec.strength = float(strength[o])
+        for s in np.flatnonzero(members[o] >= CELL_DEATH_MEMBERS):
+            n = p["cells_per_significant_state"] if spec.kind == "national" and spec.tiers[s] == "S" else 1
+            spec.cells += [(int(s), float(members[o, s] * share)) for share in _jittered_shares(rng, n)]
     return specs, hostility_matrix(specs, p)
 
 
-def advantage_matrix(specs: list[OrgSpec], n_states: int) -> np.ndarray:
-    """Each organisation's strength per member in each state's market (organisations x states).
+def steady_world(specs: list[OrgSpec], p: dict, n_states: int) -> tuple[np.ndarray, np.ndarray]:
+    """Members per organisation and state in the steady world, and each organisation's market
+    strength (1 but for those with a target size, solved by a damped fixed-point iteration)."""
+    weight, present = tier_matrix(specs, p, n_states)
+    home = np.array([spec.home for spec in specs])
+    e = p["market_share_exponent"]
+    local, trafficking = market.revenue_parts(geography(), p)
+    payroll = market.payroll_revenue(local, trafficking, p["trafficking_labour_share"])
+    targets = {o: spec.target for o, spec in enumerate(specs) if spec.target is not None}
+    k = e / (1.0 - e)
+    strength = np.ones(len(specs))
+    for _ in range(200):
+        advantage = weight * strength[:, None]
+        funding = market.home_pay(market.equilibrium_shares(advantage, present, e), trafficking, p["trafficking_labour_share"], p["home_guard_share"], home)
+        scale = p["members_total"] / (payroll.sum() + funding.sum())  # members per USD a day
+        members = market.steady_members(advantage, present, payroll * scale, funding * scale, home, e)
+        worst = 0.0
+        for o, target in targets.items():
+            ratio = target / max(members[o].sum(), 1e-9)
+            worst = max(worst, abs(np.log(ratio)))
+            strength[o] = float(np.clip(strength[o] * ratio ** (0.5 / k), 0.05, 20.0))
+        if worst < 1e-3:
+            break
+    return members, strength
 
-    The tier of presence in the data: 1 where significant, `lesser_tier_weight` where lesser,
-    times `home_advantage` in a national cartel's home base; single-state groups and local
-    gangs hold 1 on their home ground.
-    """
-    a = np.ones((len(specs), n_states))
+
+def _tiers(column) -> dict[int, str]:
+    return {s: tier for s, tier in enumerate(column) if tier}
+
+
+def tier_matrix(specs: list[OrgSpec], p: dict, n_states: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each organisation's strength per member where it is present (tier weight: 1 significant,
+    `lesser_tier_weight` lesser, times `home_advantage` in a national cartel's home base), and
+    where it is present (organisations x states each)."""
+    weight = np.zeros((len(specs), n_states))
     for o, spec in enumerate(specs):
-        for s, w in spec.advantage.items():
-            a[o, s] = w if w > 0 else 1.0
-    return a
+        for s, tier in spec.tiers.items():
+            weight[o, s] = _tier_weight(tier, p["lesser_tier_weight"])
+        if spec.name in HOMES:
+            weight[o, HOME_INDEX[spec.name]] *= p["home_advantage"]
+    return weight, weight > 0
+
+
+def advantage_matrix(specs: list[OrgSpec], p: dict, n_states: int) -> np.ndarray:
+    """Each organisation's market strength per member in each state (organisations x states).
+
+    Its tier weight where it is present, 1 where it enters later (a detachment or a defector's
+    cell), times its market strength everywhere.
+    """
+    weight, present = tier_matrix(specs, p, n_states)
+    strength = np.array([spec.strength for spec in specs])
+    return np.where(present, weight, 1.0) * strength[:, None]
 
 
 def _jittered_shares(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -119,17 +150,14 @@ def _jittered_shares(rng: np.random.Generator, n: int) -> np.ndarray:
     return w / w.sum()
 
 
-def _named_local(df: pd.DataFrame, members: float, revenue: np.ndarray) -> list[OrgSpec]:
-    """Single-state groups named in the data (a group named in two states gets a cell in each)."""
+def _named_local(df: pd.DataFrame) -> list[OrgSpec]:
+    """Single-state groups named in the data (a group named in two states is present in both)."""
     found: dict[str, OrgSpec] = {}
     for s, text in enumerate(df["other_named_groups"]):
         for raw in filter(None, (x.strip() for x in text.split(";"))):
             name = raw.rstrip("†").strip()
             spec = found.setdefault(name, OrgSpec(name, "named_local", unverified=raw.endswith("†")))
-            spec.cells.append((s, 0.0))
-    for spec in found.values():
-        states = [s for s, _ in spec.cells]
-        spec.cells = list(zip(states, _spread(members, revenue[states]).tolist()))
+            spec.tiers[s] = "S"
     return list(found.values())
 
 
@@ -141,8 +169,7 @@ def hostility_matrix(specs: list[OrgSpec], p: dict) -> np.ndarray:
     local = np.array([spec.kind == "local" for spec in specs])
     h[local, :] = p["hostility_local"]
     h[:, local] = p["hostility_local"]
-    for pairs, key in ((ALLIANCES, "hostility_alliance"), (WARS, "hostility_war")):
-        for a, b in pairs:
-            h[index[a], index[b]] = h[index[b], index[a]] = p[key]
+    for a, b in ALLIANCES:
+        h[index[a], index[b]] = h[index[b], index[a]] = p["hostility_alliance"]
     np.fill_diagonal(h, 0.0)
     return h

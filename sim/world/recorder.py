@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
-DAY0 = dt.date(2026, 2, 22)  # El Mencho killed in Tapalpa, Jalisco (seed-facts.md)
-# Per-state counts; the national value (state MX) is their sum.
+from sim.world.calendar import DAY0
+
+# Per-state counts; the national value (state MX) is their sum. `homicides` and its categories
+# are the recorded victims (SESNSP's series); `homicides_hidden` are killings hidden as
+# disappearances, in no homicide count.
 METRICS = (
     "homicides",
     "homicides_criminal",
     "homicides_civilian",
     "homicides_forces",
     "homicides_background",
+    "homicides_hidden",
     "gunmen_killed",
     "members",
     "recruits",
@@ -24,7 +26,7 @@ METRICS = (
     "flow",
 )
 LEVELS = ("concentration",)  # per-state levels with their own national value
-NATIONAL = ("groups_alive", "effective_groups", "cjng_loyal_share", "held_states", "leaders_removed")  # national only (MX)
+NATIONAL = ("groups_alive", "effective_groups", "cjng_loyal_share", "held_states", "leaders_removed", "core_strength")  # national only (MX)
 
 
 class DailyRecord:
@@ -59,6 +61,10 @@ class DailyRecord:
         """Sum of a metric over days first_day .. last_day - 1, nationally or for one state."""
         rows = self.data[metric][first_day - self.start_day : last_day - self.start_day]
         return float(rows.sum() if state is None else rows[:, state].sum())
+
+    def mean(self, metric: str, first_day: int, last_day: int, state: int | None = None) -> float:
+        """Mean per day of a metric over days first_day .. last_day - 1."""
+        return self.total(metric, first_day, last_day, state) / (last_day - first_day)
 
     def to_frame(self, state_codes: list[str]) -> pd.DataFrame:
         """Tidy table: day, date, state (INEGI code or MX for the nation), metric, value."""

@@ -57,3 +57,17 @@ def force_clashes(
     """
     lam = attack_rate / 365.0 * armed_members * density
     return rng.poisson(lam), rng.poisson(gunmen_per_force_killed * lam)
+
+
+def arrests(members: np.ndarray, per_day: float, capacity: np.ndarray) -> np.ndarray:
+    """Members of each cell arrested today who stay in prison.
+
+    The day's arrests of armed-group members (`per_day`, nationally) are made by investigation
+    (police, prosecutors, intelligence), not by where soldiers stand: they fall on cells in
+    proportion to members, a fixed national tempo shared by size as incapacitation in
+    Prieto-Curiel et al. (2023), and stick with the state's capacity (courts and prisons that
+    hold them). Troops act through holding ground and through encounters.
+    """
+    total = members.sum()
+    made = per_day * members / total if total > 0 else np.zeros_like(members)
+    return np.minimum(made * capacity, members)

@@ -49,26 +49,75 @@ def entrants(
     return rng.poisson(rate * unserved / (1.0 + capacity_cost * capacity))
 
 
-def cell_income(
-    revenue: np.ndarray,
-    org_state_members: np.ndarray,
-    advantage: np.ndarray,
-    org: np.ndarray,
-    state: np.ndarray,
-    members: np.ndarray,
-    share_exponent: float,
-) -> np.ndarray:
-    """Each cell's share of its state's revenue (USD per day), from a contest success function.
+def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent: float) -> np.ndarray:
+    """Each organisation's share of each state's market (organisations x states), from a contest success function.
 
     An organisation's share of a state is (advantage x members there) to the power e over the sum
-    of the same for every organisation present; its cells there split that share by members.
-    `advantage` (organisations x states) is the strength per member of an established presence.
-    With e < 1 (diminishing returns to numbers, Hirshleifer 1989) a small group earns more per
-    member than a large one, so challengers persist instead of every market drifting to a
-    monopoly. `org_state_members` is (organisations x states).
+    of the same for every organisation present. `advantage` (organisations x states) is the
+    strength per member of an established presence. With e < 1 (diminishing returns to numbers,
+    Hirshleifer 1989) a small group earns more per member than a large one, so challengers
+    persist instead of every market drifting to a monopoly.
     """
     weight = (advantage * org_state_members) ** share_exponent
-    org_share = np.divide(weight, weight.sum(axis=0), out=np.zeros_like(weight), where=weight.sum(axis=0) > 0)
+    total = weight.sum(axis=0)
+    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+
+
+def cell_income(
+    revenue: np.ndarray, org_share: np.ndarray, org_state_members: np.ndarray, org: np.ndarray, state: np.ndarray, members: np.ndarray
+) -> np.ndarray:
+    """Each cell's income (USD per day): its organisation's share of its state's revenue, split
+    among the organisation's cells there by members."""
     held = org_state_members[org, state]
     within = np.divide(members, held, out=np.zeros_like(members), where=held > 0)
     return revenue[state] * org_share[org, state] * within
+
+
+def home_pay(org_share: np.ndarray, trafficking: np.ndarray, labour_share: float, guard_share: float, home: np.ndarray) -> np.ndarray:
+    """What each organisation's leadership pays its armed wing at home (USD per day).
+
+    The leadership keeps the part of its trafficking margins that does not pay the rank and file
+    (1 - `labour_share`, Levitt & Venkatesh 2000) and spends `guard_share` of it on gunmen in its
+    home base (`home`: a state index, or -1 for organisations without one). That pay is the
+    organisation's own, not a market that other groups contest.
+    """
+    take = (org_share * trafficking).sum(axis=1) * (1.0 - labour_share)
+    return np.where(home >= 0, guard_share * take, 0.0)
+
+
+def equilibrium_shares(advantage: np.ndarray, present: np.ndarray, share_exponent: float) -> np.ndarray:
+    """Each organisation's share of each state's members in the market's steady state (organisations x states).
+
+    With `cell_income`'s contest function and recruitment up to what income pays, a group's
+    members settle where its income pays exactly them: m_o = R (a_o m_o)^e / sum (a m)^e / cost.
+    Solving for the shares gives x_o proportional to a_o^(e / (1 - e)) among the groups present.
+    Clashes and arrests move the steady state a little from this; the burn-in settles them.
+    """
+    k = share_exponent / (1.0 - share_exponent)
+    w = np.where(present, np.maximum(advantage, 0.0) ** k, 0.0)
+    total = w.sum(axis=0)
+    return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+
+
+def steady_members(advantage: np.ndarray, present: np.ndarray, capacity: np.ndarray, guard: np.ndarray, home: np.ndarray, share_exponent: float) -> np.ndarray:
+    """Members of each organisation in each state in the steady state (organisations x states).
+
+    Each state's market pays `capacity` members, shared as `equilibrium_shares` gives; an
+    organisation's home base also holds the `guard` members its leadership pays (per
+    organisation). Guards count in the home market's contest too, so home states are solved by
+    a damped fixed-point iteration.
+    """
+    m = equilibrium_shares(advantage, present, share_exponent) * capacity
+    for o in np.flatnonzero(home >= 0):
+        s = home[o]
+        extra = np.zeros(len(m))
+        extra[o] = guard[o]
+        col = m[:, s] + extra
+        for _ in range(500):
+            weight = np.where(present[:, s], (advantage[:, s] * col) ** share_exponent, 0.0)
+            new = capacity[s] * weight / weight.sum() + extra
+            if np.abs(new - col).max() < 1e-6 * capacity[s]:
+                break
+            col = 0.5 * col + 0.5 * new
+        m[:, s] = col
+    return m

@@ -1,4 +1,4 @@
-"""Recruitment with saturation, and the steady loss of members to arrests and desertion."""
+"""Recruitment with saturation, desertion, and unpaid members moving between cells."""
 
 from __future__ import annotations
 
@@ -24,21 +24,9 @@ def recruits(
     return rate_max * members * room * (1.0 - capacity_damping * capacity)
 
 
-def attrition(
-    members: np.ndarray,
-    desertion_rate: float,
-    arrest_rate: float,
-    capacity: np.ndarray,
-    troop_density_ratio: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Members lost per cell today to desertion and to arrests that stick.
-
-    Arrests grow with state capacity (arrests that stick) and with troop density relative to
-    the national mean (raids). Rates are per year.
-    """
-    deserted = members * desertion_rate / 365.0
-    arrested = members * arrest_rate / 365.0 * capacity * troop_density_ratio
-    return deserted, arrested
+def desertion(members: np.ndarray, rate_per_year: float) -> np.ndarray:
+    """Members of each cell who leave for good today."""
+    return members * rate_per_year / 365.0
 
 
 def switch_employers(

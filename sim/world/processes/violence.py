@@ -26,6 +26,8 @@ def clash_intensity(
     m_a: np.ndarray,
     m_b: np.ndarray,
     m_state: np.ndarray,
+    v_a: np.ndarray,
+    v_b: np.ndarray,
     hostility: np.ndarray,
     capacity: np.ndarray,
     lethality: float,
@@ -37,22 +39,37 @@ def clash_intensity(
     Contact is mass action in a well-mixed state, m_a*m_b/m_state with m_state all armed members
     there: a member meets a rival of b in proportion to b's share of the state's gunmen, so a
     crowded market of many small groups is not n^2 times as deadly as a duel. Evenness
-    4*m_a*m_b/(m_a+m_b)^2 is 1 when the pair is matched and falls toward 0 under a monopoly, and
-    a strong state divides the rate.
+    4*m_a*m_b/(m_a+m_b)^2 is 1 when the pair is matched and falls toward 0 under a monopoly.
+    The violence each side can organise, `v` (its core strength to `core_violence_exponent`),
+    scales the rate by the members' mean of it, and a strong state divides it.
     """
     total = m_a + m_b
     safe = np.where(total > 0, total, 1.0)
     contact = np.divide(m_a * m_b, m_state, out=np.zeros_like(total), where=m_state > 0)
     evenness = (4.0 * m_a * m_b / safe**2) ** evenness_exponent
-    return lethality * hostility * contact * evenness / (1.0 + capacity_damping * capacity)
+    organised = (m_a * v_a + m_b * v_b) / safe
+    return lethality * hostility * contact * evenness * organised / (1.0 + capacity_damping * capacity)
 
 
-def split_losses(rng: np.random.Generator, killed: np.ndarray, m_a: np.ndarray, m_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share each clash's dead between the sides: the weaker side loses more (Lanchester-like)."""
-    total = m_a + m_b
-    share_a = np.divide(m_b, total, out=np.full_like(m_a, 0.5), where=total > 0)
+def split_losses(rng: np.random.Generator, killed: np.ndarray, fire_a: np.ndarray, fire_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Share each clash's dead between the sides in proportion to the other side's firepower
+    (members times core strength): the weaker side loses more (Lanchester-like)."""
+    total = fire_a + fire_b
+    share_a = np.divide(fire_b, total, out=np.full_like(fire_a, 0.5), where=total > 0)
     lost_a = rng.binomial(killed, share_a)
     return lost_a, killed - lost_a
+
+
+def hidden_share(arrest_risk: np.ndarray, concealment: float) -> np.ndarray:
+    """Share of armed groups' killings hidden as disappearances in each state.
+
+    Where arrests bite harder than they did in the steady world (`arrest_risk`: the excess of
+    members arrested per member and year), killers who leave a body risk an investigation: no
+    body, no homicide case. A share 1 - exp(-concealment x risk) of the killings is never
+    recorded as homicide (record-2024-2026.md section 3: registered disappearances rose while
+    homicides fell). The steady world's own disappearances are part of its calibrated level.
+    """
+    return 1.0 - np.exp(-concealment * arrest_risk)
 
 
 def background_homicides(rng: np.random.Generator, population: np.ndarray, rate_per_100k_year: float) -> np.ndarray:

@@ -1,0 +1,31 @@
+"""The run's calendar: model days counted from the strike, and the dates they stand for.
+
+A run is a steady burn-in, then calendar 2024 (from which the daily table starts), the record
+period (1 Jul 2024 to 21 Feb 2026, the events of the record), day 0 (22 Feb 2026, the strike)
+and the horizon. Day numbers are negative before day 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+DAY0 = dt.date(2026, 2, 22)  # El Mencho killed in Tapalpa, Jalisco (seed-facts.md)
+TABLE_START = dt.date(2024, 1, 1)  # the daily table starts with calendar 2024, the calibration year
+RECORD_START = dt.date(2024, 7, 1)  # the record period of record-2024-2026.md
+
+
+def day_of(date: dt.date) -> int:
+    """Model day of a date (0 = 22 Feb 2026)."""
+    return (date - DAY0).days
+
+
+def date_of(day: int) -> dt.date:
+    return DAY0 + dt.timedelta(days=int(day))
+
+
+def year_days(year: int) -> tuple[int, int]:
+    """First day and the day after the last of a calendar year."""
+    return day_of(dt.date(year, 1, 1)), day_of(dt.date(year + 1, 1, 1))
+
+
+FIRST_DAY = day_of(TABLE_START)  # -783: the first day of the daily table

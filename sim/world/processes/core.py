@@ -1,0 +1,43 @@
+"""The cells' core: commanders, plaza bosses and trained gunmen, the few who organise the killing.
+
+A cell's core at full strength is `core_share` of its members; its core strength q (0-1) is the
+share of that in place. Arrests aimed at the violent ("generadores de violencia",
+record-2024-2026.md) take core members `targeting` times as often as chance would. Cells rebuild
+their core by promotion, and it takes the core to train the core: experienced members pick and
+train new ones, so the rebuilding rate grows with the core in place (q (1 - q) a year, a
+logistic); under arrests harder than it can make up for, a cell's core erodes. Other losses and
+recruits change a cell's members, not q. A group's clashes scale with its core strength relative
+to the steady world's (`model._clash`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def after_arrests(q: np.ndarray, arrest_rate: np.ndarray, share: float, targeting: float) -> np.ndarray:
+    """Core strength after today's arrests: a cell whose members are arrested at `arrest_rate`
+    (a share of its members today) loses core at `targeting` times that rate (all of the arrested
+    are core once the core is what the arrests find)."""
+    lost = arrest_rate * np.minimum(targeting * q, 1.0 / share)
+    return np.maximum(q - lost, 0.0)
+
+
+def rebuilt(q: np.ndarray, rate_per_year: float) -> np.ndarray:
+    """Core strength after a day of promotion: at `rate_per_year` x q of the gap to full strength a
+    year (the core in place trains its successors)."""
+    return q + q * (1.0 - q) * rate_per_year / 365.0
+
+
+def steady(arrest_rate: np.ndarray, targeting: float, rate_per_year: float) -> np.ndarray:
+    """Core strength where promotion makes up for arrests (daily `arrest_rate`), for the steady
+    world: 1 - targeting x arrests a year / rate, and at least 0.001 where arrests outpace it."""
+    loss = targeting * arrest_rate * 365.0
+    return np.clip(1.0 - np.divide(loss, rate_per_year, out=np.ones_like(loss), where=rate_per_year > 0), 1e-3, 1.0)
+
+
+def mean_strength(q: np.ndarray, members: np.ndarray, cell_group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Members' mean core strength per group of cells (e.g. organisation x state); 1 where empty."""
+    weight = np.bincount(cell_group, weights=members, minlength=n_groups)
+    held = np.bincount(cell_group, weights=members * q, minlength=n_groups)
+    return np.divide(held, weight, out=np.ones(n_groups), where=weight > 0)
