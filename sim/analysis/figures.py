@@ -190,7 +190,7 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
     _style(ax, dates=True)
     _legend(ax)
     fig.subplots_adjust(left=0.1, right=0.75, top=top, bottom=0.13)
-    source_line(fig, version, list(wides), int(daily["run"].nunique()), "observed: SESNSP via record-2024-2026.md")
+    source_line(fig, version, list(wides), int(daily["run"].nunique()), "observed: SESNSP")
     return fig
 
 

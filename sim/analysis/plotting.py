@@ -28,9 +28,10 @@ OKABE_ITO = {
 }
 CATEGORIES = {  # metric suffix -> (legend label, colour)
     "criminal": ("criminal", OKABE_ITO["vermillion"]),
-    "civilian": ("civilian (incl. background)", OKABE_ITO["blue"]),
+    "civilian": ("civilian (+ background)", OKABE_ITO["blue"]),
     "forces": ("forces", OKABE_ITO["bluish_green"]),
-    "background": ("background (outside armed groups)", OKABE_ITO["reddish_purple"]),
+    "background": ("background (no group)", OKABE_ITO["reddish_purple"]),
+    "hidden": ("hidden (disappeared)", OKABE_ITO["orange"]),
 }
 WINDOW = 30  # days in the rolling mean: daily counts are too noisy to read
 
@@ -76,6 +77,6 @@ def homicides(timeseries: pd.DataFrame, scenario: str, seed: int, version: str) 
     ax.grid(alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(title="victims", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.subplots_adjust(left=0.08, right=0.83, top=0.9, bottom=0.15)
+    fig.subplots_adjust(left=0.08, right=0.74, top=0.9, bottom=0.15)
     source_line(fig, version, [scenario], 1, f"seed {seed}")
     return fig
