@@ -1,6 +1,6 @@
 """Leaders, their removal and what follows: the raid, the retaliation wave, the succession.
 
-`Leadership` runs once a day before the market (phase 1 in docs/ODD.md). It attempts the
+`Leadership` runs once a day before the market (phase 2 in docs/ODD.md). It attempts the
 scheduled strike, and for every organisation whose leader is gone it plays out the succession:
 a quick hand-over to an heir, or a contest between lieutenants whose losing factions split off,
 while cells defect to rivals and rivals enter the weakened organisation's states.
