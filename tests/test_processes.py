@@ -66,10 +66,12 @@ def test_the_core_falls_with_targeted_arrests_and_rebuilds_as_it_trains_itself()
     assert after.tolist() == pytest.approx([0.99, 0.495])  # core lost at targeting x the members' arrest rate
     assert core.after_arrests(np.array([1.0]), np.array([0.01]), 0.1, 100.0)[0] == pytest.approx(0.9)  # at most all arrested are core
     assert core.rebuilt(np.array([0.0, 0.5, 1.0]), 36.5).tolist() == pytest.approx([0.0, 0.525, 1.0])  # the core trains the core
-    steady = core.steady(np.array([0.0001]), 10.0, 0.73)[0]
-    assert steady == pytest.approx(1 - 0.365 / 0.73)
-    assert core.rebuilt(core.after_arrests(np.array([steady]), np.array([0.0001]), 0.1, 10.0), 0.73)[0] == pytest.approx(steady, rel=1e-3)
-    assert core.steady(np.array([0.01]), 10.0, 0.73)[0] == pytest.approx(0.001)  # arrests outpace promotion: the core erodes
+    steady = core.steady(np.array([0.0001]), 0.1, 5.0, 0.73)[0]
+    assert steady == pytest.approx(1 - 0.1825 / 0.73, rel=1e-3)  # T q < 1/share: the core loses T x the arrest rate
+    assert core.rebuilt(core.after_arrests(np.array([steady]), np.array([0.0001]), 0.1, 5.0), 0.73)[0] == pytest.approx(steady, abs=1e-12)
+    saturated = core.steady(np.array([0.0001]), 0.1, 40.0, 2.0)[0]  # every arrested member is core: 0.365 = 2 q (1 - q)
+    assert saturated == pytest.approx(0.5 * (1 + np.sqrt(1 - 4 * 0.365 / 2.0)), rel=3e-3)  # the daily steps, not the continuous limit
+    assert core.steady(np.array([0.01]), 0.1, 10.0, 0.73)[0] == pytest.approx(0.001)  # arrests outpace promotion: the core erodes
 
 
 def test_a_depleted_core_makes_fewer_clashes_and_the_stronger_side_wins():

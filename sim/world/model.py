@@ -64,7 +64,7 @@ class CartelModel(mesa.Model):
         self._next_event = 0  # index of the record's first event not yet applied
         self.capacity = forces.state_capacity(self.geo.rule_of_law, self.p["state_capacity"], self.p["capacity_index_exponent"])
         self.government = Government(self)  # sets troops, densities, held states and revenue
-        self.core = core.steady(self._arrest_rate(), self.p["core_targeting"], self.p["core_rebuild_rate"])
+        self.core = core.steady(self._arrest_rate(), self.p["core_share"], self.p["core_targeting"], self.p["core_rebuild_rate"])
         self.core0 = self.core.copy()  # each cell's core strength in the steady world: clashes scale with core / core0
         self._arrest_risk0 = self._state_arrest_risk(self.members * self._arrest_rate())  # the steady world's, per state
         self._pairs_key: bytes | None = None

@@ -29,11 +29,19 @@ def rebuilt(q: np.ndarray, rate_per_year: float) -> np.ndarray:
     return q + q * (1.0 - q) * rate_per_year / 365.0
 
 
-def steady(arrest_rate: np.ndarray, targeting: float, rate_per_year: float) -> np.ndarray:
-    """Core strength where promotion makes up for arrests (daily `arrest_rate`), for the steady
-    world: 1 - targeting x arrests a year / rate, and at least 0.001 where arrests outpace it."""
-    loss = targeting * arrest_rate * 365.0
-    return np.clip(1.0 - np.divide(loss, rate_per_year, out=np.ones_like(loss), where=rate_per_year > 0), 1e-3, 1.0)
+def steady(arrest_rate: np.ndarray, share: float, targeting: float, rate_per_year: float) -> np.ndarray:
+    """Core strength where a day's promotion makes up for a day's arrests (daily `arrest_rate`):
+    the fixed point of `after_arrests` then `rebuilt`, found by bisection for each cell, so that
+    the steady world's core stays where it starts. Where arrests outpace promotion at any
+    strength, the core erodes: 0.001."""
+    lo, hi = np.full(arrest_rate.shape, 1e-3), np.ones(arrest_rate.shape)
+    step = lambda q: rebuilt(after_arrests(q, arrest_rate, share, targeting), rate_per_year) - q  # noqa: E731
+    erodes = step(lo) <= 0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        up = step(mid) > 0  # promotion still outpaces arrests: the fixed point is above
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    return np.where(erodes, 1e-3, lo)
 
 
 def mean_strength(q: np.ndarray, members: np.ndarray, cell_group: np.ndarray, n_groups: int) -> np.ndarray:
