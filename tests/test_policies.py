@@ -87,11 +87,10 @@ def test_capacity_grows_with_investment_and_decays_with_corruption():
 
 
 def test_entry_follows_the_unserved_market_and_falls_with_capacity():
-    rng = np.random.default_rng(0)
-    served = market.entrants(rng, np.array([100.0]), np.array([100.0]), np.array([0.0]), 10.0, 5.0)
-    assert served.tolist() == [0]
-    draws = lambda cap: sum(market.entrants(rng, np.array([50.0]), np.array([100.0]), np.array([cap]), 1.0, 5.0)[0] for _ in range(4000))  # noqa: E731
-    assert draws(0.8) < 0.5 * draws(0.0)
+    served = market.entry_rates(np.array([100.0]), np.array([100.0]), np.array([0.0]), 10.0, 5.0)
+    assert served.tolist() == [0.0]
+    rates = market.entry_rates(np.array([50.0, 50.0]), np.array([100.0, 100.0]), np.array([0.0, 0.8]), 1.0, 5.0)
+    assert rates.tolist() == pytest.approx([0.5, 0.5 / 5.0])  # half the market unserved; capacity 0.8 divides by 1 + 5 x 0.8
 
 
 def test_disruption_cuts_revenue_and_flow_and_social_policy_cuts_recruits():

@@ -76,5 +76,7 @@ def border_distance() -> np.ndarray:
 
 @cache
 def adjacency() -> np.ndarray:
-    """Land-border matrix (states x states): 1 where two states share a border."""
-    return (border_distance() == 1).astype(float)
+    """Land-border matrix (states x states): 1 where two states share a border (read-only)."""
+    matrix = (border_distance() == 1).astype(float)
+    matrix.setflags(write=False)
+    return matrix

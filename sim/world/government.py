@@ -18,6 +18,7 @@ from sim.errors import ConfigError
 from sim.parameters import table
 from sim.world.geography import N_STATES, SINALOA
 from sim.world.metrics import ALIVE_MEMBERS
+from sim.world import kernel
 from sim.world.processes import forces, market
 
 if TYPE_CHECKING:
@@ -45,11 +46,11 @@ class Government:
         self.arrest_factor = 1.0
         self.disruption = 0.0
         self.mean_density = forces.troop_density(p["troop_pool"], geo.population.sum())
-        self._check_fronts()
+        self.check_fronts()
         self.deploy()
         self.update_held()
 
-    def _check_fronts(self) -> None:
+    def check_fronts(self) -> None:
         """Fronts can never take more than the troop pool: on every date of the record and from day 0."""
         p, record = self.model.p, self.model.record
         pool = p["troop_pool"]
@@ -103,9 +104,15 @@ class Government:
     def update_held(self) -> None:
         """How much of each state the forces hold today, and the revenue and flow that follow."""
         model, p = self.model, self.model.p
+        kept = 1.0 - self.disruption
+        if model.compiled:
+            self.held, model.revenue, self.flow_capacity = kernel.held_and_revenue(
+                self.holding, model.members, model.cell_state, p["hold_troops_per_member"], p["hold_interdiction"], kept,
+                self.local_revenue, self.trafficking, p["trafficking_labour_share"],
+            )
+            return
         self.held = forces.held_share(self.holding, model.state_members(), p["hold_troops_per_member"])
         open_route = 1.0 - p["hold_interdiction"] * self.held
-        kept = 1.0 - self.disruption
         model.revenue = kept * market.payroll_revenue(self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"])
         self.flow_capacity = kept * self.trafficking * open_route
 
@@ -138,6 +145,7 @@ class Government:
         self.disruption = p["revenue_disruption"]
         self.cjng_front = model.org_state_members()[model.cjng]
         self.deploy()
+        model.leadership.start()
 
     def _build_capacity(self) -> None:
         """Capacity closes part of its gap to 1 with investment and loses part of itself to corruption (per year)."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import ConfigError
+from sim.world import kernel
 from sim.world.geography import N_STATES, adjacency, border_distance
 from sim.world.metrics import CELL_DEATH_MEMBERS
 from sim.world.processes import retaliation, succession
@@ -35,32 +36,50 @@ class Leadership:
 
     def __init__(self, model: CartelModel) -> None:
         self.model = model
-        p = model.p
-        if p["strike_state"] > N_STATES:
-            raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
-        self.next_attempt: int | None = p["strike_day"] if p["strike_enabled"] else None
-        self.target = model.org_index(p["strike_target"])
+        self.check_target()
+        self.next_attempt: int | None = None  # the strike is scheduled on day 0 (`start`)
         self.removals: list[dict] = []  # one entry per removed leader: org, day, home, mode, wave
         self.roadblocks: dict[int, np.ndarray] = {}  # day -> roadblocks set per state
         self.retaliations: list[tuple[np.ndarray, int, int]] = []  # (cells, last day + 1, home state)
+        self.unsettled: list[Organisation] = []  # in a succession or short of full cohesion, by index
+        self._aggressive = False  # some cell's aggression is raised by a retaliation
         self._raid = np.zeros(N_STATES)  # members killed in today's raids, per state
+
+    def check_target(self) -> None:
+        """The strike's target and state, from the levers (again when a branch changes them)."""
+        p = self.model.p
+        if p["strike_state"] > N_STATES:
+            raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
+        self.target = self.model.org_index(p["strike_target"])
+
+    def start(self) -> None:
+        """Day 0: the levers of the kingpin strategy take effect (the strike's schedule, the
+        target's heir), so that every scenario shares its past with the others."""
+        p = self.model.p
+        self.next_attempt = p["strike_day"] if p["strike_enabled"] else None
+        self.model.organisations[self.target].heir_available = p["heir_available"]
+
+    @property
+    def removed_since_day0(self) -> int:
+        return sum(r["day"] >= 0 for r in self.removals)
 
     # ----- the day -------------------------------------------------------------------------
     def step(self, day: int) -> np.ndarray:
         """Today's strike attempt and succession dynamics; returns today's raid deaths per state."""
         if self.next_attempt == day:
             self._attempt(day)
-        unsettled = [org for org in self.model.organisations if org.cohesion < 1.0 or org.succession]
-        if unsettled:
+        if self.unsettled:
             reach = self.model.kind_mask(LEADERSHIP_KINDS)
-        for org in unsettled:
-            if org.succession == "contest":
-                self._contest(org, day)
-            if org.cohesion < 1.0:
-                self._defections(org)
-                self._encroachment(org, reach)
-                self._recover(org, day)
-        self._retaliate(day)
+            for org in list(self.unsettled):
+                if org.succession == "contest":
+                    self._contest(org, day)
+                if org.cohesion < 1.0:
+                    self._defections(org)
+                    self._encroachment(org, reach)
+                    self._recover(org, day)
+            self.unsettled = [org for org in self.unsettled if org.cohesion < 1.0 or org.succession]
+        if self.retaliations or self._aggressive:
+            self._retaliate(day)
         raid, self._raid = self._raid, np.zeros(N_STATES)
         return raid
 
@@ -108,6 +127,8 @@ class Leadership:
         org.leader_present = False
         org.leader_held = mode == "captured"
         org.removed_day = day
+        if org not in self.unsettled:
+            self.unsettled = sorted([*self.unsettled, org], key=lambda o: o.index)
         self.removals.append({"org": org.name, "day": day, "home": home, "mode": mode, "wave": wave})
         if org.heir_available or org.leader_held:  # an heir, or a successor named from prison
             org.succession = "heir"
@@ -152,6 +173,7 @@ class Leadership:
         for cells, _, home in self.retaliations:
             hops = border_distance()[home, model.cell_state[cells]]
             model.aggression[cells] = retaliation.attack_aggression(model.loyalty[cells], hops, p["retaliation_attack_surge"], p["retaliation_distance_decay"])
+        self._aggressive = bool(self.retaliations)
 
     # ----- succession ----------------------------------------------------------------------
     def _start_contest(self, org: Organisation, cells: np.ndarray) -> None:
@@ -216,7 +238,11 @@ class Leadership:
         weak = m[family].sum(axis=0) >= CELL_DEATH_MEMBERS
         hostile = model.hostility[:, org.index] > p["hostility_alliance"]
         hostile[family] = False
-        for o, s, source in succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion):
+        if model.compiled:
+            entering = kernel.encroachers(m, weak, adjacency(), reach & hostile, p["encroach_rate"], org.cohesion, model.rng.bit_generator.ctypes.state_address).tolist()
+        else:
+            entering = succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion)
+        for o, s, source in entering:
             donors = np.flatnonzero((model.cell_org == o) & (model.cell_state == source))
             donor = donors[np.argmax(model.members[donors])]
             sent = model.members[donor] * p["encroach_share"]

@@ -20,9 +20,11 @@ from sim.world.leadership import LEADERSHIP_KINDS, Leadership
 from sim.world.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive
 from sim.world.placement import advantage_matrix, initial_organisations
 from sim.world.processes import core, forces, market, recruitment, retaliation, violence
-from sim.world.recorder import DailyRecord
+from sim.world import kernel
+from sim.world.recorder import LEVELS, METRICS, NATIONAL, DailyRecord
 
 BURN_IN_DAYS = 365  # default: days of steady world simulated before 1 Jan 2024
+LOYAL, HELD, REMOVED = (NATIONAL.index(k) for k in ("cjng_loyal_share", "held_states", "leaders_removed"))
 
 
 class CartelModel(mesa.Model):
@@ -32,6 +34,8 @@ class CartelModel(mesa.Model):
     `burn_in_days` (days of steady world simulated before 1 Jan 2024, when the daily table
     starts), `horizon_days` (days from day 0, 22 Feb 2026, on) and `record` (the events the world
     lives through before day 0: a shipped record's name, `none`, a YAML path or a `Record`).
+    `compiled` chooses the day's compiled kernels (sim/world/kernel.py) or the numpy processes;
+    both give the same numbers, and by default the kernels run when numba is installed.
     """
 
     def __init__(
@@ -41,6 +45,7 @@ class CartelModel(mesa.Model):
         burn_in_days: int = BURN_IN_DAYS,
         horizon_days: int = 730,
         record: str | Path | history.Record = history.DEFAULT,
+        compiled: bool | None = None,
         **params: Any,
     ) -> None:
         super().__init__(rng=int(seed))
@@ -54,6 +59,8 @@ class CartelModel(mesa.Model):
                 f"they cannot exceed members_total = {self.p['members_total']:g}"
             )
         self.record = history.load(record)
+        # the kernels draw from the model's PCG64 stream as numpy would (sim/world/draws.py)
+        self.compiled = (kernel.AVAILABLE if compiled is None else compiled) and isinstance(self.rng.bit_generator, np.random.PCG64)
         self.burn_in_days = burn_in_days
         self.horizon_days = horizon_days
         self.day = FIRST_DAY - burn_in_days
@@ -74,9 +81,13 @@ class CartelModel(mesa.Model):
         self._event_arrests = np.zeros(N_STATES)  # commanders arrested by the record's events today
         self.daily = DailyRecord(start_day=FIRST_DAY, end_day=horizon_days, n_states=N_STATES)
         self.snapshots: dict[str, dict[str, float]] = {}
+        # Mesa's DataCollector holds the daily national series for mesa.batch_run and notebooks; the
+        # model appends the day's values to it itself (`_collect`): collect() deep-copies each value,
+        # which costs more than a day's processes.
         self.datacollector = mesa.DataCollector(
             model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
         )
+        self._scalars_key: tuple[float, float] | None = None
 
     # ----- construction -------------------------------------------------------------------
     def _build_world(self) -> None:
@@ -99,16 +110,18 @@ class CartelModel(mesa.Model):
         self.aggression = np.ones(len(members))
         self.loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
         self.org_local = np.array([org.kind == "local" for org in self.organisations])
+        self.org_entrant = np.zeros(len(self.organisations), dtype=bool)
         self.advantage = advantage_matrix(specs, self.p, N_STATES)
         self.home = np.array([spec.home for spec in specs])
-        self.organisations[self.org_index(self.p["strike_target"])].heir_available = self.p["heir_available"]
 
     def org_index(self, name: str) -> int:
         return next(o.index for o in self.organisations if o.name == name)
 
     def live_cells(self, orgs: int | list[int] | np.ndarray) -> np.ndarray:
         """Indices of the cells of these organisations that still have members."""
-        return np.flatnonzero(np.isin(self.cell_org, orgs) & (self.members >= CELL_DEATH_MEMBERS))
+        chosen = np.zeros(self.n_orgs, dtype=bool)
+        chosen[orgs] = True  # a lookup by organisation: np.isin sorts, and runs every day of a succession
+        return np.flatnonzero(chosen[self.cell_org] & (self.members >= CELL_DEATH_MEMBERS))
 
     def kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Which organisations are of one of these kinds (kinds change when factions split off)."""
@@ -131,6 +144,7 @@ class CartelModel(mesa.Model):
         self.advantage = np.vstack([self.advantage, standing])
         self.home = np.append(self.home, -1)
         self.org_local = np.append(self.org_local, False)
+        self.org_entrant = np.append(self.org_entrant, kind == "entrant")
         return o
 
     def set_hostility(self, a: list[int], b: list[int], value: float) -> None:
@@ -171,10 +185,9 @@ class CartelModel(mesa.Model):
 
     def org_state_members(self) -> np.ndarray:
         """Members of each organisation in each state (organisations x states)."""
-        return self._org_state(self.members)
-
-    def _org_state(self, values: np.ndarray) -> np.ndarray:
-        flat = np.bincount(self.cell_org * N_STATES + self.cell_state, weights=values, minlength=self.n_orgs * N_STATES)
+        if self.compiled:
+            return kernel.org_state(self.members, self.cell_org, self.cell_state, self.n_orgs, N_STATES)
+        flat = np.bincount(self.cell_org * N_STATES + self.cell_state, weights=self.members, minlength=self.n_orgs * N_STATES)
         return flat.reshape(self.n_orgs, N_STATES)
 
     def org_members(self) -> np.ndarray:
@@ -214,29 +227,72 @@ class CartelModel(mesa.Model):
     # ----- the day -------------------------------------------------------------------------
     def step(self) -> None:
         """One day, in the order of docs/ODD.md (process overview)."""
-        today = {}
         events = self.record.events
         while self._next_event < len(events) and events[self._next_event].day <= self.day:
             history.apply(self, events[self._next_event])  # an event before the run's start applies on its first day
             self._next_event += 1
         self.government.step(self.day)
         raid = self.leadership.step(self.day)
-        today["entries"] = self._entry()
+        today, levels, national = self.daily.rows(self.day)
+        today[kernel.ENTRIES] = self._entry()
         held = self.org_state_members()  # organisations x states, as the day starts
-        income = self._income(held)
-        self._recruit_and_attrit(income, today)
-        self._clash(held, today)
-        self._fight_forces(today)
-        self._background(today)
-        today["homicides_criminal"] = today["homicides_criminal"] + raid
-        today["gunmen_killed"] = today["gunmen_killed"] + raid
-        today["roadblocks"] = self.leadership.roadblocks_today(self.day)
-        today["flow"] = self.government.flow(held)
-        self._apply_losses(today)
-        end = self.org_state_members()  # as the day ends
-        self.daily.add(self.day, today, self._levels(end), self._national(self.org_members()))
-        self.datacollector.collect(self)
+        if self.compiled:
+            self._processes_compiled(held, raid, today, levels[0], national)
+        else:
+            self._processes(held, raid, today, levels[0], national)
+        if self.leadership.roadblocks:
+            today[kernel.ROADBLOCKS] = self.leadership.roadblocks_today(self.day)
+        today[kernel.ARRESTS] += self._event_arrests
+        self._event_arrests.fill(0.0)
+        national[REMOVED] = self.leadership.removed_since_day0
+        self._collect(today, national)
         self.day += 1
+
+    def _collect(self, today: np.ndarray, national: np.ndarray) -> None:
+        """The DataCollector's values of the day (its reporters: day, members, groups alive)."""
+        values = self.datacollector.model_vars
+        values["day"].append(self.day)
+        values["members"].append(float(today[kernel.MEMBERS].sum()))
+        values["groups_alive"].append(int(national[kernel.NAT_GROUPS]))
+
+    def _processes(self, held: np.ndarray, raid: np.ndarray, today: np.ndarray, levels: np.ndarray, national: np.ndarray) -> None:
+        """Income to the day's end with the array functions of sim/world/processes (the reference
+        path; `_processes_compiled` does the same in one kernel)."""
+        t: dict[str, np.ndarray] = {}
+        income = self._income(held)
+        self._recruit_and_attrit(income, t)
+        self._clash(held, t)
+        self._fight_forces(t)
+        self._background(t)
+        t["homicides_criminal"] = t["homicides_criminal"] + raid
+        t["gunmen_killed"] = t["gunmen_killed"] + raid
+        t["flow"] = self.government.flow(held)
+        self._apply_losses(t)
+        for i, metric in enumerate(METRICS):
+            if metric in t:
+                today[i] = t[metric]
+        end = self.org_state_members()  # as the day ends
+        levels[:] = np.append(concentration(end), concentration(end.sum(axis=1, keepdims=True)))
+        org_members = self.org_members()
+        national[NATIONAL.index("groups_alive")] = groups_alive(org_members, self.org_local)
+        national[NATIONAL.index("effective_groups")] = effective_groups(org_members, self.org_local)
+        national[NATIONAL.index("core_strength")] = self.core_strength
+        national[LOYAL] = self.cjng_loyal_share
+        national[HELD] = self.government.held.sum()
+
+    def _processes_compiled(self, held: np.ndarray, raid: np.ndarray, today: np.ndarray, levels: np.ndarray, national: np.ndarray) -> None:
+        """What `_processes` does, in the compiled kernel of sim/world/kernel.py."""
+        p, gov = self.p, self.government
+        a, b, s = self._hostile_pairs(held)
+        key = (gov.recruit_factor, gov.arrests_per_day * p["arrest_member_share"])
+        if key != self._scalars_key:  # the levers and the record change them on a few days only
+            self._scalars, self._scalars_key = kernel.scalars(p, *key), key
+        kernel.day(
+            self.members, self.core, self.core0, self.cell_state, self.cell_org, self.home, self.org_local, self.advantage, self.aggression,
+            held, a, b, s, self.hostility, self.revenue, self.capacity, gov.held, gov.flow_capacity, self.density, self.geo.population,
+            self._arrest_risk0, raid, self.cjng_cells_d0, self.cjng, self._scalars, self.rng.bit_generator.ctypes.state_address,
+            today, levels, national,
+        )
 
     def _entry(self) -> np.ndarray:
         """New groups enter states whose market no group fully serves; cartels absorb some of them.
@@ -246,8 +302,16 @@ class CartelModel(mesa.Model):
         `absorb_rate`.
         """
         p = self.p
-        cells = self.live_cells(np.flatnonzero(self.kind_mask(("entrant",))))
-        joining = cells[self.rng.random(len(cells)) < p["absorb_rate"]]
+        if self.compiled:
+            drawn = kernel.entry(self.members, self.cell_state, self.cell_org, self.org_entrant, self.revenue, p["member_cost_usd_day"],
+                                 self.capacity, p["entry_rate"], p["entry_capacity_cost"], p["absorb_rate"],
+                                 self.rng.bit_generator.ctypes.state_address, N_STATES)
+            n, joining = drawn[:N_STATES], drawn[N_STATES:]
+        else:
+            cells = np.flatnonzero(self.org_entrant[self.cell_org] & (self.members >= CELL_DEATH_MEMBERS))
+            joining = cells[self.rng.random(len(cells)) < p["absorb_rate"]]
+            lam = market.entry_rates(self.state_members(), self.revenue / p["member_cost_usd_day"], self.capacity, p["entry_rate"], p["entry_capacity_cost"])
+            n = self.rng.poisson(lam)
         if len(joining):
             m = self.org_state_members()
             strength = np.where(self.kind_mask(LEADERSHIP_KINDS)[:, None], m, 0.0)
@@ -255,12 +319,11 @@ class CartelModel(mesa.Model):
                 s = self.cell_state[c]
                 if strength[:, s].max() >= CELL_DEATH_MEMBERS:
                     self.cell_org[c] = int(np.argmax(strength[:, s]))
-        n = market.entrants(self.rng, self.state_members(), self.revenue / p["member_cost_usd_day"], self.capacity, p["entry_rate"], p["entry_capacity_cost"])
-        for s in np.flatnonzero(n):
+        for s in n.nonzero()[0]:
             for _ in range(n[s]):
                 o = self.add_organisation(f"New group {self.geo.abbr[s]} {self.n_orgs}", "entrant")
                 self.add_cell(o, int(s), p["entry_members"], float(retaliation.loyalty_draw(self.rng, 1, p["loyalty_mean"])[0]))
-        return n.astype(float)
+        return n
 
     def _income(self, m: np.ndarray) -> np.ndarray:
         """Each cell's share of its state's market, and a national cartel's home guard its leadership's pay."""
@@ -289,8 +352,7 @@ class CartelModel(mesa.Model):
         self._loss = deserted + arrested + leaving
         self._arrest_risk = self._state_arrest_risk(arrested)
         today["recruits"] = self._per_state(new)
-        today["arrests"] = self._per_state(arrested) + self._event_arrests
-        self._event_arrests = np.zeros(N_STATES)
+        today["arrests"] = self._per_state(arrested)
 
     def _clash(self, m: np.ndarray, today: dict) -> None:
         """Clashes between hostile groups in each state, scaled by the violence each side's core
@@ -321,7 +383,8 @@ class CartelModel(mesa.Model):
         presence = m >= CELL_DEATH_MEMBERS
         key = presence.tobytes()
         if key != self._pairs_key:
-            self._pairs = violence.hostile_pairs(presence, self.hostility)
+            pairs = kernel.hostile_pairs if self.compiled else violence.hostile_pairs
+            self._pairs = pairs(presence, self.hostility)
             self._pairs_key = key
         return self._pairs
 
@@ -350,20 +413,6 @@ class CartelModel(mesa.Model):
         today["homicides"] = today["homicides_criminal"] + today["homicides_civilian"] + today["homicides_forces"]
         today["members"] = self.state_members()
 
-    def _levels(self, m: np.ndarray) -> dict[str, np.ndarray]:
-        """Per-state values that do not add up to a national one: each with its MX value last."""
-        return {"concentration": np.append(concentration(m), concentration(m.sum(axis=1, keepdims=True)))}
-
-    def _national(self, org_members: np.ndarray) -> dict[str, float]:
-        return {
-            "groups_alive": float(groups_alive(org_members, self.org_local)),
-            "effective_groups": effective_groups(org_members, self.org_local),
-            "cjng_loyal_share": self.cjng_loyal_share if self.day >= 0 else float("nan"),
-            "held_states": float(self.government.held.sum()),
-            "leaders_removed": float(sum(r["day"] >= 0 for r in self.leadership.removals)),
-            "core_strength": self.core_strength,
-        }
-
     @property
     def cjng_loyal_share(self) -> float:
         """Share of CJNG's cells at day 0 that are alive and still with CJNG."""
@@ -378,15 +427,34 @@ class CartelModel(mesa.Model):
     # ----- running -------------------------------------------------------------------------
     def run(self) -> None:
         """Simulate the burn-in, the record period and the horizon."""
-        while self.day < self.horizon_days:
+        self.run_until(self.horizon_days)
+        if self.horizon_days == 0:
+            self.snapshots["d0"] = self.snapshot()
+
+    def run_until(self, day: int) -> None:
+        """Simulate up to the start of `day` (day 0: the past every scenario shares)."""
+        while self.day < min(day, self.horizon_days):
             if self.day == FIRST_DAY:
                 self.snapshots["2024"] = self.snapshot()
             if self.day == 0:
                 self.cjng_cells_d0 = self.live_cells(self.cjng)
                 self.snapshots["d0"] = self.snapshot()
             self.step()
-        if self.horizon_days == 0:
-            self.snapshots["d0"] = self.snapshot()
+
+    def set_levers(self, levers: dict[str, Any]) -> None:
+        """Change the levers (parameters of kind `lever`, which act from day 0) of a model not past
+        day 0: the branch of a shared past into one scenario. Other parameters cannot change."""
+        if self.day > 0:
+            raise ValueError(f"levers change from day 0, and this model is on day {self.day}")
+        new = parameters.resolve({**self.p, **levers})
+        kinds = parameters.table()
+        fixed = [name for name, value in new.items() if kinds[name].kind != "lever" and value != self.p[name]]
+        if fixed:
+            raise ValueError(f"not levers, so not the branch's to change: {', '.join(fixed)}")
+        self.p = new
+        self.government.check_fronts()
+        self.leadership.check_target()
+        self._scalars_key = None
 
     def snapshot(self) -> dict[str, float]:
         """Stock quantities at the start of the current day."""

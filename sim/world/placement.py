@@ -6,12 +6,13 @@ parameters; nothing is fitted per state.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sim.world.geography import geography, states_table
+from sim.world.geography import N_STATES, geography, states_table
 from sim.world.metrics import CELL_DEATH_MEMBERS
 from sim.world.processes import market
 
@@ -70,6 +71,18 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
     steady world. The national cartels' market strength is solved so that they reach the sizes
     the literature gives them (`cjng_members`, `cds_members`).
     """
+    specs = _specs(p)
+    members, strength = _steady_world_of(tuple(sorted(p.items())))
+    for o, spec in enumerate(specs):
+        spec.strength = float(strength[o])
+        for s in np.flatnonzero(members[o] >= CELL_DEATH_MEMBERS):
+            n = p["cells_per_significant_state"] if spec.kind == "national" and spec.tiers[s] == "S" else 1
+            spec.cells += [(int(s), float(members[o, s] * share)) for share in _jittered_shares(rng, n)]
+    return specs, hostility_matrix(specs, p)
+
+
+def _specs(p: dict) -> list[OrgSpec]:
+    """The organisations, their tiers per state and their home bases, before any cell."""
     df = states_table()
     mayos, chapitos = sinaloa_tiers(df)
     specs = [
@@ -82,13 +95,17 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
     specs += [OrgSpec(f"Local gangs {abbr}", "local", tiers={s: "S"}) for s, abbr in enumerate(df["abbr"])]
     for spec in specs:
         spec.home = HOME_INDEX.get(spec.name, -1)
-    members, strength = steady_world(specs, p, len(df))
-    for o, spec in enumerate(specs):
-        spec.strength = float(strength[o])
-        for s in np.flatnonzero(members[o] >= CELL_DEATH_MEMBERS):
-            n = p["cells_per_significant_state"] if spec.kind == "national" and spec.tiers[s] == "S" else 1
-            spec.cells += [(int(s), float(members[o, s] * share)) for share in _jittered_shares(rng, n)]
-    return specs, hostility_matrix(specs, p)
+    return specs
+
+
+@functools.lru_cache(maxsize=16)
+def _steady_world_of(params: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """`steady_world` of the parameters (as sorted items), solved once per process for all seeds
+    that share them: it needs no random draw. Read-only arrays, since they are shared."""
+    p = dict(params)
+    members, strength = steady_world(_specs(p), p, N_STATES)
+    members.flags.writeable = strength.flags.writeable = False
+    return members, strength
 
 
 def steady_world(specs: list[OrgSpec], p: dict, n_states: int) -> tuple[np.ndarray, np.ndarray]:

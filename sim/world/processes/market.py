@@ -31,22 +31,15 @@ def state_revenue(geo: Geography, p: dict) -> np.ndarray:
     return payroll_revenue(local, trafficking, p["trafficking_labour_share"])
 
 
-def entrants(
-    rng: np.random.Generator,
-    state_members: np.ndarray,
-    affordable: np.ndarray,
-    capacity: np.ndarray,
-    rate: float,
-    capacity_cost: float,
-) -> np.ndarray:
-    """New groups entering each state today.
+def entry_rates(state_members: np.ndarray, affordable: np.ndarray, capacity: np.ndarray, rate: float, capacity_cost: float) -> np.ndarray:
+    """Expected new groups entering each state today (the model draws a Poisson number of them).
 
     Entry follows the share of a state's market that no group serves (members below what its
-    revenue pays): Poisson(rate x unserved share / (1 + capacity_cost x capacity)). New
-    entrants "can't be stopped" (003_7701088713dda564.txt), but a capable state raises their cost.
+    revenue pays): rate x unserved share / (1 + capacity_cost x capacity). New entrants "can't
+    be stopped" (003_7701088713dda564.txt), but a capable state raises their cost.
     """
     unserved = np.clip(1.0 - np.divide(state_members, affordable, out=np.ones_like(state_members), where=affordable > 0), 0.0, 1.0)
-    return rng.poisson(rate * unserved / (1.0 + capacity_cost * capacity))
+    return rate * unserved / (1.0 + capacity_cost * capacity)
 
 
 def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent: float) -> np.ndarray:

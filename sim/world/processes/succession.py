@@ -72,10 +72,11 @@ def encroachers(
     `weak` state enters it with daily chance rate x (1 - cohesion), from the neighbouring state
     where it is strongest. `adjacency` is the (states x states) land-border matrix.
     """
-    present = org_state_members >= CELL_DEATH_MEMBERS
+    rivals = np.flatnonzero(eligible & hostile)  # few of all organisations: the rest cannot enter
+    present = org_state_members[rivals] >= CELL_DEATH_MEMBERS
     next_door = (present.astype(float) @ adjacency) > 0
-    candidates = (eligible & hostile)[:, None] & ~present & next_door & weak[None, :]
-    orgs, states = np.nonzero(candidates)
+    rows, states = np.nonzero(~present & next_door & weak[None, :])
+    orgs = rivals[rows]
     entering = rng.random(len(orgs)) < rate * (1.0 - cohesion)
     out = []
     for o, s in zip(orgs[entering], states[entering]):
