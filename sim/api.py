@@ -14,18 +14,20 @@ from sim.config import check_setting, compose, run_overrides
 from sim.core import RunResult, simulate
 
 
+def configure(scenario: str, seed: int = 1, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The run settings (seed, burn_in_days, horizon_days, record) and the parameters that `python
+    -m sim` would use for `scenario` with these overrides, checked."""
+    cfg = compose(run_overrides(scenario, seed, overrides))
+    params = OmegaConf.to_container(cfg.params, resolve=True)
+    assert isinstance(params, dict)
+    settings = {key: check_setting(key, cfg[key]) for key in ("seed", "burn_in_days", "horizon_days", "record")}
+    return settings, {str(k): v for k, v in params.items()}
+
+
 def run(scenario: str = "no_strike", seed: int = 1, **overrides: Any) -> RunResult:
     """Run `scenario` with `seed`; `burn_in_days`/`horizon_days`/`record` or any parameter name as keywords.
 
     Example: `sim.run("no_strike", seed=2, horizon_days=365, troop_pool=150_000)`.
     """
-    cfg = compose(run_overrides(scenario, seed, overrides))
-    params = OmegaConf.to_container(cfg.params, resolve=True)
-    assert isinstance(params, dict)
-    return simulate(
-        seed=check_setting("seed", cfg.seed),
-        burn_in_days=check_setting("burn_in_days", cfg.burn_in_days),
-        horizon_days=check_setting("horizon_days", cfg.horizon_days),
-        record=check_setting("record", cfg.record),
-        **{str(k): v for k, v in params.items()},
-    )
+    settings, params = configure(scenario, seed, **overrides)
+    return simulate(**settings, **params)

@@ -22,13 +22,23 @@ from sim import __version__
 from sim.config import CONF_DIR, RUN_SETTINGS, check_setting
 from sim.errors import ConfigError
 
+SHARED_PASTS = ".pasts"  # a sweep's shared pasts (sim/pasts.py); the sweep callback creates it when runs share them
+
 log = logging.getLogger(__name__)
 
+# conf/config.yaml's hydra.output_subdir: a run of `outputs=summary` writes no .hydra/ folder (its
+# three YAML files cost a sweep of short runs about 5% of its time); its status.json keeps the
+# overrides that make it.
+OmegaConf.register_new_resolver("sim_output_subdir", lambda outputs: None if outputs == "summary" else ".hydra", replace=True)
 
-def write_status(out: Path, cfg: DictConfig, overrides: list[str], error: str | None) -> None:
-    """status.json: ok or failed with the error line, and what the run was (for the collector)."""
+
+def write_status(out: Path, cfg: DictConfig, overrides: list[str], error: str | None, past: str | None = None) -> None:
+    """status.json: ok or failed with the error line, and what the run was (for the collector);
+    `past`: whether its past was simulated by this job or loaded from the sweep's shared pasts."""
     status = {"status": "ok" if error is None else "failed", "error": error, "overrides": overrides}
     status.update(scenario=cfg.get("scenario"), seed=cfg.get("seed"), model_version=__version__)
+    if past:
+        status["past"] = past
     (out / "status.json").write_text(json.dumps(status, indent=1) + "\n", encoding="utf-8")
 
 
@@ -42,25 +52,40 @@ def already_complete(out: Path, overrides: list[str]) -> bool:
     return same and status.get("status") == "ok" and (out / "summary.json").exists()
 
 
-def run_job(cfg: DictConfig, out: Path) -> dict[str, Any]:
-    """Simulate the configured run and write summary.json, timeseries.parquet and figures."""
-    from sim.core import simulate  # here, not at the top: a sweep's parent process never needs the model
+def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None) -> tuple[dict[str, Any], str]:
+    """Simulate the configured run and write summary.json and, unless `outputs=summary`,
+    timeseries.parquet and figures. With `pasts` (a sweep's folder of shared pasts) the run goes
+    on from its past at day 0 if another job saved it (sim/pasts.py). Returns the summary, and
+    whether the past was "simulated" or "loaded"."""
+    from sim.core import result as run_result  # here, not at the top: a sweep's parent process never needs the model
     from sim.summary import dumps
+    from sim.world.model import CartelModel
 
     settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record")}
     figures = check_setting("figures", cfg.figures)
-    params = OmegaConf.to_container(cfg.params, resolve=True)
-    assert isinstance(params, dict)
-    result = simulate(**settings, **{str(k): v for k, v in params.items()})
+    everything = check_setting("outputs", cfg.outputs) == "all"
+    params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
+    past = "simulated"
+    if pasts is not None:
+        from sim import pasts as shared
+
+        model, loaded = shared.branch(pasts, settings, params)
+        past = "loaded" if loaded else past
+    else:
+        model = CartelModel(**settings, **params)
+    model.run()
+    result = run_result(model, timeseries=everything)
     summary = {"scenario": cfg.scenario, "seed": settings["seed"], "model_version": __version__, **result.summary}
     (out / "summary.json").write_text(dumps(summary), encoding="utf-8")
+    if result.timeseries is None:
+        return summary, past
     result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)
     if figures:
         from sim.analysis import plotting  # matplotlib only when figures are wanted
 
         fig = plotting.homicides(result.timeseries, str(cfg.scenario), settings["seed"], __version__)
         fig.savefig(out / "homicides.png")
-    return summary
+    return summary, past
 
 
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base=None)
@@ -71,8 +96,12 @@ def main(cfg: DictConfig) -> None:
     if hc.mode == RunMode.MULTIRUN and already_complete(out, overrides):
         log.info("skipped %s: already complete", out)
         return
+    pasts = None
+    if hc.mode == RunMode.MULTIRUN:
+        folder = Path(str(hc.sweep.dir)) / SHARED_PASTS
+        pasts = folder if folder.is_dir() else None  # the sweep varies levers: its runs share pasts
     try:
-        s = run_job(cfg, out)
+        s, past = run_job(cfg, out, pasts)
     except ConfigError as err:
         write_status(out, cfg, overrides, str(err))
         if hc.mode == RunMode.MULTIRUN:  # let the other jobs of the sweep run
@@ -83,7 +112,7 @@ def main(cfg: DictConfig) -> None:
     except Exception as err:  # a bug: record it, then show the traceback
         write_status(out, cfg, overrides, f"{type(err).__name__}: {err}".splitlines()[0])
         raise
-    write_status(out, cfg, overrides, None)
+    write_status(out, cfg, overrides, None, past)
     log.info(
         "wrote %s: %s homicides in 2024, %s in the year before day 0, %s members and %s groups on day 0",
         out,

@@ -23,7 +23,8 @@ CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
 GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
 RUN_SETTINGS = {"seed": 0, "burn_in_days": 0, "horizon_days": 0}  # whole numbers and their minimum
-TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "record", "figures", "params.NAME", *POLICY_GROUPS)
+TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "record", "outputs", "figures", "params.NAME", *POLICY_GROUPS)
+OUTPUTS = ("all", "summary")  # what a run writes: everything, or its summary.json only
 GRAMMAR_URL = "https://hydra.cc/docs/advanced/override_grammar/basic/"
 
 
@@ -61,7 +62,11 @@ def check_param_name(name: str) -> None:
 
 
 def check_setting(key: str, value: Any) -> Any:
-    """Check a top-level setting (seed, burn_in_days, horizon_days, record, figures); return it as int/bool/str."""
+    """Check a top-level setting (seed, burn_in_days, horizon_days, record, outputs, figures); return it as int/bool/str."""
+    if key == "outputs":
+        if value not in OUTPUTS:
+            raise ConfigError(f"outputs = {value!r} is not allowed: it must be one of {', '.join(OUTPUTS)}")
+        return value
     if key == "figures":
         if not isinstance(value, bool):
             raise ConfigError(f"figures = {value!r} is not allowed: it must be true or false")
@@ -126,7 +131,7 @@ def _check_override(override: Override, multirun: bool) -> None:
     elif key in GROUPS:
         for value in values:
             check_option(key, value)
-    elif key in RUN_SETTINGS or key in ("figures", "record"):
+    elif key in RUN_SETTINGS or key in ("figures", "record", "outputs"):
         for value in values if not multirun else []:
             check_setting(key, value)
     elif not (override.is_add() or override.is_force_add()):

@@ -7,8 +7,10 @@ workbench reserves.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -20,7 +22,10 @@ from sim.world.record import DEFAULT, Record
 @dataclass
 class RunResult:
     summary: dict[str, Any]
-    timeseries: pd.DataFrame
+    timeseries: pd.DataFrame | None  # None when only the summary was asked for
+
+
+Tables = bool | Literal["national"]  # the daily table: every state's rows, none, or the nation's only
 
 
 def simulate(
@@ -28,13 +33,57 @@ def simulate(
     burn_in_days: int = BURN_IN_DAYS,
     horizon_days: int = 730,
     record: str | Record = DEFAULT,
+    timeseries: Tables = True,
     **params: Any,
 ) -> RunResult:
     """Run one simulation; `params` are names from the parameter table (defaults for the rest).
 
     `record` is the past the world lives through before day 0: a shipped record's name, `none`
-    (a steady world), the path of a YAML file of events, or a `Record`.
+    (a steady world), the path of a YAML file of events, or a `Record`. With `timeseries=False`
+    only the summary is made (the daily table costs more than a short run); with "national", the
+    daily table holds the nation's rows only, without the state column.
     """
     model = CartelModel(seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, **params)
     model.run()
-    return RunResult(summarise(model), model.daily.to_frame(model.geo.codes))
+    return result(model, timeseries)
+
+
+def result(model: CartelModel, timeseries: Tables = True) -> RunResult:
+    """A finished model's summary and (unless not wanted) its daily table."""
+    table = model.daily.to_frame(model.geo.codes, national=timeseries == "national") if timeseries else None
+    return RunResult(summarise(model), table)
+
+
+def shared_past(branches: Sequence[dict[str, Any]]) -> bool:
+    """Whether runs with these parameters share their past: they differ only in levers."""
+    from sim.parameters import resolve, table
+
+    full = [resolve(b) for b in branches]
+    return all(f[name] == full[0][name] for f in full for name, p in table().items() if p.kind != "lever")
+
+
+def simulate_branches(
+    branches: Sequence[dict[str, Any]],
+    seed: int = 1,
+    burn_in_days: int = BURN_IN_DAYS,
+    horizon_days: int = 730,
+    record: str | Record = DEFAULT,
+    timeseries: Tables = True,
+) -> list[RunResult]:
+    """Runs that differ only in their levers (parameters of kind `lever`, which act from day 0,
+    e.g. every scenario of one seed): the past is simulated once, and each run continues from a
+    copy of it at day 0. Each gives the same summary and daily table as `simulate` with its
+    parameters (tests/test_branches.py)."""
+    if not branches:
+        return []
+    if not shared_past(branches):
+        raise ValueError("the runs differ in parameters that act before day 0: they share no past")
+    past = CartelModel(seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, **branches[0])
+    past.run_until(0)
+    out = []
+    for i, params in enumerate(branches):
+        model = past if i == len(branches) - 1 else copy.deepcopy(past)
+        model.set_levers(params)
+        model.run()
+        out.append(result(model, timeseries))
+    return out

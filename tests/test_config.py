@@ -19,8 +19,8 @@ def _compose(overrides: list[str] | None = None, hydra: bool = False):
 
 def test_composed_config_has_the_documented_keys_and_defaults() -> None:
     cfg = _compose()
-    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "record", "figures"}
-    assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures) == ("no_strike", 1, 365, 730, True)
+    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "record", "figures", "outputs"}
+    assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures, cfg.outputs) == ("no_strike", 1, 365, 730, True, "all")
     assert cfg.record == "mexico_2024_2026"
     assert OmegaConf.to_container(cfg.params) == defaults()
 

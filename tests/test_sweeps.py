@@ -17,8 +17,9 @@ from omegaconf import OmegaConf
 
 import sim
 from sim.analysis.collect import collect
-from sim.analysis.pool import JOBLIB_LAUNCHER, LauncherPool
+from sim.analysis.pool import JOBLIB_LAUNCHERS, LauncherPool
 from sim.analysis.sweep import PROGRESS_DIR, SWEEP_FILE, count_jobs, mark_done, progress_line
+from sim.summary import dumps
 
 SHORT = ["burn_in_days=365", "horizon_days=60"]
 
@@ -49,6 +50,31 @@ def test_an_experiment_leaves_combined_tables_and_figures(experiment_sweep):
     assert len(pngs) >= 4
     for png in pngs:
         assert matplotlib.image.imread(png)[..., :3].std() > 0.02, png.name
+
+
+def test_scenarios_of_a_seed_share_one_past_and_give_the_numbers_of_a_run_from_scratch(experiment_sweep):
+    """The sweep varies scenarios, so each seed's past is simulated once (or twice, when two workers
+    start the same seed at once) and the other scenarios load it (sim/pasts.py)."""
+    out, _ = experiment_sweep
+    statuses = [json.loads(p.read_text()) for p in out.glob("*/seed*/status.json")]
+    pasts = [s["past"] for s in statuses]
+    assert len(pasts) == 8 and set(pasts) <= {"simulated", "loaded"} and pasts.count("loaded") >= 4
+    assert not (out / ".pasts").exists()  # removed when the sweep ends
+    loaded = next(p for p, s in zip(out.glob("*/seed*/status.json"), statuses) if s["past"] == "loaded")
+    status = json.loads(loaded.read_text())
+    scratch = sim.run(status["scenario"], seed=status["seed"], burn_in_days=365, horizon_days=60).summary
+    expected = dumps({"scenario": status["scenario"], "seed": status["seed"], "model_version": sim.__version__, **scratch})
+    assert (loaded.parent / "summary.json").read_text(encoding="utf-8") == expected
+
+
+def test_a_sweep_of_summaries_only_writes_no_daily_tables_and_draws_the_runs_spread(tmp_path: Path):
+    proc = cli("-m", "seed=1,2,3", "burn_in_days=365", "horizon_days=365", "outputs=summary", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 3 and (runs.status == "ok").all() and runs.homicides_d0_365.notna().all()
+    assert not list(tmp_path.glob("**/timeseries.parquet")) and not list(tmp_path.glob("**/homicides.png"))
+    assert not (tmp_path / "daily.parquet").exists()
+    assert sorted(p.stem for p in (tmp_path / "figures").glob("*.png")) == ["outcomes"]
 
 
 def test_progress_lines_are_whole_and_count_to_the_total(experiment_sweep):
@@ -86,7 +112,7 @@ def test_the_collector_runs_on_its_own(tmp_path: Path):
 
 
 def test_only_a_joblib_launcher_with_several_workers_lends_its_pool():
-    joblib = lambda n: OmegaConf.create({"_target_": JOBLIB_LAUNCHER, "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None})  # noqa: E731
+    joblib = lambda n: OmegaConf.create({"_target_": JOBLIB_LAUNCHERS[0], "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None})  # noqa: E731
     assert LauncherPool.of(joblib(1)) is None
     assert LauncherPool.of(OmegaConf.create({"_target_": "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher"})) is None
     pool = LauncherPool.of(joblib(2))
@@ -176,3 +202,26 @@ def test_ensemble_returns_both_tables_and_keeps_failures():
     assert result.runs.iloc[3]["homicides_baseline_annual"] == same["homicides_baseline_annual"]
     bad = sim.ensemble(["no_strike"], seeds=[1], processes=1, progress=False, troop_pool=-5)
     assert bad.failed.error.iloc[0].startswith("troop_pool = -5 is not allowed")
+
+
+def test_a_config_copied_for_another_seed_is_the_one_hydra_composes():
+    """The sweeper composes a job's config once for all its seeds (sim/analysis/compose.py): the
+    copy for each seed must equal Hydra's own composition, hydra node included."""
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.types import RunMode
+
+    import sim.app  # noqa: F401  (its resolver of hydra.output_subdir)
+    from sim.analysis.compose import SeedCachingLoader
+    from sim.config import CONF_DIR
+
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
+        hydra_loader = GlobalHydra.instance().config_loader()
+        master = hydra_loader.load_configuration("config", ["hydra.sweep.dir=/tmp/x", "seed=1,2", "scenario=no_strike,second_front"], run_mode=RunMode.MULTIRUN)
+        cached = SeedCachingLoader(hydra_loader)
+        jobs = [["seed=1", "scenario=second_front", "params.troop_pool=150000"], ["seed=2", "scenario=second_front", "params.troop_pool=150000"],
+                ["seed=3", "scenario=second_front", "params.troop_pool=150000"], ["seed=3", "scenario=no_strike", "params.troop_pool=150000"]]
+        for job in jobs:
+            ours, theirs = cached.load_sweep_config(master, job), hydra_loader.load_sweep_config(master, job)
+            assert OmegaConf.to_container(ours) == OmegaConf.to_container(theirs), job
+            assert ours.seed == int(job[0][5:]) and ours.hydra.job.override_dirname == "params.troop_pool=150000," + job[1]

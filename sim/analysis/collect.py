@@ -79,8 +79,9 @@ def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
     if status["status"] == "ok" and (folder / "summary.json").exists():
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         row.update({k: v for k, v in summary.items() if k not in row})
-        national = pd.read_parquet(folder / "timeseries.parquet", filters=[("state", "==", "MX")])
-        daily = national_daily(national, run, row["scenario"], row["seed"])
+        if (folder / "timeseries.parquet").exists():  # not with outputs=summary
+            national = pd.read_parquet(folder / "timeseries.parquet", filters=[("state", "==", "MX")])
+            daily = national_daily(national, run, row["scenario"], row["seed"])
     return row, daily
 
 
@@ -115,7 +116,7 @@ def collect_share(sweep_dir: Path, figures: bool, share: int, shares: int) -> Sw
     result, runs, daily = read_runs(sweep_dir)
     if share == 0:
         result.files += write_tables(sweep_dir, result, runs, daily)
-    if figures and daily is not None:
+    if figures and result.ok:
         from sim.analysis import figures as fig  # matplotlib only when figures are wanted
 
         result.files += fig.briefing_figures(runs, daily, sweep_dir / FIGURES, book=None, part=(share, shares))

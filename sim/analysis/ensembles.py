@@ -18,9 +18,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
-from sim.analysis.collect import DAILY_COLUMNS, national_daily
+from sim.analysis.collect import DAILY_COLUMNS
 from sim.config import check_scenario
 from sim.errors import ConfigError
 
@@ -37,16 +38,54 @@ class EnsembleResult:
         return self.runs[self.runs["status"] != "ok"]
 
 
-def _one(scenario: str, seed: int, overrides: dict[str, Any]) -> tuple[dict, pd.DataFrame | None]:
-    """One run in a worker: its row, and its national daily rows (None if it failed)."""
-    from sim.api import run
+def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[tuple[dict, pd.DataFrame | None]]:
+    """Every scenario of one seed in a worker: their rows and national daily rows (None if failed,
+    untagged: `_daily_table` adds run, scenario and seed).
 
-    row: dict[str, Any] = {"run": f"{scenario}/seed{seed}", "scenario": scenario, "seed": seed}
+    Scenarios that differ only in their levers share their past: it is simulated once and each
+    scenario branches from it at day 0 (sim.core.simulate_branches), which gives the numbers each
+    would give alone.
+    """
+    from sim.core import shared_past, simulate, simulate_branches
+
+    settings = [r[1] for r in runs]
+    params = [r[2] for r in runs]
+    results: list[Any] = []
     try:
-        result = run(scenario, seed=seed, **overrides)
-    except ConfigError as err:
-        return {**row, "status": "failed", "error": str(err)}, None
-    return {**row, "status": "ok", "error": None, **result.summary}, national_daily(result.timeseries, row["run"], scenario, seed)
+        if len(runs) > 1 and all(x == settings[0] for x in settings) and shared_past(params):
+            results = simulate_branches(params, **{**settings[0], "seed": seed}, timeseries="national")
+    except ConfigError:
+        results = []  # a scenario's levers are refused: run each alone, so that the others go on
+    if not results:
+        for (_, setting, param) in runs:
+            try:
+                results.append(simulate(**{**setting, "seed": seed}, **param, timeseries="national"))
+            except ConfigError as err:
+                results.append(err)
+    out = []
+    for (scenario, _, _), result in zip(runs, results):
+        row: dict[str, Any] = {"run": f"{scenario}/seed{seed}", "scenario": scenario, "seed": seed}
+        if isinstance(result, ConfigError):
+            out.append(({**row, "status": "failed", "error": str(result)}, None))
+        else:
+            out.append(({**row, "status": "ok", "error": None, **result.summary}, result.timeseries))
+    return out
+
+
+def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
+    """The runs' national rows in one table, tagged with run, scenario and seed. The tags are
+    categorical, built here from the runs' lengths: millions of strings would cost more to send
+    back from the workers, to match in the figures and to write than the rows themselves."""
+    if not parts:
+        return pd.DataFrame(columns=DAILY_COLUMNS)
+    table = pd.concat([frame for _, frame in parts], ignore_index=True)
+    lengths = [len(frame) for _, frame in parts]
+    for key in ("run", "scenario"):
+        names = list(dict.fromkeys(row[key] for row, _ in parts))
+        codes = np.repeat([names.index(row[key]) for row, _ in parts], lengths)
+        table[key] = pd.Categorical.from_codes(codes, categories=names)
+    table["seed"] = np.repeat([row["seed"] for row, _ in parts], lengths)
+    return table[DAILY_COLUMNS]
 
 
 def ensemble(
@@ -59,26 +98,41 @@ def ensemble(
     """Run every scenario with every seed on `processes` cores (default: all) and join the results.
 
     `overrides` (run settings or parameters, as for `sim.run`) apply to every run. A run that
-    fails on bad input is kept as a row with status "failed" and its error line.
+    fails on bad input is kept as a row with status "failed" and its error line. The scenarios of
+    one seed run in one worker and share their past (burn-in and record) where they can.
     """
+    from sim.api import configure
+
     scenarios = [check_scenario(s) for s in scenarios]
-    tasks = [(s, int(seed), overrides) for s in scenarios for seed in seeds]
-    workers = min(processes or os.cpu_count() or 1, len(tasks)) or 1
-    rows, dailies, start = [], [], time.time()
-    # "spawn" explicitly: Mesa sets it on import anyway, and it behaves the same on every OS.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_one, *task) for task in tasks]
-        for done, future in enumerate(as_completed(futures), start=1):
-            row, daily = future.result()
-            rows.append(row)
-            if daily is not None:
-                dailies.append(daily)
-            if progress:
-                failed = sum(r["status"] != "ok" for r in rows)
-                left = (time.time() - start) / done * (len(tasks) - done)
-                eta = f", about {left:.0f} s left" if done < len(tasks) else ""
-                print(f"[ensemble] {done} of {len(tasks)} runs done ({failed} failed){eta}", file=sys.stderr, flush=True)
-    order = {task[:2]: i for i, task in enumerate(tasks)}
+    seeds = [int(seed) for seed in seeds]
+    configured, refused = [], {}
+    for s in scenarios:  # each scenario's config once, in this process
+        try:
+            settings, params = configure(s, seeds[0] if seeds else 1, **overrides)
+            configured.append((s, {k: v for k, v in settings.items() if k != "seed"}, params))
+        except ConfigError as err:
+            refused[s] = str(err)
+    rows = [{"run": f"{s}/seed{seed}", "scenario": s, "seed": seed, "status": "failed", "error": err} for s, err in refused.items() for seed in seeds]
+    dailies: list[tuple[dict, pd.DataFrame]] = []
+    total = len(scenarios) * len(seeds)
+    workers = min(processes or os.cpu_count() or 1, len(seeds)) or 1
+    start = time.time()
+    if configured and seeds:
+        # "spawn" explicitly: Mesa sets it on import anyway, and it behaves the same on every OS.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_seed_runs, seed, configured) for seed in seeds]
+            for future in as_completed(futures):
+                for row, daily in future.result():
+                    rows.append(row)
+                    if daily is not None:
+                        dailies.append((row, daily))
+                if progress:
+                    done = len(rows)
+                    failed = sum(r["status"] != "ok" for r in rows)
+                    left = (time.time() - start) / done * (total - done)
+                    eta = f", about {left:.0f} s left" if done < total else ""
+                    print(f"[ensemble] {done} of {total} runs done ({failed} failed){eta}", file=sys.stderr, flush=True)
+    order = {(s, seed): i for i, (s, seed) in enumerate((s, seed) for s in scenarios for seed in seeds)}
     runs = pd.DataFrame(sorted(rows, key=lambda r: order[(r["scenario"], r["seed"])]))
-    daily = pd.concat(dailies, ignore_index=True) if dailies else pd.DataFrame(columns=DAILY_COLUMNS)
-    return EnsembleResult(runs, daily)
+    dailies.sort(key=lambda part: order[(part[0]["scenario"], part[0]["seed"])])
+    return EnsembleResult(runs, _daily_table(dailies))

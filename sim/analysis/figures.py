@@ -52,6 +52,7 @@ SCENARIO_COLOURS = {
 }
 _FALLBACK = [colour for name, colour in OKABE_ITO.items() if name != "black"]
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)  # the 90% band, the 50% band and the median
+OUTCOME_KEYS = ("homicides_d0_365", "homicides_d0_180", "homicides_baseline_annual")  # the outcomes figure's key, first present
 YEAR = 365  # days in the "first year" the titles report
 DPI = 150
 LEVEL_METRICS = frozenset({*LEVELS, *NATIONAL, "members"})  # stocks: shown as they are, not summed
@@ -79,6 +80,7 @@ LABELS = {  # what a daily metric counts, with its unit
 }
 KEY_LABELS = {  # what a summary key measures
     "homicides_d0_180": "homicides in the first 180 days",
+    "homicides_baseline_annual": "homicides in the year before 22 Feb 2026",
     "homicides_d0_365": "first-year homicides",
     "homicides_d0_730": "homicides in the first two years",
     "homicides_last_365": "homicides in the final year",
@@ -105,7 +107,7 @@ def scenario_comparison(
     """
     level = metric in LEVEL_METRICS
     label = LABELS.get(metric, metric)
-    wides = {s: _wide(daily[daily["scenario"] == s], metric) for s in _ordered(daily["scenario"])}
+    wides = _wides(daily, metric)
     days = min(_horizon(w) for w in wides.values())
     fig = new_figure()
     ax = fig.add_subplot()
@@ -141,7 +143,7 @@ def scenario_comparison(
     _style(ax, dates=True)
     _legend(ax)
     fig.subplots_adjust(left=0.1, right=0.78, top=top, bottom=0.13)
-    source_line(fig, version, list(wides), int(daily["run"].nunique()))
+    source_line(fig, version, list(wides), every.shape[1])
     return fig
 
 
@@ -153,7 +155,7 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
     is drawn once, from the baseline's runs. Filled points are the months the record's parameters
     were fitted to, open points the months they were not (docs/validation.md).
     """
-    wides = {s: _wide(daily[daily["scenario"] == s], "homicides") for s in _ordered(daily["scenario"])}
+    wides = _wides(daily, "homicides")
     past_of = baseline if baseline in wides else next(iter(wides))
     fig = new_figure()
     ax = fig.add_subplot()
@@ -190,7 +192,40 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
     _style(ax, dates=True)
     _legend(ax)
     fig.subplots_adjust(left=0.1, right=0.75, top=top, bottom=0.13)
-    source_line(fig, version, list(wides), int(daily["run"].nunique()), "observed: SESNSP")
+    source_line(fig, version, list(wides), sum(w.shape[1] for w in wides.values()), "observed: SESNSP")
+    return fig
+
+
+def outcomes(runs: pd.DataFrame, key: str = "homicides_d0_365", version: str = __version__) -> Figure:
+    """Every run's value of a summary key, one row per scenario, with the median and the 50% and
+    90% intervals over runs: the one figure a sweep of summaries alone can draw."""
+    ok = _ok(runs).dropna(subset=[key])
+    scenarios = _ordered(ok["scenario"])
+    label = KEY_LABELS.get(key, key)
+    fig = new_figure(10, 1.6 + 0.7 * len(scenarios))
+    ax = fig.add_subplot()
+    jitter = np.random.default_rng(0)  # the dots' vertical scatter only, for legibility
+    medians = {}
+    for row, s in enumerate(scenarios):
+        values = ok.loc[ok["scenario"] == s, key].astype(float).to_numpy()
+        lo90, lo50, med, hi50, hi90 = np.quantile(values, QUANTILES)
+        medians[s] = (med, len(values))
+        colour = scenario_colour(s)
+        ax.scatter(values, row + jitter.uniform(-0.18, 0.18, len(values)), s=6, color=colour, alpha=0.35, lw=0)
+        ax.plot([lo90, hi90], [row, row], color=colour, lw=1.5)
+        ax.plot([lo50, hi50], [row, row], color=colour, lw=5, alpha=0.6)
+        ax.plot([med], [row], marker="|", markersize=18, mew=3, color="black")
+    hi = max(medians, key=lambda s: medians[s][0])
+    headline = f"{_cap(label)}: median {_num(medians[hi][0])} under {hi}" + (
+        f", {_num(min(m for m, _ in medians.values()))} at the lowest" if len(medians) > 1 else f" ({medians[hi][1]} runs)"
+    )
+    top = _head(fig, headline, "Dots: runs; thick bar: 50% of runs; thin bar: 90%; tick: median.")
+    ax.set_yticks(range(len(scenarios)), scenarios)
+    ax.set_ylim(len(scenarios) - 0.5, -0.5)
+    ax.set_xlabel(label)
+    _style(ax)
+    fig.subplots_adjust(left=0.2, right=0.97, top=top, bottom=0.3 if len(scenarios) < 3 else 0.15)
+    source_line(fig, version, scenarios, len(ok))
     return fig
 
 
@@ -423,7 +458,7 @@ def multipage_pdf(items: Iterable[Figure | str | Path], path: str | Path) -> Pat
 
 
 def briefing_plan(
-    runs: pd.DataFrame, daily: pd.DataFrame, baseline: str = "no_strike", version: str | None = None
+    runs: pd.DataFrame, daily: pd.DataFrame | None, baseline: str = "no_strike", version: str | None = None
 ) -> dict[str, Callable[[], Figure]]:
     """Every standard figure the data supports, by file name, as a function that draws it.
 
@@ -431,20 +466,27 @@ def briefing_plan(
     several processes (`sim.analysis.collect`) or in one (`briefing_figures`).
     """
     ok = _ok(runs)
-    daily = daily[daily["run"].isin(ok["run"])]
     version = version or _versions(ok)
-    plan: dict[str, Callable[[], Figure]] = {"comparison_homicides": partial(scenario_comparison, daily, version=version)}
-    if len(daily) and daily["day"].min() <= monthly()[0].first_day:  # the runs cover the record's months
-        plan["record"] = partial(record_fit, daily, baseline, version=version)
+    plan: dict[str, Callable[[], Figure]] = {}
+    if daily is not None and len(daily):  # runs with outputs=summary have no daily table
+        daily = daily[daily["run"].isin(ok["run"])]
+        plan["comparison_homicides"] = partial(scenario_comparison, daily, version=version)
+        if daily["day"].min() <= monthly()[0].first_day:  # the runs cover the record's months
+            plan["record"] = partial(record_fit, daily, baseline, version=version)
+    outcome = next((k for k in OUTCOME_KEYS if k in ok and ok[k].notna().any()), None)
+    if outcome and "comparison_homicides" not in plan:  # summaries alone: the runs' spread instead of the daily bands
+        plan["outcomes"] = partial(outcomes, ok, outcome, version=version)
     one_per_seed = not ok.duplicated(["scenario", "seed"]).any()  # pairs are ambiguous in a parameter sweep
     has_year = ok["homicides_d0_365"].notna().any()  # runs of a year or more: per-state and sweep values
     if baseline in set(ok["scenario"]) and one_per_seed:
         for s in _ordered(ok["scenario"]):
             if s != baseline:
-                plan[f"paired_homicides_{s}"] = partial(paired_difference, daily, baseline, scenarios=[s], version=version)
+                if daily is not None and len(daily):
+                    plan[f"paired_homicides_{s}"] = partial(paired_difference, daily, baseline, scenarios=[s], version=version)
                 if has_year:
                     plan[f"effect_map_{s}"] = partial(effect_map, ok, s, baseline, version=version)
-    plan["groups_alive"] = partial(groups_over_time, daily, version=version)
+    if daily is not None and len(daily):
+        plan["groups_alive"] = partial(groups_over_time, daily, version=version)
     struck = _ordered(ok.loc[ok["roadblocks_48h"] > 0, "scenario"])
     if struck:
         s = "mencho_strike" if "mencho_strike" in struck else struck[0]
@@ -458,7 +500,7 @@ def briefing_plan(
 
 def briefing_figures(
     runs: pd.DataFrame,
-    daily: pd.DataFrame,
+    daily: pd.DataFrame | None,
     folder: str | Path,
     baseline: str = "no_strike",
     book: str | None = "briefing",
@@ -493,9 +535,16 @@ def _wide(daily: pd.DataFrame, metric: str) -> pd.DataFrame:
     return rows.pivot(index="day", columns="run", values="value").sort_index()
 
 
+def _wides(daily: pd.DataFrame, metric: str) -> dict[str, pd.DataFrame]:
+    """`_wide` of each scenario, in the canonical order of scenarios."""
+    rows = daily[daily["metric"] == metric]  # the metric first: a category, quick to match on a big table
+    return {s: _wide(rows[rows["scenario"] == s], metric) for s in _ordered(rows["scenario"])}
+
+
 def _by_seed(daily: pd.DataFrame, scenario: str, metric: str) -> pd.DataFrame:
     """One row per day, one column per seed of a scenario, so runs pair up by seed."""
-    rows = daily[(daily["scenario"] == scenario) & (daily["metric"] == metric)]
+    rows = daily[daily["metric"] == metric]  # the metric first: a category, quick to match on a big table
+    rows = rows[rows["scenario"] == scenario]
     if rows.duplicated(["seed", "day"]).any():
         raise ValueError(f"{scenario} has several runs with one seed (a parameter sweep?): pass one run per seed")
     return rows.pivot(index="day", columns="seed", values="value").sort_index()

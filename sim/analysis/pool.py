@@ -22,7 +22,10 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-JOBLIB_LAUNCHER = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
+JOBLIB_LAUNCHERS = (  # Hydra's, and ours (conf/config.yaml) that runs the same jobs on the same executor
+    "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher",
+    "hydra_plugins.cartel_sim.launcher.PluginKeepingLauncher",
+)
 
 
 # What a job imports, for the forkserver to import once: the launcher's job function (unpickled
@@ -47,7 +50,7 @@ class LauncherPool:
     @classmethod
     def of(cls, launcher: DictConfig) -> LauncherPool | None:
         """The pool behind this launcher config, or None (another launcher, or one worker)."""
-        if launcher.get("_target_") != JOBLIB_LAUNCHER:
+        if launcher.get("_target_") not in JOBLIB_LAUNCHERS:
             return None
         pool = cls(launcher)
         return pool if pool.workers > 1 else None

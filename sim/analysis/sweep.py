@@ -1,10 +1,11 @@
 """Hydra multirun support: a progress line per finished run, and collection when the sweep ends.
 
 `SweepCallback` is registered in conf/config.yaml. In the parent process it counts the jobs
-when the sweep starts (written to `sweep.json`) and collects the folder when it ends; each job,
+when the sweep starts (written to `sweep.json`), opens the folder of shared pasts when the sweep
+varies levers or scenarios (sim/pasts.py), and collects the folder when it ends; each job,
 wherever it runs (joblib worker, SLURM node), leaves an empty marker file named for its number
-and status in `.progress/` and prints one whole line of progress when it is done, so parallel
-workers cannot interleave characters. Counting the markers is one directory listing, where
+and status in `.progress/` and writes the progress when it is done: on a terminal one updating
+bar, in a log one whole line, in one write each, so parallel workers cannot interleave characters. Counting the markers is one directory listing, where
 reading every run's status.json after every job would cost a sweep of n runs n² file reads.
 """
 
@@ -24,38 +25,54 @@ from omegaconf import DictConfig
 
 from sim.analysis.collect import SweepResult, collect
 from sim.analysis.pool import LauncherPool
+from sim.app import SHARED_PASTS
 
 SWEEP_FILE = "sweep.json"
 PROGRESS_DIR = ".progress"  # an empty file per finished job: <job number>.<ok|failed>
 LAST: dict[str, SweepResult] = {}  # the sweep collected in this process, for `python -m sim`
 
 
-def count_jobs(config: DictConfig) -> int:
-    """Jobs a basic sweep over `hydra.sweeper.params` and the command line makes.
-
-    A key on the command line replaces the same key of the sweeper's params (as Hydra does).
-    """
+def _sweep_overrides(config: DictConfig) -> dict[str, Any]:
+    """The sweep's overrides by key: `hydra.sweeper.params`, replaced by the command line's (as Hydra does)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     params = config.hydra.sweeper.get("params") or {}
     lines = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
-    by_key = {o.get_key_element(): o for o in OverridesParser.create().parse_overrides(lines)}
+    return {o.get_key_element(): o for o in OverridesParser.create().parse_overrides(lines)}
+
+
+def count_jobs(config: DictConfig) -> int:
+    """Jobs a basic sweep over `hydra.sweeper.params` and the command line makes."""
     total = 1
-    for override in by_key.values():
+    for override in _sweep_overrides(config).values():
         if override.is_sweep_override():
             total *= len(list(override.sweep_string_iterator()))
     return total
 
 
-def progress_line(sweep_dir: Path) -> str:
-    """'done N of M runs (F failed), about S s left' from the markers of the finished jobs."""
+def shares_pasts(config: DictConfig) -> bool:
+    """Whether some of the sweep's runs share their past: it varies a scenario, a policy group or a
+    lever (which act from day 0), so runs with the same seed and other settings differ only after it."""
+    from sim.config import POLICY_GROUPS
+    from sim.parameters import table
+
+    levers = {f"params.{p.name}" for p in table().values() if p.kind == "lever"}
+    after_day0 = {"scenario", *POLICY_GROUPS, *levers, "outputs", "figures"}
+    return any(o.is_sweep_override() and key.lstrip("+~") in after_day0 for key, o in _sweep_overrides(config).items())
+
+
+def progress_line(sweep_dir: Path, bar: bool = False) -> str:
+    """'N of M runs done (F failed), about S s left' from the markers of the finished jobs, after
+    a bar of 30 characters when `bar`."""
     info = json.loads((sweep_dir / SWEEP_FILE).read_text(encoding="utf-8"))
     markers = os.listdir(sweep_dir / PROGRESS_DIR)
     done, failed = len(markers), sum(name.endswith(".failed") for name in markers)
     elapsed = time.time() - info["started"]
     left = max(info["total"] - done, 0)
     eta = f", about {math.ceil(elapsed / done * left)} s left" if done and left else ""
-    return f"[sweep] {done} of {info['total']} runs done ({failed} failed){eta}"
+    filled = int(30 * done / max(info["total"], 1))
+    head = f"[{'#' * filled}{'.' * (30 - filled)}] " if bar else ""
+    return f"[sweep] {head}{done} of {info['total']} runs done ({failed} failed){eta}"
 
 
 def mark_done(sweep_dir: Path, config: DictConfig) -> None:
@@ -89,6 +106,9 @@ class SweepCallback(Callback):
         (sweep_dir / SWEEP_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
         shutil.rmtree(sweep_dir / PROGRESS_DIR, ignore_errors=True)  # a re-run counts afresh
         (sweep_dir / PROGRESS_DIR).mkdir()
+        shutil.rmtree(sweep_dir / SHARED_PASTS, ignore_errors=True)
+        if shares_pasts(config):
+            (sweep_dir / SHARED_PASTS).mkdir()
         self.pool = LauncherPool.of(config.hydra.launcher)
         if self.pool:
             self.pool.start(self._figures(config))
@@ -97,13 +117,19 @@ class SweepCallback(Callback):
         sweep_dir = Path(str(config.hydra.sweep.dir))
         if (sweep_dir / PROGRESS_DIR).is_dir():  # a multirun job, not a single run
             mark_done(sweep_dir, config)
-            print(progress_line(sweep_dir), file=sys.stderr, flush=True)
+            if sys.stderr.isatty():  # on a terminal one updating bar, in a log whole lines
+                print(f"\r{progress_line(sweep_dir, bar=True)}\033[K", end="", file=sys.stderr, flush=True)
+            else:
+                print(progress_line(sweep_dir), file=sys.stderr, flush=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir))
         try:
-            result = collect(Path(str(config.hydra.sweep.dir)), figures=self._figures(config), pool=self.pool)
+            result = collect(sweep_dir, figures=self._figures(config), pool=self.pool)
         finally:
+            shutil.rmtree(sweep_dir / SHARED_PASTS, ignore_errors=True)  # the pasts served their runs
             if self.pool:
                 self.pool.stop()
         LAST["result"] = result
-        print(f"[sweep] {result.ok} of {result.total} runs ok; combined tables and figures in {result.folder}", file=sys.stderr, flush=True)
+        end = "\n" if sys.stderr.isatty() else ""  # after the bar
+        print(f"{end}[sweep] {result.ok} of {result.total} runs ok; combined tables and figures in {result.folder}", file=sys.stderr, flush=True)

@@ -1,0 +1,41 @@
+"""cartel-sim's launcher: Hydra's joblib launcher whose workers discover Hydra's plugins once.
+
+Before every job, a joblib worker restores the parent's Hydra singletons and rediscovers every
+Hydra plugin (it scans the `hydra_plugins` packages): about a tenth of a short run's time in a
+sweep of thousands. This launcher's jobs keep the plugins a worker has discovered already and do
+the rest as Hydra's do. conf/config.yaml chooses it (`hydra.launcher._target_`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from hydra.core.utils import JobReturn
+from hydra_plugins.hydra_joblib_launcher import _core
+from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
+
+HYDRA_EXECUTE_JOB = _core.execute_job  # Hydra's own, whatever `launch` swaps in for a while
+
+
+def execute_job(idx: int, overrides: Sequence[str], hydra_context: Any, config: Any, task_function: Any, singleton_state: dict) -> JobReturn:
+    """Hydra's joblib job, with this worker's plugins (if discovered) among the singletons it restores."""
+    from hydra.core.plugins import Plugins
+    from hydra.core.singleton import Singleton
+
+    plugins = Singleton._instances.get(Plugins)
+    if plugins is not None:
+        singleton_state = {**singleton_state, "instances": {**singleton_state["instances"], Plugins: plugins}}
+    return HYDRA_EXECUTE_JOB(idx, overrides, hydra_context, config, task_function, singleton_state)
+
+
+class PluginKeepingLauncher(JoblibLauncher):
+    """The joblib launcher (same settings, same jobs) with `execute_job` above as each job."""
+
+    def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
+        # _core.launch sends its module's `execute_job` to the workers: ours, for this call
+        _core.execute_job = execute_job
+        try:
+            return _core.launch(launcher=self, job_overrides=job_overrides, initial_job_idx=initial_job_idx)
+        finally:
+            _core.execute_job = HYDRA_EXECUTE_JOB
