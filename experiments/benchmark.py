@@ -1,21 +1,24 @@
-"""Time the default run (burn-in, record and horizon) and print the figures.
+"""How fast the model runs, measured, printed, and compared between two commits side by side.
 
-    python -m experiments.benchmark [--repeats 5] [--strike]
-    python -m experiments.benchmark --compare 2cd1a87   # the default run here beside another commit's
-    python -m experiments.benchmark --sweep 8      # a Hydra sweep of 8 runs: 1 worker vs all cores
+    python -m experiments.benchmark                          # every measurement, this tree
+    python -m experiments.benchmark --compare 2cd1a87        # the same for this tree and a commit, alternating
+    python -m experiments.benchmark --only day,run --compare 2cd1a87 --repeats 5
+    python -m experiments.benchmark --sweep                  # the worker-pool check: a sweep on 1 worker and on all
+    python -m experiments.benchmark --same-results ea905f4   # the speed work changed no number: 3 scenarios x 3 seeds
 
-`--compare COMMIT` checks the commit out into a temporary git worktree and times each tree's own
-default run (`simulate()` with every default) in a fresh process each, alternating between the
-two trees so that drifts in machine speed hit both alike; it prints both medians and their ratio.
+Measurements (`--only` picks some):
+- `day`: ms per simulated day in-process, best of 5 runs of the steady world (record off, a
+  two-year horizon), model construction and tables left out;
+- `run`: a default run's seconds in-process (`simulate()`: build, days, summary, daily table),
+  and `cli`: as a command (`python -m sim seed=N`, interpreter start-up included);
+- `briefing`: the briefing pack's ensemble (`python -m experiments.briefing`), the whole command;
+- `sweep`: a sweep of `--sweep-runs` distinct runs (`seed=range(1,N+1)`, a one-year horizon,
+  summaries only where the tree has `outputs`), the whole command, as runs per second.
 
-`--strike` times the mencho_strike settings (removal on day 0, wave, succession) instead.
-`--sweep N` times `python -m sim -m seed=1..N` with the joblib launcher on one worker and on
-all cores (interpreter start-up included: it is what a user waits for). Beside each pair it
-measures what the machine itself gives at that moment: how much faster all cores run a plain
-Python loop each than one core runs them in turn (on a shared virtual machine this moves).
-
-Imports (Mesa alone costs ~0.7 s) and interpreter start-up are excluded: users running sweeps
-pay them once per worker, not once per run.
+Each measurement runs in a fresh interpreter of the tree it measures, so two trees are timed
+alike; with `--compare` the two alternate, run by run, so that drifts in this machine's speed
+(±30% is common) hit both, and the ratio is of the medians. The other commit is checked out into
+a temporary git worktree and run with this environment's packages.
 """
 
 from __future__ import annotations
@@ -30,58 +33,124 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent.parent
+MEASUREMENTS = ("day", "run", "cli", "briefing", "sweep")
 
-def time_sweep(runs: int, n_jobs: int) -> tuple[float, float]:
-    """Seconds for a Hydra sweep of `runs` default runs on `n_jobs` joblib workers.
-
-    Returns (whole command, from the sweep's start to the last run's status file): the second
-    leaves out interpreter start-up and the final collection, which no launcher can speed up.
-    """
-    with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "sim", "-m", f"seed=range(1,{runs + 1})", f"hydra.launcher.n_jobs={n_jobs}", f"hydra.sweep.dir={out}"]
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=out)
-        whole = time.perf_counter() - t0
-        started = json.loads((Path(out) / "sweep.json").read_text())["started"]
-        last = max(p.stat().st_mtime for p in Path(out).rglob("status.json"))
-        return whole, last - started
-
-
-TIMING = """
-import sys, time
+# Run inside a tree's own interpreter; prints one JSON number. Works for trees from before the
+# record (sim.model, no `record` argument) and after it (sim.world.model).
+IN_PROCESS = """
+import inspect, json, os, sys, time
+if os.path.exists("sim/world/model.py"):  # the tree's own layout (an editable install could lend another's)
+    from sim.world.model import CartelModel
+else:
+    from sim.model import CartelModel
 from sim.core import simulate
-simulate(seed=0, horizon_days=10)  # imports and data tables, not timed
-t = time.perf_counter()
-simulate(seed=int(sys.argv[1]))
-print(time.perf_counter() - t)
+what, seed = sys.argv[1], int(sys.argv[2])
+steady = {"record": "none", "burn_in_days": 365} if "record" in inspect.signature(CartelModel.__init__).parameters else {"burn_in_days": 730}
+warm = CartelModel(seed=0, horizon_days=10, **steady)
+warm.run()  # imports, data tables, compiled kernels: not timed
+simulate(seed=0, horizon_days=10)
+if what == "day":
+    best = float("inf")
+    for s in range(seed, seed + 5):
+        model = CartelModel(seed=s, horizon_days=730, **steady)
+        steps = model.horizon_days - model.day
+        t = time.perf_counter()
+        model.run()
+        best = min(best, (time.perf_counter() - t) / steps * 1e3)
+    print(json.dumps(best))
+else:
+    t = time.perf_counter()
+    simulate(seed=seed)
+    print(json.dumps(time.perf_counter() - t))
 """
 
 
-def time_default_run(tree: Path, seed: int) -> float:
-    """Seconds of one default run of the code in `tree`, in a fresh interpreter."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run([sys.executable, "-c", TIMING, str(seed)], cwd=tree, env=env, check=True, capture_output=True, text=True)
+# Summaries and a hash of the daily table of 3 scenarios x 3 seeds, as JSON: what must not change
+# when only the code's speed does.
+RESULTS = """
+import hashlib, json
+import sim
+from sim.summary import dumps
+out = {}
+for scenario in ("no_strike", "mencho_strike", "second_front"):
+    for seed in (1, 2, 3):
+        r = sim.run(scenario, seed=seed, horizon_days=400)
+        out[f"{scenario}/seed{seed}"] = [dumps(r.summary), hashlib.sha256(r.timeseries.to_csv(index=False).encode()).hexdigest()]
+print(json.dumps(out))
+"""
+
+
+def _env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def _in_process(tree: Path, what: str, seed: int) -> float:
+    out = subprocess.run([sys.executable, "-c", IN_PROCESS, what, str(seed)], cwd=tree, env=_env(tree), check=True, capture_output=True, text=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def compare(commit: str, repeats: int) -> None:
-    """Time this tree's default run beside `commit`'s, alternating, and print medians and their ratio."""
-    here = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory() as tmp:
-        other = Path(tmp) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", str(other), commit], cwd=here, check=True, capture_output=True)
-        try:
-            pairs = []
-            for seed in range(1, repeats + 1):
-                pairs.append((time_default_run(here, seed), time_default_run(other, seed)))
-                print(f"  seed {seed}: this tree {pairs[-1][0]:.2f} s, {commit} {pairs[-1][1]:.2f} s")
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=here, check=True, capture_output=True)
-    ours, theirs = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
-    print(f"default run, medians of {repeats}: this tree {ours:.2f} s, {commit} {theirs:.2f} s; ratio {ours / theirs:.2f} "
-          "(each tree's own default: burn-in, record where it has one, and horizon)")
+def _command(tree: Path, args: list[str]) -> float:
+    """Seconds of a whole command run in the tree."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, *args], cwd=tree, env=_env(tree), check=True, capture_output=True, text=True)
+    return time.perf_counter() - t
+
+
+def _has_outputs(tree: Path) -> bool:
+    return "outputs:" in (tree / "conf" / "config.yaml").read_text(encoding="utf-8")
+
+
+def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
+    """The function that times `what` in a tree for one seed (or repeat)."""
+    def cli(tree: Path, seed: int) -> float:
+        with tempfile.TemporaryDirectory() as out:
+            return _command(tree, ["-m", "sim", f"seed={seed}", f"hydra.run.dir={out}"])
+
+    def briefing(tree: Path, seed: int) -> float:
+        with tempfile.TemporaryDirectory() as out:
+            return _command(tree, ["-m", "experiments.briefing", "--out", out])
+
+    def sweep(tree: Path, seed: int) -> float:
+        with tempfile.TemporaryDirectory() as out:
+            extra = ["outputs=summary"] if _has_outputs(tree) else []
+            seconds = _command(tree, ["-m", "sim", "-m", f"seed=range({seed},{seed + sweep_runs})", "horizon_days=365", *extra,
+                                      f"hydra.sweep.dir={out}"])
+            return sweep_runs / seconds
+
+    return {
+        "day": lambda tree, seed: _in_process(tree, "day", seed),
+        "run": lambda tree, seed: _in_process(tree, "run", seed),
+        "cli": cli,
+        "briefing": briefing,
+        "sweep": sweep,
+    }[what]
+
+
+UNITS = {"day": "ms per simulated day (best of 5)", "run": "s, a default run in-process", "cli": "s, a default run as a command",
+         "briefing": "s, the briefing pack (7 scenarios x 20 seeds)", "sweep": "runs per second"}
+
+
+def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str) -> None:
+    for what in whats:
+        time_it = measurement(what, sweep_runs)
+        ours, theirs = [], []
+        for i in range(repeats):  # alternate the trees, run by run
+            seed = 1 + 10 * i
+            ours.append(time_it(HERE, seed))
+            if other is not None:
+                theirs.append(time_it(other, seed))
+            pair = f", {label} {theirs[-1]:.4g}" if other is not None else ""
+            print(f"  {what} #{i + 1}: this tree {ours[-1]:.4g}{pair}", flush=True)
+        line = f"{what}: this tree {statistics.median(ours):.4g}"
+        if other is not None:
+            a, b = statistics.median(ours), statistics.median(theirs)
+            faster = b / a if what != "sweep" else a / b  # for runs per second, more is faster
+            line += f", {label} {b:.4g}; this tree {faster:.2f}x as fast (ratio of medians of {repeats})"
+        print(f"{line}  [{UNITS[what]}]", flush=True)
 
 
 def _spin(n: int) -> None:
@@ -101,63 +170,69 @@ def machine_speed_up(pool: multiprocessing.pool.Pool, workers: int, n: int = 10_
     return workers * one / (time.perf_counter() - t0)
 
 
+def pool_check(runs: int, repeats: int) -> None:
+    """A sweep of `runs` runs on one joblib worker and on all cores, alternating, with the
+    machine's own speed-up on plain loops beside each pair (on a shared machine it moves)."""
+    cores = os.cpu_count() or 1
+    pairs, machine = [], []
+    with multiprocessing.Pool(cores) as pool:
+        for _ in range(repeats):
+            machine.append(machine_speed_up(pool, cores))
+            times = []
+            for n_jobs in (1, -1):
+                with tempfile.TemporaryDirectory() as out:
+                    times.append(_command(HERE, ["-m", "sim", "-m", f"seed=range(1,{runs + 1})", "horizon_days=365", "outputs=summary",
+                                                 f"hydra.launcher.n_jobs={n_jobs}", f"hydra.sweep.dir={out}"]))
+            pairs.append(times)
+            print(f"  1 worker {times[0]:.1f} s, {cores} workers {times[1]:.1f} s: {times[0] / times[1]:.2f}x (machine: {machine[-1]:.2f}x)")
+    one, many = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    print(f"sweep of {runs} runs: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, speed-up {one / many:.2f}x; "
+          f"the machine's own {statistics.median(machine):.2f}x")
+
+
+def same_results(other: Path, label: str) -> None:
+    """Summaries and daily tables of 3 scenarios x 3 seeds in this tree and another, compared byte for byte."""
+    ours, theirs = (json.loads(subprocess.run([sys.executable, "-c", RESULTS], cwd=tree, env=_env(tree), check=True, capture_output=True,
+                                              text=True).stdout.splitlines()[-1]) for tree in (HERE, other))
+    for run_name, (summary, daily) in ours.items():
+        other_summary, other_daily = theirs[run_name]
+        print(f"  {run_name}: summary.json {'same' if summary == other_summary else 'DIFFERENT'}, "
+              f"daily table {'same' if daily == other_daily else 'DIFFERENT'}")
+    same = sum(ours[k] == theirs[k] for k in ours)
+    print(f"same results as {label}: {same} of {len(ours)} runs (summary.json and daily table byte for byte)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--burn-in-days", type=int, default=365)
-    ap.add_argument("--horizon-days", type=int, default=730)
-    ap.add_argument("--strike", action="store_true", help="time the mencho_strike settings")
-    ap.add_argument("--sweep", type=int, metavar="N", help="time a sweep of N runs on 1 worker and on all cores")
-    ap.add_argument("--compare", metavar="COMMIT", help="time the default run here beside COMMIT's")
+    ap.add_argument("--only", default=",".join(MEASUREMENTS), help=f"comma-separated, of {', '.join(MEASUREMENTS)}")
+    ap.add_argument("--compare", metavar="COMMIT", help="time the same in COMMIT, alternating with this tree")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each measurement per tree (default 3; medians)")
+    ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the `sweep` measurement (default 1000)")
+    ap.add_argument("--sweep", action="store_true", help="instead: a sweep on 1 worker and on all cores (the worker-pool check)")
+    ap.add_argument("--same-results", metavar="COMMIT", help="instead: compare 3 scenarios x 3 seeds with COMMIT, byte for byte")
     args = ap.parse_args()
-    if args.compare:
-        compare(args.compare, args.repeats)
-        return
     if args.sweep:
-        cores = os.cpu_count()
-        pairs, machine = [], []
-        with multiprocessing.Pool(cores) as pool:
-            # Alternate the two settings so that drifts in machine speed hit both alike.
-            for _ in range(args.repeats):
-                machine.append(machine_speed_up(pool, cores))
-                pairs.append((time_sweep(args.sweep, 1), time_sweep(args.sweep, -1)))
-                (one, _), (many, _) = pairs[-1]
-                print(f"  1 worker {one:.1f} s, {cores} workers {many:.1f} s: {one / many:.2f}x (machine: {machine[-1]:.2f}x)")
-        for label, i in (("whole command", 0), ("from the sweep's start to its last run", 1)):
-            one = statistics.median(p[0][i] for p in pairs)
-            many = statistics.median(p[1][i] for p in pairs)
-            print(f"sweep of {args.sweep} default runs, {label}: 1 worker {one:.1f} s, {cores} workers {many:.1f} s "
-                  f"(medians of {args.repeats}), speed-up {one / many:.2f}x")
-        print(f"the machine's own speed-up on {cores} cores (plain loops): median {statistics.median(machine):.2f}x, "
-              f"range {min(machine):.2f}-{max(machine):.2f}x")
+        pool_check(min(args.sweep_runs, 200), args.repeats)
         return
-    params = {"strike_enabled": True} if args.strike else {}
-
-    from sim.core import simulate
-    from sim.world.calendar import FIRST_DAY
-    from sim.world.model import CartelModel
-
-    simulate(seed=0, burn_in_days=365, horizon_days=10)  # warm caches (data tables, imports)
-    steps = args.burn_in_days - FIRST_DAY + args.horizon_days
-    full, step_only = [], []
-    for seed in range(1, args.repeats + 1):
-        model = CartelModel(seed=seed, burn_in_days=args.burn_in_days, horizon_days=args.horizon_days, **params)
-        t1 = time.perf_counter()
-        model.run()
-        t2 = time.perf_counter()
-        full_run = simulate(seed=seed, burn_in_days=args.burn_in_days, horizon_days=args.horizon_days, **params)
-        t3 = time.perf_counter()
-        assert full_run.summary  # the timed call did real work
-        step_only.append(t2 - t1)
-        full.append(t3 - t2)
-    years = steps / 365.0
-    med_full, med_steps = statistics.median(full), statistics.median(step_only)
-    n_cells = len(model.cells)
-    print(f"{'mencho_strike' if args.strike else 'default'} run: {args.burn_in_days} burn-in + {-FIRST_DAY} from 1 Jan 2024 to day 0 + "
-          f"{args.horizon_days} horizon days = {steps} steps, {n_cells} cells, {model.n_orgs} organisations")
-    print(f"whole run (build, steps, summary, daily table): median {med_full:.3f} s over {args.repeats} runs (min {min(full):.3f}, max {max(full):.3f})")
-    print(f"steps only: median {med_steps:.3f} s = {steps / med_steps:,.0f} steps per second")
-    print(f"seconds per simulated year (whole run): {med_full / years:.3f}")
+    whats = [w.strip() for w in args.only.split(",") if w.strip()]
+    unknown = set(whats) - set(MEASUREMENTS)
+    if unknown:
+        print(f"error: unknown measurement {', '.join(sorted(unknown))}; choose from {', '.join(MEASUREMENTS)}", file=sys.stderr)
+        sys.exit(2)
+    if not (args.compare or args.same_results):
+        run(whats, args.repeats, args.sweep_runs, None, "")
+        return
+    commit = args.same_results or args.compare
+    with tempfile.TemporaryDirectory() as tmp:
+        other = Path(tmp) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", str(other), commit], cwd=HERE, check=True, capture_output=True)
+        try:
+            if args.same_results:
+                same_results(other, commit)
+            else:
+                run(whats, args.repeats, args.sweep_runs, other, commit)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=HERE, check=True, capture_output=True)
 
 
 if __name__ == "__main__":
