@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
-from pathlib import Path
 from typing import Any
 
 from experiments import seeds

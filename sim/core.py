@@ -56,10 +56,10 @@ def result(model: CartelModel, timeseries: Tables = True) -> RunResult:
 
 def shared_past(branches: Sequence[dict[str, Any]]) -> bool:
     """Whether runs with these parameters share their past: they differ only in levers."""
-    from sim.parameters import resolve, table
+    from sim.parameters import resolve, split_levers
 
-    full = [resolve(b) for b in branches]
-    return all(f[name] == full[0][name] for f in full for name, p in table().items() if p.kind != "lever")
+    pasts = [split_levers(resolve(b))[1] for b in branches]
+    return all(past == pasts[0] for past in pasts)
 
 
 def simulate_branches(

@@ -13,6 +13,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from collections.abc import Mapping
 from typing import Any
 
 from sim.errors import ConfigError
@@ -75,6 +76,14 @@ def table() -> dict[str, Parameter]:
             description=row["description"],
         )
     return out
+
+
+def split_levers(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the levers, the rest) of parameter values by name: levers act from day 0, the rest shape
+    the past too, so runs that share the rest share their past."""
+    kinds = table()
+    levers = {name: value for name, value in values.items() if kinds[name].kind == "lever"}
+    return levers, {name: value for name, value in values.items() if name not in levers}
 
 
 def defaults() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
-from sim.parameters import table
+from sim.parameters import split_levers
 from sim.world import record as history
 from sim.world.model import CartelModel
 
@@ -25,8 +25,7 @@ from sim.world.model import CartelModel
 def key(settings: dict[str, Any], params: dict[str, Any]) -> str:
     """What a past depends on: the run settings, the record's events, the parameters that are not
     levers, and the model's version."""
-    kinds = table()
-    past = {name: value for name, value in params.items() if kinds[name].kind != "lever"}
+    past = split_levers(params)[1]
     events = history.load(settings["record"]).events
     text = json.dumps(
         {"version": __version__, "seed": settings["seed"], "burn_in_days": settings["burn_in_days"],
@@ -53,5 +52,5 @@ def branch(folder: Path, settings: dict[str, Any], params: dict[str, Any]) -> tu
         with tmp.open("wb") as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # whole or not at all: another job may be reading
-    model.set_levers({name: value for name, value in params.items() if table()[name].kind == "lever"})
+    model.set_levers(split_levers(params)[0])
     return model, loaded

@@ -136,7 +136,7 @@ def _policy(model: CartelModel) -> dict[str, Any]:
     """Outcomes a policy comparison reads: flow to the US, held states, the final year, the end state."""
     rec, h = model.daily, model.horizon_days
     before = rec.mean("flow", -90, 0)
-    ratio = lambda a, b: rec.mean("flow", a, b) / before if before > 0 else None  # noqa: E731
+    ratio = lambda a, b: _ratio(rec.mean("flow", a, b), before)  # noqa: E731
     national = rec.national
     return {
         "flow_ratio_d365": ratio(275, 365) if h >= 365 else None,
@@ -144,7 +144,7 @@ def _policy(model: CartelModel) -> dict[str, Any]:
         "state_held_states_mean": float(national["held_states"][-h:].mean()) if h else None,
         "homicides_sinaloa_d0_365": rec.total("homicides", 0, 365, state=SINALOA) if h >= 365 else None,
         "homicides_last_365": rec.total("homicides", h - 365, h) if h >= 365 else None,
-        "leaders_removed": sum(r["day"] >= 0 for r in model.leadership.removals),
+        "leaders_removed": model.leadership.removed_since_day0,
         "new_groups_d0_end": rec.total("entries", 0, h),
         "recruits_weekly_d0_end": rec.total("recruits", 0, h) / (h / 7.0) if h else None,
         "members_total_end": model.members_total,

@@ -26,7 +26,7 @@ KEPT = 16  # composed configs kept per process: a sweep has few sets of override
 
 # Per process: the launcher pickles the loader into every job, so a cache on the loader would
 # start empty each time; a worker that runs many jobs keeps this one.
-_composed: OrderedDict[tuple, DictConfig] = OrderedDict()
+_CACHE: OrderedDict[tuple, DictConfig] = OrderedDict()
 
 
 class SeedCachingLoader:
@@ -68,9 +68,9 @@ class SeedCachingLoader:
         if len(seeds) != 1:
             return self.loader.load_sweep_config(master_config, sweep_overrides), parsed, []
         key = (self.sweep, os.getcwd(), *(o for o in overrides if o != seeds[0].input_line))
-        if key not in _composed:
-            _composed[key] = self.loader.load_sweep_config(master_config, sweep_overrides)
-            if len(_composed) > KEPT:
-                _composed.popitem(last=False)
-            return _composed[key], parsed, []  # composed with this very seed
-        return _composed[key], parsed, seeds
+        if key not in _CACHE:
+            _CACHE[key] = self.loader.load_sweep_config(master_config, sweep_overrides)
+            if len(_CACHE) > KEPT:
+                _CACHE.popitem(last=False)
+            return _CACHE[key], parsed, []  # composed with this very seed
+        return _CACHE[key], parsed, seeds

@@ -20,6 +20,7 @@ import os
 import numpy as np
 
 from sim.world import draws
+from sim.world.metrics import ALIVE_MEMBERS, CELL_DEATH_MEMBERS  # numba reads module constants as literals
 
 try:
     from numba import njit
@@ -313,7 +314,7 @@ def day(
     # apply (model._apply_losses with core.after_arrests and core.rebuilt)
     for c in range(n):
         value = max(members[c] + gain[c] - loss[c], 0.0)
-        members[c] = 0.0 if value < 1.0 else value
+        members[c] = 0.0 if value < CELL_DEATH_MEMBERS else value
         q = core[c]
         q = max(q - rate[c] * min(targeting * q, 1.0 / core_share), 0.0)
         core[c] = q + q * (1.0 - q) * rebuild / 365.0
@@ -362,7 +363,7 @@ def _day_end(members, core, core0, cell_state, cell_org, org_local, held, loyal_
         if not org_local[o]:
             kept[k] = org_members[o]
             k += 1
-            if org_members[o] >= 50.0:
+            if org_members[o] >= ALIVE_MEMBERS:
                 alive += 1
     national[NAT_GROUPS] = alive
     whole = _pairwise(kept, 0, k)
@@ -377,7 +378,7 @@ def _day_end(members, core, core0, cell_state, cell_org, org_local, held, loyal_
     if loyal_cells.shape[0] > 0:
         loyal = 0
         for c in loyal_cells:
-            if cell_org[c] == cjng and members[c] >= 1.0:
+            if cell_org[c] == cjng and members[c] >= CELL_DEATH_MEMBERS:
                 loyal += 1
         national[NAT_LOYAL] = loyal / loyal_cells.shape[0]
     else:
@@ -459,7 +460,7 @@ def entry(members, cell_state, cell_org, org_entrant, revenue, cost, capacity, r
     joining = np.empty(n, np.int64)
     count = 0
     for c in range(n):
-        if org_entrant[cell_org[c]] and members[c] >= 1.0:
+        if org_entrant[cell_org[c]] and members[c] >= CELL_DEATH_MEMBERS:
             if draws.random(rng) < absorb_rate:
                 joining[count] = c
                 count += 1
@@ -495,10 +496,10 @@ def encroachers(m, weak, adjacency, rival, rate, cohesion, rng_address):
         if not rival[o]:
             continue
         for s in range(n_states):
-            if not weak[s] or m[o, s] >= 1.0:
+            if not weak[s] or m[o, s] >= CELL_DEATH_MEMBERS:
                 continue
             for t in range(n_states):
-                if m[o, t] >= 1.0 and adjacency[t, s] > 0:
+                if m[o, t] >= CELL_DEATH_MEMBERS and adjacency[t, s] > 0:
                     orgs[count], states[count] = o, s
                     count += 1
                     break

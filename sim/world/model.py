@@ -19,9 +19,9 @@ from sim.world.government import Government
 from sim.world.leadership import LEADERSHIP_KINDS, Leadership
 from sim.world.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive
 from sim.world.placement import advantage_matrix, initial_organisations
-from sim.world.processes import core, forces, market, recruitment, retaliation, violence
 from sim.world import kernel
-from sim.world.recorder import LEVELS, METRICS, NATIONAL, DailyRecord
+from sim.world.processes import core, forces, market, recruitment, retaliation, violence
+from sim.world.recorder import METRICS, NATIONAL, DailyRecord
 
 BURN_IN_DAYS = 365  # default: days of steady world simulated before 1 Jan 2024
 LOYAL, HELD, REMOVED = (NATIONAL.index(k) for k in ("cjng_loyal_share", "held_states", "leaders_removed"))
@@ -447,8 +447,7 @@ class CartelModel(mesa.Model):
         if self.day > 0:
             raise ValueError(f"levers change from day 0, and this model is on day {self.day}")
         new = parameters.resolve({**self.p, **levers})
-        kinds = parameters.table()
-        fixed = [name for name, value in new.items() if kinds[name].kind != "lever" and value != self.p[name]]
+        fixed = [name for name, value in parameters.split_levers(new)[1].items() if value != self.p[name]]
         if fixed:
             raise ValueError(f"not levers, so not the branch's to change: {', '.join(fixed)}")
         self.p = new
