@@ -1,0 +1,1 @@
+"""Peer models re-implemented from their published descriptions, and the same experiments on ours."""
