@@ -110,11 +110,20 @@ def _strike(model: CartelModel) -> dict[str, Any]:
         "guard_killed_jalisco_72h": rec.total("homicides_forces", start, start + 3, state=JALISCO) if in_window else None,
         "forces_killed_72h": rec.total("homicides_forces", start, start + 3) if in_window else None,
         "gunmen_killed_72h": rec.total("gunmen_killed", start, start + 3) if in_window else None,
+        "new_factions_d365": new_organisations(model, org, start, 365) if model.horizon_days >= 365 else None,
         "succession_days": org.consolidated_day - org.removed_day
         if removal and org.removed_day is not None and org.removed_day >= 0
         and org.consolidated_day is not None and org.consolidated_day <= model.horizon_days
         else None,
     }
+
+
+def new_organisations(model: CartelModel, org, start: int, days: int) -> int:
+    """Organisations born from `org` (factions and splinters of its line) within `days` of `start`."""
+    return sum(
+        o is not org and o.kind in ("faction", "splinter") and o.lineage() is org and start <= o.born_day < start + days
+        for o in model.organisations
+    )
 
 
 def _clean(value: Any) -> Any:

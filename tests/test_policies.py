@@ -125,17 +125,24 @@ def test_a_second_front_raises_violence_in_sinaloa_and_holds_fewer_states():
 
 
 def _campaign(seed_list):
-    (runs,) = summaries([{"horizon_days": 2190, **STRIKE, "campaign_enabled": True}], seed_list)
-    assert np.median([r["groups_alive_end"] for r in runs]) >= 2 * np.median([r["groups_alive_d0"] for r in runs])
-    assert np.median([r["flow_ratio_end"] for r in runs]) >= 0.85
+    """Six years of a campaign: 15-50 leaders removed (each operation succeeds with the
+    published rate), more groups than without it on every seed's shared past, flow kept.
+    The groups no longer double (issue 4's first pattern): with operations that fail as often as
+    the record says and splits that happen only where lieutenants' cells follow them, a campaign
+    adds about a third more groups (docs/validation.md, fragmentation_groups)."""
+    runs, base = summaries([{"horizon_days": 2190, **STRIKE, "campaign_enabled": True}, {"horizon_days": 2190}], seed_list)
+    med = lambda rs, k: np.median([r[k] for r in rs])  # noqa: E731
+    assert 15 <= med(runs, "leaders_removed") <= 50
+    assert all(c["groups_alive_end"] > b["groups_alive_end"] for c, b in zip(runs, base))
+    assert med(runs, "flow_ratio_end") >= 0.85
 
 
-def test_a_kingpin_campaign_multiplies_groups_without_cutting_flow_3_seeds():
+def test_a_kingpin_campaign_adds_groups_without_cutting_flow_3_seeds():
     _campaign(seeds.test(3))
 
 
 @pytest.mark.slow
-def test_a_kingpin_campaign_multiplies_groups_without_cutting_flow_10_seeds():
+def test_a_kingpin_campaign_adds_groups_without_cutting_flow_10_seeds():
     _campaign(seeds.test(10))
 
 

@@ -27,6 +27,7 @@ class Organisation(mesa.Agent):
     market. `cohesion` (0-1) is how firmly the cells follow the
     leadership; `succession` is None, "heir" (a successor is taking over) or "contest".
     `leader_held`: its removed leader sits in a Mexican prison and backs a successor from there.
+    `born_day`: the day it split off or entered (the world's first day for those placed at the start).
     """
 
     def __init__(self, model: CartelModel, index: int, name: str, kind: str, unverified: bool = False) -> None:
@@ -46,6 +47,7 @@ class Organisation(mesa.Agent):
         self.factions: list[int] = []
         self.removed_day: int | None = None
         self.consolidated_day: int | None = None
+        self.born_day: int = model.day  # the day it came into being (the world's first day for the founders)
 
     @property
     def members(self) -> float:

@@ -117,15 +117,14 @@ class Government:
         self.flow_capacity = kept * self.trafficking * open_route
 
     def flow(self, m: np.ndarray) -> np.ndarray:
-        """Trafficking flow to the US per state today (USD a day): what organised groups move.
-
-        The state's trafficking value, less disruption and interdiction, times the share of its
-        members (`m`, organisations x states) in organisations with reach beyond local gangs.
-        """
+        """Trafficking flow to the US per state today (USD a day): what trafficking networks move
+        through the state's crossings and ports (`market.trafficking_flow`); `m` is members per
+        organisation and state. An organisation moves in proportion to its network and cohesion."""
         model = self.model
-        total = m.sum(axis=0)
-        organised = np.divide(m[~model.org_local].sum(axis=0), total, out=np.zeros(N_STATES), where=total > 0)
-        return self.flow_capacity * organised
+        moves = model.org_network.copy()
+        for org in model.leadership.unsettled:
+            moves[org.index] *= org.cohesion
+        return market.trafficking_flow(self.flow_capacity, m, moves, model.p["route_spare_capacity"])
 
     # ----- policy from day 0 -----------------------------------------------------------------
     def step(self, day: int) -> None:
@@ -154,7 +153,9 @@ class Government:
         model.capacity = np.clip(c + (p["capacity_investment"] * (1.0 - c) - p["capacity_corruption"] * c) / 365.0, 0.0, 1.0)
 
     def _campaign(self, day: int) -> None:
-        """High-value-target operations: each picks a leader among the targeted organisations by size."""
+        """High-value-target operations, `campaign_ops_per_year` of them (the units and intelligence
+        that can mount them): each picks a leader among the targeted organisations by size and
+        removes him with `campaign_success_prob`."""
         model, p = self.model, self.model.p
         if not p["campaign_enabled"]:
             return
@@ -164,7 +165,7 @@ class Government:
                 return
             size = model.org_members()[[o.index for o in targets]]
             org = targets[int(model.rng.choice(len(targets), p=size / size.sum()))]
-            if model.rng.random() < model.leadership.success_chance():
+            if model.rng.random() < p["campaign_success_prob"]:
                 model.leadership.remove_leader(org, day, mode=model.leadership.strike_mode)
 
     def _targets(self) -> list[Organisation]:

@@ -136,7 +136,7 @@ def day(
     `m` is the organisations' members per state as the day starts, `p` the scalars (see
     `scalars`), `risk0` each state's arrest risk in the steady world, `raid` today's raid deaths,
     `loyal_cells` CJNG's cells at day 0. Updates members and core in place and fills the day's rows
-    of `today` (all but ENTRIES and ROADBLOCKS, and ARRESTS without the record's event arrests),
+    of `today` (all but ENTRIES, ROADBLOCKS and FLOW, and ARRESTS without the record's event arrests),
     `levels` and the national metrics but the leaders removed.
     """
     e, cost, rmax, cap_damp, recruit_factor, desertion, arrests_per_day, switch = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
@@ -276,14 +276,6 @@ def day(
         hidden_dead[s] = draws.binomial(rng, clash_dead[s], hidden[s])
     for s in range(n_states):
         hidden_civ[s] = draws.binomial(rng, civilians[s], hidden[s])
-    # trafficking flow (Government.flow): what organised groups move
-    organised_m = np.zeros(n_states)
-    for k in range(n_groups):
-        g = groups[k]
-        if not org_local[g // n_states]:
-            organised_m[g % n_states] += m[g // n_states, g % n_states]
-    for s in range(n_states):
-        today[FLOW, s] = flow_capacity[s] * (organised_m[s] / m_state[s] if m_state[s] > 0 else 0.0)
     # the forces (forces.force_clashes) and background homicides
     armed = np.zeros(n_states)
     for c in range(n):

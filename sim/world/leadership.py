@@ -2,13 +2,15 @@
 
 `Leadership` runs once a day before the market (phase 2 in docs/ODD.md). It attempts the
 scheduled strike, and for every organisation whose leader is gone it plays out the succession:
-a quick hand-over to an heir, or a contest between lieutenants whose losing factions split off,
-while cells defect to rivals and rivals enter the weakened organisation's states.
+a quick hand-over to an heir, or the lieutenants' decisions (to claim their region or submit),
+whose breakaway factions fight the brand, while cells defect to rivals and rivals enter the
+weakened organisation's states.
 
 A leader leaves in one of four modes: killed or captured by the state (a raid, a retaliation
-wave and attacks on forces follow; a leader captured and held can name his successor from
-prison until he is extradited), extradited, or betrayed by an ally who hands him over (no raid
-and no wave: his organisation and the betrayer's go to war).
+wave and attacks on forces follow, weaker after a capture, which also yields arrests of the
+core; a leader captured and held can name his successor from prison until he is extradited),
+extradited, or betrayed by an ally who hands him over (no raid and no wave: his organisation
+and the betrayer's go to war).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Leadership:
         self.next_attempt: int | None = None  # the strike is scheduled on day 0 (`start`)
         self.removals: list[dict] = []  # one entry per removed leader: org, day, home, mode, wave
         self.roadblocks: dict[int, np.ndarray] = {}  # day -> roadblocks set per state
-        self.retaliations: list[tuple[np.ndarray, int, int]] = []  # (cells, last day + 1, home state)
+        self.retaliations: list[tuple[np.ndarray, int, int, float]] = []  # (cells, last day + 1, home state, revenge)
         self.unsettled: list[Organisation] = []  # in a succession or short of full cohesion, by index
         self._aggressive = False  # some cell's aggression is raised by a retaliation
         self._raid = np.zeros(N_STATES)  # members killed in today's raids, per state
@@ -123,7 +125,9 @@ class Leadership:
         if mode == "betrayed":
             self._avenge(org, by)
         else:
-            wave = self._raid_and_wave(cells, home, day)
+            wave = self._raid_and_wave(cells, home, day, revenge=1.0 if mode == "killed" else p["capture_retaliation_share"])
+            if mode != "killed":  # what a captured leader's phones and papers lead to
+                model.core[cells] *= 1.0 - p["capture_intel_core_share"]
         org.leader_present = False
         org.leader_held = mode == "captured"
         org.removed_day = day
@@ -137,8 +141,13 @@ class Leadership:
         else:
             self._start_contest(org, cells)
 
-    def _raid_and_wave(self, cells: np.ndarray, home: int, day: int) -> Wave:
-        """The raid's dead in `home`, the roadblocks of the organisation's cells and their attacks on forces."""
+    def _raid_and_wave(self, cells: np.ndarray, home: int, day: int, revenge: float) -> Wave:
+        """The raid's dead in `home`, the roadblocks of the organisation's cells and their attacks on forces.
+
+        Roadblocks follow any removal by the state (they cover escapes and block transfers); the
+        attacks on forces are revenge, at full strength for a killed leader and at `revenge` of it
+        for a captured one (Dickenson 2014: killings are followed by more violence than captures).
+        """
         p, model = self.model.p, self.model
         at_home = cells[model.cell_state[cells] == home]
         killed = min(float(p["raid_gunmen_killed"]), model.members[at_home].sum())
@@ -151,7 +160,7 @@ class Leadership:
         )
         for offset, row in enumerate(retaliation.per_day(wave, N_STATES)):
             self.roadblocks[day + offset] = self.roadblocks.get(day + offset, np.zeros(N_STATES)) + row
-        self.retaliations.append((cells, day + p["retaliation_days"], home))
+        self.retaliations.append((cells, day + p["retaliation_days"], home, revenge))
         return wave
 
     def extradite(self, names: list[str], prisoners: int, day: int) -> None:
@@ -170,35 +179,53 @@ class Leadership:
         model, p = self.model, self.model.p
         model.aggression[:] = 1.0
         self.retaliations = [r for r in self.retaliations if day < r[1]]
-        for cells, _, home in self.retaliations:
+        for cells, _, home, revenge in self.retaliations:
             hops = border_distance()[home, model.cell_state[cells]]
-            model.aggression[cells] = retaliation.attack_aggression(model.loyalty[cells], hops, p["retaliation_attack_surge"], p["retaliation_distance_decay"])
+            model.aggression[cells] = retaliation.attack_aggression(model.loyalty[cells], hops, revenge * p["retaliation_attack_surge"], p["retaliation_distance_decay"])
         self._aggressive = bool(self.retaliations)
 
     # ----- succession ----------------------------------------------------------------------
     def _start_contest(self, org: Organisation, cells: np.ndarray) -> None:
-        """Each lieutenant's cells become a faction; the strongest keeps the brand.
+        """The lieutenants decide: the strongest claims the brand, the others claim their region
+        or submit (`succession.lieutenant_choices`); a claimant's faction is the cells that do
+        follow him (`succession.follows_lieutenant`), the rest stay with the brand.
 
         Lieutenants command regions around the organisation's strongholds as it stands today.
+        With no faction the succession is a hand-over to the brand's claimant.
         """
-        model = self.model
+        model, p = self.model, self.model.p
+        org.factions = []
         if len(cells) == 0:
             return
-        lts = succession.assign_lieutenants(model.cell_state[cells], model.members[cells], model.p["lieutenants"], border_distance())
-        strength = np.bincount(lts, weights=model.members[cells], minlength=lts.max() + 1)
-        claimant = int(np.argmax(strength))
-        org.succession = "contest"
-        org.factions = []
-        for lt in np.flatnonzero(strength > 0):
-            if lt == claimant:
+        lts = succession.assign_lieutenants(model.cell_state[cells], model.members[cells], p["lieutenants"], border_distance())
+        follows = succession.follows_lieutenant(model.loyalty[cells], model.rng.random(len(cells)))
+        claimant, choice = succession.lieutenant_choices(lts, model.members[cells], model.loyalty[cells], self._stakes(cells), p["succession_claim_ratio"])
+        for lt in np.flatnonzero(choice == 1):
+            moving = cells[(lts == lt) & follows]
+            if len(moving) == 0:  # he claimed, but no cell followed him
                 continue
             f = model.add_organisation(f"{org.name} faction {len(org.factions) + 1}", "faction", like=org.index)
             model.organisations[f].parent = org
             org.factions.append(f)
-            model.cell_org[cells[lts == lt]] = f
+            model.cell_org[moving] = f
+        if not org.factions:
+            org.succession = "heir"  # every lieutenant submits: the claimant takes over
+            org.cohesion = p["heir_cohesion"]
+            org.consolidated_day = model.day + p["heir_succession_days"]
+            return
+        org.succession = "contest"
         family = [org.index] + org.factions
-        model.set_hostility(family, family, model.p["hostility_succession"])
+        model.set_hostility(family, family, p["hostility_succession"])
         org.cohesion = succession.claimant_share(model.org_members()[family])
+
+    def _stakes(self, cells: np.ndarray) -> np.ndarray:
+        """What each cell's region is worth to a lieutenant: the revenue per armed member of its
+        state, over the organisation's mean (member-weighted)."""
+        model = self.model
+        per_member = np.divide(model.revenue, model.state_members(), out=np.zeros(N_STATES), where=model.state_members() > 0)
+        value = per_member[model.cell_state[cells]]
+        mean = np.average(value, weights=model.members[cells]) if model.members[cells].sum() > 0 else 0.0
+        return value / mean if mean > 0 else np.ones(len(cells))
 
     def _contest(self, org: Organisation, day: int) -> None:
         model, p = self.model, self.model.p

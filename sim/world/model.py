@@ -110,6 +110,7 @@ class CartelModel(mesa.Model):
         self.aggression = np.ones(len(members))
         self.loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
         self.org_local = np.array([org.kind == "local" for org in self.organisations])
+        self.org_network = np.array([market.network_share(org.kind, 1.0, self.p) for org in self.organisations])
         self.org_entrant = np.zeros(len(self.organisations), dtype=bool)
         self.advantage = advantage_matrix(specs, self.p, N_STATES)
         self.home = np.array([spec.home for spec in specs])
@@ -144,6 +145,7 @@ class CartelModel(mesa.Model):
         self.advantage = np.vstack([self.advantage, standing])
         self.home = np.append(self.home, -1)
         self.org_local = np.append(self.org_local, False)
+        self.org_network = np.append(self.org_network, market.network_share(kind, self.org_network[like] if like is not None else 1.0, self.p))
         self.org_entrant = np.append(self.org_entrant, kind == "entrant")
         return o
 
@@ -293,6 +295,7 @@ class CartelModel(mesa.Model):
             self._arrest_risk0, raid, self.cjng_cells_d0, self.cjng, self._scalars, self.rng.bit_generator.ctypes.state_address,
             today, levels, national,
         )
+        today[kernel.FLOW] = gov.flow(held)
 
     def _entry(self) -> np.ndarray:
         """New groups enter states whose market no group fully serves; cartels absorb some of them.

@@ -114,3 +114,35 @@ def steady_members(advantage: np.ndarray, present: np.ndarray, capacity: np.ndar
             col = 0.5 * col + 0.5 * new
         m[:, s] = col
     return m
+
+
+def network_share(kind: str, parent: float, p: dict) -> float:
+    """How much of a trafficking network (suppliers, brokers, buyers in the US) an organisation has.
+
+    The cartels with a reach beyond one state have theirs in full; a faction or splinter keeps
+    `splinter_network_share` of its parent's; local groups and new entrants have
+    `local_network_share`: they live off local markets (extortion, retail, kidnapping), as the
+    splinters of the Arellano Félix organisation did (Jones 2013).
+    """
+    if kind in ("national", "regional"):
+        return 1.0
+    if kind in ("faction", "splinter"):
+        return parent * p["splinter_network_share"]
+    return p["local_network_share"]
+
+
+def trafficking_flow(value: np.ndarray, org_state_members: np.ndarray, moves: np.ndarray, spare: float) -> np.ndarray:
+    """Trafficking value moved to the US through each state (USD a day).
+
+    `value` is what each state's crossings, ports and coast can carry (after interdiction and
+    disruption); the organisations there move it in proportion to their members times `moves`
+    (network times cohesion, per organisation). What a state's groups cannot move is diverted to
+    other routes, up to `spare` times what those already carry (Dell 2015: crackdowns divert
+    trafficking rather than stop it).
+    """
+    total = org_state_members.sum(axis=0)
+    control = np.divide(moves @ org_state_members, total, out=np.zeros_like(total), where=total > 0)
+    carried = value * control
+    room = spare * carried
+    diverted = min(float((value - carried).sum()), float(room.sum()))
+    return carried + (diverted * room / room.sum() if room.sum() > 0 else 0.0)

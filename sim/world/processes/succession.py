@@ -25,6 +25,36 @@ def assign_lieutenants(cell_state: np.ndarray, members: np.ndarray, n: int, dist
     return np.argmin(distance[np.ix_(cell_state, seats)], axis=1)
 
 
+def follows_lieutenant(loyalty: np.ndarray, draw: np.ndarray) -> np.ndarray:
+    """Which cells follow their own lieutenant rather than the brand once the leader is gone.
+
+    A cell stays with the brand with a probability equal to its loyalty (`draw`: uniform numbers,
+    one per cell), so a loyal franchise holds together and a fractious one comes apart.
+    """
+    return draw >= loyalty
+
+
+def lieutenant_choices(lts: np.ndarray, members: np.ndarray, loyalty: np.ndarray, value: np.ndarray, claim_ratio: float) -> tuple[int, np.ndarray]:
+    """The brand's claimant and what every lieutenant decides: 1 claims, 0 submits (-1: the claimant).
+
+    The strongest lieutenant claims the brand. Another weighs, in his own region, the members he
+    can expect to follow him (each cell with probability 1 - its loyalty), times what his region
+    is worth to him (`value`: its revenue per member over the organisation's, per cell), against
+    the members who will stay loyal to the brand there; he claims the region for himself when the
+    first is at least `claim_ratio` of the second, and submits otherwise. So the decision rises
+    with his own strength and the stakes and falls with his cells' loyalty and the brand's pull.
+    """
+    k = int(lts.max()) + 1
+    strength = np.bincount(lts, weights=members, minlength=k)
+    claimant = int(np.argmax(strength))
+    expected = np.bincount(lts, weights=members * (1.0 - loyalty), minlength=k)
+    worth = np.bincount(lts, weights=members * (1.0 - loyalty) * value, minlength=k)
+    stakes = np.divide(worth, expected, out=np.ones(k), where=expected > 0)
+    choice = (expected * stakes >= claim_ratio * (strength - expected)).astype(np.int64)
+    choice[claimant] = -1
+    return claimant, choice
+
+
 def claimant_share(family_members: np.ndarray) -> float:
     """Share of an organisation's family (the brand and its rival factions) held by the brand (index 0)."""
     total = family_members.sum()

@@ -1,0 +1,139 @@
+"""Succession, removal modes, the campaign and the flow: mechanism tests (issue 13).
+
+The rules on hand-built micro-worlds first, then the model: a cohesive organisation rarely
+splits and a fractious one usually does; killing and capturing differ through revenge and the
+intelligence a capture yields; a campaign's operations fail as often as the record says.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments import seeds
+from experiments.fitting import summaries
+from sim import parameters
+from sim.world.model import CartelModel
+from sim.world.processes import market, succession
+
+STRIKE = {"strike_enabled": True}
+P = parameters.resolve({})
+
+
+# ----- the lieutenants' decision -----------------------------------------------------------------
+def test_cells_follow_their_lieutenant_in_proportion_to_disloyalty():
+    rng = np.random.default_rng(0)
+    loyal, fractious = np.full(10_000, 0.9), np.full(10_000, 0.5)
+    assert succession.follows_lieutenant(loyal, rng.random(10_000)).mean() == pytest.approx(0.1, abs=0.01)
+    assert succession.follows_lieutenant(fractious, rng.random(10_000)).mean() == pytest.approx(0.5, abs=0.02)
+
+
+def _choices(loyalty, members=(100.0, 100.0, 60.0, 60.0, 30.0, 30.0), value=None, ratio=0.25):
+    lts = np.array([0, 0, 1, 1, 2, 2])
+    value = np.ones(6) if value is None else np.array(value)
+    return succession.lieutenant_choices(lts, np.array(members), np.array(loyalty, dtype=float), value, ratio)
+
+
+def test_the_strongest_lieutenant_claims_the_brand_and_loyal_cells_mean_no_split():
+    claimant, choice = _choices([0.9] * 6)
+    assert claimant == 0 and choice.tolist() == [-1, 0, 0]
+
+
+def test_a_lieutenant_with_disloyal_cells_claims_and_one_with_loyal_cells_submits():
+    # lieutenant 1 expects 36 of his 120 to follow him (36 >= 0.25 x 84); lieutenant 2 expects 6 of 60
+    claimant, choice = _choices([0.9, 0.9, 0.7, 0.7, 0.9, 0.9])
+    assert claimant == 0 and choice.tolist() == [-1, 1, 0]
+
+
+def test_what_a_region_is_worth_tips_a_lieutenant_into_claiming():
+    loyalty = [0.9, 0.9, 0.9, 0.9, 0.85, 0.85]  # lieutenant 2: 9 expected against 51 loyal, below 0.25
+    assert _choices(loyalty)[1][2] == 0
+    assert _choices(loyalty, value=[1, 1, 1, 1, 2, 2])[1][2] == 1  # a rich crossing doubles the stakes
+
+
+def test_the_claimant_never_follows_anyone_but_himself():
+    claimant, choice = _choices([0.1] * 6)
+    assert choice[claimant] == -1 and (choice[np.arange(3) != claimant] == 1).all()
+
+
+# ----- the model: who splits ---------------------------------------------------------------------
+def _factions(loyalty: float, seed_list: list[int]) -> np.ndarray:
+    (runs,) = summaries([{"horizon_days": 365, "loyalty_mean": loyalty, **STRIKE}], seed_list)
+    return np.array([r["new_factions_d365"] for r in runs])
+
+
+def test_a_cohesive_organisation_rarely_splits_and_a_fractious_one_usually_does():
+    test = seeds.test(8)
+    assert np.mean(_factions(0.9, test) == 0) >= 0.7
+    assert np.mean(_factions(0.6, test) >= 1) >= 0.7
+
+
+@pytest.mark.slow
+def test_the_acceptance_distribution_on_50_seeds():
+    test = seeds.test(50)
+    assert np.mean(_factions(0.9, test) == 0) >= 0.7
+    assert np.mean(_factions(P["loyalty_mean"], test) >= 1) > 0.5
+
+
+def test_without_a_split_the_brand_hands_over_like_an_heir():
+    m = CartelModel(seed=1, horizon_days=30, loyalty_mean=0.95, **STRIKE)
+    m.run()
+    cjng = m.organisations[m.cjng]
+    assert not cjng.factions and cjng.succession == "heir"
+
+
+# ----- how the leader goes ------------------------------------------------------------------------
+def _aggression_after(mode: dict) -> float:
+    m = CartelModel(seed=2, horizon_days=1, **STRIKE, **mode)
+    m.run()
+    return float(m.aggression[m.cjng_cells_d0].mean())
+
+
+def test_a_killing_is_avenged_harder_than_a_capture():
+    killed = _aggression_after({})
+    captured = _aggression_after({"strike_mode": "capture"})
+    assert killed > captured > 1.0
+
+
+def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
+    def core_after(mode: str) -> float:
+        m = CartelModel(seed=2, horizon_days=0)
+        m.run_until(0)
+        cells = m.live_cells(m.cjng)
+        before = m.core[cells].sum()
+        m.leadership.remove_leader(m.organisations[m.cjng], 0, home=13, mode=mode)
+        return float(m.core[cells].sum() / before)
+
+    assert core_after("killed") == pytest.approx(1.0)
+    assert core_after("captured") == pytest.approx(1.0 - P["capture_intel_core_share"], rel=1e-6)
+
+
+def test_a_leader_held_in_mexico_names_a_successor_and_an_extradited_one_cannot():
+    held = CartelModel(seed=1, horizon_days=5, strike_mode="capture", extradite_captured=False, loyalty_mean=0.5, **STRIKE)
+    held.run()
+    assert held.organisations[held.cjng].succession == "heir" and not held.organisations[held.cjng].factions
+    gone = CartelModel(seed=1, horizon_days=5, strike_mode="capture", extradite_captured=True, loyalty_mean=0.5, **STRIKE)
+    gone.run()
+    assert gone.organisations[gone.cjng].factions  # a fractious organisation without a successor splits
+
+
+# ----- the campaign and the flow ------------------------------------------------------------------
+def test_campaign_operations_fail_at_the_published_rate():
+    m = CartelModel(seed=3, horizon_days=365, campaign_enabled=True, campaign_ops_per_year=40.0, **STRIKE)
+    m.run()
+    removed = m.leadership.removed_since_day0 - 1  # the day-0 strike is not the campaign's
+    # 40 operations a year at 0.35: about 14 removals; Poisson operations, so a wide band
+    assert 5 <= removed <= 25
+
+
+def test_flow_follows_networks_and_cohesion_and_diverts_to_other_routes():
+    value = np.array([100.0, 100.0])
+    cartel = np.array([[10.0, 10.0], [0.0, 0.0]])
+    assert market.trafficking_flow(value, cartel, np.array([1.0, 0.1]), 0.0).tolist() == [100.0, 100.0]
+    mixed = np.array([[10.0, 0.0], [0.0, 10.0]])  # a cartel in state 1, local gangs in state 2
+    flow = market.trafficking_flow(value, mixed, np.array([1.0, 0.1]), 0.0)
+    assert flow.tolist() == pytest.approx([100.0, 10.0])
+    diverted = market.trafficking_flow(value, mixed, np.array([1.0, 0.1]), 0.3)
+    assert diverted.tolist() == pytest.approx([130.0, 13.0])  # 33 of the 90 lost find room elsewhere
+    assert market.network_share("splinter", 0.5, P) == pytest.approx(0.5 * P["splinter_network_share"])
+    assert market.network_share("local", 1.0, P) == P["local_network_share"]
