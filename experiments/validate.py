@@ -1,6 +1,6 @@
 """The model against every observed figure it is compared with: writes docs/validation.md.
 
-    python -m experiments.validate              # 20 test seeds (experiments/seeds.py), ~2 minutes
+    python -m experiments.validate              # 20 test seeds (experiments/seeds.py), ~6 minutes
     python -m experiments.validate --seeds 40
 
 Each target is marked **calibration fit** (a script in experiments/ fitted a parameter to it),
@@ -14,7 +14,6 @@ target on the same runs.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import multiprocessing
 import os
@@ -27,7 +26,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
-from experiments import seeds
+from experiments import literature, seeds
+from experiments.peers import compare
 from sim import __version__
 from sim.observed import monthly
 from sim.summary import summarise
@@ -36,10 +36,10 @@ from sim.world.geography import states_table
 from sim.world.model import CartelModel
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
-LITERATURE = Path(__file__).resolve().parent / "data" / "literature.csv"
 STRIKE = {"strike_enabled": True}  # the mencho_strike settings; its past is the default world's, seed by seed
 H1_2024 = (day_of(dt.date(2024, 1, 1)), day_of(dt.date(2024, 7, 1)))
 STEADY_SEEDS = 10
+SUCCESSION_SEEDS = 50  # the succession's outcomes are a distribution: more seeds than the targets
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ TARGETS: list[Target] = [
            "calibration fit", "000, 002; experiments/calibrate_wave.py"),
     Target("guard_killed_jalisco_72h", "National Guard killed in Jalisco, 72 hours", "25", "10–45", lambda x: 10 <= x <= 45,
            "calibration fit", "002, 003; experiments/calibrate_wave.py"),
+    Target("spearman_wave_margin", "roadblocks by state: Spearman with CJNG's members by state minus Spearman with population",
+           "the day's deaths in Jalisco, Michoacán, Guanajuato", "> 0", lambda x: x > 0.0, "check",
+           "000, 002 (seed-facts.md); issue 13: the wave follows the organisation's cells and their loyalty, not population"),
     Target("gunmen_killed_72h", "gunmen killed by forces, 72 hours (raid included)", "about 34", "15–60", lambda x: 15 <= x <= 60,
            "check", "002, 003 (about 30 in Jalisco and 4 in Michoacán)"),
 ]
@@ -117,8 +120,11 @@ TARGETS: list[Target] = [
 def _past_and_wave(seed: int) -> dict[str, Any]:
     """One mencho_strike run of three days: the record period (shared with no_strike on the seed) and the wave."""
     model = CartelModel(seed=seed, horizon_days=3, **STRIKE)
+    model.run_until(0)
+    cjng = model.org_state_members()[model.cjng]  # where CJNG stands as the strike comes
     model.run()
     s = summarise(model)
+    s.update({f"cjng_members_d0_{code}": float(m) for code, m in zip(model.geo.codes, cjng)})
     rec = model.daily
     s.update({f"month_{m.month}": rec.mean("homicides", m.first_day, m.end_day) for m in monthly()})
     s["per_day_h1_2024"] = rec.mean("homicides", *H1_2024)
@@ -158,6 +164,11 @@ def measure(n_seeds: int = 20, workers: int | None = None) -> dict[str, np.ndarr
             if f"spearman_{kind}_{year}" in {t.key for t in TARGETS}:
                 values = [spearmanr(h / d, ref / d)[0] for h in per_seed] + [spearmanr(np.median(per_seed, axis=0) / d, ref / d)[0]]
                 out[f"spearman_{kind}_{year}"] = np.array(values)
+    wave = np.array([[r[f"roadblocks_48h_{c}"] for c in df["code"]] for r in past], dtype=float)
+    cjng = np.array([[r[f"cjng_members_d0_{c}"] for c in df["code"]] for r in past])
+    margin = lambda w, c: spearmanr(w, c)[0] - spearmanr(w, pop)[0]  # noqa: E731
+    out["spearman_wave_margin"] = np.array([margin(w, c) for w, c in zip(wave, cjng)] + [margin(np.median(wave, axis=0), np.median(cjng, axis=0))])
+    out["wave_rho"] = np.array([spearmanr(np.median(wave, axis=0), ref)[0] for ref in (np.median(cjng, axis=0), pop)])  # for the notes
     return out
 
 
@@ -172,16 +183,10 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 10 else f"{x:.1f}"
 
 
-def literature() -> list[dict[str, str]]:
-    """The published findings the model is compared with (experiments/data/literature.csv)."""
-    with LITERATURE.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def render_literature() -> str:
     rows = [
         f"| {r['id']} | {r['source']} | {r['design']} | {r['outcome']} | {r['window']} | {r['published_effect']} | {r['model_measure']} | {r['direction']}; size: {r['size_rule']} |"
-        for r in literature()
+        for r in literature.literature()
     ]
     return f"""## Published findings on leader removal and cartel policy
 
@@ -197,7 +202,7 @@ so its local effects are diluted by the state's other municipalities.
 """
 
 
-def render(measured: dict[str, np.ndarray], n_seeds: int) -> str:
+def render(measured: dict[str, np.ndarray], n_seeds: int, mechanisms: str = "") -> str:
     rows = []
     for t in TARGETS:
         v = measured[t.key]
@@ -238,9 +243,14 @@ Notes:
 - The population-only benchmark: ranking the states by population alone scores 0.70 on counts
   against 2024 (Spearman), so the model's ranking adds to what population explains by the
   difference.
+- The day-0 wave's geography: the median roadblocks by state rank-correlate with CJNG's median
+  members by state at {measured["wave_rho"][0]:.2f} (Spearman) and with population at
+  {measured["wave_rho"][1]:.2f}: roadblocks come from CJNG's cells, in proportion to their size and
+  loyalty.
 - `tests/test_validation.py` asserts every row of this table on the same seeds.
 
-{render_literature()}"""
+{render_literature()}
+{mechanisms}"""
 
 
 def main() -> None:
@@ -249,7 +259,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None)
     args = ap.parse_args()
     measured = measure(args.seeds, args.workers)
-    DOC.write_text(render(measured, args.seeds), encoding="utf-8")
+    test = seeds.test(args.seeds)
+    findings = literature.measure(test, args.workers)
+    outcomes = literature.succession_outcomes(seeds.test(max(args.seeds, SUCCESSION_SEEDS)), args.workers)
+    peer = compare.run(args.seeds, args.workers)
+    DOC.write_text(render(measured, args.seeds, literature.render(findings, outcomes, args.seeds) + "\n" + compare.render(peer)), encoding="utf-8")
+    for fid, (direction, size) in literature.agreement(findings).items():
+        print(f"{fid}: direction {'agrees' if direction else 'disagrees'}" + ("" if size is None else f", size {'agrees' if size else 'differs'}"))
     met = sum(t.ok(headline(t.key, measured[t.key])) for t in TARGETS)
     print(f"wrote {DOC}: {met} of {len(TARGETS)} targets met")
     for t in TARGETS:

@@ -9,7 +9,7 @@ test fails whenever the model misses it.
 import numpy as np
 import pytest
 
-from experiments import seeds, validate
+from experiments import literature, seeds, validate
 from experiments.calibrate_baseline import FITTED as BASELINE_FITTED
 from experiments.calibrate_ranking import FITTED as RANKING_FITTED
 from experiments.calibrate_record import FITTED as RECORD_FITTED
@@ -39,3 +39,20 @@ def test_test_seeds_never_fit() -> None:
 def test_at_most_four_new_parameters_are_fitted_to_the_national_series() -> None:
     assert len(RECORD_FITTED) <= 4
     assert not set(RECORD_FITTED) & (set(RANKING_FITTED) | set(BASELINE_FITTED))
+
+
+def test_the_validation_page_lists_every_published_finding_with_the_model_beside_it() -> None:
+    text = validate.DOC.read_text(encoding="utf-8")
+    for finding in literature.literature():
+        assert text.count(f"| {finding['id']} |") == 2, f"{finding['id']}: listed and compared once each"
+    assert "## The succession's outcomes" in text and "## The peer model, side by side" in text
+    assert len(literature.literature()) >= 6
+
+
+def test_every_published_finding_has_an_agreement_rule_the_model_can_meet_or_miss() -> None:
+    values = {k: np.array([1.0]) for k in ("calderon_local", "lindo_local", "lindo_network", "lindo_network_late", "dickenson_mode",
+                                             "phillips_arrest", "fragmentation_groups", "prieto_recruitment", "dell_diversion",
+                                             "jordan_factions", "jordan_homicides")}
+    agree = literature.agreement(values)
+    assert set(agree) == {f["id"] for f in literature.literature()}
+    assert not agree["phillips_arrest"][0] and agree["dickenson_mode"][0]  # +1 victims: a capture held did not calm things
