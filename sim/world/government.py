@@ -120,11 +120,15 @@ class Government:
         """Trafficking flow to the US per state today (USD a day): what trafficking networks move
         through the state's crossings and ports (`market.trafficking_flow`); `m` is members per
         organisation and state. An organisation moves in proportion to its network and cohesion."""
+        return market.trafficking_flow(self.flow_capacity, m, self.moves(), self.model.p["route_spare_capacity"])
+
+    def moves(self) -> np.ndarray:
+        """What each organisation can move of the trafficking today: its network times its cohesion."""
         model = self.model
         moves = model.org_network.copy()
         for org in model.leadership.unsettled:
             moves[org.index] *= org.cohesion
-        return market.trafficking_flow(self.flow_capacity, m, moves, model.p["route_spare_capacity"])
+        return moves
 
     # ----- policy from day 0 -----------------------------------------------------------------
     def step(self, day: int) -> None:

@@ -128,21 +128,23 @@ def _present(m):
 @_jit
 def day(
     members, core, core0, cell_state, cell_org, home, org_local, advantage, aggression, m, pair_a, pair_b, pair_s, hostility,
-    revenue, capacity, held, flow_capacity, density, population, risk0, raid, loyal_cells, cjng, p, rng_address, today, levels, national,
+    revenue, capacity, held, flow_capacity, moves, density, population, risk0, raid, loyal_cells, cjng, p, rng_address, today, levels, national,
 ):
     """The day's processes from income to the day's end, drawing from the model's generator
     (`rng_address`: its bit generator's `ctypes.state_address`, see sim/world/draws.py).
 
     `m` is the organisations' members per state as the day starts, `p` the scalars (see
     `scalars`), `risk0` each state's arrest risk in the steady world, `raid` today's raid deaths,
-    `loyal_cells` CJNG's cells at day 0. Updates members and core in place and fills the day's rows
-    of `today` (all but ENTRIES, ROADBLOCKS and FLOW, and ARRESTS without the record's event arrests),
+    `loyal_cells` CJNG's cells at day 0, `moves` what each organisation can move of the trafficking
+    (network x cohesion). Updates members and core in place and fills the day's rows
+    of `today` (all but ENTRIES and ROADBLOCKS, and ARRESTS without the record's event arrests),
     `levels` and the national metrics but the leaders removed.
     """
     e, cost, rmax, cap_damp, recruit_factor, desertion, arrests_per_day, switch = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
     core_share, targeting, rebuild = p[8], p[9], p[10]
     gamma, lethality, even_exp, violence_damp, hold_damp, civ_ratio = p[11], p[12], p[13], p[14], p[15], p[16]
     force_rate, per_force, background_rate, labour, guard_share, concealment = p[17], p[18], p[19], p[20], p[21], p[22]
+    spare = p[23]
     n, n_orgs, n_states, n_pairs = members.shape[0], advantage.shape[0], advantage.shape[1], pair_a.shape[0]
     rng = draws.state(rng_address)
     members_sum = _pairwise(members, 0, n)
@@ -276,6 +278,22 @@ def day(
         hidden_dead[s] = draws.binomial(rng, clash_dead[s], hidden[s])
     for s in range(n_states):
         hidden_civ[s] = draws.binomial(rng, civilians[s], hidden[s])
+    # trafficking flow (market.trafficking_flow): what the groups' networks move, and the diversion
+    moved = np.zeros(n_states)
+    for k in range(n_groups):
+        g = groups[k]
+        moved[g % n_states] += moves[g // n_states] * m[g // n_states, g % n_states]
+    carried = np.empty(n_states)
+    unmoved = np.empty(n_states)
+    room = np.empty(n_states)
+    for s in range(n_states):
+        carried[s] = flow_capacity[s] * (moved[s] / m_state[s] if m_state[s] > 0 else 0.0)
+        unmoved[s] = flow_capacity[s] - carried[s]
+        room[s] = spare * carried[s]
+    room_total = _pairwise(room, 0, n_states)
+    diverted = min(_pairwise(unmoved, 0, n_states), room_total)
+    for s in range(n_states):
+        today[FLOW, s] = carried[s] + (diverted * room[s] / room_total if room_total > 0 else 0.0)
     # the forces (forces.force_clashes) and background homicides
     armed = np.zeros(n_states)
     for c in range(n):
@@ -393,7 +411,7 @@ def scalars(p: dict, recruit_factor: float, arrests_per_day: float) -> np.ndarra
         p["core_rebuild_rate"], p["core_violence_exponent"], p["clash_lethality"], p["evenness_exponent"],
         p["capacity_violence_damping"], p["hold_violence_damping"], p["civilians_per_member_killed"], p["force_attack_rate"],
         p["gunmen_per_force_killed"], p["background_homicide_rate"], p["trafficking_labour_share"], p["home_guard_share"],
-        p["concealment"],
+        p["concealment"], p["route_spare_capacity"],
     ])
 
 

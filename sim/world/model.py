@@ -291,11 +291,10 @@ class CartelModel(mesa.Model):
             self._scalars, self._scalars_key = kernel.scalars(p, *key), key
         kernel.day(
             self.members, self.core, self.core0, self.cell_state, self.cell_org, self.home, self.org_local, self.advantage, self.aggression,
-            held, a, b, s, self.hostility, self.revenue, self.capacity, gov.held, gov.flow_capacity, self.density, self.geo.population,
+            held, a, b, s, self.hostility, self.revenue, self.capacity, gov.held, gov.flow_capacity, gov.moves(), self.density, self.geo.population,
             self._arrest_risk0, raid, self.cjng_cells_d0, self.cjng, self._scalars, self.rng.bit_generator.ctypes.state_address,
             today, levels, national,
         )
-        today[kernel.FLOW] = gov.flow(held)
 
     def _entry(self) -> np.ndarray:
         """New groups enter states whose market no group fully serves; cartels absorb some of them.

@@ -141,8 +141,9 @@ def trafficking_flow(value: np.ndarray, org_state_members: np.ndarray, moves: np
     trafficking rather than stop it).
     """
     total = org_state_members.sum(axis=0)
-    control = np.divide(moves @ org_state_members, total, out=np.zeros_like(total), where=total > 0)
+    control = np.divide((moves[:, None] * org_state_members).sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
     carried = value * control
     room = spare * carried
-    diverted = min(float((value - carried).sum()), float(room.sum()))
-    return carried + (diverted * room / room.sum() if room.sum() > 0 else 0.0)
+    room_total = float(room.sum())
+    diverted = min(float((value - carried).sum()), room_total)
+    return carried + (diverted * room / room_total if room_total > 0 else 0.0)
