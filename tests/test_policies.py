@@ -129,7 +129,7 @@ def _campaign(seed_list):
     published rate), more groups than without it on every seed's shared past, flow kept.
     The groups no longer double (issue 4's first pattern): with operations that fail as often as
     the record says and splits that happen only where lieutenants' cells follow them, a campaign
-    adds about a third more groups (docs/validation.md, fragmentation_groups)."""
+    adds about 15 groups, 1.5 times day 0's (docs/validation.md, fragmentation_groups)."""
     runs, base = summaries([{"horizon_days": 2190, **STRIKE, "campaign_enabled": True}, {"horizon_days": 2190}], seed_list)
     med = lambda rs, k: np.median([r[k] for r in rs])  # noqa: E731
     assert 15 <= med(runs, "leaders_removed") <= 50

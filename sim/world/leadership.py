@@ -216,7 +216,7 @@ class Leadership:
         org.succession = "contest"
         family = [org.index] + org.factions
         model.set_hostility(family, family, p["hostility_succession"])
-        org.cohesion = succession.claimant_share(model.org_members()[family])
+        org.cohesion = p["heir_cohesion"] * succession.claimant_share(model.org_members()[family])  # an heir's, less the breakaways
 
     def _stakes(self, cells: np.ndarray) -> np.ndarray:
         """What each cell's region is worth to a lieutenant: the revenue per armed member of its
@@ -236,8 +236,8 @@ class Leadership:
             moving = cells[succession.realign(model.rng, len(cells), p["realign_rate"], share)]
             model.cell_org[moving] = org.index
         share = succession.claimant_share(model.org_members()[family])
-        org.cohesion = share
-        if share >= p["consolidation_share"]:
+        org.cohesion = p["heir_cohesion"] * share
+        if share >= p["consolidation_share"] and day >= org.removed_day + p["heir_succession_days"]:  # no faster than an heir
             org.succession = "heir"  # from here on like a hand-over: cohesion recovers
             org.consolidated_day = day
             for f in org.factions:
