@@ -432,6 +432,10 @@ class CartelModel(mesa.Model):
         self.run_until(self.horizon_days)
         if self.horizon_days == 0:
             self.snapshots["d0"] = self.snapshot()
+        # Mesa 3.3 counts agent ids per model in a class-level dict (mesa.Agent._ids) that holds
+        # every model ever made: a process running thousands of them (a sweep's worker, a
+        # sensitivity design) kept them all, about 30 MB a design point. A finished run lets go.
+        getattr(mesa.Agent, "_ids", {}).pop(self, None)
 
     def run_until(self, day: int) -> None:
         """Simulate up to the start of `day` (day 0: the past every scenario shares)."""
