@@ -3,6 +3,8 @@
     python -m experiments.sensitivity                       # r=6 Morris, N=32 Sobol, 2 seeds: ~28 min on 2 cores
     python -m experiments.sensitivity --trajectories 10 --sobol-n 128 --seeds 3
     python -m experiments.sensitivity --folder sens_runs    # resumes: chunks already in the folder are not run again
+    python -m experiments.sensitivity --launcher hydra      # the chunks as a Hydra multirun (joblib launcher, all cores)
+    python -m experiments.sensitivity --launcher hydra --hydra-args "hydra/launcher=submitit_slurm hydra.launcher.partition=..."
 
 Every parameter with a range (kinds `uncertainty` and `calibrated`, docs/parameters.md) is
 screened with Morris's elementary effects on three outputs (sim/analysis/sensitivity.py); the
@@ -104,8 +106,10 @@ sampling, first-order and total indices, 95% bootstrap intervals): N = {args.sob
 with the largest scaled mu*, {sizes[1]} points: {sizes[0] + sizes[1]} points x {args.seeds} seeds x 4 scenarios. From scratch
 this takes about 28 minutes on this project's 2-core machine (about 30 s a chunk of 16 points on
 each worker); this page's invocation took {seconds / 60:.0f} minutes, since chunks already in the folder are
-read, not run again. The rest of the factors stay at their defaults in the Sobol stage, so its
-indices share out only what those {len(top)} move.
+read, not run again. To scale out, `--launcher hydra` runs the chunks as a Hydra multirun
+(conf/sensitivity_job.yaml: joblib on this machine; `--hydra-args "hydra/launcher=submitit_slurm ..."`
+on a cluster), with the same numbers. The rest of the factors stay at their defaults in the Sobol
+stage, so its indices share out only what those {len(top)} move.
 
 These are small samples: the intervals say how far to trust each index. Seed noise that the
 {args.seeds} seeds do not average away shows up as variance no factor explains (a sum of first-order
@@ -146,14 +150,17 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=12, help="factors carried from Morris to Sobol (default 12)")
     ap.add_argument("--folder", type=Path, default=ROOT / "sensitivity", help="where the chunks go (resumable)")
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--launcher", choices=("local", "hydra"), default="local",
+                    help="run the chunks on a local process pool, or as a Hydra multirun (joblib here; submitit with --hydra-args)")
+    ap.add_argument("--hydra-args", default="", help='extra Hydra overrides for the chunks, e.g. "hydra/launcher=submitit_slurm"')
     args = ap.parse_args()
     started = time.time()
     seeds = seedlists.test(args.seeds)
     chosen = sa.factors()
     design = sa.morris_design(chosen, args.trajectories)
     points = [sa.point_params(chosen, row) for row in design]
-    frame = sa.run_design(points, args.folder / f"morris_r{args.trajectories}_s{args.seeds}", seeds, workers=args.workers,
-                          progress=_progress("morris", started))
+    launch = {"workers": args.workers, "launcher": args.launcher, "hydra_args": args.hydra_args.split()}
+    frame = sa.run_design(points, args.folder / f"morris_r{args.trajectories}_s{args.seeds}", seeds, progress=_progress("morris", started), **launch)
     failed = frame[frame["error"] != ""]
     for row, error in failed["error"].items():
         print(f"morris point {row} failed: {error}; its trajectory is left out", flush=True)
@@ -170,7 +177,7 @@ def main() -> None:
     spoints = [sa.point_params(top, row) for row in sdesign]
     tag = zlib.crc32(",".join(f.name for f in top).encode())  # the screened set names its folder: another set, other chunks
     sframe = sa.run_design(spoints, args.folder / f"sobol_n{args.sobol_n}_s{args.seeds}_{tag:08x}", seeds,
-                           workers=args.workers, progress=_progress("sobol", started))
+                           progress=_progress("sobol", started), **launch)
     sy = _outputs(sframe, "Sobol")
     sobol = {key: sa.sobol_indices(top, sy[key]) for key in sa.OUTPUTS}
     spread = {key: tuple(np.percentile(sy[key], [5, 95])) for key in sa.OUTPUTS}

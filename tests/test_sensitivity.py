@@ -81,3 +81,12 @@ def test_morris_leaves_out_only_the_trajectories_with_a_failed_point():
     y = np.array([1.0, 2.0, 3.0, 4.0, np.nan, 6.0])
     kept_design, kept_y, dropped = sa.complete_trajectories(design, y, 2)
     assert dropped == 1 and kept_y.tolist() == [1.0, 2.0, 3.0] and kept_design.tolist() == design[:3].tolist()
+
+
+def test_the_chunks_run_as_a_hydra_multirun_with_the_same_numbers(tmp_path):
+    points = [{"loyalty_mean": 0.85}, {"loyalty_mean": 0.9}, {"succession_claim_ratio": 0.3}]
+    frame = sa.run_design(points, tmp_path, seeds=[1], chunk_size=2, horizon_days=365, launcher="hydra", hydra_args=["hydra.launcher.n_jobs=2"])
+    assert (frame["error"] == "").all() and np.isfinite(frame["effective_groups_d365"]).all()
+    assert sorted(p.name for p in tmp_path.glob("chunk_*.csv")) == ["chunk_0000.csv", "chunk_0001.csv"]
+    local = sa.run_design(points[:2], tmp_path / "local", seeds=[1], chunk_size=2, horizon_days=365, workers=1)
+    pd.testing.assert_frame_equal(frame.iloc[:2].reset_index(drop=True), local)  # the same numbers on either launcher

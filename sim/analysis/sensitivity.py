@@ -12,8 +12,11 @@ resumes where it stopped and the chunks can be spread over machines.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -109,6 +112,31 @@ def _limit_memory(limit: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+PLAN = "plan.json"
+
+
+def chunk_path(folder: Path, i: int) -> Path:
+    return folder / f"chunk_{i:04d}.csv"
+
+
+def run_chunk(folder: Path, i: int, memory_gb: float | None = None) -> None:
+    """Run chunk `i` of the plan in `folder` (a Hydra job, sim/analysis/sensitivity_job.py) and
+    write its file, unless it is there already."""
+    plan = json.loads((folder / PLAN).read_text(encoding="utf-8"))
+    if chunk_path(folder, i).exists():
+        return
+    _limit_memory(int(memory_gb * 2**30) if memory_gb and os.name == "posix" else None)
+    k = plan["chunk_size"]
+    rows = _chunk((plan["points"][i * k : (i + 1) * k], plan["seeds"], plan["horizon_days"], evaluate))
+    pd.DataFrame(rows).to_csv(chunk_path(folder, i), index=False)
+
+
+def _launch_hydra(folder: Path, todo: list[int], hydra_args: Sequence[str]) -> None:
+    """The chunks as a Hydra multirun (conf/sensitivity_job.yaml) on its configured launcher."""
+    cmd = [sys.executable, "-m", "sim.analysis.sensitivity_job", "-m", f"folder={folder.resolve()}", "chunk=" + ",".join(map(str, todo)), *hydra_args]
+    subprocess.run(cmd, check=False)
+
+
 def run_design(
     points: Sequence[dict[str, Any]],
     folder: Path,
@@ -119,16 +147,24 @@ def run_design(
     fn: Callable[..., dict[str, float]] = evaluate,
     progress: Callable[[int, int], None] | None = None,
     memory_gb: float | None = 8.0,
+    launcher: str = "local",
+    hydra_args: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Evaluate every design point in chunks of `chunk_size`, each saved to `folder` as it
     finishes (chunk_0000.csv, ...); chunks already there are read, not run again. Each worker may
-    use `memory_gb` (None: no cap). Returns the outputs in design order, with an `error` column
-    (empty where the point ran)."""
+    use `memory_gb` (None: no cap). `launcher` "hydra" runs the chunks as a Hydra multirun
+    (`fn` must then be `evaluate`; `hydra_args` choose e.g. its launcher), "local" on a process
+    pool. Returns the outputs in design order, with an `error` column (empty where the point ran;
+    a chunk whose job wrote nothing gives its points that job's failure)."""
     folder.mkdir(parents=True, exist_ok=True)
     chunks = [list(points[i : i + chunk_size]) for i in range(0, len(points), chunk_size)]
-    path = lambda i: folder / f"chunk_{i:04d}.csv"  # noqa: E731
+    path = lambda i: chunk_path(folder, i)  # noqa: E731
     todo = [i for i in range(len(chunks)) if not path(i).exists()]
-    if todo:
+    if todo and launcher == "hydra":
+        plan = {"points": list(points), "seeds": list(seeds), "horizon_days": horizon_days, "chunk_size": chunk_size}
+        (folder / PLAN).write_text(json.dumps(plan), encoding="utf-8")
+        _launch_hydra(folder, todo, hydra_args)
+    elif todo:
         ctx = multiprocessing.get_context("spawn")
         limit = int(memory_gb * 2**30) if memory_gb and os.name == "posix" else None
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx, initializer=_limit_memory, initargs=(limit,)) as pool:
@@ -138,8 +174,12 @@ def run_design(
                 pd.DataFrame(future.result()).to_csv(path(i), index=False)
                 if progress:
                     progress(done, len(todo))
-    frame = pd.concat([pd.read_csv(path(i)) for i in range(len(chunks))], ignore_index=True)
-    frame["error"] = frame["error"].fillna("").astype(str)
+    lost = {"error": "its chunk's job wrote nothing (see the launcher's log in the folder's hydra/)"}
+    frame = pd.concat(
+        [pd.read_csv(path(i), dtype={"error": str}) if path(i).exists() else pd.DataFrame([{**{k: np.nan for k in OUTPUTS}, **lost}] * len(chunks[i])) for i in range(len(chunks))],
+        ignore_index=True,
+    )
+    frame["error"] = frame["error"].fillna("")
     return frame
 
 
