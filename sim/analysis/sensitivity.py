@@ -103,12 +103,13 @@ def _chunk(args: tuple[list[dict[str, Any]], list[int], int, Callable[..., dict[
     return rows
 
 
-def _limit_memory(limit: int | None) -> None:
+def _limit_memory(memory_gb: float | None) -> None:
     """A worker's address-space cap: a design point whose world grows without bound then fails
     with a MemoryError, recorded as its error, instead of the system killing the whole run."""
-    if limit:
+    if memory_gb and os.name == "posix":
         import resource
 
+        limit = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -125,7 +126,7 @@ def run_chunk(folder: Path, i: int, memory_gb: float | None = None) -> None:
     plan = json.loads((folder / PLAN).read_text(encoding="utf-8"))
     if chunk_path(folder, i).exists():
         return
-    _limit_memory(int(memory_gb * 2**30) if memory_gb and os.name == "posix" else None)
+    _limit_memory(memory_gb)
     k = plan["chunk_size"]
     rows = _chunk((plan["points"][i * k : (i + 1) * k], plan["seeds"], plan["horizon_days"], evaluate))
     pd.DataFrame(rows).to_csv(chunk_path(folder, i), index=False)
@@ -166,8 +167,7 @@ def run_design(
         _launch_hydra(folder, todo, hydra_args)
     elif todo:
         ctx = multiprocessing.get_context("spawn")
-        limit = int(memory_gb * 2**30) if memory_gb and os.name == "posix" else None
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx, initializer=_limit_memory, initargs=(limit,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx, initializer=_limit_memory, initargs=(memory_gb,)) as pool:
             futures = {pool.submit(_chunk, (chunks[i], list(seeds), horizon_days, fn)): i for i in todo}
             for done, future in enumerate(as_completed(futures), 1):
                 i = futures[future]

@@ -135,11 +135,17 @@ class Leadership:
             self.unsettled = sorted([*self.unsettled, org], key=lambda o: o.index)
         self.removals.append({"org": org.name, "day": day, "home": home, "mode": mode, "wave": wave})
         if org.heir_available or org.leader_held:  # an heir, or a successor named from prison
-            org.succession = "heir"
-            org.cohesion = p["heir_cohesion"]
-            org.consolidated_day = day + p["heir_succession_days"]
+            self._hand_over(org, day)
         else:
             self._start_contest(org, cells)
+
+    def _hand_over(self, org: Organisation, day: int) -> None:
+        """A successor takes over without a contest: cohesion falls to an heir's and he
+        consolidates after `heir_succession_days`."""
+        p = self.model.p
+        org.succession = "heir"
+        org.cohesion = p["heir_cohesion"]
+        org.consolidated_day = day + p["heir_succession_days"]
 
     def _raid_and_wave(self, cells: np.ndarray, home: int, day: int, revenge: float) -> Wave:
         """The raid's dead in `home`, the roadblocks of the organisation's cells and their attacks on forces.
@@ -208,10 +214,8 @@ class Leadership:
             model.organisations[f].parent = org
             org.factions.append(f)
             model.cell_org[moving] = f
-        if not org.factions:
-            org.succession = "heir"  # every lieutenant submits: the claimant takes over
-            org.cohesion = p["heir_cohesion"]
-            org.consolidated_day = model.day + p["heir_succession_days"]
+        if not org.factions:  # every lieutenant submits: the claimant takes over
+            self._hand_over(org, model.day)
             return
         org.succession = "contest"
         family = [org.index] + org.factions
@@ -222,7 +226,8 @@ class Leadership:
         """What each cell's region is worth to a lieutenant: the revenue per armed member of its
         state, over the organisation's mean (member-weighted)."""
         model = self.model
-        per_member = np.divide(model.revenue, model.state_members(), out=np.zeros(N_STATES), where=model.state_members() > 0)
+        armed = model.state_members()
+        per_member = np.divide(model.revenue, armed, out=np.zeros(N_STATES), where=armed > 0)
         value = per_member[model.cell_state[cells]]
         mean = np.average(value, weights=model.members[cells]) if model.members[cells].sum() > 0 else 0.0
         return value / mean if mean > 0 else np.ones(len(cells))

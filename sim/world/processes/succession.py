@@ -48,9 +48,8 @@ def lieutenant_choices(lts: np.ndarray, members: np.ndarray, loyalty: np.ndarray
     strength = np.bincount(lts, weights=members, minlength=k)
     claimant = int(np.argmax(strength))
     expected = np.bincount(lts, weights=members * (1.0 - loyalty), minlength=k)
-    worth = np.bincount(lts, weights=members * (1.0 - loyalty) * value, minlength=k)
-    stakes = np.divide(worth, expected, out=np.ones(k), where=expected > 0)
-    choice = (expected * stakes >= claim_ratio * (strength - expected)).astype(np.int64)
+    worth = np.bincount(lts, weights=members * (1.0 - loyalty) * value, minlength=k)  # expected followers x stakes
+    choice = (worth >= claim_ratio * (strength - expected)).astype(np.int64)
     choice[claimant] = -1
     return claimant, choice
 
