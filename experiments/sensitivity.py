@@ -107,7 +107,7 @@ with the largest scaled mu*, {sizes[1]} points: {sizes[0] + sizes[1]} points x {
 this takes about 28 minutes on this project's 2-core machine (about 30 s a chunk of 16 points on
 each worker); this page's invocation took {seconds / 60:.0f} minutes, since chunks already in the folder are
 read, not run again. To scale out, `--launcher hydra` runs the chunks as a Hydra multirun
-(conf/sensitivity_job.yaml: joblib on this machine; `--hydra-args "hydra/launcher=submitit_slurm ..."`
+(conf/design_job.yaml: joblib on this machine; `--hydra-args "hydra/launcher=submitit_slurm ..."`
 on a cluster), with the same numbers. The rest of the factors stay at their defaults in the Sobol
 stage, so its indices share out only what those {len(top)} move.
 

@@ -39,7 +39,7 @@ def test_every_uncertain_parameter_is_a_factor_with_its_range():
     assert names["lieutenants"].integer and sa.point_params([names["lieutenants"]], [3.6]) == {"lieutenants": 4}
 
 
-def _fake(params, seeds, horizon):
+def _fake(params, seeds, horizon_days):
     if params["x"] < 0:
         raise ValueError("negative x")
     return {k: params["x"] * len(seeds) for k in sa.OUTPUTS}
@@ -64,7 +64,7 @@ def test_a_design_point_runs_the_four_scenarios_on_common_seeds():
     assert np.isfinite(out["campaign_minus_capacity_year3"])  # with a one-year horizon, the last year is the first
 
 
-def _greedy(params, seeds, horizon):
+def _greedy(params, seeds, horizon_days):
     if params["x"] > 1:
         np.ones(int(6 * 2**30 / 8))  # 6 GB: a world that grows without bound
     return {k: params["x"] for k in sa.OUTPUTS}

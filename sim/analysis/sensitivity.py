@@ -6,27 +6,21 @@ ones. The outputs are paired differences that are small beside the chance of one
 design point runs the four scenarios on the same seeds (common random numbers: one past per seed,
 branched at day 0, `sim.core.simulate_branches`) and averages over them.
 
-The design is evaluated in chunks written to a folder as they finish, so an interrupted run
-resumes where it stopped and the chunks can be spread over machines.
+The design is evaluated in chunks written to a folder as they finish (sim/analysis/design.py), so
+an interrupted run resumes where it stopped and the chunks can be spread over machines.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.parameters import table
+from sim.analysis import design as designs
+from sim.analysis.design import Factor, factors, point_params  # noqa: F401 (the factors are this analysis's too)
 
 HORIZON_DAYS = 1095  # three years: the third year is what the campaign-vs-capacity output reads
 SCENARIOS = {  # the four branches of one design point and seed (levers only: they share the past)
@@ -40,36 +34,11 @@ OUTPUTS = {
     "effective_groups_d365": "effective number of groups 365 days after the strike (mencho_strike)",
     "campaign_minus_capacity_year3": "homicides in year 3, kingpin_campaign - state_capacity",
 }
-INTEGER_DOMAINS = ("int_nonneg", "int_positive")
-
-
-@dataclass(frozen=True)
-class Factor:
-    """An uncertain parameter: its range and whether it takes whole numbers."""
-
-    name: str
-    low: float
-    high: float
-    integer: bool
-
-
-def factors() -> list[Factor]:
-    """Every parameter with a range that is not a policy lever or set by the record."""
-    return [
-        Factor(p.name, float(p.low), float(p.high), p.domain in INTEGER_DOMAINS)
-        for p in table().values()
-        if p.kind in ("uncertainty", "calibrated") and p.low is not None and p.high is not None and p.low < p.high
-    ]
 
 
 def problem(chosen: Sequence[Factor]) -> dict[str, Any]:
     """SALib's problem definition."""
     return {"num_vars": len(chosen), "names": [f.name for f in chosen], "bounds": [[f.low, f.high] for f in chosen]}
-
-
-def point_params(chosen: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
-    """One design row as model parameters (whole numbers rounded)."""
-    return {f.name: (int(round(x)) if f.integer else float(x)) for f, x in zip(chosen, row)}
 
 
 def outputs(runs: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -92,95 +61,11 @@ def evaluate(params: dict[str, Any], seeds: Sequence[int], horizon_days: int = H
     return {k: float(np.mean([o[k] for o in per_seed])) for k in OUTPUTS}
 
 
-def _chunk(args: tuple[list[dict[str, Any]], list[int], int, Callable[..., dict[str, float]]]) -> list[dict[str, Any]]:
-    points, seeds, horizon, fn = args
-    rows = []
-    for params in points:
-        try:
-            rows.append({**fn(params, seeds, horizon), "error": ""})
-        except (Exception, MemoryError) as exc:  # keep the chunk: one failing point is reported, not fatal
-            rows.append({**{k: np.nan for k in OUTPUTS}, "error": f"{type(exc).__name__}: {exc}"})
-    return rows
-
-
-def _limit_memory(memory_gb: float | None) -> None:
-    """A worker's address-space cap: a design point whose world grows without bound then fails
-    with a MemoryError, recorded as its error, instead of the system killing the whole run."""
-    if memory_gb and os.name == "posix":
-        import resource
-
-        limit = int(memory_gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-PLAN = "plan.json"
-
-
-def chunk_path(folder: Path, i: int) -> Path:
-    return folder / f"chunk_{i:04d}.csv"
-
-
-def run_chunk(folder: Path, i: int, memory_gb: float | None = None) -> None:
-    """Run chunk `i` of the plan in `folder` (a Hydra job, sim/analysis/sensitivity_job.py) and
-    write its file, unless it is there already."""
-    plan = json.loads((folder / PLAN).read_text(encoding="utf-8"))
-    if chunk_path(folder, i).exists():
-        return
-    _limit_memory(memory_gb)
-    k = plan["chunk_size"]
-    rows = _chunk((plan["points"][i * k : (i + 1) * k], plan["seeds"], plan["horizon_days"], evaluate))
-    pd.DataFrame(rows).to_csv(chunk_path(folder, i), index=False)
-
-
-def _launch_hydra(folder: Path, todo: list[int], hydra_args: Sequence[str]) -> None:
-    """The chunks as a Hydra multirun (conf/sensitivity_job.yaml) on its configured launcher."""
-    cmd = [sys.executable, "-m", "sim.analysis.sensitivity_job", "-m", f"folder={folder.resolve()}", "chunk=" + ",".join(map(str, todo)), *hydra_args]
-    subprocess.run(cmd, check=False)
-
-
-def run_design(
-    points: Sequence[dict[str, Any]],
-    folder: Path,
-    seeds: Sequence[int],
-    chunk_size: int = 16,
-    workers: int | None = None,
-    horizon_days: int = HORIZON_DAYS,
-    fn: Callable[..., dict[str, float]] = evaluate,
-    progress: Callable[[int, int], None] | None = None,
-    memory_gb: float | None = 8.0,
-    launcher: str = "local",
-    hydra_args: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Evaluate every design point in chunks of `chunk_size`, each saved to `folder` as it
-    finishes (chunk_0000.csv, ...); chunks already there are read, not run again. Each worker may
-    use `memory_gb` (None: no cap). `launcher` "hydra" runs the chunks as a Hydra multirun
-    (`fn` must then be `evaluate`; `hydra_args` choose e.g. its launcher), "local" on a process
-    pool. Returns the outputs in design order, with an `error` column (empty where the point ran;
-    a chunk whose job wrote nothing gives its points that job's failure)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    chunks = [list(points[i : i + chunk_size]) for i in range(0, len(points), chunk_size)]
-    path = lambda i: chunk_path(folder, i)  # noqa: E731
-    todo = [i for i in range(len(chunks)) if not path(i).exists()]
-    if todo and launcher == "hydra":
-        plan = {"points": list(points), "seeds": list(seeds), "horizon_days": horizon_days, "chunk_size": chunk_size}
-        (folder / PLAN).write_text(json.dumps(plan), encoding="utf-8")
-        _launch_hydra(folder, todo, hydra_args)
-    elif todo:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx, initializer=_limit_memory, initargs=(memory_gb,)) as pool:
-            futures = {pool.submit(_chunk, (chunks[i], list(seeds), horizon_days, fn)): i for i in todo}
-            for done, future in enumerate(as_completed(futures), 1):
-                i = futures[future]
-                pd.DataFrame(future.result()).to_csv(path(i), index=False)
-                if progress:
-                    progress(done, len(todo))
-    lost = {"error": "its chunk's job wrote nothing (see the launcher's log in the folder's hydra/)"}
-    frame = pd.concat(
-        [pd.read_csv(path(i), dtype={"error": str}) if path(i).exists() else pd.DataFrame([{**{k: np.nan for k in OUTPUTS}, **lost}] * len(chunks[i])) for i in range(len(chunks))],
-        ignore_index=True,
-    )
-    frame["error"] = frame["error"].fillna("")
-    return frame
+def run_design(points: Sequence[dict[str, Any]], folder: Path, seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any) -> pd.DataFrame:
+    """`evaluate` at every point on the same seeds, in resumable chunks (sim.analysis.design.run_design;
+    `options` go there: chunk_size, workers, launcher, ...)."""
+    options.setdefault("fn", evaluate)
+    return designs.run_design(points, folder, outputs=list(OUTPUTS), settings={"seeds": list(seeds), "horizon_days": horizon_days}, **options)
 
 
 def morris_design(chosen: Sequence[Factor], trajectories: int, levels: int = 4, seed: int = 1) -> np.ndarray:
