@@ -123,7 +123,8 @@ def run_design(
     as it finishes (chunk_0000.csv, ...); chunks already there are read, not run again.
 
     `fn` must be a module-level function returning a dict with the keys `outputs` (a failing point
-    gets NaN there and its error). Each worker may use `memory_gb` (None: no cap). `launcher`
+    gets NaN there and its error). Each worker may use `memory_gb` (None: no cap; with one worker
+    and no cap the chunks run in this process). `launcher`
     "hydra" runs the chunks as a Hydra multirun (`hydra_args` choose e.g. its launcher), "local"
     on a process pool. Returns the outputs in design order with an `error` column (empty where the
     point ran; a chunk whose job wrote nothing gives its points that job's failure)."""
@@ -136,6 +137,11 @@ def run_design(
         plan = {"points": list(points), "fn": _name(fn), "settings": settings, "outputs": list(outputs), "chunk_size": chunk_size}
         (folder / PLAN).write_text(json.dumps(plan), encoding="utf-8")
         _launch_hydra(folder, todo, hydra_args)
+    elif todo and workers == 1 and memory_gb is None:  # nothing to spread or to cap: no pool to start
+        for done, i in enumerate(todo, 1):
+            pd.DataFrame(_chunk(chunks[i], fn, settings, list(outputs))).to_csv(path(i), index=False)
+            if progress:
+                progress(done, len(todo))
     elif todo:
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx, initializer=_limit_memory, initargs=(memory_gb,)) as pool:

@@ -1,0 +1,213 @@
+"""Calibration as an ensemble: approximate Bayesian computation by sequential Monte Carlo (ABC-SMC).
+
+One fitted parameter set hides what we do not know; the question is which sets the evidence
+cannot rule out. A set is *plausible* when its run meets every calibration target within the
+tolerance of docs/validation.md: its score (`sim.analysis.plausibility.score`, the largest
+implausibility over the targets) is at most 1. Plain rejection over the full ranges accepts almost
+nothing (19 targets, each met by about one prior draw in ten), so the tolerance is lowered in
+generations (Toni et al. 2009; Beaumont et al. 2009):
+
+1. Generation 0 runs a Latin hypercube over every factor's full range and keeps the `particles`
+   best runs; its tolerance is the worst of them.
+2. Each next generation's tolerance is the median score of the last population (never below 1).
+   Its candidates are particles of the last population, drawn by weight and moved by a Gaussian
+   kernel (twice the population's weighted variance, per factor, in the unit cube of the ranges),
+   truncated to the ranges (the prior is uniform over them). Candidates run in batches until
+   `particles` of them score within the tolerance.
+3. A particle's weight is the prior over the kernel's mixture density, so that the final
+   population samples the parameter sets that meet the tolerance, not the path that found them.
+
+The final generation's tolerance is 1: every particle met every target on its run. Parameters no
+target depends on (the succession's, the campaign's) stay spread over their whole ranges, which is
+what carries their uncertainty into the ensembles. Every candidate runs once, on a calibration
+seed taken in turn, so a particle near a tolerance's edge may have passed by chance: the spread of
+the population includes that chance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import plausibility
+from sim.analysis.design import Factor, factors, point_params, run_design
+
+QUANTILE = 0.5  # the next tolerance: this quantile of the last population's scores
+
+
+def evaluate(point: dict[str, Any]) -> dict[str, float]:
+    """One candidate's calibration quantities (its parameters run on its seed) and its score."""
+    params = dict(point)
+    measured = plausibility.measure(int(params.pop("seed")), **params)
+    return {**measured, "score": plausibility.score(measured), "distance": plausibility.distance(measured)}
+
+
+def outputs() -> list[str]:
+    return [t.key for t in plausibility.targets()] + ["score", "distance"]
+
+
+def to_unit(chosen: Sequence[Factor], frame: pd.DataFrame) -> np.ndarray:
+    """Parameter values as coordinates in the unit cube of the factors' ranges."""
+    low, high = np.array([f.low for f in chosen]), np.array([f.high for f in chosen])
+    return (frame[[f.name for f in chosen]].to_numpy(float) - low) / (high - low)
+
+
+def from_unit(chosen: Sequence[Factor], unit: np.ndarray) -> list[dict[str, Any]]:
+    """Unit-cube rows as parameter sets (whole numbers rounded)."""
+    low, high = np.array([f.low for f in chosen]), np.array([f.high for f in chosen])
+    return [point_params(chosen, row) for row in low + unit * (high - low)]
+
+
+@dataclass
+class Population:
+    """One generation's accepted particles: parameters in the unit cube, weights, runs, tolerance."""
+
+    generation: int
+    tolerance: float
+    unit: np.ndarray
+    weights: np.ndarray
+    runs: pd.DataFrame  # the particles' seeds, parameters, measured quantities and scores
+    simulated: int  # candidates run to find them
+
+    def kernel_sd(self) -> np.ndarray:
+        """Per factor: twice the weighted variance, as a standard deviation (Beaumont et al. 2009)."""
+        mean = self.weights @ self.unit
+        return np.sqrt(2.0 * (self.weights @ (self.unit - mean) ** 2)) + 1e-6
+
+
+def perturb(population: Population, n: int, rng: np.random.Generator) -> np.ndarray:
+    """`n` candidates: particles drawn by weight and moved by the kernel, truncated to the unit
+    cube factor by factor (a coordinate that leaves is drawn again): with dozens of factors, a
+    candidate with every coordinate inside by chance alone would almost never come."""
+    sd = population.kernel_sd()
+    centres = population.unit[rng.choice(len(population.unit), size=n, p=population.weights)]
+    out = centres + rng.normal(size=centres.shape) * sd
+    outside = (out < 0) | (out > 1)
+    while outside.any():
+        rows, cols = np.nonzero(outside)
+        out[rows, cols] = centres[rows, cols] + rng.normal(size=len(rows)) * sd[cols]
+        outside = (out < 0) | (out > 1)
+    return out
+
+
+def weights(unit: np.ndarray, previous: Population) -> np.ndarray:
+    """Prior over the proposal's density (a mixture of the truncated kernels around the last
+    population), normalised; computed in logs, as the densities are tiny in many dimensions."""
+    from scipy.stats import norm
+
+    sd = previous.kernel_sd()
+    z = (unit[:, None, :] - previous.unit[None, :, :]) / sd
+    inside = norm.cdf((1 - previous.unit) / sd) - norm.cdf(-previous.unit / sd)  # each kernel's mass in the cube
+    log_k = -0.5 * (z**2).sum(axis=2) - np.log(inside).sum(axis=1)[None, :]  # the Gaussian constant is common
+    log_mix = np.log(previous.weights)[None, :] + log_k
+    top = log_mix.max(axis=1, keepdims=True)
+    log_q = top[:, 0] + np.log(np.exp(log_mix - top).sum(axis=1))
+    w = np.exp(-(log_q - log_q.max()))
+    return w / w.sum()
+
+
+def effective_size(w: np.ndarray) -> float:
+    return float(1.0 / np.sum(w**2))
+
+
+def _points(chosen: Sequence[Factor], unit: np.ndarray, seeds: Sequence[int], start: int) -> list[dict[str, Any]]:
+    return [{"seed": int(seeds[(start + i) % len(seeds)]), **p} for i, p in enumerate(from_unit(chosen, unit))]
+
+
+def _batch(folder: Path, points: list[dict[str, Any]], fn: Callable[..., dict[str, float]], **options: Any) -> pd.DataFrame:
+    """Run a batch (resumable: its design is saved with it, and finished chunks are read)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    design = folder / "design.json"
+    if design.exists():
+        points = json.loads(design.read_text(encoding="utf-8"))
+    else:
+        design.write_text(json.dumps(points), encoding="utf-8")
+    frame = run_design(points, folder, fn=fn, outputs=outputs() if fn is evaluate else ["score"], **options)
+    return pd.concat([pd.DataFrame(points), frame], axis=1)
+
+
+def history(folder: Path) -> pd.DataFrame:
+    """Every run of every generation kept under `folder`, with its generation and batch."""
+    parts = []
+    for design in sorted(folder.glob("gen_*/batch_*/design.json")):
+        chunks = sorted(design.parent.glob("chunk_*.csv"))
+        points = pd.DataFrame(json.loads(design.read_text(encoding="utf-8")))
+        frame = pd.concat([pd.read_csv(c, dtype={"error": str}) for c in chunks], ignore_index=True) if chunks else pd.DataFrame()
+        generation, batch = int(design.parent.parent.name[4:]), int(design.parent.name[6:])
+        parts.append(pd.concat([points.iloc[: len(frame)], frame], axis=1).assign(generation=generation, batch=batch))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def run(
+    folder: Path,
+    seeds: Sequence[int],
+    particles: int = 100,
+    first: int = 1000,
+    batch: int = 300,
+    max_generations: int = 12,
+    max_simulations: int = 20_000,
+    seed: int = 1,
+    progress: Callable[[str], None] = print,
+    chosen: Sequence[Factor] | None = None,
+    fn: Callable[[dict[str, Any]], dict[str, float]] = evaluate,
+    **options: Any,
+) -> list[Population]:
+    """ABC-SMC down to a tolerance of 1; every batch of every generation is kept under `folder`
+    (gen_NN/batch_MM/), so a re-run resumes where it stopped and draws the same candidates.
+    `seeds` are the calibration seeds the candidates take in turn; `options` go to
+    `sim.analysis.design.run_design` (workers, launcher, hydra_args, ...). `chosen` (default:
+    every factor) and `fn` (default: a model run's score) let the machinery be tested on a problem
+    whose answer is known."""
+    chosen = list(chosen) if chosen is not None else factors()
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(chosen), seed=seed).random(first)
+    runs = _batch(folder / "gen_00" / "batch_00", _points(chosen, unit, seeds, 0), fn, **options)
+    ok = runs["score"].notna().to_numpy()
+    best = np.argsort(np.where(ok, runs["score"].to_numpy(float), np.inf))[:particles]
+    population = Population(0, float(runs["score"].iloc[best].max()), unit[best], np.full(len(best), 1.0 / len(best)), runs.iloc[best].reset_index(drop=True), first)
+    populations, simulated = [population], first
+    progress(f"[abc] generation 0: {first} runs from the full ranges; the best {len(best)} score at most {population.tolerance:.2f}")
+    for generation in range(1, max_generations + 1):
+        if population.tolerance <= 1.0 or simulated >= max_simulations:
+            break
+        tolerance = max(1.0, float(np.quantile(population.runs["score"], QUANTILE)))
+        kept_unit, kept_runs, tried = [], [], 0
+        rng = np.random.default_rng([seed, generation])
+        while sum(len(k) for k in kept_unit) < particles and simulated < max_simulations:
+            candidates = perturb(population, batch, rng)
+            b = len(kept_runs)
+            runs = _batch(folder / f"gen_{generation:02d}" / f"batch_{b:02d}", _points(chosen, candidates, seeds, simulated), fn, **options)
+            candidates = to_unit(chosen, runs)  # what ran (whole numbers rounded), also on a resumed run
+            good = (runs["score"] <= tolerance).to_numpy()
+            kept_unit.append(candidates[good])
+            kept_runs.append(runs[good])
+            tried += len(runs)
+            simulated += len(runs)
+            progress(f"[abc] generation {generation}: tolerance {tolerance:.2f}, {sum(len(k) for k in kept_unit)} of {particles} particles after {tried} runs ({simulated} in all)")
+        unit = np.vstack(kept_unit)[:particles]
+        frame = pd.concat(kept_runs, ignore_index=True).iloc[:particles].reset_index(drop=True)
+        if len(frame) < particles:
+            progress(f"[abc] stopped: the budget of {max_simulations} runs is spent in generation {generation}")
+            break
+        population = Population(generation, tolerance, unit, weights(unit, population), frame, tried)
+        populations.append(population)
+    return populations
+
+
+def plausible_sets(population: Population, shuffle_seed: int = 1, chosen: Sequence[Factor] | None = None) -> pd.DataFrame:
+    """The final population as a table of parameter sets (`set` 0, 1, ... in random order, so
+    that the first k are a fair subsample) with the seed each ran on, its score, distance and weight."""
+    chosen = list(chosen) if chosen is not None else factors()
+    frame = population.runs.assign(weight=population.weights)
+    frame = frame.iloc[np.random.default_rng(shuffle_seed).permutation(len(frame))]
+    meta = [c for c in ("seed", "score", "distance", "weight") if c in frame]
+    table = frame[[*meta, *[f.name for f in chosen]]].reset_index(drop=True)
+    table.insert(0, "set", range(len(table)))
+    return table

@@ -1,0 +1,36 @@
+"""Calibration as an ensemble (sim/analysis/abc.py): ABC-SMC finds a region whose answer is known,
+fills it rather than collapsing to a point, and resumes without running again."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sim.analysis import abc
+from sim.analysis.design import Factor
+
+SQUARE = [Factor("x", 0.0, 1.0, False), Factor("y", 0.0, 10.0, False)]
+
+
+def square_score(point):
+    """Plausible inside x in 0.25-0.35 and y in 6.5-7.5: 1% of the space, 'targets' at tolerance 1."""
+    return {"score": max(abs(point["x"] - 0.3) / 0.05, abs(point["y"] - 7.0) / 0.5)}
+
+
+def test_abc_smc_finds_a_small_region_and_fills_it(tmp_path):
+    messages = []
+    populations = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, workers=1, memory_gb=None, progress=messages.append)
+    tolerances = [p.tolerance for p in populations]
+    assert tolerances == sorted(tolerances, reverse=True) and tolerances[-1] == 1.0
+    final = abc.plausible_sets(populations[-1], chosen=SQUARE)
+    assert len(final) == 60 and (final["score"] <= 1.0).all()
+    assert final["x"].between(0.25, 0.35).all() and final["y"].between(6.5, 7.5).all()
+    assert final["x"].max() - final["x"].min() > 0.06 and final["y"].max() - final["y"].min() > 0.6  # the region, not a point
+    assert final["weight"].sum() == pytest.approx(1.0) and abc.effective_size(final["weight"].to_numpy()) > 20
+    history = abc.history(tmp_path)
+    assert len(history) == sum(p.simulated for p in populations) and set(history["generation"]) == set(range(len(populations)))
+    # a second run reads every batch from the folder: the same particles, nothing run again
+    chunks = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.csv")}
+    again = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, workers=1, memory_gb=None, progress=messages.append)
+    pd.testing.assert_frame_equal(abc.plausible_sets(again[-1], chosen=SQUARE), final)
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.csv")} == chunks
