@@ -34,7 +34,6 @@ from sim.analysis import sensitivity as sa  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "sensitivity.md"
-FIGURE = ROOT / "docs" / "figures" / "sensitivity.png"
 
 
 def _progress(stage: str, started: float):
@@ -51,8 +50,8 @@ def _outputs(frame: pd.DataFrame, stage: str) -> dict[str, np.ndarray]:
     return {k: frame[k].to_numpy(float) for k in sa.OUTPUTS}
 
 
-def _figure(morris: dict[str, pd.DataFrame], sobol: dict[str, pd.DataFrame]) -> None:
-    FIGURE.parent.mkdir(parents=True, exist_ok=True)
+def _figure(morris: dict[str, pd.DataFrame], sobol: dict[str, pd.DataFrame], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig, axes = plt.subplots(2, len(sa.OUTPUTS), figsize=(5 * len(sa.OUTPUTS), 9))
     for col, key in enumerate(sa.OUTPUTS):
         m = morris[key].sort_values("mu_star").tail(12)
@@ -66,7 +65,7 @@ def _figure(morris: dict[str, pd.DataFrame], sobol: dict[str, pd.DataFrame]) -> 
         axes[1, col].set_title(f"Sobol: {key}", fontsize=9)
         axes[1, col].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(FIGURE, dpi=110)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
@@ -153,14 +152,19 @@ def main() -> None:
     ap.add_argument("--launcher", choices=("local", "hydra"), default="local",
                     help="run the chunks on a local process pool, or as a Hydra multirun (joblib here; submitit with --hydra-args)")
     ap.add_argument("--hydra-args", default="", help='extra Hydra overrides for the chunks, e.g. "hydra/launcher=submitit_slurm"')
+    ap.add_argument("--doc", type=Path, default=DOC, help="the page to write; its figure goes to figures/ beside it")
+    ap.add_argument("--only", nargs="+", default=None, help="screen only these parameters (default: every one with a range)")
+    ap.add_argument("--horizon-days", type=int, default=sa.HORIZON_DAYS, help=f"days from day 0 (default {sa.HORIZON_DAYS})")
     args = ap.parse_args()
     started = time.time()
     seeds = seedlists.test(args.seeds)
-    chosen = sa.factors()
+    chosen = [f for f in sa.factors() if not args.only or f.name in args.only]
     design = sa.morris_design(chosen, args.trajectories)
     points = [sa.point_params(chosen, row) for row in design]
-    launch = {"workers": args.workers, "launcher": args.launcher, "hydra_args": args.hydra_args.split()}
-    frame = sa.run_design(points, args.folder / f"morris_r{args.trajectories}_s{args.seeds}", seeds, progress=_progress("morris", started), **launch)
+    launch = {"workers": args.workers, "launcher": args.launcher, "hydra_args": args.hydra_args.split(), "horizon_days": args.horizon_days}
+    variant = "" if not args.only and args.horizon_days == sa.HORIZON_DAYS else f"_{zlib.crc32(f'{args.only}{args.horizon_days}'.encode()):08x}"
+    morris_dir = args.folder / f"morris_r{args.trajectories}_s{args.seeds}{variant}"  # another design, other chunks
+    frame = sa.run_design(points, morris_dir, seeds, progress=_progress("morris", started), **launch)
     failed = frame[frame["error"] != ""]
     for row, error in failed["error"].items():
         print(f"morris point {row} failed: {error}; its trajectory is left out", flush=True)
@@ -170,20 +174,21 @@ def main() -> None:
         morris[key] = sa.morris_indices(chosen, kept_design, kept_y)
     args.dropped = dropped
     args.failed = [(row, error) for row, error in failed["error"].items()]
-    pd.DataFrame(points).to_csv(args.folder / f"morris_r{args.trajectories}_s{args.seeds}" / "design.csv", index_label="row")
+    pd.DataFrame(points).to_csv(morris_dir / "design.csv", index_label="row")
     top = sa.top_factors(morris, chosen, args.top)
     print("screened: " + ", ".join(f.name for f in top), flush=True)
     sdesign = sa.sobol_design(top, args.sobol_n)
     spoints = [sa.point_params(top, row) for row in sdesign]
     tag = zlib.crc32(",".join(f.name for f in top).encode())  # the screened set names its folder: another set, other chunks
-    sframe = sa.run_design(spoints, args.folder / f"sobol_n{args.sobol_n}_s{args.seeds}_{tag:08x}", seeds,
+    sframe = sa.run_design(spoints, args.folder / f"sobol_n{args.sobol_n}_s{args.seeds}_{tag:08x}{variant}", seeds,
                            progress=_progress("sobol", started), **launch)
     sy = _outputs(sframe, "Sobol")
     sobol = {key: sa.sobol_indices(top, sy[key]) for key in sa.OUTPUTS}
     spread = {key: tuple(np.percentile(sy[key], [5, 95])) for key in sa.OUTPUTS}
-    _figure(morris, sobol)
-    DOC.write_text(render(args, len(chosen), morris, sobol, top, (len(points), len(spoints)), time.time() - started, spread), encoding="utf-8")
-    print(f"wrote {DOC} and {FIGURE} in {time.time() - started:.0f} s")
+    figure = args.doc.parent / "figures" / "sensitivity.png"
+    _figure(morris, sobol, figure)
+    args.doc.write_text(render(args, len(chosen), morris, sobol, top, (len(points), len(spoints)), time.time() - started, spread), encoding="utf-8")
+    print(f"wrote {args.doc} and {figure} in {time.time() - started:.0f} s")
 
 
 if __name__ == "__main__":

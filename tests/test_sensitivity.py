@@ -90,3 +90,22 @@ def test_the_chunks_run_as_a_hydra_multirun_with_the_same_numbers(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("chunk_*.csv")) == ["chunk_0000.csv", "chunk_0001.csv"]
     local = sa.run_design(points[:2], tmp_path / "local", seeds=[1], chunk_size=2, horizon_days=365, workers=1)
     pd.testing.assert_frame_equal(frame.iloc[:2].reset_index(drop=True), local)  # the same numbers on either launcher
+
+
+def test_the_command_writes_its_page_on_a_tiny_design(tmp_path):
+    """`python -m experiments.sensitivity` on three parameters, one-year runs and a handful of
+    points (the full design is documented in docs/sensitivity.md with its run time)."""
+    import subprocess
+    import sys
+
+    doc = tmp_path / "docs" / "sensitivity.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.sensitivity", "--trajectories", "2", "--sobol-n", "2", "--seeds", "1", "--top", "2",
+         "--only", "loyalty_mean", "clash_lethality", "succession_claim_ratio", "--horizon-days", "365", "--workers", "2",
+         "--folder", str(tmp_path / "runs"), "--doc", str(doc)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = doc.read_text()
+    assert "loyalty_mean" in text and "S1" in text and "sum of first-order" in text.lower()
+    assert (doc.parent / "figures" / "sensitivity.png").stat().st_size > 10_000
