@@ -10,12 +10,15 @@ generations (Toni et al. 2009; Beaumont et al. 2009):
 1. Generation 0 runs a Latin hypercube over every factor's full range and keeps the `particles`
    best runs; its tolerance is the worst of them.
 2. Each next generation's tolerance is the median score of the last population (never below 1).
-   Its candidates are particles of the last population, drawn by weight and moved by a Gaussian
-   kernel (twice the population's weighted variance, per factor, in the unit cube of the ranges),
-   truncated to the ranges (the prior is uniform over them). Candidates run in batches until
-   `particles` of them score within the tolerance.
-3. A particle's weight is the prior over the kernel's mixture density, so that the final
-   population samples the parameter sets that meet the tolerance, not the path that found them.
+   Its candidates are particles of the last population, drawn at random and moved by a Gaussian
+   kernel (twice the population's variance, per factor, in the unit cube of the ranges) in a
+   random subset of about `MOVED` factors, truncated to the ranges (the prior is uniform over
+   them). Candidates run in batches until `particles` of them score within the tolerance.
+3. Every particle weighs the same. ABC-SMC's importance weights (the prior over the proposal's
+   density) would make the last population a posterior sample, but in 76 dimensions they collapse
+   onto two or three particles (an effective sample size of about 3 of 100 here), and the next
+   candidates then crowd around a few lucky runs. So the worlds are, as in history matching, a
+   spread of parameter sets the targets cannot rule out, not a posterior distribution.
 
 The final generation's tolerance is 1: every particle met every target on its run. Parameters no
 target depends on (the succession's, the campaign's) stay spread over their whole ranges, which is
@@ -39,6 +42,7 @@ from sim.analysis import plausibility
 from sim.analysis.design import Factor, factors, point_params, run_design
 
 QUANTILE = 0.5  # the next tolerance: this quantile of the last population's scores
+MOVED = 8  # factors a candidate moves, on average: moving all 76 at once lands almost every candidate outside the tolerance
 
 
 def evaluate(point: dict[str, Any]) -> dict[str, float]:
@@ -66,54 +70,36 @@ def from_unit(chosen: Sequence[Factor], unit: np.ndarray) -> list[dict[str, Any]
 
 @dataclass
 class Population:
-    """One generation's accepted particles: parameters in the unit cube, weights, runs, tolerance."""
+    """One generation's accepted particles: parameters in the unit cube, runs, tolerance."""
 
     generation: int
     tolerance: float
     unit: np.ndarray
-    weights: np.ndarray
     runs: pd.DataFrame  # the particles' seeds, parameters, measured quantities and scores
     simulated: int  # candidates run to find them
 
     def kernel_sd(self) -> np.ndarray:
-        """Per factor: twice the weighted variance, as a standard deviation (Beaumont et al. 2009)."""
-        mean = self.weights @ self.unit
-        return np.sqrt(2.0 * (self.weights @ (self.unit - mean) ** 2)) + 1e-6
+        """Per factor: twice the population's variance, as a standard deviation (Beaumont et al. 2009)."""
+        return np.sqrt(2.0 * self.unit.var(axis=0)) + 1e-6
 
 
 def perturb(population: Population, n: int, rng: np.random.Generator) -> np.ndarray:
-    """`n` candidates: particles drawn by weight and moved by the kernel, truncated to the unit
-    cube factor by factor (a coordinate that leaves is drawn again): with dozens of factors, a
-    candidate with every coordinate inside by chance alone would almost never come."""
+    """`n` candidates: particles drawn at random, each moved by the kernel in a random subset of
+    about `MOVED` factors (at least one), truncated to the unit cube factor by factor (a
+    coordinate that leaves is drawn again: with dozens of factors, a candidate with every
+    coordinate inside by chance alone would almost never come)."""
     sd = population.kernel_sd()
-    centres = population.unit[rng.choice(len(population.unit), size=n, p=population.weights)]
-    out = centres + rng.normal(size=centres.shape) * sd
+    centres = population.unit[rng.integers(len(population.unit), size=n)]
+    k = centres.shape[1]
+    moves = rng.random((n, k)) < min(1.0, MOVED / k)
+    moves[np.arange(n), rng.integers(k, size=n)] = True
+    out = centres + rng.normal(size=centres.shape) * sd * moves
     outside = (out < 0) | (out > 1)
     while outside.any():
         rows, cols = np.nonzero(outside)
-        out[rows, cols] = centres[rows, cols] + rng.normal(size=len(rows)) * sd[cols]
+        out[rows, cols] = centres[rows, cols] + rng.normal(size=len(rows)) * sd[cols]  # only moved ones can leave
         outside = (out < 0) | (out > 1)
     return out
-
-
-def weights(unit: np.ndarray, previous: Population) -> np.ndarray:
-    """Prior over the proposal's density (a mixture of the truncated kernels around the last
-    population), normalised; computed in logs, as the densities are tiny in many dimensions."""
-    from scipy.stats import norm
-
-    sd = previous.kernel_sd()
-    z = (unit[:, None, :] - previous.unit[None, :, :]) / sd
-    inside = norm.cdf((1 - previous.unit) / sd) - norm.cdf(-previous.unit / sd)  # each kernel's mass in the cube
-    log_k = -0.5 * (z**2).sum(axis=2) - np.log(inside).sum(axis=1)[None, :]  # the Gaussian constant is common
-    log_mix = np.log(previous.weights)[None, :] + log_k
-    top = log_mix.max(axis=1, keepdims=True)
-    log_q = top[:, 0] + np.log(np.exp(log_mix - top).sum(axis=1))
-    w = np.exp(-(log_q - log_q.max()))
-    return w / w.sum()
-
-
-def effective_size(w: np.ndarray) -> float:
-    return float(1.0 / np.sum(w**2))
 
 
 def _points(chosen: Sequence[Factor], unit: np.ndarray, seeds: Sequence[int], start: int) -> list[dict[str, Any]]:
@@ -156,9 +142,11 @@ def run(
     progress: Callable[[str], None] = print,
     chosen: Sequence[Factor] | None = None,
     fn: Callable[[dict[str, Any]], dict[str, float]] = evaluate,
+    final: float = 1.0,
     **options: Any,
 ) -> list[Population]:
-    """ABC-SMC down to a tolerance of 1; every batch of every generation is kept under `folder`
+    """ABC-SMC down to a tolerance of `final` (1: every target met; larger only to try the
+    machinery on a small budget); every batch of every generation is kept under `folder`
     (gen_NN/batch_MM/), so a re-run resumes where it stopped and draws the same candidates.
     `seeds` are the calibration seeds the candidates take in turn; `options` go to
     `sim.analysis.design.run_design` (workers, launcher, hydra_args, ...). `chosen` (default:
@@ -171,13 +159,13 @@ def run(
     runs = _batch(folder / "gen_00" / "batch_00", _points(chosen, unit, seeds, 0), fn, **options)
     ok = runs["score"].notna().to_numpy()
     best = np.argsort(np.where(ok, runs["score"].to_numpy(float), np.inf))[:particles]
-    population = Population(0, float(runs["score"].iloc[best].max()), unit[best], np.full(len(best), 1.0 / len(best)), runs.iloc[best].reset_index(drop=True), first)
+    population = Population(0, float(runs["score"].iloc[best].max()), unit[best], runs.iloc[best].reset_index(drop=True), first)
     populations, simulated = [population], first
     progress(f"[abc] generation 0: {first} runs from the full ranges; the best {len(best)} score at most {population.tolerance:.2f}")
     for generation in range(1, max_generations + 1):
-        if population.tolerance <= 1.0 or simulated >= max_simulations:
+        if population.tolerance <= final or simulated >= max_simulations:
             break
-        tolerance = max(1.0, float(np.quantile(population.runs["score"], QUANTILE)))
+        tolerance = max(final, float(np.quantile(population.runs["score"], QUANTILE)))
         kept_unit, kept_runs, tried = [], [], 0
         rng = np.random.default_rng([seed, generation])
         while sum(len(k) for k in kept_unit) < particles and simulated < max_simulations:
@@ -196,18 +184,17 @@ def run(
         if len(frame) < particles:
             progress(f"[abc] stopped: the budget of {max_simulations} runs is spent in generation {generation}")
             break
-        population = Population(generation, tolerance, unit, weights(unit, population), frame, tried)
+        population = Population(generation, tolerance, unit, frame, tried)
         populations.append(population)
     return populations
 
 
 def plausible_sets(population: Population, shuffle_seed: int = 1, chosen: Sequence[Factor] | None = None) -> pd.DataFrame:
     """The final population as a table of parameter sets (`set` 0, 1, ... in random order, so
-    that the first k are a fair subsample) with the seed each ran on, its score, distance and weight."""
+    that the first k are a fair subsample) with the seed each ran on, its score and distance."""
     chosen = list(chosen) if chosen is not None else factors()
-    frame = population.runs.assign(weight=population.weights)
-    frame = frame.iloc[np.random.default_rng(shuffle_seed).permutation(len(frame))]
-    meta = [c for c in ("seed", "score", "distance", "weight") if c in frame]
+    frame = population.runs.iloc[np.random.default_rng(shuffle_seed).permutation(len(population.runs))]
+    meta = [c for c in ("seed", "score", "distance") if c in frame]
     table = frame[[*meta, *[f.name for f in chosen]]].reset_index(drop=True)
     table.insert(0, "set", range(len(table)))
     return table
