@@ -18,7 +18,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim import __version__
+from sim import __version__, worlds
 from sim.config import CONF_DIR, RUN_SETTINGS, check_setting
 from sim.errors import ConfigError
 
@@ -52,11 +52,18 @@ def already_complete(out: Path, overrides: list[str]) -> bool:
     return same and status.get("status") == "ok" and (out / "summary.json").exists()
 
 
-def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None) -> tuple[dict[str, Any], str]:
+def user_params(overrides: list[str]) -> set[str]:
+    """The parameters a command line sets (params.NAME=...): a plausible world leaves them alone."""
+    keys = (o.split("=", 1)[0].lstrip("+~") for o in overrides)
+    return {k.removeprefix("params.") for k in keys if k.startswith("params.")}
+
+
+def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()) -> tuple[dict[str, Any], str]:
     """Simulate the configured run and write summary.json and, unless `outputs=summary`,
-    timeseries.parquet and figures. With `pasts` (a sweep's folder of shared pasts) the run goes
-    on from its past at day 0 if another job saved it (sim/pasts.py). Returns the summary, and
-    whether the past was "simulated" or "loaded"."""
+    timeseries.parquet and figures. With `cfg.world` the parameters not in `keep` take that
+    plausible world's values (sim/worlds.py). With `pasts` (a sweep's folder of shared pasts) the
+    run goes on from its past at day 0 if another job saved it (sim/pasts.py). Returns the
+    summary, and whether the past was "simulated" or "loaded"."""
     from sim.core import result as run_result  # here, not at the top: a sweep's parent process never needs the model
     from sim.summary import dumps
     from sim.world.model import CartelModel
@@ -65,6 +72,8 @@ def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None) -> tuple[dict
     figures = check_setting("figures", cfg.figures)
     everything = check_setting("outputs", cfg.outputs) == "all"
     params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
+    world = check_setting("world", cfg.get("world"))
+    params = worlds.apply(params, world, keep)
     past = "simulated"
     if pasts is not None:
         from sim import pasts as shared
@@ -75,7 +84,7 @@ def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None) -> tuple[dict
         model = CartelModel(**settings, **params)
     model.run()
     result = run_result(model, timeseries=everything)
-    summary = {"scenario": cfg.scenario, "seed": settings["seed"], "model_version": __version__, **result.summary}
+    summary = {"scenario": cfg.scenario, "seed": settings["seed"], "world": world, "model_version": __version__, **result.summary}
     (out / "summary.json").write_text(dumps(summary), encoding="utf-8")
     if result.timeseries is None:
         return summary, past
@@ -101,7 +110,7 @@ def main(cfg: DictConfig) -> None:
         folder = Path(str(hc.sweep.dir)) / SHARED_PASTS
         pasts = folder if folder.is_dir() else None  # the sweep varies levers: its runs share pasts
     try:
-        s, past = run_job(cfg, out, pasts)
+        s, past = run_job(cfg, out, pasts, keep=user_params(overrides))
     except ConfigError as err:
         write_status(out, cfg, overrides, str(err))
         if hc.mode == RunMode.MULTIRUN:  # let the other jobs of the sweep run

@@ -23,7 +23,7 @@ CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
 GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
 RUN_SETTINGS = {"seed": 0, "burn_in_days": 0, "horizon_days": 0}  # whole numbers and their minimum
-TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "record", "outputs", "figures", "params.NAME", *POLICY_GROUPS)
+TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "record", "world", "outputs", "figures", "params.NAME", *POLICY_GROUPS)
 OUTPUTS = ("all", "summary")  # what a run writes: everything, or its summary.json only
 GRAMMAR_URL = "https://hydra.cc/docs/advanced/override_grammar/basic/"
 
@@ -62,7 +62,11 @@ def check_param_name(name: str) -> None:
 
 
 def check_setting(key: str, value: Any) -> Any:
-    """Check a top-level setting (seed, burn_in_days, horizon_days, record, outputs, figures); return it as int/bool/str."""
+    """Check a top-level setting (seed, burn_in_days, horizon_days, record, world, outputs, figures); return it as int/bool/str/None."""
+    if key == "world":
+        from sim.worlds import check_world
+
+        return check_world(value)
     if key == "outputs":
         if value not in OUTPUTS:
             raise ConfigError(f"outputs = {value!r} is not allowed: it must be one of {', '.join(OUTPUTS)}")
@@ -131,7 +135,7 @@ def _check_override(override: Override, multirun: bool) -> None:
     elif key in GROUPS:
         for value in values:
             check_option(key, value)
-    elif key in RUN_SETTINGS or key in ("figures", "record", "outputs"):
+    elif key in RUN_SETTINGS or key in ("figures", "record", "outputs", "world"):
         for value in values if not multirun else []:
             check_setting(key, value)
     elif not (override.is_add() or override.is_force_add()):
@@ -141,7 +145,9 @@ def _check_override(override: Override, multirun: bool) -> None:
 
 
 def _override_value(value: Any) -> str:
-    """A checked Python value (bool, int, float, str) as text that Hydra parses back to it."""
+    """A checked Python value (None, bool, int, float, str) as text that Hydra parses back to it."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -154,7 +160,7 @@ def run_overrides(scenario: str, seed: Any, overrides: dict[str, Any]) -> list[s
     """Checked Hydra overrides for `sim.run`: run settings top-level, anything else as params.NAME."""
     args = [f"scenario={check_scenario(scenario)}", f"seed={_override_value(check_setting('seed', seed))}"]
     for name, value in overrides.items():
-        if name in RUN_SETTINGS or name == "record":
+        if name in RUN_SETTINGS or name in ("record", "world"):
             args.append(f"{name}={_override_value(check_setting(name, value))}")
         else:
             check_param_name(name)

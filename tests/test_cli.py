@@ -28,6 +28,8 @@ ERROR_CASES = [
     "record=nope",
     "params.market_share_exponent=1e12",
     "params.cells_per_significant_state=1e12",
+    "world=100000",
+    "world=abc",
 ]
 
 
@@ -60,8 +62,8 @@ def test_run_writes_its_files(default_run: Path) -> None:
 
 def test_summary_has_run_identity_and_headline_keys(default_run: Path) -> None:
     summary = json.loads((default_run / "summary.json").read_text())
-    assert list(summary)[:3] == ["scenario", "seed", "model_version"]
-    assert (summary["scenario"], summary["seed"]) == ("no_strike", 1)
+    assert list(summary)[:4] == ["scenario", "seed", "world", "model_version"]
+    assert (summary["scenario"], summary["seed"], summary["world"]) == ("no_strike", 1, None)
     assert SUMMARY_KEYS <= set(summary)
 
 

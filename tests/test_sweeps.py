@@ -44,7 +44,7 @@ def test_an_experiment_leaves_combined_tables_and_figures(experiment_sweep):
     assert len(runs) == 8 and (runs.status == "ok").all()
     assert set(runs.scenario) == {"no_strike", "mencho_strike", "kingpin_campaign", "state_capacity"}
     daily = pd.read_parquet(out / "daily.parquet")
-    assert set(daily.columns) == {"run", "scenario", "seed", "day", "date", "metric", "value"}
+    assert set(daily.columns) == {"run", "scenario", "world", "seed", "day", "date", "metric", "value"} and daily["world"].isna().all()
     assert daily.groupby("run").ngroups == 8
     pngs = sorted((out / "figures").glob("*.png"))
     assert len(pngs) >= 4
@@ -63,7 +63,7 @@ def test_scenarios_of_a_seed_share_one_past_and_give_the_numbers_of_a_run_from_s
     loaded = next(p for p, s in zip(out.glob("*/seed*/status.json"), statuses) if s["past"] == "loaded")
     status = json.loads(loaded.read_text())
     scratch = sim.run(status["scenario"], seed=status["seed"], burn_in_days=365, horizon_days=60).summary
-    expected = dumps({"scenario": status["scenario"], "seed": status["seed"], "model_version": sim.__version__, **scratch})
+    expected = dumps({"scenario": status["scenario"], "seed": status["seed"], "world": None, "model_version": sim.__version__, **scratch})
     assert (loaded.parent / "summary.json").read_text(encoding="utf-8") == expected
 
 

@@ -30,6 +30,7 @@ the population includes that chance.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,7 @@ def run(
     particles: int = 100,
     first: int = 1000,
     batch: int = 300,
-    max_generations: int = 12,
+    max_generations: int = 30,
     max_simulations: int = 20_000,
     seed: int = 1,
     progress: Callable[[str], None] = print,
@@ -187,6 +188,36 @@ def run(
         population = Population(generation, tolerance, unit, frame, tried)
         populations.append(population)
     return populations
+
+
+def redraw(sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int = 3, seed: int = 1, **options: Any) -> tuple[pd.DataFrame, int]:
+    """The worlds with `names` redrawn over their whole ranges (a Latin hypercube), each world run
+    again on its seed and kept with its new values where it still meets every target; the worlds
+    that missed one try again with new draws, `rounds` times in all.
+
+    Resampling generation after generation makes the worlds descend from a few ancestors, so a
+    parameter no target can see ends up narrower than its range for no reason but kinship; the
+    parameters that act only after a leader is removed are such. Returns the table (scores of
+    the runs that count) and how many worlds kept their old values."""
+    from scipy.stats import qmc
+
+    from sim.worlds import typed
+
+    chosen = [f for f in factors() if f.name in set(names)]
+    out, todo = sets.copy(), np.arange(len(sets))
+    for r in range(rounds):
+        fresh = from_unit(chosen, qmc.LatinHypercube(d=len(chosen), seed=seed + r).random(len(todo)))
+        points = [{"seed": int(row["seed"]), **typed(row), **new} for (_, row), new in zip(sets.iloc[todo].iterrows(), fresh)]
+        tag = zlib.crc32(json.dumps(points, sort_keys=True).encode())  # other worlds or names, other runs
+        runs = _batch(folder / f"{tag:08x}", points, evaluate, **options)
+        ok = (runs["score"] <= 1.0).to_numpy()
+        rows = out.index[todo[ok]]
+        for column in [f.name for f in chosen] + ["score", "distance"]:
+            out.loc[rows, column] = runs.loc[ok, column].to_numpy()
+        todo = todo[~ok]
+        if not len(todo):
+            break
+    return out, len(todo)
 
 
 def plausible_sets(population: Population, shuffle_seed: int = 1, chosen: Sequence[Factor] | None = None) -> pd.DataFrame:

@@ -30,7 +30,7 @@ DAILY = "daily.parquet"
 FAILURES = "failures.csv"
 FIGURES = "figures"
 NON_OVERRIDE_KEYS = ("scenario", "seed")  # columns of their own in runs.csv
-DAILY_COLUMNS = ["run", "scenario", "seed", "day", "date", "metric", "value"]
+DAILY_COLUMNS = ["run", "scenario", "world", "seed", "day", "date", "metric", "value"]  # world: a plausible world, or null
 
 
 @dataclass
@@ -62,10 +62,10 @@ def _override_columns(overrides: list[str]) -> dict[str, str]:
     return out
 
 
-def national_daily(timeseries: pd.DataFrame, run: str, scenario: str, seed: int) -> pd.DataFrame:
+def national_daily(timeseries: pd.DataFrame, run: str, scenario: str, seed: int, world: int | None = None) -> pd.DataFrame:
     """A run's national rows of its daily table, tagged with the run, in the combined table's columns."""
     national = timeseries[timeseries["state"] == "MX"].drop(columns="state")
-    return national.assign(run=run, scenario=scenario, seed=seed)[DAILY_COLUMNS]
+    return national.assign(run=run, scenario=scenario, world=world, seed=seed)[DAILY_COLUMNS]
 
 
 def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
@@ -81,7 +81,7 @@ def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
         row.update({k: v for k, v in summary.items() if k not in row})
         if (folder / "timeseries.parquet").exists():  # not with outputs=summary
             national = pd.read_parquet(folder / "timeseries.parquet", filters=[("state", "==", "MX")])
-            daily = national_daily(national, run, row["scenario"], row["seed"])
+            daily = national_daily(national, run, row["scenario"], row["seed"], summary.get("world"))
     return row, daily
 
 

@@ -1,11 +1,13 @@
-"""Ensembles from Python: scenarios x seeds in parallel, returned as one table of runs and one daily table.
+"""Ensembles from Python: scenarios x plausible worlds x seeds in parallel, as one table of runs and one daily table.
 
 For notebooks; the command line uses Hydra multirun instead (`python -m sim -m ...`). The same
-seeds serve every scenario (common random numbers), so paired differences are effects.
+worlds and seeds serve every scenario (common random numbers), so differences paired by world
+and seed are effects, and their spread over worlds is what we do not know about the parameters.
 
     from sim import ensemble
     result = ensemble(["no_strike", "mencho_strike"], seeds=range(1, 21), horizon_days=365)
     result.runs.groupby("scenario").homicides_d0_365.median()
+    over_worlds = ensemble(["mencho_strike", "kingpin_campaign"], worlds=range(20), seeds=[1, 2])
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ class EnsembleResult:
         return self.runs[self.runs["status"] != "ok"]
 
 
-def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[tuple[dict, pd.DataFrame | None]]:
-    """Every scenario of one seed in a worker: their rows and national daily rows (None if failed,
-    untagged: `_daily_table` adds run, scenario and seed).
+def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None = None) -> list[tuple[dict, pd.DataFrame | None]]:
+    """Every scenario of one world and seed in a worker: their rows and national daily rows (None
+    if failed, untagged: `_daily_table` adds run, scenario, world and seed).
 
     Scenarios that differ only in their levers share their past: it is simulated once and each
     scenario branches from it at day 0 (sim.core.simulate_branches), which gives the numbers each
@@ -64,7 +66,7 @@ def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]]
                 results.append(err)
     out = []
     for (scenario, _, _), result in zip(runs, results):
-        row: dict[str, Any] = {"run": f"{scenario}/seed{seed}", "scenario": scenario, "seed": seed}
+        row: dict[str, Any] = {"run": _run_name(scenario, world, seed), "scenario": scenario, "world": world, "seed": seed}
         if isinstance(result, ConfigError):
             out.append(({**row, "status": "failed", "error": str(result)}, None))
         else:
@@ -72,8 +74,12 @@ def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]]
     return out
 
 
+def _run_name(scenario: str, world: int | None, seed: int) -> str:
+    return f"{scenario}/seed{seed}" if world is None else f"{scenario}/world{world}/seed{seed}"
+
+
 def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
-    """The runs' national rows in one table, tagged with run, scenario and seed. The tags are
+    """The runs' national rows in one table, tagged with run, scenario, world and seed. The tags are
     categorical, built here from the runs' lengths: millions of strings would cost more to send
     back from the workers, to match in the figures and to write than the rows themselves."""
     if not parts:
@@ -84,6 +90,7 @@ def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
         names = list(dict.fromkeys(row[key] for row, _ in parts))
         codes = np.repeat([names.index(row[key]) for row, _ in parts], lengths)
         table[key] = pd.Categorical.from_codes(codes, categories=names)
+    table["world"] = pd.array(np.repeat(np.array([row["world"] for row, _ in parts], dtype=object), lengths), dtype="Int64")
     table["seed"] = np.repeat([row["seed"] for row, _ in parts], lengths)
     return table[DAILY_COLUMNS]
 
@@ -93,18 +100,23 @@ def ensemble(
     seeds: Iterable[int] = range(1, 11),
     processes: int | None = None,
     progress: bool = True,
+    worlds: Iterable[int] | None = None,
     **overrides: Any,
 ) -> EnsembleResult:
-    """Run every scenario with every seed on `processes` cores (default: all) and join the results.
+    """Run every scenario with every seed, in every plausible world of `worlds` (sim/worlds.py;
+    None: the parameter table's defaults only), on `processes` cores (default: all), and join the results.
 
-    `overrides` (run settings or parameters, as for `sim.run`) apply to every run. A run that
-    fails on bad input is kept as a row with status "failed" and its error line. The scenarios of
-    one seed run in one worker and share their past (burn-in and record) where they can.
+    `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
+    world's values. A run that fails on bad input is kept as a row with status "failed" and its
+    error line. The scenarios of one world and seed run in one worker and share their past
+    (burn-in and record) where they can.
     """
+    from sim import worlds as plausible
     from sim.api import configure
 
     scenarios = [check_scenario(s) for s in scenarios]
     seeds = [int(seed) for seed in seeds]
+    chosen = [None] if worlds is None else [plausible.check_world(w) for w in worlds]
     configured, refused = [], {}
     for s in scenarios:  # each scenario's config once, in this process
         try:
@@ -112,15 +124,19 @@ def ensemble(
             configured.append((s, {k: v for k, v in settings.items() if k != "seed"}, params))
         except ConfigError as err:
             refused[s] = str(err)
-    rows = [{"run": f"{s}/seed{seed}", "scenario": s, "seed": seed, "status": "failed", "error": err} for s, err in refused.items() for seed in seeds]
+    rows = [
+        {"run": _run_name(s, w, seed), "scenario": s, "world": w, "seed": seed, "status": "failed", "error": err}
+        for s, err in refused.items() for w in chosen for seed in seeds
+    ]
+    units = [(w, seed) for w in chosen for seed in seeds]
     dailies: list[tuple[dict, pd.DataFrame]] = []
-    total = len(scenarios) * len(seeds)
-    workers = min(processes or os.cpu_count() or 1, len(seeds)) or 1
+    total = len(scenarios) * len(units)
+    workers = min(processes or os.cpu_count() or 1, len(units)) or 1
     start = time.time()
     if configured and seeds:
         # "spawn" explicitly: Mesa sets it on import anyway, and it behaves the same on every OS.
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_seed_runs, seed, configured) for seed in seeds]
+            futures = [pool.submit(_seed_runs, seed, _in_world(configured, w, overrides), w) for w, seed in units]
             for future in as_completed(futures):
                 for row, daily in future.result():
                     rows.append(row)
@@ -132,7 +148,16 @@ def ensemble(
                     left = (time.time() - start) / done * (total - done)
                     eta = f", about {left:.0f} s left" if done < total else ""
                     print(f"[ensemble] {done} of {total} runs done ({failed} failed){eta}", file=sys.stderr, flush=True)
-    order = {(s, seed): i for i, (s, seed) in enumerate((s, seed) for s in scenarios for seed in seeds)}
-    runs = pd.DataFrame(sorted(rows, key=lambda r: order[(r["scenario"], r["seed"])]))
-    dailies.sort(key=lambda part: order[(part[0]["scenario"], part[0]["seed"])])
+    order = {key: i for i, key in enumerate((s, w, seed) for s in scenarios for w, seed in units)}
+    runs = pd.DataFrame(sorted(rows, key=lambda r: order[(r["scenario"], r["world"], r["seed"])]))
+    runs["world"] = runs["world"].astype("Int64")
+    dailies.sort(key=lambda part: order[(part[0]["scenario"], part[0]["world"], part[0]["seed"])])
     return EnsembleResult(runs, _daily_table(dailies))
+
+
+def _in_world(configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, overrides: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The scenarios' configs in plausible world `world`: as `configure(..., world=world)` gives
+    them, without composing the config again for every world."""
+    from sim import worlds as plausible
+
+    return [(s, settings, plausible.apply(params, world, keep=overrides)) for s, settings, params in configured]

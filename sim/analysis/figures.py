@@ -241,7 +241,7 @@ def paired_difference(
     scenarios: Sequence[str] | None = None,
     version: str = __version__,
 ) -> Figure:
-    """Each scenario minus the baseline run with the same seed, cumulative from day 0.
+    """Each scenario minus the baseline run with the same seed (and world), cumulative from day 0.
 
     A pair shares its burn-in and its random numbers (common random numbers), so the difference
     is the effect of the scenario alone, not noise between runs. Levels are differenced day by day.
@@ -262,17 +262,18 @@ def paired_difference(
         diff = other - own_base if level else other.cumsum() - own_base.cumsum()
         _bands(ax, _dates(diff.index), diff, scenario_colour(s), f"{s} − {baseline}")
         fo, fb = _first(other, level, days), _first(own_base, level, days)
-        effects[s] = ((100 * (fo - fb) / fb.where(fb != 0)).median(), (fo - fb).median(), other.shape[1])
+        same_sign = float(((fo - fb) * np.sign((fo - fb).median()) > 0).mean())
+        effects[s] = ((100 * (fo - fb) / fb.where(fb != 0)).median(), (fo - fb).median(), other.shape[1], same_sign)
     top_s = max(effects, key=lambda s: abs(np.nan_to_num(effects[s][0])))
-    pct, change, n = effects[top_s]
+    pct, change, n, same_sign = effects[top_s]
     headline = (
         f"{_cap(label)} {_when(days, level)}: {_compare(pct, top_s, baseline)} "
-        f"({_signed(change)}; median of {n} paired runs)"
+        f"({_signed(change)}; median of {n} paired runs, this sign in {same_sign:.0%} of them)"
     )
     others = ", ".join(f"{s} {_pct(effects[s][0])}" for s in effects if s != top_s)
     what = "Difference" if level else "Cumulative difference since 22 Feb 2026"
     detail = (
-        f"{what} from the {baseline} run with the same seed (common random numbers). "
+        f"{what} from the {baseline} run with the same {'world and ' if len(_pair_keys(daily)) == 2 else ''}seed (common random numbers). "
         f"Line: median; shaded: 50% and 90% of paired runs." + (f" Others: {others}." if others else "")
     )
     top = _head(fig, headline, detail)
@@ -283,7 +284,7 @@ def paired_difference(
     fig.subplots_adjust(left=0.1, right=0.75, top=top, bottom=0.13)
     base_seeds = set().union(*(b.columns for _, b in pairs.values()))
     n_runs = len(base_seeds) + sum(o.shape[1] for o, _ in pairs.values())
-    source_line(fig, version, [baseline, *chosen], n_runs, "paired by seed")
+    source_line(fig, version, [baseline, *chosen], n_runs, _paired_by(daily))
     return fig
 
 
@@ -311,15 +312,20 @@ def effect_map(
     if not valid.any():
         raise ValueError(f"{baseline} has no {key} in any state to compare with")
     up, down = int((med[valid] > 0).sum()), int((med[valid] < 0).sum())
-    i = int(np.nanargmax(med) if up >= down else np.nanargmin(med))
+    change = (mine - base)[cols].median().to_numpy()
+    i = int(np.nanargmax(np.abs(change)))  # the largest change in victims, not in % of a small base
     label = KEY_LABELS.get(key, key)
+    national = mine[key] - base[key]
+    same_sign = float((national * np.sign(national.median()) > 0).mean())
     headline = (
-        f"{_cap(label)} {'up' if up >= down else 'down'} in {max(up, down)} of {int(valid.sum())} states "
-        f"under {scenario} vs {baseline}; most in {states['name'].iloc[i]} ({_pct(med[i])})"
+        f"{_cap(label)} under {scenario} vs {baseline}: {_signed(national.median())} nationally "
+        f"({_pct(pct[key].median())}; this sign in {same_sign:.0%} of {len(seeds)} paired runs); "
+        f"{'up' if up >= down else 'down'} in {max(up, down)} of {int(valid.sum())} states, most in "
+        f"{states['name'].iloc[i]} ({_signed(change[i])}, {_pct(med[i])})"
     )
     detail = (
-        f"National: {_pct(pct[key].median())}. Colour and number: median over {len(seeds)} paired seeds "
-        f"of the % change per state." + ("" if valid.all() else f" Grey: no {baseline} value to compare.")
+        f"National 5–95% over paired runs: {_signed(np.percentile(national, 5))} to {_signed(np.percentile(national, 95))}. "
+        f"Colour and number: median of the % change per state." + ("" if valid.all() else f" Grey: no {baseline} value to compare.")
     )
     fig = new_figure()
     top = _head(fig, headline, detail)
@@ -339,7 +345,7 @@ def effect_map(
     extend = "both" if np.nanmax(np.abs(med)) > lim else "neither"
     bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, fraction=0.035, pad=0.01, extend=extend)
     bar.set_label(f"change in {label}, % (scenario vs {baseline})")
-    source_line(fig, version, [scenario, baseline], 2 * len(seeds), "paired by seed")
+    source_line(fig, version, [scenario, baseline], 2 * len(seeds), _paired_by(runs))
     return fig
 
 
@@ -476,7 +482,7 @@ def briefing_plan(
     outcome = next((k for k in OUTCOME_KEYS if k in ok and ok[k].notna().any()), None)
     if outcome and "comparison_homicides" not in plan:  # summaries alone: the runs' spread instead of the daily bands
         plan["outcomes"] = partial(outcomes, ok, outcome, version=version)
-    one_per_seed = not ok.duplicated(["scenario", "seed"]).any()  # pairs are ambiguous in a parameter sweep
+    one_per_seed = not ok.duplicated(["scenario", *_pair_keys(ok)]).any()  # pairs are ambiguous in a parameter sweep
     has_year = ok["homicides_d0_365"].notna().any()  # runs of a year or more: per-state and sweep values
     if baseline in set(ok["scenario"]) and one_per_seed:
         for s in _ordered(ok["scenario"]):
@@ -541,13 +547,29 @@ def _wides(daily: pd.DataFrame, metric: str) -> dict[str, pd.DataFrame]:
     return {s: _wide(rows[rows["scenario"] == s], metric) for s in _ordered(rows["scenario"])}
 
 
+def _pair_keys(frame: pd.DataFrame) -> list[str]:
+    """What pairs runs across scenarios: the seed, and the plausible world when there are worlds."""
+    return ["world", "seed"] if "world" in frame and frame["world"].notna().any() else ["seed"]
+
+
+def _case(frame: pd.DataFrame) -> pd.Series:
+    """Each row's pairing key: its seed, or 'world/seed' in an ensemble over plausible worlds."""
+    if _pair_keys(frame) == ["seed"]:
+        return frame["seed"]
+    return frame["world"].astype(str) + "/" + frame["seed"].astype(str)
+
+
+def _paired_by(frame: pd.DataFrame) -> str:
+    return "paired by world and seed" if len(_pair_keys(frame)) == 2 else "paired by seed"
+
+
 def _by_seed(daily: pd.DataFrame, scenario: str, metric: str) -> pd.DataFrame:
-    """One row per day, one column per seed of a scenario, so runs pair up by seed."""
+    """One row per day, one column per seed (or world and seed) of a scenario, so runs pair up."""
     rows = daily[daily["metric"] == metric]  # the metric first: a category, quick to match on a big table
     rows = rows[rows["scenario"] == scenario]
-    if rows.duplicated(["seed", "day"]).any():
+    if rows.duplicated([*_pair_keys(rows), "day"]).any():
         raise ValueError(f"{scenario} has several runs with one seed (a parameter sweep?): pass one run per seed")
-    return rows.pivot(index="day", columns="seed", values="value").sort_index()
+    return rows.assign(case=_case(rows)).pivot(index="day", columns="case", values="value").sort_index()
 
 
 def _pair(base: pd.DataFrame, other: pd.DataFrame, scenario: str, baseline: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -563,9 +585,9 @@ def _seed_rows(runs: pd.DataFrame, scenario: str, columns: list[str]) -> pd.Data
     """Summary values of a scenario's successful runs, one row per seed."""
     rows = _ok(runs)
     rows = rows[rows["scenario"] == scenario]
-    if rows["seed"].duplicated().any():
+    if rows.duplicated(_pair_keys(rows)).any():
         raise ValueError(f"{scenario} has several runs with one seed (a parameter sweep?): pass one run per seed")
-    return rows.set_index("seed")[columns].astype(float)
+    return rows.set_index(_case(rows))[columns].astype(float)
 
 
 def _horizon(wide: pd.DataFrame) -> int:

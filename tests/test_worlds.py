@@ -1,0 +1,76 @@
+"""The plausible worlds shipped with the package (sim/worlds.py): each meets every calibration
+target, reproduces its score, and runs from the command line, `sim.run` and `sim.ensemble` alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim import worlds
+from sim.analysis import plausibility
+from sim.analysis.design import factors
+from sim.errors import ConfigError
+
+
+def test_the_shipped_worlds_meet_every_target_and_reproduce_their_scores():
+    table = worlds.table()
+    assert len(table) >= 50 and (table["score"] <= 1.0).all()
+    assert set(table.columns) - set(worlds.META) == {f.name for f in factors()}
+    for world in (0, len(table) // 2, len(table) - 1):  # the table holds what its runs gave
+        measured = plausibility.measure(int(table.loc[world, "seed"]), **worlds.parameters(world))
+        assert plausibility.score(measured) == pytest.approx(table.loc[world, "score"], abs=1e-9)
+
+
+def test_a_world_outside_the_table_is_refused_in_one_line():
+    with pytest.raises(ConfigError, match=r"world = 100000 is not allowed: it must be null \(the defaults\) or a whole number from 0 to \d+"):
+        worlds.check_world(100000)
+    with pytest.raises(ConfigError, match="world = 'a' is not allowed"):
+        worlds.check_world("a")
+
+
+def test_a_world_replaces_the_defaults_but_not_what_the_user_set():
+    params = {"loyalty_mean": 0.8, "clash_lethality": 0.01, "campaign_enabled": True}
+    out = worlds.apply(params, 0, keep={"clash_lethality"})
+    assert out["loyalty_mean"] == worlds.parameters(0)["loyalty_mean"] and out["clash_lethality"] == 0.01
+    assert out["campaign_enabled"] is True  # levers are never part of a world
+    assert worlds.apply(params, None) == params
+
+
+def test_a_world_runs_the_same_from_the_command_line_sim_run_and_an_ensemble(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    import sim
+
+    short = {"burn_in_days": 365, "horizon_days": 30}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "world=1", "seed=3", "burn_in_days=365", "horizon_days=30", "params.troop_pool=150000",
+         "figures=false", f"hydra.run.dir={tmp_path}"], capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    cli = json.loads((tmp_path / "summary.json").read_text())
+    api = sim.run("no_strike", seed=3, world=1, troop_pool=150_000, **short).summary
+    assert cli["world"] == 1 and cli["homicides_2024"] == api["homicides_2024"] and cli["members_total_d0"] == api["members_total_d0"]
+    default = sim.run("no_strike", seed=3, troop_pool=150_000, **short).summary
+    assert default["homicides_2024"] != api["homicides_2024"]  # the world's parameters, not the defaults
+    result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[3], worlds=[0, 1], processes=1, progress=False, troop_pool=150_000, **short)
+    row = result.runs.query("scenario == 'no_strike' and world == 1").iloc[0]
+    assert row["run"] == "no_strike/world1/seed3" and row["homicides_2024"] == api["homicides_2024"]
+    assert set(result.daily["world"].dropna()) == {0, 1} and len(result.runs) == 4
+
+
+def test_a_sweep_over_worlds_pairs_its_runs_by_world_and_seed(tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", "world=0,1", "seed=1", "scenario=no_strike,mencho_strike", "horizon_days=30",
+         "burn_in_days=365", "hydra.launcher.n_jobs=1", f"hydra.sweep.dir={tmp_path}"], capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert sorted(zip(runs["scenario"], runs["world"])) == [("mencho_strike", 0), ("mencho_strike", 1), ("no_strike", 0), ("no_strike", 1)]
+    assert set(pd.read_parquet(tmp_path / "daily.parquet")["world"]) == {0, 1}
+    assert (tmp_path / "figures" / "paired_homicides_mencho_strike.png").is_file()  # two runs per seed, paired by world
