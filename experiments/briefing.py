@@ -1,12 +1,16 @@
-"""The briefing pack: the default ensemble of the main scenarios, its figures, a PDF and a summary.
+"""The briefing pack: the main scenarios over plausible worlds x seeds, their figures, a PDF and a summary.
 
-    python -m experiments.briefing                    # 7 scenarios x 20 seeds, 2-year horizon
-    python -m experiments.briefing --seeds 40 --out my_briefing --horizon-days 1095
+    python -m experiments.briefing                    # 7 scenarios x 30 worlds x 2 seeds, 3 years
+    python -m experiments.briefing --worlds 100 --seeds 4 --out my_briefing
+    python -m experiments.briefing --worlds 0 --seeds 20   # the fitted defaults only: chance alone
 
 Writes into the folder (default `briefing/`): `figures/*.png|pdf`, `briefing.pdf` (every figure,
-one per page), `summary.md` (key numbers with their ranges over seeds), `runs.csv` (one row per
-run) and `daily.parquet` (national daily rows). Every scenario uses the same seeds, so
-differences from `no_strike` are paired (common random numbers).
+one per page), `summary.md` (headlines, key numbers, where the spread comes from, the robust
+comparison and the scenario discovery), `robust.csv` (every pair of policies on every outcome:
+the share of worlds the first does better), `runs.csv` (one row per run) and `daily.parquet`
+(national daily rows). Every scenario runs in the same plausible worlds (sim/data/plausible_sets.csv)
+with the same test seeds, so differences are paired by world and seed (common random numbers);
+ranges cover both what we do not know about the parameters and chance.
 """
 
 from __future__ import annotations
@@ -21,35 +25,200 @@ import numpy as np
 import pandas as pd
 
 SCENARIOS = ("no_strike", "mencho_strike", "kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
-BASELINE = "no_strike"
+BASELINE = "no_strike"  # the counterfactual: no strike
+STATUS_QUO = "mencho_strike"  # the strike, then nothing new: what each policy is compared with
+POLICIES = ("kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
+PAIR = ("kingpin_campaign", "state_capacity")  # the comparison the briefing is asked about
+WORLDS, SEEDS, HORIZON = 30, 2, 1095  # the defaults: about 5 minutes on 2 cores
 
 
 def _range(values: pd.Series, digits: int = 0) -> str:
-    """'median [5th-95th percentile]' of a column over seeds."""
-    v = values.dropna().astype(float)
+    """'median [5th-95th percentile]' of a column over runs (worlds and seeds)."""
+    v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
     if v.empty:
         return "n/a"
     q = np.percentile(v, [50, 5, 95])
-    fmt = (lambda x: f"{x:,.{digits}f}") if digits else (lambda x: f"{x:,.0f}")
-    return f"{fmt(q[0])} [{fmt(q[1])}–{fmt(q[2])}]"
+    return f"{q[0]:,.{digits}f} [{q[1]:,.{digits}f}–{q[2]:,.{digits}f}]"
 
 
-def paired(runs: pd.DataFrame, key: str, scenario: str) -> pd.Series:
-    """Differences of `key` between a scenario and the baseline, seed by seed."""
-    wide = runs.pivot_table(index="seed", columns="scenario", values=key)
-    if scenario not in wide or BASELINE not in wide:
-        return pd.Series(dtype=float)
-    return wide[scenario] - wide[BASELINE]
+def _keys(runs: pd.DataFrame) -> list[str]:
+    return ["world", "seed"] if "world" in runs and runs["world"].notna().any() else ["seed"]
 
 
-def summary_markdown(runs: pd.DataFrame, seeds: int, horizon: int, version: str) -> str:
+def paired(runs: pd.DataFrame, key: str, scenario: str, baseline: str = BASELINE, relative: bool = False) -> pd.Series:
+    """Differences of `key` between a scenario and the baseline, run by run (same world and seed);
+    with `relative`, as a share of the baseline's value."""
     ok = runs[runs["status"] == "ok"]
+    wide = ok.assign(**{key: pd.to_numeric(ok[key], errors="coerce")}).pivot_table(index=_keys(ok), columns="scenario", values=key)
+    if scenario not in wide or baseline not in wide:
+        return pd.Series(dtype=float)
+    diff = (wide[scenario] - wide[baseline]).dropna()
+    return diff / wide[baseline].loc[diff.index] if relative else diff
+
+
+def _lower_share(runs: pd.DataFrame, key: str, scenario: str, baseline: str) -> str:
+    """In how many worlds (seeds averaged) the scenario gives less than the baseline."""
+    d = paired(runs, key, scenario, baseline)
+    if d.empty:
+        return "n/a"
+    per_world = d.groupby(level="world").mean() if "world" in d.index.names else d
+    unit = "worlds" if "world" in d.index.names else "seeds"
+    return f"{(per_world < 0).mean():.0%} of {len(per_world)} {unit}"
+
+
+def _effect(runs: pd.DataFrame, key: str, scenario: str, baseline: str) -> str:
+    """'−1,234 [−3,000–+200] (−2.1%)': the paired change, absolute with its band, then relative."""
+    d, r = paired(runs, key, scenario, baseline), paired(runs, key, scenario, baseline, relative=True)
+    if d.empty:
+        return "n/a"
+    q = np.percentile(d, [50, 5, 95])
+    return f"{q[0]:+,.0f} [{q[1]:+,.0f} to {q[2]:+,.0f}] ({100 * r.median():+.1f}%)"
+
+
+def headlines(runs: pd.DataFrame, horizon: int) -> list[str]:
+    """Each policy against the status quo after the strike, and the strike against no strike."""
+    final = "third year" if horizon == 1095 else f"the last 365 days of {horizon}"
+    lines = [
+        "## Headlines",
+        "",
+        "Paired changes in national homicides (victims), median [5th–95th percentile over plausible worlds and seeds] "
+        "(median relative change), and the share of plausible worlds (seeds averaged) in which the change is a fall.",
+        "",
+        f"| scenario | against | first year | lower in | {final} | lower in |",
+        "|---|---|---|---|---|---|",
+    ]
+    present = set(runs["scenario"])
+    comparisons = [(STATUS_QUO, BASELINE)] + [(p, STATUS_QUO) for p in POLICIES]
+    for scenario, base in comparisons:
+        if scenario in present and base in present:
+            lines.append(
+                f"| `{scenario}` | `{base}` | {_effect(runs, 'homicides_d0_365', scenario, base)} | {_lower_share(runs, 'homicides_d0_365', scenario, base)} | "
+                f"{_effect(runs, 'homicides_last_365', scenario, base)} | {_lower_share(runs, 'homicides_last_365', scenario, base)} |"
+            )
+    return lines
+
+
+def spread_section(runs: pd.DataFrame) -> list[str]:
+    """How much of each headline quantity's spread is the parameters and how much chance."""
+    from sim.analysis.spread import split
+
+    if _keys(runs) == ["seed"]:
+        return []
+    rows = []
+    quantities = [
+        (f"first-year homicides, `{STATUS_QUO}`", lambda: _level(runs, "homicides_d0_365", STATUS_QUO)),
+        (f"the strike's first-year effect (`{STATUS_QUO}` − `{BASELINE}`)", lambda: paired(runs, "homicides_d0_365", STATUS_QUO, BASELINE)),
+        (f"third-year effect, `{PAIR[0]}` − `{PAIR[1]}`", lambda: paired(runs, "homicides_last_365", *PAIR)),
+        (f"third-year effect, `{PAIR[0]}` − `{STATUS_QUO}`", lambda: paired(runs, "homicides_last_365", PAIR[0], STATUS_QUO)),
+        (f"effective groups a year after the strike, `{STATUS_QUO}`", lambda: _level(runs, "effective_groups_d365", STATUS_QUO)),
+    ]
+    for label, values in quantities:
+        v = values()
+        if v.empty:
+            continue
+        s = split(v, pd.Series(v.index.get_level_values("world")))
+        rows.append(f"| {label} | {s.parameter_share:.0%} | {1 - s.parameter_share:.0%} | {s.worlds} × {s.seeds:.0f} |")
+    return [
+        "",
+        "## Where the spread comes from",
+        "",
+        "Share of each quantity's variance due to the plausible worlds' parameters and due to chance (the seeds), "
+        "by a one-way analysis of variance over worlds (sim/analysis/spread.py).",
+        "",
+        "| quantity | parameters | chance | worlds × seeds |",
+        "|---|---|---|---|",
+        *rows,
+    ]
+
+
+def _level(runs: pd.DataFrame, key: str, scenario: str) -> pd.Series:
+    ok = runs[(runs["status"] == "ok") & (runs["scenario"] == scenario)]
+    return pd.to_numeric(ok.set_index(_keys(ok))[key], errors="coerce").dropna()
+
+
+def robust_section(runs: pd.DataFrame) -> list[str]:
+    """Campaign against capacity, then every pair of policies on every outcome, and their regret."""
+    from sim.analysis import robust
+
+    if _keys(runs) == ["seed"] or not set(PAIR) <= set(runs["scenario"]):
+        return []
+    a, b = PAIR
+    policies = policy_scenarios(runs)
+    lines = [
+        "",
+        "## Robust comparison over plausible worlds",
+        "",
+        f"`{a}` against `{b}`: in how many plausible worlds each does better (seeds averaged within a world), "
+        "and by how much (figure `robust`).",
+        "",
+        robust.pair_markdown(robust.pair_table(runs, a, b), a, b),
+    ]
+    for outcome, label in robust.OUTCOMES.items():
+        lines += ["", f"Every pair of policies on {label}: the share of worlds in which the row does better than the column.", "",
+                  robust.wins_markdown(robust.win_shares(runs, outcome, policies))]
+    lines += [
+        "",
+        "Regret: how much worse than the best policy in the same world (victims, groups, or flow ratio); "
+        "the robust choice has small regret everywhere, not only a good median.",
+        "",
+        robust.summary_markdown(robust.regret_summary(runs, list(robust.OUTCOMES), policies)),
+    ]
+    return lines
+
+
+def robust_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Every ordered pair of policies on every outcome: the share of worlds the first does better (robust.csv)."""
+    from sim.analysis import robust
+
+    parts = []
+    for outcome in robust.OUTCOMES:
+        shares = robust.win_shares(runs, outcome, policy_scenarios(runs)).rename_axis(index="scenario", columns="against")
+        parts.append(shares.stack().rename("share_of_worlds_better").reset_index().assign(outcome=outcome))
+    table = pd.concat(parts, ignore_index=True)
+    return table[table["scenario"] != table["against"]][["outcome", "scenario", "against", "share_of_worlds_better"]].reset_index(drop=True)
+
+
+def policy_scenarios(runs: pd.DataFrame) -> list[str]:
+    return [s for s in (STATUS_QUO, *POLICIES) if s in set(runs["scenario"])]
+
+
+def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
+    """PRIM on the campaign-backfire question, from the briefing's own runs."""
+    from sim import worlds
+    from sim.analysis import discovery
+
+    if _keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
+        return [], None
+    x, y = discovery.backfire(runs, worlds.table())
+    box = discovery.find_box(x, y)
+    lines = [
+        "",
+        "## When does a kingpin campaign backfire? (scenario discovery)",
+        "",
+        discovery.sentence(box),
+        "",
+        discovery.markdown(box),
+        "",
+        f"PRIM (ema_workbench) over the {x.shape[1]} parameters that differ between plausible worlds; "
+        f"one case per world and seed (figure `discovery`). A box found in {box.cases} cases can fit chance: "
+        "read it as where to look, and docs/discovery.md for the same question over more worlds.",
+    ]
+    return lines, box
+
+
+def summary_markdown(runs: pd.DataFrame, worlds: int, seeds: int, horizon: int, version: str, extra: list[str] = ()) -> str:
+    ok = runs[runs["status"] == "ok"]
+    sample = f"{worlds} plausible worlds × {seeds} seeds" if worlds else f"{seeds} seeds of the fitted parameters"
     lines = [
         "# Briefing: after the strike on the CJNG leader (22 February 2026)",
         "",
-        f"cartel-sim {version}; generated {dt.date.today().isoformat()}; {len(ok)} runs ({seeds} seeds per scenario, "
-        f"the same seeds in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over "
-        "seeds with the 5th–95th percentile in brackets: the spread of outcomes the model gives, not a forecast interval.",
+        f"cartel-sim {version}; generated {dt.date.today().isoformat()}; {len(ok)} runs ({sample} per scenario, "
+        f"the same in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over runs with the "
+        "5th–95th percentile in brackets: the spread of outcomes the model gives over "
+        + ("parameter sets that meet every calibration target (docs/plausible.md) and chance" if worlds else "chance alone")
+        + ", not a forecast interval.",
+        "",
+        *headlines(ok, horizon),
         "",
         "## Key numbers",
         "",
@@ -57,12 +226,12 @@ def summary_markdown(runs: pd.DataFrame, seeds: int, horizon: int, version: str)
         "|---|---|---|---|---|---|---|---|",
     ]
     for scenario, g in ok.groupby("scenario", sort=False):
-        diff = paired(ok, "homicides_d0_365", scenario) if scenario != BASELINE else pd.Series(dtype=float)
         lines.append(
-            f"| `{scenario}` | {_range(g['homicides_d0_365'])} | {_range(diff) if len(diff) else '—'} | "
+            f"| `{scenario}` | {_range(g['homicides_d0_365'])} | {_effect(ok, 'homicides_d0_365', scenario, BASELINE) if scenario != BASELINE else '—'} | "
             f"{_range(g['groups_alive_d365'])} | {_range(g['effective_groups_d365'], 1)} | {_range(g['flow_ratio_end'], 2)} | "
             f"{_range(g['state_held_states_mean'], 1)} | {_range(g['leaders_removed'])} |"
         )
+    lines += spread_section(ok)
     past = ok[ok["scenario"] == BASELINE] if BASELINE in set(ok["scenario"]) else ok
     if len(past) and "homicides_record_monthly_error" in past:
         lines += [
@@ -76,7 +245,7 @@ def summary_markdown(runs: pd.DataFrame, seeds: int, horizon: int, version: str)
             f"- Killings hidden as disappearances under the strategy: {_range(past['homicides_hidden_excess_per_day'], 1)} a day "
             "more than before it (registered disappearances rose by about 14 a day).",
         ]
-    strike = ok[ok["scenario"] == "mencho_strike"]
+    strike = ok[ok["scenario"] == STATUS_QUO]
     if len(strike):
         consolidated = strike["succession_days"].notna().mean()
         lines += [
@@ -91,6 +260,7 @@ def summary_markdown(runs: pd.DataFrame, seeds: int, horizon: int, version: str)
             f"- A successor consolidated within the horizon in {consolidated:.0%} of runs, after {_range(strike['succession_days'])} days; "
             f"CJNG cells still loyal a year later: {_range(strike['cjng_loyal_share_d365'], 2)}.",
         ]
+    lines += list(extra)
     failed = runs[runs["status"] != "ok"]
     if len(failed):
         lines += ["", f"**{len(failed)} runs failed**: see runs.csv (status, error)."]
@@ -99,8 +269,9 @@ def summary_markdown(runs: pd.DataFrame, seeds: int, horizon: int, version: str)
         "## How to read this",
         "",
         "The model and its assumptions: docs/ODD.md; each policy lever and what it cannot represent: docs/policies.md; "
-        "every parameter with its source: docs/parameters.md. The day-0 wave is calibrated to the articles "
-        "(docs/calibration.md); the months after it are results of the model's mechanisms, not inputs.",
+        "every parameter with its source: docs/parameters.md; the plausible worlds and how they were found: docs/plausible.md. "
+        "The day-0 wave is calibrated to the articles (docs/calibration.md); the months after it are results of the model's "
+        "mechanisms, not inputs.",
         "",
     ]
     return "\n".join(lines)
@@ -108,31 +279,46 @@ def summary_markdown(runs: pd.DataFrame, seeds: int, horizon: int, version: str)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=20, help="seeds per scenario (default 20)")
-    ap.add_argument("--horizon-days", type=int, default=730)
+    ap.add_argument("--worlds", type=int, default=WORLDS, help=f"plausible worlds, the first N of sim/data/plausible_sets.csv (default {WORLDS}; 0: the fitted defaults only)")
+    ap.add_argument("--seeds", type=int, default=SEEDS, help=f"test seeds per world and scenario (default {SEEDS})")
+    ap.add_argument("--horizon-days", type=int, default=HORIZON, help=f"days from 22 Feb 2026 (default {HORIZON}: three years)")
     ap.add_argument("--out", type=Path, default=Path("briefing"))
     ap.add_argument("--processes", type=int, default=None, help="worker processes (default: all cores)")
     ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
     args = ap.parse_args()
 
     import sim
-    from sim.analysis import figures
+    from sim import worlds as plausible
+    from sim.analysis import discovery, figures, robust
     from sim.errors import ConfigError
+    from experiments import seeds as seedlists
 
     start = time.time()
     try:
-        result = sim.ensemble(args.scenarios, seeds=range(1, args.seeds + 1), processes=args.processes, horizon_days=args.horizon_days)
+        if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
+            raise ConfigError(f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
+                              f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1")
+        chosen = range(args.worlds) if args.worlds else None
+        result = sim.ensemble(args.scenarios, seeds=seedlists.test(args.seeds), worlds=chosen, processes=args.processes, horizon_days=args.horizon_days)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     out = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
     result.runs.to_csv(out / "runs.csv", index=False)
     result.daily.to_parquet(out / "daily.parquet", index=False)
     ok = result.runs[result.runs["status"] == "ok"]
-    pngs = figures.briefing_figures(ok, result.daily, out / "figures", baseline=BASELINE)
-    (out / "figures" / "briefing.pdf").replace(out / "briefing.pdf")  # the whole pack, one figure a page
-    (out / "summary.md").write_text(summary_markdown(result.runs, args.seeds, args.horizon_days, sim.__version__), encoding="utf-8")
+    pngs = figures.briefing_figures(ok, result.daily, out / "figures", baseline=BASELINE, book=None)
+    extra = robust_section(ok)
+    if extra:
+        robust_table(ok).to_csv(out / "robust.csv", index=False)
+        pngs += figures.save(robust.figure(ok, "homicides_last_365", policy_scenarios(ok), version=sim.__version__), out / "figures", "robust")[:1]
+    found, box = discovery_section(ok)
+    if box is not None:
+        pngs += figures.save(discovery.figure(box, version=sim.__version__), out / "figures", "discovery")[:1]
+    figures.multipage_pdf(pngs, out / "briefing.pdf")  # the whole pack, one figure a page
+    summary = summary_markdown(result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found)
+    (out / "summary.md").write_text(summary, encoding="utf-8")
     print(f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md ({len(ok)} runs, {time.time() - start:.0f} s)")
     if len(result.failed):
         print(f"error: {len(result.failed)} runs failed; see {out / 'runs.csv'}", file=sys.stderr)
