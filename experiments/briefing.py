@@ -189,7 +189,7 @@ def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
 
     if _keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
         return [], None
-    x, y = discovery.backfire(runs, worlds.table())
+    x, y = discovery.backfire(runs, worlds.values())
     box = discovery.find_box(x, y)
     lines = [
         "",

@@ -42,7 +42,7 @@ def main() -> None:
     result = sim.ensemble(["mencho_strike", "kingpin_campaign"], seeds=seedlists.test(args.seeds), worlds=range(n),
                           horizon_days=args.horizon_days, processes=args.processes, progress=False)
     runs = result.runs
-    x, y = discovery.backfire(runs, worlds.table())
+    x, y = discovery.backfire(runs, worlds.values())
     change = discovery.relative_change(runs).loc[x.index]
     box = discovery.find_box(x, y)
     world = x.index.get_level_values("world")
@@ -50,6 +50,15 @@ def main() -> None:
     held = discovery.holds(found, x[world % 2 == 1], y[world % 2 == 1])
     save(discovery.figure(box, version=sim.__version__), args.doc.parent / "figures", "discovery")
     q = np.percentile(100 * change, [5, 50, 95])
+    odd_rate = float(y[world % 2 == 1].mean())
+    holds = bool(found.limits) and held[1] >= odd_rate + 0.1  # ten points above the base rate on worlds it never saw
+    verdict = (
+        f"**Verdict.** The box found on half the worlds holds on the other half ({held[1]:.0%} against a base rate of "
+        f"{odd_rate:.0%}): the region is worth quoting." if holds else
+        f"**Verdict.** The box found on half the worlds does not hold on the other half ({held[1]:.0%} against a base rate "
+        f"of {odd_rate:.0%}): no region of at most three parameters explains when the campaign backfires. Quote the base rate "
+        f"({box.base_rate:.0%} of worlds and seeds) and the spread of the change, not the box."
+    )
     failed = runs[runs["status"] != "ok"]
     args.doc.write_text(f"""# When does a kingpin campaign backfire? Scenario discovery over the plausible worlds
 
@@ -62,6 +71,8 @@ world and seed{f"; {len(failed)} runs failed" if len(failed) else ""}.
 over the status quo?
 
 **Answer.** {discovery.sentence(box)}
+
+{verdict}
 
 The campaign's change in third-year homicides over all {len(change)} cases: median {q[1]:+.1f}% (5th–95th
 percentile {q[0]:+.1f}% to {q[2]:+.1f}%).

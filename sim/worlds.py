@@ -31,6 +31,11 @@ def table() -> pd.DataFrame:
         return pd.read_csv(f).set_index("set")
 
 
+def values() -> pd.DataFrame:
+    """The worlds' parameter values only (index: world number), without seed, score and distance."""
+    return table().drop(columns=[c for c in META if c in table()])
+
+
 def count() -> int:
     return len(table())
 

@@ -51,5 +51,5 @@ def test_the_discovery_page_reports_a_box_with_coverage_and_density(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = doc.read_text()
     assert "| coverage | density | mass | base rate | cases |" in text and "of 6 plausible worlds and seeds" in text
-    assert "Does the box hold on worlds it was not found on?" in text
+    assert "Does the box hold on worlds it was not found on?" in text and "**Verdict.**" in text
     assert matplotlib.image.imread(tmp_path / "figures" / "discovery.png").std() > 0.01

@@ -40,7 +40,8 @@ def test_prim_finds_the_planted_box(box, planted):
     assert box.base_rate == pytest.approx(planted[1].mean())
     assert box.mass == pytest.approx(box.base_rate * box.coverage / box.density)
     chosen = box.trajectory.iloc[box.chosen]
-    eligible = box.trajectory[(box.trajectory["coverage"] >= 0.5) & (box.trajectory["density"] >= 0.5)]
+    t = box.trajectory
+    eligible = t[(t["coverage"] >= 0.5) & (t["density"] >= 0.5) & (t["res_dim"] <= 3)]
     assert chosen["density"] == eligible["density"].max() and chosen["coverage"] == box.coverage
 
 
@@ -53,7 +54,7 @@ def test_without_backfires_or_with_only_backfires_the_box_restricts_nothing(plan
     assert every.limits == {} and every.base_rate == 1 and every.density == 1 and every.note == "every case backfires"
     # backfires scattered at random: no region holds half of them with a density of 50%
     rare = discovery.find_box(x, np.random.default_rng(3).uniform(size=len(x)) < 0.1)
-    assert rare.limits == {} and rare.note.startswith("no region holds at least 50%")
+    assert rare.limits == {} and rare.note.startswith("no region of at most 3 parameters holds at least 50%")
     assert discovery.sentence(rare).endswith(f"; {rare.note}.")
 
 
@@ -96,3 +97,9 @@ def test_the_figure_renders(box):
     image = matplotlib.image.imread(io.BytesIO(buffer.getvalue()))
     assert image[..., :3].std() > 0.05
     assert fig._suptitle.get_text().replace("\n", " ").startswith("A kingpin campaign raises")
+
+
+def test_a_box_restricts_at_most_the_parameters_allowed(planted):
+    x, y = planted
+    assert len(discovery.find_box(x, y, max_restricted=1).limits) <= 1
+    assert len(discovery.find_box(x, y).limits) <= 3
