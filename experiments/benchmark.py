@@ -131,7 +131,7 @@ def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
 
 
 UNITS = {"day": "ms per simulated day (best of 5)", "run": "s, a default run in-process", "cli": "s, a default run as a command",
-         "briefing": "s, the briefing pack (its defaults: 7 scenarios x 30 plausible worlds x 2 seeds, 3 years)", "sweep": "runs per second"}
+         "briefing": "s, the briefing pack (its defaults: 7 scenarios x 50 plausible worlds x 2 seeds, 3 years)", "sweep": "runs per second"}
 
 
 def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str) -> None:

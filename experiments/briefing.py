@@ -1,6 +1,6 @@
 """The briefing pack: the main scenarios over plausible worlds x seeds, their figures, a PDF and a summary.
 
-    python -m experiments.briefing                    # 7 scenarios x 30 worlds x 2 seeds, 3 years
+    python -m experiments.briefing                    # 7 scenarios x 50 worlds x 2 seeds, 3 years
     python -m experiments.briefing --worlds 100 --seeds 4 --out my_briefing
     python -m experiments.briefing --worlds 0 --seeds 20   # the fitted defaults only: chance alone
 
@@ -29,7 +29,7 @@ BASELINE = "no_strike"  # the counterfactual: no strike
 STATUS_QUO = "mencho_strike"  # the strike, then nothing new: what each policy is compared with
 POLICIES = ("kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
 PAIR = ("kingpin_campaign", "state_capacity")  # the comparison the briefing is asked about
-WORLDS, SEEDS, HORIZON = 30, 2, 1095  # the defaults: about 5 minutes on 2 cores
+WORLDS, SEEDS, HORIZON = 50, 2, 1095  # the defaults: about 3 minutes on 2 cores
 
 
 def _range(values: pd.Series, digits: int = 0) -> str:

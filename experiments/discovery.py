@@ -28,7 +28,6 @@ def main() -> None:
     import sim
     from sim import worlds
     from sim.analysis import discovery
-    from sim.analysis.figures import save
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", type=int, default=None, help="the first N plausible worlds (default: all)")
@@ -48,7 +47,8 @@ def main() -> None:
     world = x.index.get_level_values("world")
     found = discovery.find_box(x[world % 2 == 0], y[world % 2 == 0])
     held = discovery.holds(found, x[world % 2 == 1], y[world % 2 == 1])
-    save(discovery.figure(box, version=sim.__version__), args.doc.parent / "figures", "discovery")
+    (args.doc.parent / "figures").mkdir(parents=True, exist_ok=True)
+    discovery.figure(box, version=sim.__version__).savefig(args.doc.parent / "figures" / "discovery.png")
     q = np.percentile(100 * change, [5, 50, 95])
     odd_rate = float(y[world % 2 == 1].mean())
     holds = bool(found.limits) and held[1] >= odd_rate + 0.1  # ten points above the base rate on worlds it never saw

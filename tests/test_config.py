@@ -10,6 +10,7 @@ from omegaconf import OmegaConf
 from sim.config import CONF_DIR, available_scenarios, check_overrides
 from sim.errors import ConfigError
 from sim.parameters import defaults
+import sim.app  # noqa: F401  (registers the resolver conf/config.yaml uses for hydra.output_subdir)
 
 
 def _compose(overrides: list[str] | None = None, hydra: bool = False):
@@ -19,8 +20,9 @@ def _compose(overrides: list[str] | None = None, hydra: bool = False):
 
 def test_composed_config_has_the_documented_keys_and_defaults() -> None:
     cfg = _compose()
-    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "record", "figures", "outputs"}
+    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "record", "world", "figures", "outputs"}
     assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures, cfg.outputs) == ("no_strike", 1, 365, 730, True, "all")
+    assert cfg.world is None  # the parameter table's defaults, not a plausible world
     assert cfg.record == "mexico_2024_2026"
     assert OmegaConf.to_container(cfg.params) == defaults()
 
