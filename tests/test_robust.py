@@ -94,7 +94,7 @@ def test_markdown_reads_as_a_briefing(runs):
 
 def test_the_figure_renders_with_its_headline(runs):
     fig = robust.figure(runs, "homicides_last_365", version="test")
-    assert "A is best in 75% of 40 plausible worlds" in fig._suptitle.get_text()
+    assert "A is best in 75% of 40 plausible worlds and beats the second best, B, in 75%" in fig._suptitle.get_text().replace("\n", " ")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     image = matplotlib.image.imread(io.BytesIO(buffer.getvalue()))

@@ -146,10 +146,10 @@ def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: S
     names, worlds = list(r.columns), len(r)
     best = regret_summary(runs, [outcome], names).set_index("scenario")["best_share"]
     top = best.idxmax()
-    others = shares.loc[top].drop(top)
+    rival = r.drop(columns=top).median().idxmin() if len(names) > 1 else None  # the second best: least regret after the best
     headline = (
         f"{label[:1].upper() + label[1:]}: {top} is best in {_share(best[top])} of {worlds} plausible worlds"
-        + (f" and beats its closest rival, {others.idxmin()}, in {_share(others.min())} of them" if len(others) else "")
+        + (f" and beats the second best, {rival}, in {_share(shares.loc[top, rival])} of them" if rival else "")
     )
     seeds = seed_values(runs, outcome, names).groupby(level="world").size()
     detail = (
