@@ -1,6 +1,6 @@
 """Find the plausible worlds (ABC-SMC over every uncertain parameter) and ship them with the package.
 
-    python -m experiments.plausible_worlds                  # 100 worlds; about 25 min on 2 cores
+    python -m experiments.plausible_worlds                  # 100 worlds; about 28 min on 2 cores
     python -m experiments.plausible_worlds --launcher hydra --hydra-args "hydra/launcher=submitit_slurm ..."
 
 Writes sim/data/plausible_sets.csv (the worlds `world=N`, `sim.ensemble(worlds=...)` and the

@@ -1,7 +1,7 @@
 """Run a design (many parameter points) in resumable chunks, on a local pool or Hydra's launchers.
 
-The sensitivity analysis and the history matching both evaluate hundreds of points that each
-take seconds. Each chunk is written to the design's folder as it finishes, so an interrupted run
+The sensitivity analysis and the calibration ensemble (ABC-SMC) both evaluate hundreds of points that
+each take seconds. Each chunk is written to the design's folder as it finishes, so an interrupted run
 resumes where it stopped, a failing point fails alone (its error is kept), and the chunks can run
 as a Hydra multirun (`sim.analysis.design_job`: joblib here, submitit on a cluster).
 
