@@ -195,7 +195,7 @@ def main() -> None:
     launch = {"workers": args.workers, "launcher": args.launcher, "hydra_args": args.hydra_args.split()}
     populations = abc.run(args.folder, seedlists.calibration(args.calibration_seeds), particles=args.particles, first=args.first,
                           batch=args.batch, max_simulations=args.max_simulations, max_generations=args.max_generations,
-                          final=args.final_tolerance, **launch)
+                          final=args.final_tolerance, progress=lambda line: print(line, flush=True), **launch)
     final = populations[-1]
     if final.tolerance > args.final_tolerance:
         raise SystemExit(f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) ended at a tolerance of "
