@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.figures import pair_keys
+
 SCENARIOS = ("no_strike", "mencho_strike", "kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
 BASELINE = "no_strike"  # the counterfactual: no strike
 STATUS_QUO = "mencho_strike"  # the strike, then nothing new: what each policy is compared with
@@ -41,19 +43,16 @@ def _range(values: pd.Series, digits: int = 0) -> str:
     return f"{q[0]:,.{digits}f} [{q[1]:,.{digits}f}–{q[2]:,.{digits}f}]"
 
 
-def _keys(runs: pd.DataFrame) -> list[str]:
-    return ["world", "seed"] if "world" in runs and runs["world"].notna().any() else ["seed"]
-
-
 def paired(runs: pd.DataFrame, key: str, scenario: str, baseline: str = BASELINE, relative: bool = False) -> pd.Series:
     """Differences of `key` between a scenario and the baseline, run by run (same world and seed);
     with `relative`, as a share of the baseline's value."""
-    ok = runs[runs["status"] == "ok"]
-    wide = ok.assign(**{key: pd.to_numeric(ok[key], errors="coerce")}).pivot_table(index=_keys(ok), columns="scenario", values=key)
-    if scenario not in wide or baseline not in wide:
+    from sim.analysis.robust import seed_values
+
+    if not {scenario, baseline} <= set(runs["scenario"]):
         return pd.Series(dtype=float)
-    diff = (wide[scenario] - wide[baseline]).dropna()
-    return diff / wide[baseline].loc[diff.index] if relative else diff
+    wide = seed_values(runs, key, [scenario, baseline])
+    diff = wide[scenario] - wide[baseline]
+    return diff / wide[baseline] if relative else diff
 
 
 def _lower_share(runs: pd.DataFrame, key: str, scenario: str, baseline: str) -> str:
@@ -102,7 +101,7 @@ def spread_section(runs: pd.DataFrame) -> list[str]:
     """How much of each headline quantity's spread is the parameters and how much chance."""
     from sim.analysis.spread import split
 
-    if _keys(runs) == ["seed"]:
+    if pair_keys(runs) == ["seed"]:
         return []
     rows = []
     quantities = [
@@ -133,14 +132,14 @@ def spread_section(runs: pd.DataFrame) -> list[str]:
 
 def _level(runs: pd.DataFrame, key: str, scenario: str) -> pd.Series:
     ok = runs[(runs["status"] == "ok") & (runs["scenario"] == scenario)]
-    return pd.to_numeric(ok.set_index(_keys(ok))[key], errors="coerce").dropna()
+    return pd.to_numeric(ok.set_index(pair_keys(ok))[key], errors="coerce").dropna()
 
 
 def robust_section(runs: pd.DataFrame) -> list[str]:
     """Campaign against capacity, then every pair of policies on every outcome, and their regret."""
     from sim.analysis import robust
 
-    if _keys(runs) == ["seed"] or not set(PAIR) <= set(runs["scenario"]):
+    if pair_keys(runs) == ["seed"] or not set(PAIR) <= set(runs["scenario"]):
         return []
     a, b = PAIR
     policies = policy_scenarios(runs)
@@ -187,7 +186,7 @@ def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
     from sim import worlds
     from sim.analysis import discovery
 
-    if _keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
+    if pair_keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
         return [], None
     x, y = discovery.backfire(runs, worlds.values())
     box = discovery.find_box(x, y)

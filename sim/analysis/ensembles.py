@@ -136,7 +136,8 @@ def ensemble(
     if configured and seeds:
         # "spawn" explicitly: Mesa sets it on import anyway, and it behaves the same on every OS.
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_seed_runs, seed, _in_world(configured, w, overrides), w) for w, seed in units]
+            in_world = {w: _in_world(configured, w, overrides) for w in chosen}  # once a world, not once a seed
+            futures = [pool.submit(_seed_runs, seed, in_world[w], w) for w, seed in units]
             for future in as_completed(futures):
                 for row, daily in future.result():
                     rows.append(row)

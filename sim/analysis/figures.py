@@ -273,7 +273,7 @@ def paired_difference(
     others = ", ".join(f"{s} {_pct(effects[s][0])}" for s in effects if s != top_s)
     what = "Difference" if level else "Cumulative difference since 22 Feb 2026"
     detail = (
-        f"{what} from the {baseline} run with the same {'world and ' if len(_pair_keys(daily)) == 2 else ''}seed (common random numbers). "
+        f"{what} from the {baseline} run with the same {'world and ' if len(pair_keys(daily)) == 2 else ''}seed (common random numbers). "
         f"Line: median; shaded: 50% and 90% of paired runs." + (f" Others: {others}." if others else "")
     )
     top = _head(fig, headline, detail)
@@ -482,7 +482,7 @@ def briefing_plan(
     outcome = next((k for k in OUTCOME_KEYS if k in ok and ok[k].notna().any()), None)
     if outcome and "comparison_homicides" not in plan:  # summaries alone: the runs' spread instead of the daily bands
         plan["outcomes"] = partial(outcomes, ok, outcome, version=version)
-    one_per_seed = not ok.duplicated(["scenario", *_pair_keys(ok)]).any()  # pairs are ambiguous in a parameter sweep
+    one_per_seed = not ok.duplicated(["scenario", *pair_keys(ok)]).any()  # pairs are ambiguous in a parameter sweep
     has_year = ok["homicides_d0_365"].notna().any()  # runs of a year or more: per-state and sweep values
     if baseline in set(ok["scenario"]) and one_per_seed:
         for s in _ordered(ok["scenario"]):
@@ -547,27 +547,27 @@ def _wides(daily: pd.DataFrame, metric: str) -> dict[str, pd.DataFrame]:
     return {s: _wide(rows[rows["scenario"] == s], metric) for s in _ordered(rows["scenario"])}
 
 
-def _pair_keys(frame: pd.DataFrame) -> list[str]:
+def pair_keys(frame: pd.DataFrame) -> list[str]:
     """What pairs runs across scenarios: the seed, and the plausible world when there are worlds."""
     return ["world", "seed"] if "world" in frame and frame["world"].notna().any() else ["seed"]
 
 
 def _case(frame: pd.DataFrame) -> pd.Series:
     """Each row's pairing key: its seed, or 'world/seed' in an ensemble over plausible worlds."""
-    if _pair_keys(frame) == ["seed"]:
+    if pair_keys(frame) == ["seed"]:
         return frame["seed"]
     return frame["world"].astype(str) + "/" + frame["seed"].astype(str)
 
 
 def _paired_by(frame: pd.DataFrame) -> str:
-    return "paired by world and seed" if len(_pair_keys(frame)) == 2 else "paired by seed"
+    return "paired by world and seed" if len(pair_keys(frame)) == 2 else "paired by seed"
 
 
 def _by_seed(daily: pd.DataFrame, scenario: str, metric: str) -> pd.DataFrame:
     """One row per day, one column per seed (or world and seed) of a scenario, so runs pair up."""
     rows = daily[daily["metric"] == metric]  # the metric first: a category, quick to match on a big table
     rows = rows[rows["scenario"] == scenario]
-    if rows.duplicated([*_pair_keys(rows), "day"]).any():
+    if rows.duplicated([*pair_keys(rows), "day"]).any():
         raise ValueError(f"{scenario} has several runs with one seed (a parameter sweep?): pass one run per seed")
     return rows.assign(case=_case(rows)).pivot(index="day", columns="case", values="value").sort_index()
 
@@ -585,7 +585,7 @@ def _seed_rows(runs: pd.DataFrame, scenario: str, columns: list[str]) -> pd.Data
     """Summary values of a scenario's successful runs, one row per seed."""
     rows = _ok(runs)
     rows = rows[rows["scenario"] == scenario]
-    if rows.duplicated(_pair_keys(rows)).any():
+    if rows.duplicated(pair_keys(rows)).any():
         raise ValueError(f"{scenario} has several runs with one seed (a parameter sweep?): pass one run per seed")
     return rows.set_index(_case(rows))[columns].astype(float)
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim import __version__
-from sim.analysis.figures import QUANTILES, _head, _num, _ordered, _signed, _style, scenario_colour
+from sim.analysis.figures import QUANTILES, _head, _num, _ordered, _signed, _style, pair_keys, scenario_colour
 from sim.analysis.plotting import OKABE_ITO, new_figure, source_line
 
 OUTCOMES = {  # column -> short label; all lower is better
@@ -39,12 +39,12 @@ def world_values(runs: pd.DataFrame, outcome: str, scenarios: Sequence[str] | No
 
 def seed_values(runs: pd.DataFrame, outcome: str, scenarios: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per (world, seed) with a number under every scenario, one column per scenario: the
-    paired cases every comparison is built on."""
+    paired cases every comparison is built on (per seed alone when the runs have no worlds)."""
     ok = runs[runs["status"] == "ok"]
     names = list(scenarios) if scenarios is not None else _ordered(ok["scenario"])
     ok = ok[ok["scenario"].isin(names)]
     values = pd.to_numeric(ok[outcome], errors="coerce")  # a summary's null arrives as None or ""
-    wide = values.groupby([ok["world"], ok["seed"], ok["scenario"]]).mean().unstack("scenario")
+    wide = values.groupby([*(ok[k] for k in pair_keys(ok)), ok["scenario"]]).mean().unstack("scenario")
     return wide.reindex(columns=pd.Index(names, name="scenario")).dropna()
 
 
