@@ -11,6 +11,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 _PUBLIC = {
+    "Arm": "sim.analysis.ensembles",
     "CartelModel": "sim.world.model",
     "EnsembleResult": "sim.analysis.ensembles",
     "RunResult": "sim.core",

@@ -16,9 +16,9 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from typing import Any, Iterable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,16 @@ import pandas as pd
 from sim.analysis.collect import DAILY_COLUMNS
 from sim.config import check_scenario
 from sim.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A scenario with values of its own, under a name of its own: `Arm("campaign+", "kingpin_campaign",
+    {"recruitment_reduction": 0.3})` runs beside plain scenarios, paired with them by world and seed."""
+
+    name: str
+    scenario: str
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,59 +106,82 @@ def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
 
 
 def ensemble(
-    scenarios: Iterable[str] = ("no_strike", "mencho_strike"),
+    scenarios: Iterable[str | Arm] = ("no_strike", "mencho_strike"),
     seeds: Iterable[int] = range(1, 11),
     processes: int | None = None,
-    progress: bool = True,
+    progress: bool | Callable[[int, int, int], None] = True,
     worlds: Iterable[int] | None = None,
+    pool: Executor | None = None,
+    cancel: Callable[[], bool] | None = None,
     **overrides: Any,
 ) -> EnsembleResult:
-    """Run every scenario with every seed, in every plausible world of `worlds` (sim/worlds.py;
+    """Run every scenario (a name, or an `Arm`: a scenario with its own values) with every seed, in every plausible world of `worlds` (sim/worlds.py;
     None: the parameter table's defaults only), on `processes` cores (default: all), and join the results.
 
     `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
-    world's values. A run that fails on bad input is kept as a row with status "failed" and its
-    error line. The scenarios of one world and seed run in one worker and share their past
-    (burn-in and record) where they can.
+    world's values. A run that fails (bad input, or its worker crashed) is kept as a row with
+    status "failed" and its error line. The scenarios of one world and seed run in one worker and
+    share their past (burn-in and record) where they can.
+
+    For a long-lived caller such as the explorer page: `pool` reuses its process pool (warm, so no
+    start-up cost); `progress` may be a function called with (runs done, runs in all, failed);
+    when `cancel()` turns true the runs not yet finished are dropped and kept as rows with status
+    "cancelled".
     """
     from sim import worlds as plausible
     from sim.api import configure
 
-    scenarios = [check_scenario(s) for s in scenarios]
+    arms = [Arm(s, s) if isinstance(s, str) else s for s in scenarios]
+    for arm in arms:
+        check_scenario(arm.scenario)
+    scenarios = [arm.name for arm in arms]
+    if len(set(scenarios)) < len(scenarios):
+        raise ConfigError(f"two arms share a name in {scenarios}: each needs its own")
     seeds = [int(seed) for seed in seeds]
     chosen = [None] if worlds is None else [plausible.check_world(w) for w in worlds]
     configured, refused = [], {}
-    for s in scenarios:  # each scenario's config once, in this process
+    kept = {}  # per arm, the values a world must not replace
+    for arm in arms:  # each arm's config once, in this process
+        kept[arm.name] = {**overrides, **arm.overrides}
         try:
-            settings, params = configure(s, seeds[0] if seeds else 1, **overrides)
-            configured.append((s, {k: v for k, v in settings.items() if k != "seed"}, params))
+            settings, params = configure(arm.scenario, seeds[0] if seeds else 1, **kept[arm.name])
+            configured.append((arm.name, {k: v for k, v in settings.items() if k != "seed"}, params))
         except ConfigError as err:
-            refused[s] = str(err)
+            refused[arm.name] = str(err)
     rows = [
         {"run": _run_name(s, w, seed), "scenario": s, "world": w, "seed": seed, "status": "failed", "error": err}
         for s, err in refused.items() for w in chosen for seed in seeds
     ]
     units = [(w, seed) for w in chosen for seed in seeds]
     dailies: list[tuple[dict, pd.DataFrame]] = []
-    total = len(scenarios) * len(units)
-    workers = min(processes or os.cpu_count() or 1, len(units)) or 1
-    start = time.time()
+    report = _reporter(progress, len(scenarios) * len(units))
     if configured and seeds:
+        workers = min(processes or os.cpu_count() or 1, len(units)) or 1
         # "spawn" explicitly: Mesa sets it on import anyway, and it behaves the same on every OS.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            in_world = {w: _in_world(configured, w, overrides) for w in chosen}  # once a world, not once a seed
-            futures = [pool.submit(_seed_runs, seed, in_world[w], w) for w, seed in units]
-            for future in as_completed(futures):
-                for row, daily in future.result():
-                    rows.append(row)
-                    if daily is not None:
-                        dailies.append((row, daily))
-                if progress:
-                    done = len(rows)
-                    failed = sum(r["status"] != "ok" for r in rows)
-                    left = (time.time() - start) / done * (total - done)
-                    eta = f", about {left:.0f} s left" if done < total else ""
-                    print(f"[ensemble] {done} of {total} runs done ({failed} failed){eta}", file=sys.stderr, flush=True)
+        own = pool is None
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) if own else pool
+        try:
+            in_world = {w: _in_world(configured, w, kept) for w in chosen}  # once a world, not once a seed
+            futures = {executor.submit(_seed_runs, seed, in_world[w], w): (w, seed) for w, seed in units}
+            waiting = set(futures)
+            while waiting and not (cancel and cancel()):
+                done, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    w, seed = futures[future]
+                    for row, daily in _unit_rows(future, in_world[w], w, seed):
+                        rows.append(row)
+                        if daily is not None:
+                            dailies.append((row, daily))
+                if done:
+                    report(rows)
+            for future in waiting:
+                future.cancel()
+                w, seed = futures[future]
+                rows += [{"run": _run_name(s, w, seed), "scenario": s, "world": w, "seed": seed, "status": "cancelled",
+                          "error": "cancelled before it finished"} for s, _, _ in in_world[w]]
+        finally:
+            if own:
+                executor.shutdown(wait=not (cancel and cancel()), cancel_futures=True)
     order = {key: i for i, key in enumerate((s, w, seed) for s in scenarios for w, seed in units)}
     runs = pd.DataFrame(sorted(rows, key=lambda r: order[(r["scenario"], r["world"], r["seed"])]))
     runs["world"] = runs["world"].astype("Int64")
@@ -156,9 +189,35 @@ def ensemble(
     return EnsembleResult(runs, _daily_table(dailies))
 
 
-def _in_world(configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, overrides: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """The scenarios' configs in plausible world `world`: as `configure(..., world=world)` gives
-    them, without composing the config again for every world."""
+def _unit_rows(future: Future, runs: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, seed: int) -> list[tuple[dict, pd.DataFrame | None]]:
+    """A finished unit's rows; if its worker raised or died, one failed row per scenario with the error line."""
+    try:
+        return future.result()
+    except Exception as err:  # noqa: BLE001 - any crash of one unit must not lose the others
+        line = f"{type(err).__name__}: {err}".splitlines()[0]
+        return [({"run": _run_name(s, world, seed), "scenario": s, "world": world, "seed": seed, "status": "failed", "error": line}, None)
+                for s, _, _ in runs]
+
+
+def _reporter(progress: bool | Callable[[int, int, int], None], total: int) -> Callable[[list[dict]], None]:
+    """What to do after each finished unit: call the caller's function, print a line, or nothing."""
+    start = time.time()
+
+    def report(rows: list[dict]) -> None:
+        done, failed = len(rows), sum(r["status"] != "ok" for r in rows)
+        if callable(progress):
+            progress(done, total, failed)
+        elif progress:
+            left = (time.time() - start) / done * (total - done)
+            eta = f", about {left:.0f} s left" if done < total else ""
+            print(f"[ensemble] {done} of {total} runs done ({failed} failed){eta}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _in_world(configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, kept: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The arms' configs in plausible world `world`: as `configure(..., world=world)` gives them,
+    without composing the config again for every world; `kept[arm]` are the values set for that arm."""
     from sim import worlds as plausible
 
-    return [(s, settings, plausible.apply(params, world, keep=overrides)) for s, settings, params in configured]
+    return [(s, settings, plausible.apply(params, world, keep=kept[s])) for s, settings, params in configured]
