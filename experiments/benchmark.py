@@ -13,7 +13,11 @@ Measurements (`--only` picks some):
   and `cli`: as a command (`python -m sim seed=N`, interpreter start-up included);
 - `briefing`: the briefing pack's ensemble (`python -m experiments.briefing`), the whole command;
 - `sweep`: a sweep of `--sweep-runs` distinct runs (`seed=range(1,N+1)`, a one-year horizon,
-  summaries only where the tree has `outputs`), the whole command, as runs per second.
+  summaries only where the tree has `outputs`), the whole command, as runs per second;
+- `explorer`: on the explorer page in headless Chromium (experiments/browser.py), the seconds from
+  pressing Run to the first figure, for the page's defaults (4 seeds x 1 year, both arms), each
+  repeat on a freshly started page once its workers are warm. This tree only: it needs Chromium
+  and the `dev` extra (Playwright).
 
 Each measurement runs in a fresh interpreter of the tree it measures, so two trees are timed
 alike; with `--compare` the two alternate, run by run, so that drifts in this machine's speed
@@ -37,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-MEASUREMENTS = ("day", "run", "cli", "briefing", "sweep")
+MEASUREMENTS = ("day", "run", "cli", "briefing", "sweep", "explorer")
 
 # Run inside a tree's own interpreter; prints one JSON number. Works for trees from before the
 # record (sim.model, no `record` argument) and after it (sim.world.model).
@@ -121,7 +125,16 @@ def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
                                       f"hydra.sweep.dir={out}"])
             return sweep_runs / seconds
 
+    def explorer(tree: Path, seed: int) -> float:
+        if tree != HERE:
+            raise ValueError("the explorer is timed in this tree only")
+        from experiments import browser
+
+        with browser.served() as url, browser.page_at(url) as page:
+            return browser.run(page)
+
     return {
+        "explorer": explorer,
         "day": lambda tree, seed: _in_process(tree, "day", seed),
         "run": lambda tree, seed: _in_process(tree, "run", seed),
         "cli": cli,
@@ -131,7 +144,8 @@ def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
 
 
 UNITS = {"day": "ms per simulated day (best of 5)", "run": "s, a default run in-process", "cli": "s, a default run as a command",
-         "briefing": "s, the briefing pack (its defaults: 7 scenarios x 50 plausible worlds x 2 seeds, 3 years)", "sweep": "runs per second"}
+         "briefing": "s, the briefing pack (its defaults: 7 scenarios x 50 plausible worlds x 2 seeds, 3 years)", "sweep": "runs per second",
+         "explorer": "s from Run to the first figure on the explorer page (4 seeds x 1 year)"}
 
 
 def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str) -> None:
@@ -141,12 +155,12 @@ def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, lab
         for i in range(repeats):  # alternate the trees, run by run
             seed = 1 + 10 * i
             ours.append(time_it(HERE, seed))
-            if other is not None:
+            if other is not None and what != "explorer":
                 theirs.append(time_it(other, seed))
-            pair = f", {label} {theirs[-1]:.4g}" if other is not None else ""
+            pair = f", {label} {theirs[-1]:.4g}" if theirs else ""
             print(f"  {what} #{i + 1}: this tree {ours[-1]:.4g}{pair}", flush=True)
         line = f"{what}: this tree {statistics.median(ours):.4g}"
-        if other is not None:
+        if theirs:
             a, b = statistics.median(ours), statistics.median(theirs)
             faster = b / a if what != "sweep" else a / b  # for runs per second, more is faster
             line += f", {label} {b:.4g}; this tree {faster:.2f}x as fast (ratio of medians of {repeats})"

@@ -1,0 +1,60 @@
+"""One warm process pool for the explorer, shared by every run the page starts.
+
+Starting worker processes costs seconds (each imports the model and loads its compiled kernels),
+and so does the first composition of the config in the page's own process. Both are paid once,
+while the analyst sets the levers, instead of at the first press of Run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_warming: list[Future] = []
+
+
+def pool() -> ProcessPoolExecutor:
+    """The pool, started (and warmed) on first use, and again if a worker died and broke it."""
+    global _pool
+    with _lock:
+        if _pool is None or getattr(_pool, "_broken", False):
+            workers = os.cpu_count() or 1
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _warming[:] = [_pool.submit(_warm) for _ in range(workers)]
+            here: Future = Future()
+            threading.Thread(target=_warm_here, args=(here,), daemon=True).start()
+            _warming.append(here)
+        return _pool
+
+
+def ready() -> bool:
+    """True once every worker and this process have warmed up."""
+    return bool(_warming) and all(f.done() for f in _warming)
+
+
+def _warm() -> None:
+    """In a worker: import the model and run two days after the record, so its kernels are loaded."""
+    from sim.core import simulate
+
+    simulate(seed=1, burn_in_days=1, horizon_days=2, timeseries="national")
+
+
+def _warm_here(done: Future) -> None:
+    """In the page's process: compose the config once (Hydra's first composition is the slow one)."""
+    from sim.explorer.choices import Choice, scenario_values
+
+    try:
+        scenario_values(Choice().scenario)
+    finally:
+        done.set_result(None)
+
+
+@atexit.register
+def _stop() -> None:
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)

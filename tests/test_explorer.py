@@ -1,0 +1,172 @@
+"""The explorer page: its choices and checks, its runs and numbers, and the page itself driven in
+headless Chromium as an analyst would use it."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import image as mpimg
+
+import sim
+from sim import parameters
+from sim.analysis import ensembles
+from sim.explorer import results
+from sim.explorer.choices import MAX_RUNS, Choice, levers
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+SHORT = {"burn_in_days": 30, "horizon_days": 30}
+
+
+def test_the_levers_are_the_parameter_tables_levers_with_their_units_and_ranges():
+    table = parameters.table()
+    assert list(levers()) == [name for name, p in table.items() if p.kind == "lever"]
+    for name, lever in levers().items():
+        assert (lever.unit, lever.low, lever.high, lever.domain) == (table[name].unit, table[name].low, table[name].high, table[name].domain)
+    assert levers()["recruitment_reduction"].widget == "float" and levers()["strike_state"].widget == "int"
+    assert levers()["posture"].options == ["hold", "clear"] and levers()["campaign_enabled"].widget == "checkbox"
+
+
+@pytest.mark.parametrize(
+    "choice, field, words",
+    [
+        (Choice(scenario="kingpin"), "scenario", "unknown scenario 'kingpin'; allowed: "),
+        (Choice(scenario="mencho_strike", baseline="mencho_strike"), "baseline", "compares the scenario with itself"),
+        (Choice(levers={"recruitment_reduction": 0.95}), "recruitment_reduction", "from 0 to 0.8 share"),
+        (Choice(levers={"campaign_enabled": 1}), "campaign_enabled", "true or false"),
+        (Choice(levers={"posture": "surge"}), "posture", "one of hold, clear"),
+        (Choice(levers={"troop_pool": 1}), "troop_pool", "is not a lever"),
+        (Choice(seeds=0), "seeds", "from 1 to 50"),
+        (Choice(worlds=-1), "worlds", "from 0 to 100"),
+        (Choice(years=4), "years", "from 1 to 3"),
+        (Choice(seeds=50, worlds=100), "runs", f"more than the page runs at once ({MAX_RUNS:,})"),
+    ],
+)
+def test_bad_input_gets_a_message_for_its_field(choice, field, words):
+    problems = choice.problems()
+    assert list(problems) == [field] and words in problems[field]
+
+
+def test_a_sound_choice_has_no_problem_and_names_its_arm():
+    choice = Choice(levers={"recruitment_reduction": 0.3, "posture": "clear"}, seeds=2)
+    assert choice.problems() == {}
+    assert choice.arm == "kingpin_campaign + levers" and Choice().arm == "kingpin_campaign"
+    assert results.commands(choice)[0].endswith("horizon_days=365 params.recruitment_reduction=0.3 params.posture=clear")
+
+
+def test_one_crashed_unit_is_a_failed_row_and_the_others_are_kept(monkeypatch):
+    """A worker that raises (not a refused input: a crash) loses its own runs only, with its error line."""
+    real = ensembles._seed_runs
+
+    def crash_on_seed_2(seed, runs, world=None):
+        if seed == 2:
+            raise MemoryError("the worker ran out of memory")
+        return real(seed, runs, world)
+
+    monkeypatch.setattr(ensembles, "_seed_runs", crash_on_seed_2)
+    with ThreadPoolExecutor(2) as pool:  # threads, so the patched function is the one that runs
+        result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[1, 2, 3], pool=pool, progress=False, **SHORT)
+    status = result.runs.set_index("run")["status"]
+    assert status.to_dict() == {f"{s}/seed{n}": ("failed" if n == 2 else "ok") for s in ("no_strike", "mencho_strike") for n in (1, 2, 3)}
+    assert set(result.runs.loc[result.runs["status"] == "failed", "error"]) == {"MemoryError: the worker ran out of memory"}
+    assert sorted(set(result.daily["seed"])) == [1, 3]
+    failures = results.failures(result.runs)
+    assert [f["run"] for f in failures] == ["no_strike/seed2", "mencho_strike/seed2"]
+
+
+def test_cancelling_keeps_the_finished_runs_and_marks_the_rest():
+    stop = threading.Event()
+    calls = []
+
+    def progress(done, total, failed):
+        calls.append((done, total, failed))
+        stop.set()  # cancel as soon as the first unit is in
+
+    with ThreadPoolExecutor(1) as pool:
+        result = sim.ensemble(["no_strike"], seeds=[1, 2, 3], pool=pool, progress=progress, cancel=stop.is_set, **SHORT)
+    assert calls[0] == (1, 3, 0)
+    assert result.runs["status"].tolist().count("ok") >= 1
+    cancelled = result.runs[result.runs["status"] == "cancelled"]
+    assert len(cancelled) >= 1 and set(cancelled["error"]) == {"cancelled before it finished"}
+    assert len(result.runs) == 3
+
+
+def test_the_page_shows_each_failed_run_with_its_error_line_and_the_rest_of_the_results():
+    import ipyvuetify as v
+    import solara
+
+    from sim.analysis.ensembles import EnsembleResult
+    from sim.explorer import page
+
+    runs = pd.DataFrame([
+        {"run": "mencho_strike/seed1", "scenario": "mencho_strike", "world": None, "seed": 1, "status": "failed", "error": "MemoryError: out"},
+        {"run": "kingpin_campaign/seed1", "scenario": "kingpin_campaign", "world": None, "seed": 1, "status": "ok", "error": None},
+    ])
+    table = pd.DataFrame({"outcome": ["first-year homicides"], "baseline": ["1"]})
+    page.shown.set(page.Shown(Choice(seeds=1), EnsembleResult(runs, pd.DataFrame()), table))
+    try:
+        _, rc = solara.render(page.Results(), handle_error=False)
+        assert [w.children for w in rc.find(v.Alert).widgets] == [["mencho_strike/seed1 failed: MemoryError: out"]]
+        shown = [str(getattr(w, attr, "")) for w in rc.find().widgets for attr in ("value", "unsafe_innerHTML", "children")]
+        assert any('class="dataframe key-numbers"' in text and "first-year homicides" in text for text in shown)  # the table still shows
+    finally:
+        page.shown.set(None)
+
+
+def test_the_explorer_command_refuses_a_bad_port_in_one_line():
+    done = subprocess.run([sys.executable, "-m", "sim.explorer", "--port", "70000"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "--port 70000 is not allowed: it must be from 0 to 65535" in done.stderr and "Traceback" not in done.stderr
+
+
+def _not_blank(png: bytes) -> bool:
+    pixels = mpimg.imread(io.BytesIO(png), format="png")[..., :3]
+    return pixels.shape[0] > 200 and pixels.shape[1] > 200 and (pixels.min(axis=2) < 0.9).mean() > 0.02 and pixels.std() > 0.05
+
+
+def test_the_page_in_headless_chromium():
+    """Set a lever, run 2 seeds, wait for the figures: the key numbers are sim.ensemble's for the
+    same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot."""
+    pytest.importorskip("playwright")
+    from experiments import browser
+
+    if browser.chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium: the README's test command installs Debian's chromium package")
+        pytest.skip("no Chromium here (apt-get install chromium, or set $CHROMIUM)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with browser.served() as url, browser.page_at(url) as page:
+        browser.choose(page, "lever 1", "recruitment_reduction")
+        browser.fill(page, "recruitment_reduction", 0.3)
+        browser.fill(page, "seeds", 2)
+        first = browser.run(page)
+        shown = browser.key_numbers(page)
+        images = page.locator(".figure-card img")
+        shots = [images.nth(i).screenshot() for i in range(images.count())]  # as the page shows them
+        with page.expect_download() as download:
+            page.get_by_role("button", name="homicides.png").click()
+        downloaded = Path(download.value.path()).read_bytes()
+        page.screenshot(path=ARTIFACTS / "explorer.png", full_page=True)
+    (ARTIFACTS / "explorer.txt").write_text(f"first figure {first:.1f} s after Run (2 seeds x 1 year)\n")
+
+    base = sim.ensemble(["mencho_strike"], seeds=[1, 2], progress=False, horizon_days=365)
+    arm = sim.ensemble(["kingpin_campaign"], seeds=[1, 2], progress=False, horizon_days=365, recruitment_reduction=0.3)
+    runs = pd.concat([base.runs, arm.runs.assign(scenario="kingpin_campaign + levers")], ignore_index=True)
+    expected = results.key_numbers(runs, "kingpin_campaign + levers", "mencho_strike", years=1)
+    assert shown[0] == list(expected.columns)
+    assert shown[1:] == expected.astype(str).values.tolist()
+    assert shown[1][0] == "first-year homicides" and shown[1][-1].endswith("of 2 pairs")
+
+    assert len(shots) == 5  # record and baseline, paired difference, effect map, groups, the wave
+    for shot in shots:
+        assert _not_blank(shot)
+    assert downloaded.startswith(b"\x89PNG\r\n\x1a\n") and _not_blank(downloaded)
+    assert np.isfinite(first)
