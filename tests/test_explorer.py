@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import subprocess
 import sys
 import threading
@@ -60,6 +61,23 @@ def test_a_sound_choice_has_no_problem_and_names_its_arm():
     assert choice.problems() == {}
     assert choice.arm == "kingpin_campaign + levers" and Choice().arm == "kingpin_campaign"
     assert results.commands(choice)[0].endswith("horizon_days=365 params.recruitment_reduction=0.3 params.posture=clear")
+
+
+def test_the_commands_the_page_prints_give_the_pages_numbers(tmp_path):
+    """The page says which `python -m sim -m ...` sweeps give the same runs: they do, summary for summary."""
+    choice = Choice(levers={"recruitment_reduction": 0.3}, seeds=1)
+    page_runs = results.run(choice).runs.set_index("scenario")
+    keys = ["homicides_d0_365", "groups_alive_end", "flow_ratio_end", "roadblocks_48h", "homicides_sinaloa_d0_365"]
+    for command, arm in zip(results.commands(choice), (choice.arm, choice.baseline)):
+        out = tmp_path / str(len(list(tmp_path.iterdir())))
+        args = shlex.split(command)
+        assert args[:3] == ["python", "-m", "sim"]
+        done = subprocess.run([sys.executable, *args[1:], "outputs=summary", f"hydra.sweep.dir={out}"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        cli = pd.read_csv(out / "runs.csv").iloc[0]
+        assert cli["seed"] == 1
+        assert np.allclose(cli[keys].astype(float), page_runs.loc[arm, keys].astype(float), rtol=1e-12, atol=0), arm
 
 
 def test_one_crashed_unit_is_a_failed_row_and_the_others_are_kept(monkeypatch):
