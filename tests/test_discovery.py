@@ -103,3 +103,19 @@ def test_a_box_restricts_at_most_the_parameters_allowed(planted):
     x, y = planted
     assert len(discovery.find_box(x, y, max_restricted=1).limits) <= 1
     assert len(discovery.find_box(x, y).limits) <= 3
+
+
+def test_with_no_box_the_nearest_region_is_reported_as_such():
+    """A real but weak region (45% backfire in it, 5% outside) meets the coverage asked but not the
+    density: no box, and the nearest region restricts the planted parameter, labelled below the density."""
+    rng = np.random.default_rng(11)
+    x = pd.DataFrame(rng.uniform(size=(600, 4)), columns=["a", "b", "c", "d"])
+    y = rng.uniform(size=len(x)) < np.where(x["a"] > 0.5, 0.45, 0.05)
+    box = discovery.find_box(x, y)
+    assert box.limits == {} and box.nearest is not None
+    near = box.nearest
+    assert "a" in near.limits and 0.3 < near.limits["a"][0] < 0.7
+    assert box.base_rate + 0.1 < near.density < box.min_density and near.coverage >= box.min_coverage
+    text = discovery.markdown(box)
+    assert "**The nearest region**" in text and "its density is below the 50% asked" in text and "| a |" in text
+    assert discovery.figure(box).axes[0].get_title().startswith("no box; the nearest region")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -45,6 +45,7 @@ class Box:
     note: str = ""  # why the box restricts nothing, when it does not
     trajectory: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)  # coverage, density, mass, res_dim
     chosen: int = 0  # the box's row in `trajectory`
+    nearest: Box | None = None  # when no box qualifies: the densest that holds enough of them, whatever its density
 
 
 def relative_change(runs: pd.DataFrame, policy: str = "kingpin_campaign", status_quo: str = "mencho_strike", outcome: str = "homicides_last_365") -> pd.Series:
@@ -92,23 +93,37 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, min_coverag
         coverage, density = (1.0, 1.0) if y.all() else (math.nan, 0.0)
         row = pd.DataFrame([{"coverage": coverage, "density": density, "mass": 1.0, "res_dim": 0}])
         return Box({}, coverage=coverage, density=density, mass=1.0, note=note, trajectory=row, **base)
+    peeled, trajectory, box_at = _peel(x, y, threshold, base)
+    eligible = trajectory[(trajectory["coverage"] >= min_coverage) & (trajectory["density"] >= threshold) & (trajectory["res_dim"] <= max_restricted)]
+    if not eligible.empty:
+        return box_at(int(eligible["density"].idxmax()))
+    note = (f"no region of at most {max_restricted} parameters holds at least {_share(min_coverage)} of them "
+            f"with a density of at least {_share(threshold)}")
+    # ema_workbench keeps a trajectory only when its last box meets the threshold: peel again with the base rate as one
+    _, full, near_at = _peel(x, y, base["base_rate"], base)
+    near = full[(full["coverage"] >= min_coverage) & full["res_dim"].between(1, max_restricted)]
+    nearest = near_at(int(near["density"].idxmax()), f"its density is below the {_share(threshold)} asked") if len(near) else None
+    return Box({}, coverage=1.0, density=base["base_rate"], mass=1.0, note=note, trajectory=trajectory, nearest=nearest, **base)
+
+
+def _peel(x: pd.DataFrame, y: np.ndarray, threshold: float, base: dict) -> tuple[object, pd.DataFrame, Callable[..., Box]]:
+    """One PRIM run: its box, its peeling trajectory, and a function making the Box at a row of it."""
     with _quiet():
         from ema_workbench.analysis.prim import Prim
 
         prim = Prim(x, y.astype(int), threshold=threshold)
         peeled = prim.find_box()
     trajectory = peeled.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].astype(float)
-    eligible = trajectory[(trajectory["coverage"] >= min_coverage) & (trajectory["density"] >= threshold) & (trajectory["res_dim"] <= max_restricted)]
-    if eligible.empty:
-        note = (f"no region of at most {max_restricted} parameters holds at least {_share(min_coverage)} of them "
-                f"with a density of at least {_share(threshold)}")
-        return Box({}, coverage=1.0, density=base["base_rate"], mass=1.0, note=note, trajectory=trajectory, **base)
-    i = int(eligible["density"].idxmax())
-    lims, init = peeled.box_lims[i], prim.box_init
-    limits = {c: (float(lims.at[0, c]), float(lims.at[1, c])) for c in x.columns if not lims[c].equals(init[c])}
-    note = "" if limits else "no smaller region concentrates them further"
-    r = trajectory.loc[i]
-    return Box(limits, coverage=float(r["coverage"]), density=float(r["density"]), mass=float(r["mass"]), note=note, trajectory=trajectory, chosen=i, **base)
+
+    def box_at(i: int, note: str = "") -> Box:
+        lims, init = peeled.box_lims[i], prim.box_init
+        limits = {c: (float(lims.at[0, c]), float(lims.at[1, c])) for c in x.columns if not lims[c].equals(init[c])}
+        r = trajectory.loc[i]
+        note = note or ("" if limits else "no smaller region concentrates them further")
+        return Box(limits, coverage=float(r["coverage"]), density=float(r["density"]), mass=float(r["mass"]), note=note,
+                   trajectory=trajectory, chosen=i, **base)
+
+    return peeled, trajectory, box_at
 
 
 def holds(box: Box, x: pd.DataFrame, y: np.ndarray) -> tuple[float, float, float]:
@@ -161,7 +176,14 @@ def markdown(box: Box) -> str:
     limits = _table(["parameter", "low", "high", "range across the sets"], rows or [["(none)", "–", "–", box.note]])
     stats = _table(["coverage", "density", "mass", "base rate", "cases"],
                    [[_share(box.coverage), _share(box.density), _share(box.mass), _share(box.base_rate), str(box.cases)]])
-    return f"{limits}\n\n{stats}"
+    if box.nearest is None:
+        return f"{limits}\n\n{stats}"
+    near = box.nearest
+    return (
+        f"{limits}\n\n{stats}\n\n**The nearest region**: the densest box on PRIM's trajectory, of few enough "
+        f"parameters, that still holds at least {_share(box.min_coverage)} of them; {near.note}, so it shows where to "
+        f"look, not a finding.\n\n{markdown(near)}"
+    )
 
 
 def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_campaign", "mencho_strike"), version: str = __version__) -> Figure:
@@ -178,7 +200,8 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
     )
     top = _head(fig, headline, detail)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
-    for row, (name, (low, high)) in enumerate(box.limits.items()):
+    drawn = box if box.limits or box.nearest is None else box.nearest  # no box: the nearest region, marked as such
+    for row, (name, (low, high)) in enumerate(drawn.limits.items()):
         lo, hi = box.ranges[name]
         a, b = (low - lo) / (hi - lo), (high - lo) / (hi - lo)
         left.barh(row, 1, color="0.88", height=0.5)
@@ -188,20 +211,22 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
                 left.text(at, row - 0.3, _value(v, hi - lo), ha=ha, va="bottom", fontsize=8)
         left.text(-0.02, row, _value(lo, hi - lo), ha="right", va="center", fontsize=8, color="0.35")
         left.text(1.02, row, _value(hi, hi - lo), ha="left", va="center", fontsize=8, color="0.35")
-    if box.limits:
-        left.set_yticks(range(len(box.limits)), list(box.limits))
-        left.set_ylim(len(box.limits) - 0.5, -0.7)
+    if drawn.limits:
+        left.set_yticks(range(len(drawn.limits)), list(drawn.limits))
+        left.set_ylim(len(drawn.limits) - 0.5, -0.7)
         left.set_xlim(-0.2, 1.2)
         left.set_xticks([0, 0.5, 1])
         left.set_xlabel("position in the parameter's range (0 = lowest, 1 = highest)")
         left.spines[["top", "right"]].set_visible(False)
+        if drawn is not box:
+            left.set_title(f"no box; the nearest region ({_share(drawn.density)} dense, {drawn.note})", fontsize=9)
     else:
         left.text(0.5, 0.5, f"no box: {box.note}", ha="center", va="center", transform=left.transAxes)
         left.axis("off")
-    t = box.trajectory
+    t = drawn.trajectory
     right.plot(t["coverage"], t["density"], color=OKABE_ITO["blue"], lw=1, marker="o", ms=3.5)
-    right.scatter([t["coverage"].iloc[box.chosen]], [t["density"].iloc[box.chosen]], s=160, facecolor="none",
-                  edgecolor=OKABE_ITO["vermillion"], lw=2, zorder=3, label="chosen box")
+    right.scatter([t["coverage"].iloc[drawn.chosen]], [t["density"].iloc[drawn.chosen]], s=160, facecolor="none",
+                  edgecolor=OKABE_ITO["vermillion"], lw=2, zorder=3, label="chosen box" if drawn is box else "nearest region")
     right.axhline(box.base_rate, color="0.4", ls="--", lw=1, label=f"base rate ({_share(box.base_rate)})")
     right.set_xlabel("coverage: share of all backfires inside the box")
     right.set_ylabel("density: share of cases inside that backfire")
@@ -209,7 +234,7 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
     right.set_ylim(0, 1.05)
     right.legend(frameon=False, loc="lower left", fontsize=9)
     _style(right)
-    fig.subplots_adjust(left=0.16, right=0.97, top=top, bottom=0.14, wspace=0.35)
+    fig.subplots_adjust(left=0.2, right=0.97, top=top, bottom=0.14, wspace=0.35)  # room for long parameter names
     source_line(fig, version, list(scenarios), 2 * box.cases, f"{box.cases} paired cases (world, seed)")
     return fig
 
