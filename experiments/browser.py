@@ -106,7 +106,14 @@ def run(page: Any, timeout: float = 300.0) -> float:
     page.get_by_role("button", name="Run", exact=True).click()
     page.locator(".figure-card img").first.wait_for(timeout=timeout * 1000)
     first = time.time() - start
-    page.locator(".figures-drawn").filter(has_text=re.compile(r"^(\d+) of \1 figures")).wait_for(timeout=timeout * 1000)
+    drawn = page.locator(".figures-drawn").filter(has_text=re.compile(r"^(\d+) of \1 figures"))
+    drawn.wait_for(timeout=timeout * 1000)
+    n = int(drawn.inner_text().split()[0])
+    page.wait_for_function(  # the last figure's image can reach the page a moment after the count does
+        "n => { const imgs = [...document.querySelectorAll('.figure-card img')];"
+        " return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+        arg=n, timeout=timeout * 1000,
+    )
     return first
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -152,7 +153,8 @@ def _not_blank(png: bytes) -> bool:
 
 def test_the_page_in_headless_chromium():
     """Set a lever, run 2 seeds, wait for the figures: the key numbers are sim.ensemble's for the
-    same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot."""
+    same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot. Then a
+    long run is cancelled, and a field is checked while it runs."""
     pytest.importorskip("playwright")
     from experiments import browser
 
@@ -173,6 +175,17 @@ def test_the_page_in_headless_chromium():
             page.get_by_role("button", name="homicides.png").click()
         downloaded = Path(download.value.path()).read_bytes()
         page.screenshot(path=ARTIFACTS / "explorer.png", full_page=True)
+        browser.fill(page, "seeds", 20)  # a long run, cancelled while the page stays usable
+        browser.fill(page, "years", 3)
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator(".run-progress").filter(has_text="of 40 runs").wait_for()  # running, not only asked to
+        browser.fill(page, "seeds", 0)
+        problem = page.locator(".field-problem").inner_text()  # checked while the runs go on
+        page.get_by_role("button", name="Cancel", exact=True).click()
+        cancelled = page.get_by_text("Cancelled:")
+        cancelled.wait_for(timeout=120_000)
+        cancelled = cancelled.inner_text()
+        run_enabled = page.get_by_role("button", name="Run", exact=True).is_enabled()
     (ARTIFACTS / "explorer.txt").write_text(f"first figure {first:.1f} s after Run (2 seeds x 1 year)\n")
 
     base = sim.ensemble(["mencho_strike"], seeds=[1, 2], progress=False, horizon_days=365)
@@ -187,4 +200,6 @@ def test_the_page_in_headless_chromium():
     for shot in shots:
         assert _not_blank(shot)
     assert downloaded.startswith(b"\x89PNG\r\n\x1a\n") and _not_blank(downloaded)
+    assert problem == "seeds must be a whole number from 1 to 50" and not run_enabled
+    assert re.fullmatch(r"Cancelled: \d+ of 40 runs had finished\. Nothing is shown\.", cancelled), cancelled
     assert np.isfinite(first)

@@ -156,9 +156,16 @@ def Controls() -> None:
         solara.Button("Cancel", on_click=lambda: stop.value.set(), disabled=not run.pending)
     solara.Text("workers ready" if warm_up.finished else "starting the workers…", classes=["workers-state"], style={"font-size": "0.8em", "color": "#555"})
     if run.pending:
-        done, total, failed = progress.value
-        solara.ProgressLinear(value=100 * done / max(total, 1))
-        solara.Text(f"{done} of {total} runs done ({failed} failed)", classes=["run-progress"])
+        Progress()
+
+
+@solara.component
+def Progress() -> None:
+    """The progress bar, a component of its own: each finished run re-renders it alone, not the
+    fields above it, so that what the analyst is typing there is not reset."""
+    done, total, failed = progress.value
+    solara.ProgressLinear(value=100 * done / max(total, 1))
+    solara.Text(f"{done} of {total} runs done ({failed} failed)", classes=["run-progress"])
 
 
 @solara.component
