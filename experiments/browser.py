@@ -40,10 +40,9 @@ def _free_port() -> int:
 def served(timeout: float = 120.0) -> Iterator[str]:
     """`python -m sim.explorer` on a free port, for as long as the block runs; yields its address."""
     port = _free_port()
-    log = open(os.devnull, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "sim.explorer", "--no-open", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,  # its own group: the pool's workers stop with it
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,  # its own group: the pool's workers stop with it
     )
     url = f"http://localhost:{port}"
     try:
@@ -65,7 +64,6 @@ def served(timeout: float = 120.0) -> Iterator[str]:
             server.wait(10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-        log.close()
 
 
 @contextmanager

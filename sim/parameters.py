@@ -91,10 +91,15 @@ def defaults() -> dict[str, Any]:
     return {name: p.default for name, p in table().items()}
 
 
+def options(p: Parameter) -> list[str]:
+    """The values a `choice:` parameter takes, in the table's order (none for other domains)."""
+    return p.domain.split(":", 1)[1].split("|") if p.domain.startswith("choice:") else []
+
+
 def allowed(p: Parameter) -> str:
     """What values a parameter accepts, in words."""
     if p.domain.startswith("choice:"):
-        return "one of " + ", ".join(p.domain.split(":", 1)[1].split("|"))
+        return "one of " + ", ".join(options(p))
     limit = f" and at most {p.max:g}" if p.max is not None and p.domain not in ("share", "fraction") else ""
     return DOMAINS[p.domain] + limit
 
@@ -111,7 +116,7 @@ def check_value(name: str, value: Any) -> Any:
             raise bad
         return value
     if p.domain.startswith("choice:"):
-        if str(value) not in p.domain.split(":", 1)[1].split("|"):
+        if str(value) not in options(p):
             raise bad
         return str(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):

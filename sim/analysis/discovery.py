@@ -93,21 +93,21 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, min_coverag
         coverage, density = (1.0, 1.0) if y.all() else (math.nan, 0.0)
         row = pd.DataFrame([{"coverage": coverage, "density": density, "mass": 1.0, "res_dim": 0}])
         return Box({}, coverage=coverage, density=density, mass=1.0, note=note, trajectory=row, **base)
-    peeled, trajectory, box_at = _peel(x, y, threshold, base)
+    trajectory, box_at = _peel(x, y, threshold, base)
     eligible = trajectory[(trajectory["coverage"] >= min_coverage) & (trajectory["density"] >= threshold) & (trajectory["res_dim"] <= max_restricted)]
     if not eligible.empty:
         return box_at(int(eligible["density"].idxmax()))
     note = (f"no region of at most {max_restricted} parameters holds at least {_share(min_coverage)} of them "
             f"with a density of at least {_share(threshold)}")
     # ema_workbench keeps a trajectory only when its last box meets the threshold: peel again with the base rate as one
-    _, full, near_at = _peel(x, y, base["base_rate"], base)
+    full, near_at = _peel(x, y, base["base_rate"], base)
     near = full[(full["coverage"] >= min_coverage) & full["res_dim"].between(1, max_restricted)]
     nearest = near_at(int(near["density"].idxmax()), f"its density is below the {_share(threshold)} asked") if len(near) else None
     return Box({}, coverage=1.0, density=base["base_rate"], mass=1.0, note=note, trajectory=trajectory, nearest=nearest, **base)
 
 
-def _peel(x: pd.DataFrame, y: np.ndarray, threshold: float, base: dict) -> tuple[object, pd.DataFrame, Callable[..., Box]]:
-    """One PRIM run: its box, its peeling trajectory, and a function making the Box at a row of it."""
+def _peel(x: pd.DataFrame, y: np.ndarray, threshold: float, base: dict) -> tuple[pd.DataFrame, Callable[..., Box]]:
+    """One PRIM run: its peeling trajectory, and a function making the Box at a row of it."""
     with _quiet():
         from ema_workbench.analysis.prim import Prim
 
@@ -123,7 +123,7 @@ def _peel(x: pd.DataFrame, y: np.ndarray, threshold: float, base: dict) -> tuple
         return Box(limits, coverage=float(r["coverage"]), density=float(r["density"]), mass=float(r["mass"]), note=note,
                    trajectory=trajectory, chosen=i, **base)
 
-    return peeled, trajectory, box_at
+    return trajectory, box_at
 
 
 def holds(box: Box, x: pd.DataFrame, y: np.ndarray) -> tuple[float, float, float]:

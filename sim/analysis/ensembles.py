@@ -76,16 +76,17 @@ def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]]
                 results.append(err)
     out = []
     for (scenario, _, _), result in zip(runs, results):
-        row: dict[str, Any] = {"run": _run_name(scenario, world, seed), "scenario": scenario, "world": world, "seed": seed}
         if isinstance(result, ConfigError):
-            out.append(({**row, "status": "failed", "error": str(result)}, None))
+            out.append((_row(scenario, world, seed, "failed", str(result)), None))
         else:
-            out.append(({**row, "status": "ok", "error": None, **result.summary}, result.timeseries))
+            out.append(({**_row(scenario, world, seed, "ok", None), **result.summary}, result.timeseries))
     return out
 
 
-def _run_name(scenario: str, world: int | None, seed: int) -> str:
-    return f"{scenario}/seed{seed}" if world is None else f"{scenario}/world{world}/seed{seed}"
+def _row(scenario: str, world: int | None, seed: int, status: str, error: str | None) -> dict[str, Any]:
+    """A run's identifying columns (its name from scenario, world and seed), status and error line."""
+    run = f"{scenario}/seed{seed}" if world is None else f"{scenario}/world{world}/seed{seed}"
+    return {"run": run, "scenario": scenario, "world": world, "seed": seed, "status": status, "error": error}
 
 
 def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
@@ -148,10 +149,7 @@ def ensemble(
             configured.append((arm.name, {k: v for k, v in settings.items() if k != "seed"}, params))
         except ConfigError as err:
             refused[arm.name] = str(err)
-    rows = [
-        {"run": _run_name(s, w, seed), "scenario": s, "world": w, "seed": seed, "status": "failed", "error": err}
-        for s, err in refused.items() for w in chosen for seed in seeds
-    ]
+    rows = [_row(s, w, seed, "failed", err) for s, err in refused.items() for w in chosen for seed in seeds]
     units = [(w, seed) for w in chosen for seed in seeds]
     dailies: list[tuple[dict, pd.DataFrame]] = []
     report = _reporter(progress, len(scenarios) * len(units))
@@ -177,8 +175,7 @@ def ensemble(
             for future in waiting:
                 future.cancel()
                 w, seed = futures[future]
-                rows += [{"run": _run_name(s, w, seed), "scenario": s, "world": w, "seed": seed, "status": "cancelled",
-                          "error": "cancelled before it finished"} for s, _, _ in in_world[w]]
+                rows += [_row(s, w, seed, "cancelled", "cancelled before it finished") for s, _, _ in in_world[w]]
         finally:
             if own:
                 executor.shutdown(wait=not (cancel and cancel()), cancel_futures=True)
@@ -195,8 +192,7 @@ def _unit_rows(future: Future, runs: list[tuple[str, dict[str, Any], dict[str, A
         return future.result()
     except Exception as err:  # noqa: BLE001 - any crash of one unit must not lose the others
         line = f"{type(err).__name__}: {err}".splitlines()[0]
-        return [({"run": _run_name(s, world, seed), "scenario": s, "world": world, "seed": seed, "status": "failed", "error": line}, None)
-                for s, _, _ in runs]
+        return [(_row(s, world, seed, "failed", line), None) for s, _, _ in runs]
 
 
 def _reporter(progress: bool | Callable[[int, int, int], None], total: int) -> Callable[[list[dict]], None]:

@@ -9,7 +9,7 @@ the field it concerns instead of raising, so the page can show it beside that fi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
@@ -25,15 +25,9 @@ STATUS_QUO = "mencho_strike"  # after the strike, with no new policy
 
 
 @dataclass(frozen=True)
-class Lever:
-    """One lever as the page shows it: a slider for numbers, a list for choices, a box for flags."""
-
-    name: str
-    unit: str
-    description: str
-    domain: str
-    low: float | None
-    high: float | None
+class Lever(parameters.Parameter):
+    """A lever's row of the parameter table, with how the page shows it: a slider for numbers, a
+    list for choices, a box for flags."""
 
     @property
     def widget(self) -> str:
@@ -45,7 +39,7 @@ class Lever:
 
     @property
     def options(self) -> list[str]:
-        return self.domain.split(":", 1)[1].split("|") if self.widget == "select" else []
+        return parameters.options(self)
 
     @property
     def step(self) -> float:
@@ -64,10 +58,7 @@ class Lever:
 @cache
 def levers() -> dict[str, Lever]:
     """The parameter table's levers, in table order."""
-    return {
-        p.name: Lever(p.name, p.unit, p.description, p.domain, p.low, p.high)
-        for p in parameters.table().values() if p.kind == "lever"
-    }
+    return {p.name: Lever(**asdict(p)) for p in parameters.table().values() if p.kind == "lever"}
 
 
 @cache

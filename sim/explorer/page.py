@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import solara
@@ -81,7 +81,7 @@ def run(choice: Choice) -> None:
         if event.is_set():
             return
         fig = draw()
-        now = Shown(now.choice, now.result, now.table, False, [*now.figures, (name, title, results.image(fig, "png"), fig)], len(plan))
+        now = replace(now, figures=[*now.figures, (name, title, results.image(fig, "png"), fig)], planned=len(plan))
         shown.set(now)
 
 

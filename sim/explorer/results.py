@@ -67,7 +67,8 @@ def key_numbers(runs: pd.DataFrame, arm: str, baseline: str, years: int = 1) -> 
 
 
 def _spread(values: pd.Series, signed: bool = False) -> str:
-    """Median [5th to 95th percentile], as the briefing prints them; a difference with its sign."""
+    """Median [5th to 95th percentile]; a difference with its sign. Three significant figures below
+    100 (figures._num's rounding would show a flow ratio of 1.01 to 1.05 as 1.0 to 1.1)."""
     lo, med, hi = np.percentile(values.astype(float), [5, 50, 95])
     return f"{_num(med, signed)} [{_num(lo, signed)} to {_num(hi, signed)}]"
 
