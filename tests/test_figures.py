@@ -15,7 +15,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from sim import simulate
-from sim.analysis import figures
+from sim.analysis import figures, style
 
 SEEDS = (1, 2, 3)
 SCENARIOS = {
@@ -159,4 +159,4 @@ def test_quantile_bands_match_nanquantile():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         expected = np.nanquantile(values, figures.QUANTILES, axis=1)
-    assert np.allclose(figures._quantiles(values), expected, equal_nan=True)
+    assert np.allclose(style.quantiles(values), expected, equal_nan=True)

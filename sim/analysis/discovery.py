@@ -22,8 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.analysis.figures import _head, _style
-from sim.analysis.plotting import OKABE_ITO, new_figure, source_line
+from sim.analysis.style import OKABE_ITO, head, new_figure, source_line, style_axes
 from sim.analysis.robust import _share, _table, seed_values
 
 CLAIM = "a kingpin campaign raises third-year homicides by more than 10% over the status quo"
@@ -198,7 +197,7 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
         f"Right: PRIM's peeling trajectory, one point per box; ringed: the chosen box, the densest holding at least "
         f"{_share(box.min_coverage)} of the backfires (coverage) with a density of at least {_share(box.min_density)}."
     )
-    top = _head(fig, headline, detail)
+    top = head(fig, headline, detail)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
     drawn = box if box.limits or box.nearest is None else box.nearest  # no box: the nearest region, marked as such
     for row, (name, (low, high)) in enumerate(drawn.limits.items()):
@@ -233,7 +232,7 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
     right.set_xlim(0, 1.05)
     right.set_ylim(0, 1.05)
     right.legend(frameon=False, loc="lower left", fontsize=9)
-    _style(right)
+    style_axes(right)
     fig.subplots_adjust(left=0.2, right=0.97, top=top, bottom=0.14, wspace=0.35)  # room for long parameter names
     source_line(fig, version, list(scenarios), 2 * box.cases, f"{box.cases} paired cases (world, seed)")
     return fig

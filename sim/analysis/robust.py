@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim import __version__
-from sim.analysis.figures import QUANTILES, _head, _num, _ordered, _signed, _style, pair_keys, scenario_colour
-from sim.analysis.plotting import OKABE_ITO, new_figure, source_line
+from sim.analysis.figures import pair_keys
+from sim.analysis.style import OKABE_ITO, QUANTILES, head, new_figure, num, ordered, scenario_colour, signed, source_line, style_axes
 
 OUTCOMES = {  # column -> short label; all lower is better
     "homicides_d0_365": "first-year homicides",
@@ -41,7 +41,7 @@ def seed_values(runs: pd.DataFrame, outcome: str, scenarios: Sequence[str] | Non
     """One row per (world, seed) with a number under every scenario, one column per scenario: the
     paired cases every comparison is built on (per seed alone when the runs have no worlds)."""
     ok = runs[runs["status"] == "ok"]
-    names = list(scenarios) if scenarios is not None else _ordered(ok["scenario"])
+    names = list(scenarios) if scenarios is not None else ordered(ok["scenario"])
     ok = ok[ok["scenario"].isin(names)]
     values = pd.to_numeric(ok[outcome], errors="coerce")  # a summary's null arrives as None or ""
     wide = values.groupby([*(ok[k] for k in pair_keys(ok)), ok["scenario"]]).mean().unstack("scenario")
@@ -109,8 +109,8 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     """The regret summary, one row per outcome and scenario, in the outcome's own units."""
     header = ["outcome", "scenario", "best in", "median regret", "90th pct regret", "max regret", "worlds"]
     rows = [
-        [OUTCOMES.get(r.outcome, r.outcome), r.scenario, _share(r.best_share), _num(r.regret_median),
-         _num(r.regret_p90), _num(r.regret_max), str(r.worlds)]
+        [OUTCOMES.get(r.outcome, r.outcome), r.scenario, _share(r.best_share), num(r.regret_median),
+         num(r.regret_p90), num(r.regret_max), str(r.worlds)]
         for r in summary.itertuples()
     ]
     return _table(header, rows)
@@ -121,7 +121,7 @@ def pair_markdown(pair: pd.DataFrame, a: str, b: str) -> str:
     header = ["outcome", f"{a} better", f"{b} better", f"median {a} − {b} (5th–95th pct)", "worlds"]
     rows = [
         [OUTCOMES.get(o, o), _share(r.a_wins), _share(r.b_wins),
-         f"{_signed(r.diff_median)} ({_signed(r.diff_p05)} to {_signed(r.diff_p95)})", str(int(r.worlds))]
+         f"{signed(r.diff_median)} ({signed(r.diff_p05)} to {signed(r.diff_p95)})", str(int(r.worlds))]
         for o, r in pair.iterrows()
     ]
     return _table(header, rows)
@@ -159,7 +159,7 @@ def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: S
         f"Each world: mean of {seeds.min() if seeds.min() == seeds.max() else f'{seeds.min()}–{seeds.max()}'} paired seeds."
     )
     fig = new_figure(12, 5.5)
-    top_y = _head(fig, headline, detail)
+    top_y = head(fig, headline, detail)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
     image = left.imshow(shares.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=1)
     for (i, j), v in np.ndenumerate(shares.to_numpy(dtype=float)):
@@ -182,7 +182,7 @@ def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: S
     right.set_ylim(len(names) - 0.5, -0.5)
     right.set_xlabel(f"regret: {label} above the world's best")
     right.set_xlim(left=0)
-    _style(right)
+    style_axes(right)
     fig.subplots_adjust(left=0.14, right=0.97, top=top_y, bottom=0.27, wspace=0.55)
     source_line(fig, version, names, int(seeds.sum()) * len(names), f"{worlds} plausible worlds")
     return fig

@@ -68,7 +68,7 @@ def key_numbers(runs: pd.DataFrame, arm: str, baseline: str, years: int = 1) -> 
 
 def _spread(values: pd.Series, signed: bool = False) -> str:
     """Median [5th to 95th percentile]; a difference with its sign. Three significant figures below
-    100 (figures._num's rounding would show a flow ratio of 1.01 to 1.05 as 1.0 to 1.1)."""
+    100 (sim.analysis.style.num's rounding would show a flow ratio of 1.01 to 1.05 as 1.0 to 1.1)."""
     lo, med, hi = np.percentile(values.astype(float), [5, 50, 95])
     return f"{_num(med, signed)} [{_num(lo, signed)} to {_num(hi, signed)}]"
 
@@ -80,7 +80,7 @@ def _num(v: float, signed: bool = False) -> str:
 
 def figure_plan(result: EnsembleResult, choice: Choice) -> dict[str, tuple[str, Callable[[], Figure]]]:
     """The page's figures in the order they appear, by file name: (title, a function that draws it).
-    Each is one of the briefing's standard figures (sim/analysis/figures.py) on these runs."""
+    Each is one of the briefing's standard figures (sim/analysis/figures/) on these runs."""
     ok = result.runs[result.runs["status"] == "ok"]
     daily = result.daily[result.daily["run"].isin(ok["run"])] if len(result.daily) else result.daily
     arms = set(ok["scenario"])
