@@ -1,31 +1,18 @@
 """Figures of one run, drawn on the Agg backend so they work headless and in parallel jobs.
 
-Also the pieces every figure of the project shares (`sim.analysis.figures` builds on them): the Okabe-Ito
-palette, a pyplot-free figure, the day-0 marker and the source line.
+The pieces every figure of the project shares (the Okabe-Ito palette, a pyplot-free figure, the
+day-0 marker and the source line) are in `sim.analysis.style`; they are also importable from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.world.calendar import DAY0
+from sim.analysis.style import OKABE_ITO, WINDOW, mark_day0, new_figure, source_line
 
-# Okabe-Ito colours: distinguishable with the common forms of colour blindness.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
+__all__ = ["CATEGORIES", "OKABE_ITO", "WINDOW", "homicides", "mark_day0", "new_figure", "source_line"]
+
 CATEGORIES = {  # metric suffix -> (legend label, colour)
     "criminal": ("criminal", OKABE_ITO["vermillion"]),
     "civilian": ("civilian (+ background)", OKABE_ITO["blue"]),
@@ -33,31 +20,6 @@ CATEGORIES = {  # metric suffix -> (legend label, colour)
     "background": ("background (no group)", OKABE_ITO["reddish_purple"]),
     "hidden": ("hidden (disappeared)", OKABE_ITO["orange"]),
 }
-WINDOW = 30  # days in the rolling mean: daily counts are too noisy to read
-
-
-def new_figure(width: float = 10.0, height: float = 5.5) -> Figure:
-    """A figure on its own Agg canvas: no pyplot state, so it is safe headless and in parallel jobs."""
-    fig = Figure(figsize=(width, height), dpi=150)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def mark_day0(ax: Axes, label: str) -> None:
-    """A dashed line at day 0 with its date, so every time axis reads against 22 February 2026."""
-    day0 = pd.Timestamp(DAY0)
-    ax.axvline(day0, color="black", ls="--", lw=1)
-    ax.text(
-        day0, 0.99, f"{label} ", transform=ax.get_xaxis_transform(), ha="right", va="top", fontsize=9,
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
-    )
-
-
-def source_line(fig: Figure, version: str, scenarios: Sequence[str], runs: int, note: str = "") -> None:
-    """A small grey line at the bottom: which scenarios, how many runs and which model drew the figure."""
-    names = f"scenario{'s' if len(scenarios) > 1 else ''} {', '.join(scenarios)}"
-    text = f"Source: cartel-sim v{version}; {names}; {runs} run{'s' if runs != 1 else ''}"
-    fig.text(0.01, 0.012, f"{text}; {note}" if note else text, fontsize=8, color="0.3", ha="left", va="bottom")
 
 
 def homicides(timeseries: pd.DataFrame, scenario: str, seed: int, version: str) -> Figure:

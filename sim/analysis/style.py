@@ -10,23 +10,34 @@ from __future__ import annotations
 
 import textwrap
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.patches import Patch
 
-from sim.analysis.plotting import OKABE_ITO, WINDOW, mark_day0, new_figure, source_line  # noqa: F401 (public here)
 from sim.world.calendar import DAY0
 from sim.world.recorder import LEVELS, NATIONAL
 
 # ----- colours and order -------------------------------------------------------------------------
+# Okabe-Ito colours: distinguishable with the common forms of colour blindness.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
 # One colour per scenario in every figure; the counterfactual is black so the others read against it.
 SCENARIO_COLOURS = {
     "no_strike": OKABE_ITO["black"],
@@ -53,6 +64,7 @@ def ordered(scenarios: Iterable[str]) -> list[str]:
 
 # ----- what is shown and how it is labelled ------------------------------------------------------
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)  # the 90% band, the 50% band and the median
+WINDOW = 30  # days in the rolling mean: daily counts are too noisy to read
 YEAR = 365  # days in the "first year" the titles report
 DPI = 150
 LEVEL_METRICS = frozenset({*LEVELS, *NATIONAL, "members"})  # stocks: shown as they are, not summed
@@ -104,6 +116,30 @@ def dates(days: Iterable[int]) -> pd.DatetimeIndex:
 
 
 # ----- the figure and its parts ------------------------------------------------------------------
+def new_figure(width: float = 10.0, height: float = 5.5) -> Figure:
+    """A figure on its own Agg canvas: no pyplot state, so it is safe headless and in parallel jobs."""
+    fig = Figure(figsize=(width, height), dpi=150)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def mark_day0(ax: Axes, label: str) -> None:
+    """A dashed line at day 0 with its date, so every time axis reads against 22 February 2026."""
+    day0 = pd.Timestamp(DAY0)
+    ax.axvline(day0, color="black", ls="--", lw=1)
+    ax.text(
+        day0, 0.99, f"{label} ", transform=ax.get_xaxis_transform(), ha="right", va="top", fontsize=9,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )
+
+
+def source_line(fig: Figure, version: str, scenarios: Sequence[str], runs: int, note: str = "") -> None:
+    """A small grey line at the bottom: which scenarios, how many runs and which model drew the figure."""
+    names = f"scenario{'s' if len(scenarios) > 1 else ''} {', '.join(scenarios)}"
+    text = f"Source: cartel-sim v{version}; {names}; {runs} run{'s' if runs != 1 else ''}"
+    fig.text(0.01, 0.012, f"{text}; {note}" if note else text, fontsize=8, color="0.3", ha="left", va="bottom")
+
+
 def head(fig: Figure, headline: str, detail: str) -> float:
     """The finding in bold with a reading note under it; returns the top of the room left for axes."""
     height = fig.get_figheight() * 72  # points
