@@ -49,7 +49,7 @@ def test_no_lever_acts_before_day_0():
     for name, value in changed.items():
         other = CartelModel(seed=seed, burn_in_days=0, horizon_days=1, **{name: value})
         other.run_until(0)
-        assert np.array_equal(base.daily.values, other.daily.values) and np.array_equal(base.members, other.members), name
+        assert np.array_equal(base.daily.values, other.daily.values) and np.array_equal(base.population.members, other.population.members), name
 
 
 def test_a_branch_may_change_only_levers_and_only_until_day_0():

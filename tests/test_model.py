@@ -58,8 +58,8 @@ def test_sinaloa_factions_are_one_cartel_before_the_record(model):
     ch, ma = names.index("Chapitos"), names.index("Mayos")
     m = model.org_state_members()
     assert m[ch, 24] > 0 and m[ma, 24] > 0
-    assert model.hostility[ch, ma] == parameters.defaults()["hostility_alliance"]
-    assert model.hostility[names.index("CJNG"), ch] == parameters.defaults()["hostility_alliance"]
+    assert model.relations.hostility[ch, ma] == parameters.defaults()["hostility_alliance"]
+    assert model.relations.hostility[names.index("CJNG"), ch] == parameters.defaults()["hostility_alliance"]
 
 
 def test_faction_split_follows_the_data():
@@ -113,10 +113,10 @@ def test_daily_table_is_tidy_with_national_rows():
     assert hom == pytest.approx(parts)
 
 
-def test_datacollector_records_every_day(model):
+def test_datacollector_records_every_day_from_the_daily_record_on(model):
     model.run()
     df = model.datacollector.get_model_vars_dataframe()
-    assert len(df) == 365 - FIRST_DAY + 10
+    assert df["day"].tolist() == list(range(FIRST_DAY, model.horizon_days))
     assert np.all(df["members"] > 0)
 
 

@@ -6,7 +6,7 @@ import pytest
 from sim import parameters
 from sim.world.geography import geography
 from sim.world.metrics import effective_groups, groups_alive
-from sim.world.processes import core, forces, market, recruitment, violence
+from sim.world.processes import commanders as core, forces, market, recruitment, violence
 
 P = parameters.defaults()
 

@@ -107,7 +107,7 @@ def test_el_mayo_is_betrayed_without_a_wave_and_the_factions_go_to_war(lived):
     removal = next(r for r in lived.leadership.removals if r["org"] == "Mayos")
     assert removal["mode"] == "betrayed" and removal["wave"] is None
     assert lived.daily.total("roadblocks", MAYO, MAYO + 3) == 0
-    assert lived.hostility[names.index("Chapitos"), names.index("Mayos")] == lived.p["hostility_war"]
+    assert lived.relations.hostility[names.index("Chapitos"), names.index("Mayos")] == lived.p["hostility_war"]
 
 
 def test_without_el_mayos_removal_the_war_does_not_start():
@@ -117,7 +117,7 @@ def test_without_el_mayos_removal_the_war_does_not_start():
         m = CartelModel(seed=seed, horizon_days=0, record=past)
         m.run()
         names = [o.name for o in m.organisations]
-        assert m.hostility[names.index("Chapitos"), names.index("Mayos")] == m.p["hostility_alliance"]
+        assert m.relations.hostility[names.index("Chapitos"), names.index("Mayos")] == m.p["hostility_alliance"]
         ratios.append(summarise(m)["homicides_sinaloa_war_ratio"])
     assert np.median(ratios) < 1.5  # no war: Sinaloa's autumn of 2024 looks like its spring
 
@@ -129,8 +129,8 @@ def test_middle_tier_arrests_take_commanders_from_cjng_in_jalisco():
     for m in (with_it, without):
         while m.day <= day:
             m.step()
-    cells = lambda m: m.live_cells(m.cjng)[m.cell_state[m.live_cells(m.cjng)] == JALISCO]  # noqa: E731
-    core = lambda m: (m.core[cells(m)] * m.members[cells(m)]).sum() * m.p["core_share"]  # noqa: E731
+    cells = lambda m: m.live_cells(m.cjng)[m.population.state[m.live_cells(m.cjng)] == JALISCO]  # noqa: E731
+    core = lambda m: (m.population.core[cells(m)] * m.population.members[cells(m)]).sum() * m.p["core_share"]  # noqa: E731
     assert core(without) - core(with_it) == pytest.approx(5.0, abs=0.5)  # the record's five commanders
     assert with_it.daily.total("arrests", day, day + 1, state=JALISCO) > without.daily.total("arrests", day, day + 1, state=JALISCO)
 

@@ -86,7 +86,7 @@ def test_without_a_split_the_brand_hands_over_like_an_heir():
 def _aggression_after(mode: dict) -> float:
     m = CartelModel(seed=2, horizon_days=1, **STRIKE, **mode)
     m.run()
-    return float(m.aggression[m.cjng_cells_d0].mean())
+    return float(m.leadership.aggression(len(m.population))[m.cjng_cells_d0].mean())
 
 
 def test_a_killing_is_avenged_harder_than_a_capture():
@@ -100,9 +100,9 @@ def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
         m = CartelModel(seed=2, horizon_days=0)
         m.run_until(0)
         cells = m.live_cells(m.cjng)
-        before = m.core[cells].sum()
+        before = m.population.core[cells].sum()
         m.leadership.remove_leader(m.organisations[m.cjng], 0, home=13, mode=mode)
-        return float(m.core[cells].sum() / before)
+        return float(m.population.core[cells].sum() / before)
 
     assert core_after("killed") == pytest.approx(1.0)
     assert core_after("captured") == pytest.approx(1.0 - P["capture_intel_core_share"], rel=1e-6)

@@ -1,7 +1,8 @@
 """Mesa agents: organisations (brands) and their cells (local armed groups).
 
-Agents carry identity and relations; their numbers (members, loyalty, aggression) live in the
-model's arrays so that the daily processes run as array operations over all cells at once.
+Agents carry identity and relations; their numbers (members, loyalty, core, the organisation a
+cell belongs to) live in the population's arrays (sim/world/population.py), so that the day's
+processes run over all cells at once and each number has one home.
 """
 
 from __future__ import annotations
@@ -30,15 +31,12 @@ class Organisation(mesa.Agent):
     `born_day`: the day it split off or entered (the world's first day for those placed at the start).
     """
 
-    def __init__(self, model: CartelModel, index: int, name: str, kind: str, unverified: bool = False) -> None:
+    def __init__(self, model: CartelModel, index: int, name: str, unverified: bool = False) -> None:
         super().__init__(model)
-        if kind not in KINDS:
-            raise ValueError(f"unknown organisation kind {kind!r}")
         self.index = index
         self.name = name
-        self.kind = kind
         self.unverified = unverified
-        self.leader_present = kind != "local"
+        self.leader_present = self.kind != "local"
         self.heir_available = False
         self.leader_held = False
         self.cohesion = 1.0
@@ -50,8 +48,24 @@ class Organisation(mesa.Agent):
         self.born_day: int = model.day  # the day it came into being (the world's first day for the founders)
 
     @property
+    def kind(self) -> str:
+        """Its kind, kept with the organisations' relations (sim/world/organisations.py)."""
+        return self.model.relations.kinds[self.index]
+
+    @kind.setter
+    def kind(self, kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown organisation kind {kind!r}")
+        self.model.relations.set_kind(self.index, kind)
+
+    @property
     def members(self) -> float:
         return float(self.model.org_members()[self.index])
+
+    @property
+    def cells(self) -> list[Cell]:
+        """Its cells that still have members."""
+        return [self.model.cells[c] for c in self.model.population.live(self.index, self.model.n_orgs)]
 
     def lineage(self) -> Organisation:
         """The organisation this one split from in the end (itself if it never split)."""
@@ -67,19 +81,23 @@ class Organisation(mesa.Agent):
 class Cell(FixedAgent):
     """A cell: an armed group with a home state, belonging to one organisation."""
 
-    def __init__(self, model: CartelModel, index: int, org: Organisation, node: mesa.discrete_space.Cell) -> None:
+    def __init__(self, model: CartelModel, index: int, node: mesa.discrete_space.Cell) -> None:
         super().__init__(model)
         self.index = index
-        self.org = org
         self.cell = node
 
     @property
+    def org(self) -> Organisation:
+        """The organisation it belongs to now (read from the population: a defection shows at once)."""
+        return self.model.organisations[int(self.model.population.org[self.index])]
+
+    @property
     def state_index(self) -> int:
-        return int(self.model.cell_state[self.index])
+        return int(self.model.population.state[self.index])
 
     @property
     def members(self) -> float:
-        return float(self.model.members[self.index])
+        return float(self.model.population.members[self.index])
 
     def __repr__(self) -> str:
         return f"Cell({self.org.name!r}, state={self.state_index + 1:02d}, members={self.members:.0f})"

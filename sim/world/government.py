@@ -1,11 +1,12 @@
-"""The government: its policy settings, where the troops stand, which states it holds, and the levers from day 0.
+"""The government: its policy settings, where the troops stand, the state's capacity, and the
+policies it adopts from day 0.
 
-The policy settings of kind `record` (arrest tempo, the Sinaloa and northern-border fronts)
-start at the parameter table's values, the steady world before the record, and change when the
-record sets them. From day 0 the status quo is the record's policy continuing, and the levers of
-docs/policies.md change it: troops per front and their posture, capacity building and its
-decay, revenue disruption, social policy against recruitment, incapacitation, and a campaign of
-high-value-target operations.
+The settings of kind `record` (arrest tempo, the Sinaloa and northern-border fronts) start at the
+parameter table's values, the steady world before the record, and change when the record sets
+them. From day 0 the status quo is the record's policy continuing; the scenario's interventions
+(sim/world/interventions.py) change it: troops per front and their posture, capacity building
+and its decay, revenue disruption, social policy against recruitment, incapacitation, and a
+campaign of high-value-target operations. Only this class writes its state; the day reads it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from sim.errors import ConfigError
 from sim.parameters import table
 from sim.world.geography import N_STATES, SINALOA
 from sim.world.metrics import ALIVE_MEMBERS
-from sim.world import kernel
 from sim.world.processes import forces, market
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ SETTINGS = tuple(p.name for p in table().values() if p.kind == "record")  # what
 
 
 class Government:
-    """Policy settings, troop deployment, held states and the policy levers."""
+    """Policy settings, troop deployment, capacity, held ground and revenue, and the campaign."""
 
     def __init__(self, model: CartelModel) -> None:
         p = model.p
@@ -40,22 +40,28 @@ class Government:
         self.local_revenue, self.trafficking = market.revenue_parts(model.geo, p)
         geo = model.geo
         self.border_front = np.where(geo.us_border, geo.population, 0.0)  # the northern border front's weights
-        self.policy_on = False
-        self.cjng_front = np.zeros(N_STATES)
+        self.capacity = forces.state_capacity(geo.rule_of_law, p["state_capacity"], p["capacity_index_exponent"])
+        self.mean_density = forces.troop_density(p["troop_pool"], geo.population.sum())
+        # the policy from day 0 (the scenario's interventions set it)
+        self.sinaloa_front_factor, self.cjng_front, self.posture = 1.0, np.zeros(N_STATES), "hold"
         self.recruit_factor = 1.0
         self.arrest_factor = 1.0
         self.disruption = 0.0
-        self.mean_density = forces.troop_density(p["troop_pool"], geo.population.sum())
+        self.investment, self.corruption = 0.0, 0.0
+        self.campaign: dict[str, Any] | None = None  # ops a year and scope, while a campaign runs
+        # what the day fills: held share, revenue that pays members, trafficking capacity
+        self.held, self.revenue, self.flow_capacity = np.zeros(N_STATES), np.zeros(N_STATES), np.zeros(N_STATES)
         self.check_fronts()
         self.deploy()
         self.update_held()
 
     def check_fronts(self) -> None:
         """Fronts can never take more than the troop pool: on every date of the record and from day 0."""
-        p, record = self.model.p, self.model.record
+        model = self.model
+        p, record = model.p, model.record
         pool = p["troop_pool"]
         for event in [None, *(e for e in record.events if e.action == "set")]:
-            values = record.settings_until(event.day if event else self.model.day, self.settings)
+            values = record.settings_until(event.day if event else model.day, self.settings)
             if values["sinaloa_front_troops"] + values["border_front_troops"] > pool:
                 when = f"from {event.date} (record '{record.name}')" if event else "in the steady world"
                 raise ConfigError(
@@ -79,91 +85,75 @@ class Government:
 
     @property
     def arrests_per_day(self) -> float:
-        """High-impact arrests today, nationally: the record's tempo, times the incapacitation lever from day 0."""
+        """High-impact arrests today, nationally: the record's tempo, times the incapacitation from day 0."""
         return self.settings["arrests_per_day"] * self.arrest_factor
 
     def deploy(self) -> None:
         """Garrison by population, fronts by their weights; sets troop densities and holding troops.
 
-        Before day 0 the fronts are the record's and they hold ground; from day 0 the levers set
-        the Sinaloa front's size relative to the record's, add a CJNG front and choose the posture.
+        Before day 0 the fronts are the record's and they hold ground; a deployment from day 0 sets
+        the Sinaloa front's size relative to the record's, adds a CJNG front and chooses the posture.
         """
-        model, p, s = self.model, self.model.p, self.settings
-        sinaloa = s["sinaloa_front_troops"] * (p["sinaloa_front_factor"] if self.policy_on else 1.0)
-        fronts = [(SINALOA_FRONT, sinaloa), (self.border_front, s["border_front_troops"])]
-        if self.policy_on:
+        p, s, population = self.model.p, self.settings, self.model.geo.population
+        fronts = [(SINALOA_FRONT, s["sinaloa_front_troops"] * self.sinaloa_front_factor), (self.border_front, s["border_front_troops"])]
+        if self.cjng_front.any():
             fronts.append((self.cjng_front, p["cjng_front_share"] * p["troop_pool"]))
-        posture = p["posture"] if self.policy_on else "hold"
-        garrison, front = forces.allocate_troops(model.geo.population, p["troop_pool"], fronts)
-        raid = p["clear_raid_multiplier"] if posture == "clear" else 1.0
-        self.holding = garrison + (front if posture == "hold" else 0.0)
-        model.troops = garrison + front
-        model.density = forces.troop_density(garrison + raid * front, model.geo.population)
-        model.density_ratio = model.density / self.mean_density
+        garrison, front = forces.allocate_troops(population, p["troop_pool"], fronts)
+        raid = p["clear_raid_multiplier"] if self.posture == "clear" else 1.0
+        self.holding = garrison + (front if self.posture == "hold" else 0.0)
+        self.troops = garrison + front
+        self.density = forces.troop_density(garrison + raid * front, population)
+        self.density_ratio = self.density / self.mean_density
 
     def update_held(self) -> None:
-        """How much of each state the forces hold today, and the revenue and flow that follow."""
-        model, p = self.model, self.model.p
-        kept = 1.0 - self.disruption
-        if model.compiled:
-            self.held, model.revenue, self.flow_capacity = kernel.held_and_revenue(
-                self.holding, model.members, model.cell_state, p["hold_troops_per_member"], p["hold_interdiction"], kept,
-                self.local_revenue, self.trafficking, p["trafficking_labour_share"],
-            )
-            return
-        self.held = forces.held_share(self.holding, model.state_members(), p["hold_troops_per_member"])
+        """How much of each state the forces hold, and the revenue and flow that follow (the day
+        does the same each day, sim/world/day.py)."""
+        p = self.model.p
+        self.held = forces.held_share(self.holding, self.model.population.by_state(), p["hold_troops_per_member"])
         open_route = 1.0 - p["hold_interdiction"] * self.held
-        model.revenue = kept * market.payroll_revenue(self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"])
+        kept = 1.0 - self.disruption
+        self.revenue = kept * market.payroll_revenue(self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"])
         self.flow_capacity = kept * self.trafficking * open_route
-
-    def flow(self, m: np.ndarray) -> np.ndarray:
-        """Trafficking flow to the US per state today (USD a day): what trafficking networks move
-        through the state's crossings and ports (`market.trafficking_flow`); `m` is members per
-        organisation and state. An organisation moves in proportion to its network and cohesion."""
-        return market.trafficking_flow(self.flow_capacity, m, self.moves(), self.model.p["route_spare_capacity"])
 
     def moves(self) -> np.ndarray:
         """What each organisation can move of the trafficking today: its network times its cohesion."""
         model = self.model
-        moves = model.org_network.copy()
+        moves = model.relations.network.copy()
         for org in model.leadership.unsettled:
             moves[org.index] *= org.cohesion
         return moves
 
-    # ----- policy from day 0 -----------------------------------------------------------------
-    def step(self, day: int) -> None:
-        if day == 0:
-            self._start()
-        if self.policy_on:
-            self._build_capacity()
-            if day > 0:
-                self._campaign(day)
-        self.update_held()
+    def scalars(self) -> tuple[float, ...]:
+        """The settings the day reads (sim.world.day.GOVERNMENT)."""
+        return (self.recruit_factor, self.arrests_per_day * 1.0, 1.0 - self.disruption, self.investment, self.corruption)
 
-    def _start(self) -> None:
-        model, p = self.model, self.model.p
-        self.policy_on = True
-        self.recruit_factor = 1.0 - p["recruitment_reduction"]
-        self.arrest_factor = p["incapacitation_multiplier"]
-        self.disruption = p["revenue_disruption"]
-        self.cjng_front = model.org_state_members()[model.cjng]
+    # ----- policies from day 0 (applied by sim/world/interventions.py) ---------------------------
+    def deploy_fronts(self, sinaloa_front_factor: float, cjng_front: np.ndarray, posture: str) -> None:
+        self.sinaloa_front_factor, self.cjng_front, self.posture = sinaloa_front_factor, cjng_front, posture
         self.deploy()
-        model.leadership.start()
 
-    def _build_capacity(self) -> None:
-        """Capacity closes part of its gap to 1 with investment and loses part of itself to corruption (per year)."""
-        p, model = self.model.p, self.model
-        c = model.capacity
-        model.capacity = np.clip(c + (p["capacity_investment"] * (1.0 - c) - p["capacity_corruption"] * c) / 365.0, 0.0, 1.0)
+    def adopt(self, recruit_factor: float | None = None, arrest_factor: float | None = None, disruption: float | None = None,
+              investment: float | None = None, corruption: float | None = None) -> None:
+        """Policy settings from day 0: social prevention, incapacitation, revenue disruption, capacity building."""
+        for name, value in (("recruit_factor", recruit_factor), ("arrest_factor", arrest_factor), ("disruption", disruption),
+                            ("investment", investment), ("corruption", corruption)):
+            if value is not None:
+                setattr(self, name, float(value))
+
+    def start_campaign(self, ops_per_year: float, scope: str) -> None:
+        self.campaign = {"ops_per_year": ops_per_year, "scope": scope}
+
+    def step(self, day: int) -> None:
+        """The government's decisions of the day: the campaign's operations, if one runs."""
+        if self.campaign is not None and day > 0:
+            self._campaign(day)
 
     def _campaign(self, day: int) -> None:
-        """High-value-target operations, `campaign_ops_per_year` of them (the units and intelligence
-        that can mount them): each picks a leader among the targeted organisations by size and
-        removes him with `campaign_success_prob`."""
+        """High-value-target operations, `ops_per_year` of them (the units and intelligence that can
+        mount them): each picks a leader among the targeted organisations by size and removes him
+        with `campaign_success_prob`."""
         model, p = self.model, self.model.p
-        if not p["campaign_enabled"]:
-            return
-        for _ in range(model.rng.poisson(p["campaign_ops_per_year"] / 365.0)):
+        for _ in range(model.rng.poisson(self.campaign["ops_per_year"] / 365.0)):
             targets = self._targets()
             if not targets:
                 return
@@ -173,14 +163,12 @@ class Government:
                 model.leadership.remove_leader(org, day, mode=model.leadership.strike_mode)
 
     def _targets(self) -> list[Organisation]:
-        model, p = self.model, self.model.p
+        model = self.model
         size = model.org_members()
         cjng = model.organisations[model.cjng]
+        scope = self.campaign["scope"]
         return [
             o
             for o in model.organisations
-            if o.kind in TARGETABLE
-            and o.leader_present
-            and size[o.index] >= ALIVE_MEMBERS
-            and (p["campaign_scope"] == "all" or o.lineage() is cjng)
+            if o.kind in TARGETABLE and o.leader_present and size[o.index] >= ALIVE_MEMBERS and (scope == "all" or o.lineage() is cjng)
         ]

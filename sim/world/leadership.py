@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.world import kernel
 from sim.world.geography import N_STATES, adjacency, border_distance
 from sim.world.metrics import CELL_DEATH_MEMBERS
+from sim.world.organisations import LEADERSHIP_KINDS
 from sim.world.processes import retaliation, succession
 from sim.world.processes.retaliation import Wave
 
@@ -30,21 +30,20 @@ if TYPE_CHECKING:
     from sim.world.agents import Organisation
     from sim.world.model import CartelModel
 
-LEADERSHIP_KINDS = ("national", "regional")  # organisations with lieutenants and a reach beyond one state
-
-
 class Leadership:
     """The government's strike and the succession process of every organisation."""
 
     def __init__(self, model: CartelModel) -> None:
         self.model = model
         self.check_target()
-        self.next_attempt: int | None = None  # the strike is scheduled on day 0 (`start`)
+        self.next_attempt: int | None = None  # the strike is scheduled on day 0 (interventions.Strike)
+        self.strike_mode = "killed"  # how the government's operations remove a leader (interventions.Strike)
+        self.success = 0.0  # a strike attempt's chance of success
         self.removals: list[dict] = []  # one entry per removed leader: org, day, home, mode, wave
         self.roadblocks: dict[int, np.ndarray] = {}  # day -> roadblocks set per state
         self.retaliations: list[tuple[np.ndarray, int, int, float]] = []  # (cells, last day + 1, home state, revenge)
         self.unsettled: list[Organisation] = []  # in a succession or short of full cohesion, by index
-        self._aggressive = False  # some cell's aggression is raised by a retaliation
+        self._surge: dict[int, float] = {}  # cell -> aggression toward forces during a retaliation
         self._raid = np.zeros(N_STATES)  # members killed in today's raids, per state
 
     def check_target(self) -> None:
@@ -54,12 +53,23 @@ class Leadership:
             raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
         self.target = self.model.org_index(p["strike_target"])
 
-    def start(self) -> None:
-        """Day 0: the levers of the kingpin strategy take effect (the strike's schedule, the
-        target's heir), so that every scenario shares its past with the others."""
-        p = self.model.p
-        self.next_attempt = p["strike_day"] if p["strike_enabled"] else None
-        self.model.organisations[self.target].heir_available = p["heir_available"]
+    def adopt_strike(self, day: int | None, mode: str, success: float, heir: bool) -> None:
+        """The kingpin strategy from day 0 (interventions.Strike): the strike's day (None: no
+        strike), the removal mode of the government's operations, an attempt's chance and
+        whether the target has an heir ready."""
+        self.next_attempt, self.strike_mode, self.success = day, mode, success
+        self.model.organisations[self.target].heir_available = heir
+
+    def busy(self, day: int) -> bool:
+        """Whether today needs the leadership's step: an attempt, a succession, a wave."""
+        return self.next_attempt == day or bool(self.unsettled) or bool(self.retaliations) or bool(self._surge) or day in self.roadblocks
+
+    def aggression(self, n_cells: int) -> np.ndarray:
+        """Each cell's aggression toward forces today: 1, raised during a retaliation."""
+        out = np.ones(n_cells)
+        for cell, value in self._surge.items():
+            out[cell] = value
+        return out
 
     @property
     def removed_since_day0(self) -> int:
@@ -71,7 +81,7 @@ class Leadership:
         if self.next_attempt == day:
             self._attempt(day)
         if self.unsettled:
-            reach = self.model.kind_mask(LEADERSHIP_KINDS)
+            reach = self.model.relations.kind_mask(LEADERSHIP_KINDS)
             for org in list(self.unsettled):
                 if org.succession == "contest":
                     self._contest(org, day)
@@ -80,7 +90,7 @@ class Leadership:
                     self._encroachment(org, reach)
                     self._recover(org, day)
             self.unsettled = [org for org in self.unsettled if org.cohesion < 1.0 or org.succession]
-        if self.retaliations or self._aggressive:
+        if self.retaliations or self._surge:
             self._retaliate(day)
         raid, self._raid = self._raid, np.zeros(N_STATES)
         return raid
@@ -90,22 +100,10 @@ class Leadership:
         return self.roadblocks.get(day, np.zeros(N_STATES))
 
     # ----- the strike ----------------------------------------------------------------------
-    def success_chance(self) -> float:
-        p = self.model.p
-        return min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
-
-    @property
-    def strike_mode(self) -> str:
-        """The removal mode of the government's operations: killed, captured and held, or extradited."""
-        p = self.model.p
-        if p["strike_mode"] == "kill":
-            return "killed"
-        return "extradited" if p["extradite_captured"] else "captured"
-
     def _attempt(self, day: int) -> None:
         p, model = self.model.p, self.model
         org = model.organisations[self.target]
-        if not org.leader_present or model.rng.random() >= self.success_chance():
+        if not org.leader_present or model.rng.random() >= self.success:
             self.next_attempt = day + p["hvt_retry_days"] if org.leader_present else None
             return
         self.next_attempt = None
@@ -119,15 +117,16 @@ class Leadership:
         """
         p, model = self.model.p, self.model
         cells = model.live_cells(org.index)
+        pop = model.population
         if home is None:
-            home = int(np.argmax(np.bincount(model.cell_state[cells], weights=model.members[cells], minlength=N_STATES)))
+            home = int(np.argmax(np.bincount(pop.state[cells], weights=pop.members[cells], minlength=N_STATES)))
         wave = None
         if mode == "betrayed":
             self._avenge(org, by)
         else:
             wave = self._raid_and_wave(cells, home, day, revenge=1.0 if mode == "killed" else p["capture_retaliation_share"])
             if mode != "killed":  # what a captured leader's phones and papers lead to
-                model.core[cells] *= 1.0 - p["capture_intel_core_share"]
+                model.population.lose_core(cells, p["capture_intel_core_share"])
         org.leader_present = False
         org.leader_held = mode == "captured"
         org.removed_day = day
@@ -154,14 +153,10 @@ class Leadership:
         attacks on forces are revenge, at full strength for a killed leader and at `revenge` of it
         for a captured one (Dickenson 2014: killings are followed by more violence than captures).
         """
-        p, model = self.model.p, self.model
-        at_home = cells[model.cell_state[cells] == home]
-        killed = min(float(p["raid_gunmen_killed"]), model.members[at_home].sum())
-        if killed > 0:
-            model.members[at_home] -= killed * model.members[at_home] / model.members[at_home].sum()
-        self._raid[home] += killed
+        p, model, pop = self.model.p, self.model, self.model.population
+        self._raid[home] += pop.kill(cells[pop.state[cells] == home], p["raid_gunmen_killed"])
         wave = retaliation.roadblocks(
-            model.rng, model.cell_state[cells], model.members[cells], model.loyalty[cells], model.density_ratio,
+            model.rng, pop.state[cells], pop.members[cells], pop.loyalty[cells], model.government.density_ratio,
             p["roadblock_rate"], p["roadblock_size_exponent"], p["roadblock_onset_hours"], p["clearance_rate_hour"],
         )
         for offset, row in enumerate(retaliation.per_day(wave, N_STATES)):
@@ -182,13 +177,13 @@ class Leadership:
                 self._start_contest(org, model.live_cells(org.index))
 
     def _retaliate(self, day: int) -> None:
-        model, p = self.model, self.model.p
-        model.aggression[:] = 1.0
+        p, pop = self.model.p, self.model.population
+        self._surge = {}
         self.retaliations = [r for r in self.retaliations if day < r[1]]
         for cells, _, home, revenge in self.retaliations:
-            hops = border_distance()[home, model.cell_state[cells]]
-            model.aggression[cells] = retaliation.attack_aggression(model.loyalty[cells], hops, revenge * p["retaliation_attack_surge"], p["retaliation_distance_decay"])
-        self._aggressive = bool(self.retaliations)
+            hops = border_distance()[home, pop.state[cells]]
+            surge = retaliation.attack_aggression(pop.loyalty[cells], hops, revenge * p["retaliation_attack_surge"], p["retaliation_distance_decay"])
+            self._surge.update(zip(cells.tolist(), surge.tolist()))
 
     # ----- succession ----------------------------------------------------------------------
     def _start_contest(self, org: Organisation, cells: np.ndarray) -> None:
@@ -199,13 +194,13 @@ class Leadership:
         Lieutenants command regions around the organisation's strongholds as it stands today.
         With no faction the succession is a hand-over to the brand's claimant.
         """
-        model, p = self.model, self.model.p
+        model, p, pop = self.model, self.model.p, self.model.population
         org.factions = []
         if len(cells) == 0:
             return
-        lts = succession.assign_lieutenants(model.cell_state[cells], model.members[cells], p["lieutenants"], border_distance())
-        follows = succession.follows_lieutenant(model.loyalty[cells], model.rng.random(len(cells)))
-        claimant, choice = succession.lieutenant_choices(lts, model.members[cells], model.loyalty[cells], self._stakes(cells), p["succession_claim_ratio"])
+        lts = succession.assign_lieutenants(pop.state[cells], pop.members[cells], p["lieutenants"], border_distance())
+        follows = succession.follows_lieutenant(pop.loyalty[cells], model.rng.random(len(cells)))
+        claimant, choice = succession.lieutenant_choices(lts, pop.members[cells], pop.loyalty[cells], self._stakes(cells), p["succession_claim_ratio"])
         for lt in np.flatnonzero(choice == 1):
             moving = cells[(lts == lt) & follows]
             if len(moving) == 0:  # he claimed, but no cell followed him
@@ -213,23 +208,23 @@ class Leadership:
             f = model.add_organisation(f"{org.name} faction {len(org.factions) + 1}", "faction", like=org.index)
             model.organisations[f].parent = org
             org.factions.append(f)
-            model.cell_org[moving] = f
+            pop.move(moving, f)
         if not org.factions:  # every lieutenant submits: the claimant takes over
             self._hand_over(org, model.day)
             return
         org.succession = "contest"
         family = [org.index] + org.factions
-        model.set_hostility(family, family, p["hostility_succession"])
+        model.relations.set_hostility(family, family, p["hostility_succession"])
         org.cohesion = p["heir_cohesion"] * succession.claimant_share(model.org_members()[family])  # an heir's, less the breakaways
 
     def _stakes(self, cells: np.ndarray) -> np.ndarray:
         """What each cell's region is worth to a lieutenant: the revenue per armed member of its
         state, over the organisation's mean (member-weighted)."""
-        model = self.model
-        armed = model.state_members()
-        per_member = np.divide(model.revenue, armed, out=np.zeros(N_STATES), where=armed > 0)
-        value = per_member[model.cell_state[cells]]
-        mean = np.average(value, weights=model.members[cells]) if model.members[cells].sum() > 0 else 0.0
+        pop = self.model.population
+        armed = pop.by_state()
+        per_member = np.divide(self.model.government.revenue, armed, out=np.zeros(N_STATES), where=armed > 0)
+        value = per_member[pop.state[cells]]
+        mean = np.average(value, weights=pop.members[cells]) if pop.members[cells].sum() > 0 else 0.0
         return value / mean if mean > 0 else np.ones(len(cells))
 
     def _contest(self, org: Organisation, day: int) -> None:
@@ -239,7 +234,7 @@ class Leadership:
         for f in org.factions:
             cells = model.live_cells(f)
             moving = cells[succession.realign(model.rng, len(cells), p["realign_rate"], share)]
-            model.cell_org[moving] = org.index
+            model.population.move(moving, org.index)
         share = succession.claimant_share(model.org_members()[family])
         org.cohesion = p["heir_cohesion"] * share
         if share >= p["consolidation_share"] and day >= org.removed_day + p["heir_succession_days"]:  # no faster than an heir
@@ -257,29 +252,23 @@ class Leadership:
         if len(leaving) == 0:
             return
         m = model.org_state_members()
-        eligible = ~model.org_local
+        eligible = ~model.relations.local
         for c in leaving:
-            target = succession.defection_target(m, model.hostility[:, org.index], family, int(model.cell_state[c]), eligible)
+            target = succession.defection_target(m, model.relations.hostility[:, org.index], family, int(model.population.state[c]), eligible)
             if target >= 0:
-                model.cell_org[c] = target
+                model.population.move(c, target)
 
     def _encroachment(self, org: Organisation, reach: np.ndarray) -> None:
         model, p = self.model, self.model.p
         family = [org.index] + org.factions
         m = model.org_state_members()
         weak = m[family].sum(axis=0) >= CELL_DEATH_MEMBERS
-        hostile = model.hostility[:, org.index] > p["hostility_alliance"]
+        hostile = model.relations.hostility[:, org.index] > p["hostility_alliance"]
         hostile[family] = False
-        if model.compiled:
-            entering = kernel.encroachers(m, weak, adjacency(), reach & hostile, p["encroach_rate"], org.cohesion, model.rng.bit_generator.ctypes.state_address).tolist()
-        else:
-            entering = succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion)
-        for o, s, source in entering:
-            donors = np.flatnonzero((model.cell_org == o) & (model.cell_state == source))
-            donor = donors[np.argmax(model.members[donors])]
-            sent = model.members[donor] * p["encroach_share"]
-            model.members[donor] -= sent
-            model.add_cell(o, s, sent, float(model.loyalty[donor]), float(model.core[donor]), float(model.core0[donor]))
+        pop = model.population
+        for o, s, source in succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion):
+            donors = np.flatnonzero((pop.org == o) & (pop.state == source))
+            model.detach(int(donors[np.argmax(pop.members[donors])]), p["encroach_share"], o, s)
 
     def _recover(self, org: Organisation, day: int) -> None:
         if org.succession != "heir" or day < org.consolidated_day:
@@ -299,4 +288,4 @@ class Leadership:
         betrayer = model.organisations[by]
         ours = [o.index for o in model.organisations if o.lineage() is org.lineage()]
         theirs = [o.index for o in model.organisations if o.lineage() is betrayer.lineage()]
-        model.set_hostility(ours, theirs, model.p["hostility_war"])
+        model.relations.set_hostility(ours, theirs, model.p["hostility_war"])

@@ -4,30 +4,69 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.world.jit import compiled
+
 ALIVE_MEMBERS = 50  # an organisation with fewer members no longer counts as a group
 CELL_DEATH_MEMBERS = 1.0  # a cell with fewer members is gone; a group with fewer in a state is absent there
 
 
-def groups_alive(org_members: np.ndarray, is_local: np.ndarray, threshold: float = ALIVE_MEMBERS) -> int:
-    """Organisations (not counting unnamed local gangs) with at least `threshold` members."""
-    return int(((org_members >= threshold) & ~is_local).sum())
+@compiled
+def groups_alive(org_members: np.ndarray, is_local: np.ndarray) -> int:
+    """Organisations (not counting unnamed local gangs) with at least ALIVE_MEMBERS members."""
+    alive = 0
+    for o in range(org_members.shape[0]):
+        if org_members[o] >= ALIVE_MEMBERS and not is_local[o]:
+            alive += 1
+    return alive
 
 
+@compiled
 def effective_groups(org_members: np.ndarray, is_local: np.ndarray) -> float:
     """1 / Herfindahl index of members across organisations (unnamed local gangs left out)."""
-    m = org_members[~is_local]
-    total = m.sum()
+    total = 0.0
+    for o in range(org_members.shape[0]):
+        if not is_local[o]:
+            total += org_members[o]
     if total <= 0:
         return 0.0
-    share = m / total
-    return float(1.0 / np.square(share).sum())
+    squares = 0.0
+    for o in range(org_members.shape[0]):
+        if not is_local[o]:
+            squares += (org_members[o] / total) ** 2
+    return 1.0 / squares
 
 
+@compiled
 def concentration(org_state_members: np.ndarray) -> np.ndarray:
     """Herfindahl index of each state's criminal market: sum of squared member shares (organisations x states in, one per state out).
 
     1 is a monopoly; 1/k is k groups of equal size; 0 where no group is present.
     """
-    total = org_state_members.sum(axis=0)
-    share = np.divide(org_state_members, total, out=np.zeros_like(org_state_members), where=total > 0)
-    return np.square(share).sum(axis=0)
+    n_orgs, n_states = org_state_members.shape
+    out = np.zeros(n_states)
+    for s in range(n_states):
+        total = 0.0
+        for o in range(n_orgs):
+            total += org_state_members[o, s]
+        if total > 0:
+            for o in range(n_orgs):
+                out[s] += (org_state_members[o, s] / total) ** 2
+    return out
+
+
+@compiled
+def org_state_members(members: np.ndarray, org: np.ndarray, state: np.ndarray, n_orgs: int, n_states: int) -> np.ndarray:
+    """Members of each organisation in each state (organisations x states)."""
+    m = np.zeros((n_orgs, n_states))
+    for c in range(members.shape[0]):
+        m[org[c], state[c]] += members[c]
+    return m
+
+
+@compiled
+def per_group(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum of the cells' values per group (a state, an organisation): bincount with weights."""
+    out = np.zeros(n_groups)
+    for c in range(values.shape[0]):
+        out[group[c]] += values[c]
+    return out

@@ -1,8 +1,9 @@
 """The record: dated events and policy settings that the world lives through before day 0.
 
 A record is data, not code: a YAML file of events, each with its date, one action and its
-source (`sim/data/records/`, or any file an analyst writes). The model applies each event at the
-start of its day. Actions:
+source (`sim/data/records/`, or any file an analyst writes). Each event becomes an intervention
+(sim/world/interventions.py), the kind of object a scenario's levers are too, and the model
+applies it at the start of its day. Actions:
 
 - `set`: policy settings the record changes (parameters of kind `record` in the parameter
   table, e.g. `arrests_per_day`, `sinaloa_front_troops`), as a mapping of name to value;
@@ -25,14 +26,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.errors import ConfigError
 from sim.parameters import check_value, table
 from sim.world.calendar import DAY0, day_of
-
-if TYPE_CHECKING:
-    from sim.world.model import CartelModel
+from sim.world.interventions import ArrestCellLeaders, Extradite, Intervention, Note, RemoveLeader, SetPolicy
 
 ACTIONS = ("set", "remove_leader", "extradite", "arrest_cell_leaders", "note")
 REMOVAL_MODES = ("killed", "captured", "extradited", "betrayed")
@@ -40,29 +39,7 @@ NONE = "none"
 DEFAULT = "mexico_2024_2026"
 
 
-@dataclass(frozen=True)
-class Event:
-    date: dt.date
-    action: str
-    args: Mapping[str, Any]
-    source: str
-
-    @property
-    def day(self) -> int:
-        return day_of(self.date)
-
-    def describe(self) -> str:
-        """One line for figures and logs."""
-        if self.action == "note":
-            return str(self.args["text"])
-        if self.action == "set":
-            return ", ".join(f"{k} = {v:g}" for k, v in self.args.items())
-        if self.action == "remove_leader":
-            by = f" by {self.args['by']}" if self.args.get("by") else ""
-            return f"{self.args['organisation']} leader {self.args['mode']}{by}"
-        if self.action == "extradite":
-            return f"{self.args['prisoners']} prisoners extradited"
-        return f"{self.args['organisation']} cell leaders arrested in {', '.join(f'{s:02d}' for s in self.args['states'])}"
+Event = Intervention  # a record's event is an intervention with a date in the past
 
 
 @dataclass(frozen=True)
@@ -158,7 +135,7 @@ def _event(raw: Any, name: str, i: int) -> Event:
         args = CHECKS[action](raw[action])
     except ConfigError as err:
         raise ConfigError(f"{where}, {action}: {err}") from None
-    return Event(date, action, args, source.strip())
+    return BUILD[action](date, source.strip(), args)
 
 
 def _check_set(args: Any) -> dict[str, Any]:
@@ -259,20 +236,10 @@ def check_organisations(record: Record, names: Iterable[str]) -> None:
                                   f"the world starts with: {', '.join(sorted(known))}")
 
 
-def apply(model: CartelModel, event: Event) -> None:
-    """Carry out one event in the model today (its day, or the run's first day if it came before)."""
-    args = event.args
-    if event.action == "set":
-        model.government.set(args)
-    elif event.action == "remove_leader":
-        org = model.organisations[model.org_index(args["organisation"])]
-        by = model.org_index(args["by"]) if args.get("by") else None
-        org.heir_available = args["heir"]
-        if org.leader_present:
-            model.leadership.remove_leader(org, model.day, mode=args["mode"], by=by)
-    elif event.action == "extradite":
-        model.leadership.extradite(args["organisations"], args["prisoners"], model.day)
-    elif event.action == "arrest_cell_leaders":
-        org = model.org_index(args["organisation"])
-        for code in args["states"]:
-            model.arrest_core(org, code - 1, args["arrested"])
+BUILD: dict[str, Callable[[dt.date, str, dict[str, Any]], Intervention]] = {
+    "set": lambda date, source, a: SetPolicy(date, source, a),
+    "remove_leader": lambda date, source, a: RemoveLeader(date, source, a["organisation"], a["mode"], a.get("by"), a["heir"]),
+    "extradite": lambda date, source, a: Extradite(date, source, a["prisoners"], tuple(a["organisations"])),
+    "arrest_cell_leaders": lambda date, source, a: ArrestCellLeaders(date, source, a["organisation"], tuple(a["states"]), a["arrested"]),
+    "note": lambda date, source, a: Note(date, source, a["text"]),
+}

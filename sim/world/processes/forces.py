@@ -1,8 +1,11 @@
-"""Security forces: where the troops are, and the fights between them and armed groups."""
+"""Security forces and the state: where the troops are, what they hold, arrests, and the fights
+between forces and armed groups."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.world.jit import compiled
 
 
 def allocate_troops(population: np.ndarray, pool: float, fronts: list[tuple[np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -19,6 +22,7 @@ def allocate_troops(population: np.ndarray, pool: float, fronts: list[tuple[np.n
     return garrison, front
 
 
+@compiled
 def held_share(holding_troops: np.ndarray, members: np.ndarray, troops_per_member: float) -> np.ndarray:
     """Share of each state the forces hold (0-1).
 
@@ -26,8 +30,11 @@ def held_share(holding_troops: np.ndarray, members: np.ndarray, troops_per_membe
     holding troops per armed-group member, and in proportion below that, so that troops moved
     to a front leave ground unheld wherever they came from.
     """
-    need = troops_per_member * members
-    return np.clip(np.divide(holding_troops, need, out=np.ones_like(need), where=need > 0), 0.0, 1.0)
+    out = np.empty(members.shape[0])
+    for s in range(members.shape[0]):
+        need = troops_per_member * members[s]
+        out[s] = min(max(holding_troops[s] / need, 0.0), 1.0) if need > 0 else 1.0
+    return out
 
 
 def state_capacity(rule_of_law: np.ndarray, national_level: float, exponent: float) -> np.ndarray:
@@ -38,27 +45,39 @@ def state_capacity(rule_of_law: np.ndarray, national_level: float, exponent: flo
     return np.clip(national_level * (rule_of_law / rule_of_law.mean()) ** exponent, 0.0, 1.0)
 
 
+@compiled
+def built_capacity(capacity: np.ndarray, investment: float, corruption: float) -> np.ndarray:
+    """Capacity after a day of building: it closes `investment` of its gap to 1 a year and loses
+    `corruption` of itself a year."""
+    out = np.empty(capacity.shape[0])
+    for s in range(capacity.shape[0]):
+        c = capacity[s]
+        out[s] = min(max(c + (investment * (1.0 - c) - corruption * c) / 365.0, 0.0), 1.0)
+    return out
+
+
 def troop_density(troops: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Troops per 1,000 inhabitants."""
     return troops / population * 1000.0
 
 
-def force_clashes(
-    rng: np.random.Generator,
-    armed_members: np.ndarray,
-    density: np.ndarray,
-    attack_rate: float,
-    gunmen_per_force_killed: float,
-) -> tuple[np.ndarray, np.ndarray]:
+@compiled
+def force_clashes(rng: np.random.Generator, armed_members: np.ndarray, density: np.ndarray, attack_rate: float, gunmen_per_force_killed: float) -> tuple[np.ndarray, np.ndarray]:
     """Security-force and gunmen deaths per state today.
 
     Encounters scale with the members willing to fight times the troops per 1,000 inhabitants;
     forces win (they kill more than they lose) but take losses.
     """
-    lam = attack_rate / 365.0 * armed_members * density
-    return rng.poisson(lam), rng.poisson(gunmen_per_force_killed * lam)
+    n = armed_members.shape[0]
+    forces, gunmen = np.empty(n, np.int64), np.empty(n, np.int64)
+    for s in range(n):
+        lam = attack_rate / 365.0 * armed_members[s] * density[s]
+        forces[s] = rng.poisson(lam)
+        gunmen[s] = rng.poisson(gunmen_per_force_killed * lam)
+    return forces, gunmen
 
 
+@compiled
 def arrests(members: np.ndarray, per_day: float, capacity: np.ndarray) -> np.ndarray:
     """Members of each cell arrested today who stay in prison.
 
@@ -66,8 +85,11 @@ def arrests(members: np.ndarray, per_day: float, capacity: np.ndarray) -> np.nda
     (police, prosecutors, intelligence), not by where soldiers stand: they fall on cells in
     proportion to members, a fixed national tempo shared by size as incapacitation in
     Prieto-Curiel et al. (2023), and stick with the state's capacity (courts and prisons that
-    hold them). Troops act through holding ground and through encounters.
+    hold them; `capacity` per cell). Troops act through holding ground and through encounters.
     """
     total = members.sum()
-    made = per_day * members / total if total > 0 else np.zeros_like(members)
-    return np.minimum(made * capacity, members)
+    out = np.zeros(members.shape[0])
+    if total > 0:
+        for c in range(members.shape[0]):
+            out[c] = min(per_day * members[c] / total * capacity[c], members[c])
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.geography import Geography
+from sim.world.jit import compiled, power
 
 
 def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -14,6 +15,7 @@ def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:
     return local / 365.0, trafficking / 365.0
 
 
+@compiled
 def payroll_revenue(local: np.ndarray, trafficking: np.ndarray, labour_share: float) -> np.ndarray:
     """The part of a state's criminal revenue that pays members (USD per day).
 
@@ -31,17 +33,23 @@ def state_revenue(geo: Geography, p: dict) -> np.ndarray:
     return payroll_revenue(local, trafficking, p["trafficking_labour_share"])
 
 
+@compiled
 def entry_rates(state_members: np.ndarray, affordable: np.ndarray, capacity: np.ndarray, rate: float, capacity_cost: float) -> np.ndarray:
-    """Expected new groups entering each state today (the model draws a Poisson number of them).
+    """Expected new groups entering each state today (the day draws a Poisson number of them).
 
     Entry follows the share of a state's market that no group serves (members below what its
     revenue pays): rate x unserved share / (1 + capacity_cost x capacity). New entrants "can't
     be stopped" (003_7701088713dda564.txt), but a capable state raises their cost.
     """
-    unserved = np.clip(1.0 - np.divide(state_members, affordable, out=np.ones_like(state_members), where=affordable > 0), 0.0, 1.0)
-    return rate * unserved / (1.0 + capacity_cost * capacity)
+    out = np.empty(state_members.shape[0])
+    for s in range(state_members.shape[0]):
+        ratio = state_members[s] / affordable[s] if affordable[s] > 0 else 1.0
+        unserved = min(max(1.0 - ratio, 0.0), 1.0)
+        out[s] = rate * unserved / (1.0 + capacity_cost * capacity[s])
+    return out
 
 
+@compiled
 def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent: float) -> np.ndarray:
     """Each organisation's share of each state's market (organisations x states), from a contest success function.
 
@@ -51,21 +59,36 @@ def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent:
     Hirshleifer 1989) a small group earns more per member than a large one, so challengers
     persist instead of every market drifting to a monopoly.
     """
-    weight = (advantage * org_state_members) ** share_exponent
-    total = weight.sum(axis=0)
-    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    n_orgs, n_states = org_state_members.shape
+    weight = np.zeros((n_orgs, n_states))
+    total = np.zeros(n_states)
+    for o in range(n_orgs):
+        for s in range(n_states):
+            if org_state_members[o, s] > 0:
+                weight[o, s] = power(advantage[o, s] * org_state_members[o, s], share_exponent)
+                total[s] += weight[o, s]
+    for o in range(n_orgs):
+        for s in range(n_states):
+            if total[s] > 0:
+                weight[o, s] /= total[s]
+    return weight
 
 
+@compiled
 def cell_income(
     revenue: np.ndarray, org_share: np.ndarray, org_state_members: np.ndarray, org: np.ndarray, state: np.ndarray, members: np.ndarray
 ) -> np.ndarray:
     """Each cell's income (USD per day): its organisation's share of its state's revenue, split
     among the organisation's cells there by members."""
-    held = org_state_members[org, state]
-    within = np.divide(members, held, out=np.zeros_like(members), where=held > 0)
-    return revenue[state] * org_share[org, state] * within
+    out = np.zeros(members.shape[0])
+    for c in range(members.shape[0]):
+        held = org_state_members[org[c], state[c]]
+        if held > 0:
+            out[c] = revenue[state[c]] * org_share[org[c], state[c]] * (members[c] / held)
+    return out
 
 
+@compiled
 def home_pay(org_share: np.ndarray, trafficking: np.ndarray, labour_share: float, guard_share: float, home: np.ndarray) -> np.ndarray:
     """What each organisation's leadership pays its armed wing at home (USD per day).
 
@@ -74,8 +97,25 @@ def home_pay(org_share: np.ndarray, trafficking: np.ndarray, labour_share: float
     home base (`home`: a state index, or -1 for organisations without one). That pay is the
     organisation's own, not a market that other groups contest.
     """
-    take = (org_share * trafficking).sum(axis=1) * (1.0 - labour_share)
-    return np.where(home >= 0, guard_share * take, 0.0)
+    pay = np.zeros(home.shape[0])
+    for o in range(home.shape[0]):
+        if home[o] >= 0:
+            take = 0.0
+            for s in range(trafficking.shape[0]):
+                take += org_share[o, s] * trafficking[s]
+            pay[o] = guard_share * take * (1.0 - labour_share)
+    return pay
+
+
+@compiled
+def guard_income(pay: np.ndarray, home: np.ndarray, org_state_members: np.ndarray, org: np.ndarray, state: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Each cell's share of its organisation's home pay: the cells in the home state, by members."""
+    out = np.zeros(members.shape[0])
+    for c in range(members.shape[0]):
+        held = org_state_members[org[c], state[c]]
+        if home[org[c]] == state[c] and held > 0:
+            out[c] = pay[org[c]] * members[c] / held
+    return out
 
 
 def equilibrium_shares(advantage: np.ndarray, present: np.ndarray, share_exponent: float) -> np.ndarray:
@@ -131,6 +171,7 @@ def network_share(kind: str, parent: float, p: dict) -> float:
     return p["local_network_share"]
 
 
+@compiled
 def trafficking_flow(value: np.ndarray, org_state_members: np.ndarray, moves: np.ndarray, spare: float) -> np.ndarray:
     """Trafficking value moved to the US through each state (USD a day).
 
@@ -140,10 +181,21 @@ def trafficking_flow(value: np.ndarray, org_state_members: np.ndarray, moves: np
     other routes, up to `spare` times what those already carry (Dell 2015: crackdowns divert
     trafficking rather than stop it).
     """
-    total = org_state_members.sum(axis=0)
-    control = np.divide((moves[:, None] * org_state_members).sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
-    carried = value * control
-    room = spare * carried
-    room_total = float(room.sum())
-    diverted = min(float((value - carried).sum()), room_total)
-    return carried + (diverted * room / room_total if room_total > 0 else 0.0)
+    n_orgs, n_states = org_state_members.shape
+    carried = np.zeros(n_states)
+    room = np.zeros(n_states)
+    unmoved = 0.0
+    for s in range(n_states):
+        total, moved = 0.0, 0.0
+        for o in range(n_orgs):
+            total += org_state_members[o, s]
+            moved += moves[o] * org_state_members[o, s]
+        carried[s] = value[s] * (moved / total) if total > 0 else 0.0
+        unmoved += value[s] - carried[s]
+        room[s] = spare * carried[s]
+    room_total = room.sum()
+    diverted = min(unmoved, room_total)
+    if room_total > 0:
+        for s in range(n_states):
+            carried[s] += diverted * room[s] / room_total
+    return carried

@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.world.jit import compiled, power
 
+
+@compiled
 def hostile_pairs(presence: np.ndarray, hostility: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (group a, group b, state) with a < b where two groups with hostility > 0 are both present.
 
     `presence` is a boolean (groups x states) matrix. Returned in a fixed order (state, then
     group indices) so that random draws line up across runs.
     """
-    a_parts, b_parts, s_parts = [], [], []
-    for s in range(presence.shape[1]):
-        here = np.flatnonzero(presence[:, s])
-        i, j = np.nonzero(np.triu(hostility[np.ix_(here, here)] > 0, k=1))
-        a_parts.append(here[i])
-        b_parts.append(here[j])
-        s_parts.append(np.full(len(i), s))
-    as_int = lambda parts: np.concatenate(parts).astype(np.int64)  # noqa: E731
-    return as_int(a_parts), as_int(b_parts), as_int(s_parts)
+    n_orgs, n_states = presence.shape
+    count = 0
+    for s in range(n_states):
+        for a in range(n_orgs):
+            if presence[a, s]:
+                for b in range(a + 1, n_orgs):
+                    if presence[b, s] and hostility[a, b] > 0:
+                        count += 1
+    pa, pb, ps = np.empty(count, np.int64), np.empty(count, np.int64), np.empty(count, np.int64)
+    k = 0
+    for s in range(n_states):
+        for a in range(n_orgs):
+            if presence[a, s]:
+                for b in range(a + 1, n_orgs):
+                    if presence[b, s] and hostility[a, b] > 0:
+                        pa[k], pb[k], ps[k] = a, b, s
+                        k += 1
+    return pa, pb, ps
 
 
+@compiled
 def clash_intensity(
     m_a: np.ndarray,
     m_b: np.ndarray,
@@ -43,23 +56,30 @@ def clash_intensity(
     The violence each side can organise, `v` (its core strength to `core_violence_exponent`),
     scales the rate by the members' mean of it, and a strong state divides it.
     """
-    total = m_a + m_b
-    safe = np.where(total > 0, total, 1.0)
-    contact = np.divide(m_a * m_b, m_state, out=np.zeros_like(total), where=m_state > 0)
-    evenness = (4.0 * m_a * m_b / safe**2) ** evenness_exponent
-    organised = (m_a * v_a + m_b * v_b) / safe
-    return lethality * hostility * contact * evenness * organised / (1.0 + capacity_damping * capacity)
+    out = np.empty(m_a.shape[0])
+    for k in range(m_a.shape[0]):
+        ma, mb = m_a[k], m_b[k]
+        total = ma + mb
+        safe = total if total > 0 else 1.0
+        contact = ma * mb / m_state[k] if m_state[k] > 0 else 0.0
+        evenness = power(4.0 * ma * mb / (safe * safe), evenness_exponent)
+        organised = (ma * v_a[k] + mb * v_b[k]) / safe
+        out[k] = lethality * hostility[k] * contact * evenness * organised / (1.0 + capacity_damping * capacity[k])
+    return out
 
 
+@compiled
 def split_losses(rng: np.random.Generator, killed: np.ndarray, fire_a: np.ndarray, fire_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share each clash's dead between the sides in proportion to the other side's firepower
     (members times core strength): the weaker side loses more (Lanchester-like)."""
-    total = fire_a + fire_b
-    share_a = np.divide(fire_b, total, out=np.full_like(fire_a, 0.5), where=total > 0)
-    lost_a = rng.binomial(killed, share_a)
+    lost_a = np.empty(killed.shape[0], np.int64)
+    for k in range(killed.shape[0]):
+        total = fire_a[k] + fire_b[k]
+        lost_a[k] = rng.binomial(killed[k], fire_b[k] / total if total > 0 else 0.5)
     return lost_a, killed - lost_a
 
 
+@compiled
 def hidden_share(arrest_risk: np.ndarray, concealment: float) -> np.ndarray:
     """Share of armed groups' killings hidden as disappearances in each state.
 
@@ -72,6 +92,10 @@ def hidden_share(arrest_risk: np.ndarray, concealment: float) -> np.ndarray:
     return 1.0 - np.exp(-concealment * arrest_risk)
 
 
+@compiled
 def background_homicides(rng: np.random.Generator, population: np.ndarray, rate_per_100k_year: float) -> np.ndarray:
     """Homicides outside armed groups: one national per-capita rate, drawn per state."""
-    return rng.poisson(population * rate_per_100k_year / 1e5 / 365.0)
+    out = np.empty(population.shape[0], np.int64)
+    for s in range(population.shape[0]):
+        out[s] = rng.poisson(population[s] * rate_per_100k_year / 1e5 / 365.0)
+    return out

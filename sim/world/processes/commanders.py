@@ -7,22 +7,25 @@ their core by promotion, and it takes the core to train the core: experienced me
 train new ones, so the rebuilding rate grows with the core in place (q (1 - q) a year, a
 logistic); under arrests harder than it can make up for, a cell's core erodes. Other losses and
 recruits change a cell's members, not q. A group's clashes scale with its core strength relative
-to the steady world's (`model._clash`).
+to the steady world's (`sim.world.day`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.world.jit import compiled
 
+
+@compiled
 def after_arrests(q: np.ndarray, arrest_rate: np.ndarray, share: float, targeting: float) -> np.ndarray:
     """Core strength after today's arrests: a cell whose members are arrested at `arrest_rate`
     (a share of its members today) loses core at `targeting` times that rate (all of the arrested
     are core once the core is what the arrests find)."""
-    lost = arrest_rate * np.minimum(targeting * q, 1.0 / share)
-    return np.maximum(q - lost, 0.0)
+    return np.maximum(q - arrest_rate * np.minimum(targeting * q, 1.0 / share), 0.0)
 
 
+@compiled
 def rebuilt(q: np.ndarray, rate_per_year: float) -> np.ndarray:
     """Core strength after a day of promotion: at `rate_per_year` x q of the gap to full strength a
     year (the core in place trains its successors)."""
@@ -44,8 +47,16 @@ def steady(arrest_rate: np.ndarray, share: float, targeting: float, rate_per_yea
     return np.where(erodes, 1e-3, lo)
 
 
+@compiled
 def mean_strength(q: np.ndarray, members: np.ndarray, cell_group: np.ndarray, n_groups: int) -> np.ndarray:
     """Members' mean core strength per group of cells (e.g. organisation x state); 1 where empty."""
-    weight = np.bincount(cell_group, weights=members, minlength=n_groups)
-    held = np.bincount(cell_group, weights=members * q, minlength=n_groups)
-    return np.divide(held, weight, out=np.ones(n_groups), where=weight > 0)
+    weight = np.zeros(n_groups)
+    held = np.zeros(n_groups)
+    for c in range(members.shape[0]):
+        weight[cell_group[c]] += members[c]
+        held[cell_group[c]] += members[c] * q[c]
+    out = np.ones(n_groups)
+    for g in range(n_groups):
+        if weight[g] > 0:
+            out[g] = held[g] / weight[g]
+    return out
