@@ -238,6 +238,15 @@ def ensemble(
     return EnsembleResult(runs, _daily_table(dailies, with_point))
 
 
+def summary_of(model: Any, keys: Sequence[str]) -> dict[str, Any]:
+    """A measure: the summary's values of `keys` only, e.g. `measure=functools.partial(summary_of,
+    keys=["homicides_d0_365"])`, so that a long design ships a few numbers per run, not the whole summary."""
+    from sim.summary import summarise
+
+    summary = summarise(model)
+    return {key: summary[key] for key in keys}
+
+
 def _points(points: Sequence[dict[str, Any]] | None) -> list[tuple[int | None, dict[str, Any]]]:
     """The design points, numbered (or one unnamed point: none), their parameter names checked."""
     if points is None:
