@@ -14,10 +14,7 @@ edge of its range says the range, not the data, stopped the fit. Calibration see
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import matplotlib
@@ -27,9 +24,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments import seeds as seedlists  # noqa: E402
+from sim.analysis import seeds as seedlists  # noqa: E402
 from sim import __version__  # noqa: E402
-from sim.analysis import plausibility  # noqa: E402
+from sim.analysis import abc, plausibility  # noqa: E402
 from sim.parameters import table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,16 +34,6 @@ DOC = ROOT / "docs" / "identifiability.md"
 FIGURE = ROOT / "docs" / "figures" / "identifiability.png"
 EDGE = 0.05  # a fitted value within this share of its range from an end is "at the edge"
 FLAT = 0.1  # a profile whose median distance moves less than this over the range is "flat"
-
-
-def _run(task: tuple[str, float, int]) -> dict[str, float]:
-    name, value, seed = task
-    try:
-        measured = plausibility.measure(seed, **{name: value})
-        score, distance = plausibility.score(measured), plausibility.distance(measured)
-    except Exception:  # a value the model cannot take scores as infinitely implausible
-        score = distance = np.inf
-    return {"parameter": name, "value": value, "seed": seed, "score": score, "distance": distance}
 
 
 def profiles(names: list[str], n_values: int, seed_list: list[int], workers: int | None = None) -> pd.DataFrame:
@@ -57,8 +44,13 @@ def profiles(names: list[str], n_values: int, seed_list: list[int], workers: int
         p = t[name]
         for v in sorted(set(np.linspace(p.low, p.high, n_values).tolist() + [float(p.default)])):
             tasks += [(name, float(v), s) for s in seed_list]
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pd.DataFrame(list(pool.map(_run, tasks, chunksize=4)))
+    # one calibration run per task through sim.ensemble (design points with their seeds, the score measured in the worker)
+    runs = abc.evaluate([{name: value, "seed": seed} for name, value, seed in tasks], processes=workers, memory_gb=None)
+    failed = (runs["error"] != "").to_numpy()  # a value the model cannot take scores as infinitely implausible
+    frame = pd.DataFrame(tasks, columns=["parameter", "value", "seed"])
+    for key in ("score", "distance"):
+        frame[key] = np.where(failed, np.inf, runs[key].to_numpy(float))
+    return frame
 
 
 def summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,14 +3,13 @@ computed in the worker, a resumable folder, failures kept, and the numbers of `s
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 import pandas as pd
 import pytest
 
 import sim
+from sim.analysis.chunks import local_pool
 from sim.analysis.ensembles import summary_of
 from sim.errors import ConfigError
 
@@ -21,7 +20,7 @@ MEASURE = partial(summary_of, keys=KEYS)
 
 @pytest.fixture(scope="module")
 def pool():
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as executor:
+    with local_pool(2) as executor:  # warm for every test here
         yield executor
 
 
@@ -97,3 +96,16 @@ def test_each_maps_a_function_and_keeps_or_raises_errors():
     assert each(int, ["1", "x"], processes=1, errors="keep") == [1, {"error": "ValueError: invalid literal for int() with base 10: 'x'"}]
     with pytest.raises(ValueError):
         each(int, ["1", "x"], processes=1)
+
+
+def _greedy(x):
+    if x > 1:
+        return len(bytearray(6 * 2**30))  # 6 GB: a world that grows without bound
+    return x
+
+
+def test_a_run_that_eats_memory_fails_alone_under_the_workers_cap():
+    from sim.analysis.ensembles import each
+
+    out = each(_greedy, [1, 2], processes=1, memory_gb=3.0, errors="keep", chunk_size=1)
+    assert out[0] == 1 and out[1]["error"].startswith("MemoryError")

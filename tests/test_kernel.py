@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from experiments import seeds
+from sim.analysis import seeds
 from sim.summary import summarise
 from sim.world import kernel
 from sim.world.model import CartelModel

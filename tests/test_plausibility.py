@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import identifiability, seeds
+from experiments import identifiability
+from sim.analysis import seeds
 from sim.analysis import plausibility
 
 

@@ -46,6 +46,15 @@ def limit_memory(memory_gb: float | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def dask(address: str) -> Executor:
+    """The executor of the Dask cluster at `address` (e.g. "tcp://10.0.0.5:8786", or a scheduler
+    file's path): `distributed` must be installed (the dev extra)."""
+    from distributed import Client
+
+    client = Client(scheduler_file=address) if address.endswith(".json") else Client(address)
+    return client.get_executor()
+
+
 def execute(
     fn: Callable[..., Any],
     chunks: dict[int, tuple],
@@ -59,6 +68,16 @@ def execute(
     finishes (the result is the exception if the chunk raised). Returns the chunks not run
     because `cancel()` turned true."""
     if not chunks:
+        return []
+    if executor is None and processes == 1 and not memory_gb:  # nothing to spread or to cap: no pool to start
+        for n, (i, args) in enumerate(chunks.items()):
+            if cancel and cancel():
+                return list(chunks)[n:]
+            try:
+                value = fn(*args)
+            except Exception as err:  # noqa: BLE001
+                value = err
+            done(i, value)
         return []
     own = executor is None
     if own:

@@ -66,6 +66,16 @@ class EnsembleResult:
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["status"] != "ok"]
 
+    def per_point(self) -> list[list[dict[str, Any]]]:
+        """The runs' rows as dicts, one list per design point in the points' order (one list in all
+        without points), each in the table's order (scenario, world, seed); RuntimeError if a run failed."""
+        if len(self.failed):
+            first = self.failed.iloc[0]
+            raise RuntimeError(f"{len(self.failed)} of {len(self.runs)} runs failed, e.g. {first['run']}: {first['error']}")
+        if "point" not in self.runs:
+            return [self.runs.to_dict("records")]
+        return [group.to_dict("records") for _, group in self.runs.groupby("point", sort=True)]
+
 
 @dataclass(frozen=True)
 class _Key:
@@ -129,8 +139,9 @@ def ensemble(
     at every design point of `points` (None: none), and join the results.
 
     - `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
-      world's values. A design point is a dict of parameter values that win over both; a point
-      with a "seed" runs on that seed only (a (point, seed) pair), the others on every seed.
+      world's values. A design point is a dict of parameter values (and burn_in_days,
+      horizon_days, record) that win over both; a point with a "seed" runs on that seed only (a
+      (point, seed) pair), the others on every seed.
     - `measure(model)`, a module-level function, is called in the worker on each finished model
       and its dict of numbers is the run's row instead of the whole summary
       (`sim.summary.summarise(model)` is the summary). `daily` (default: without a measure) sends
@@ -178,8 +189,8 @@ def ensemble(
     rows = {_Key(s, w, p, seed): _Key(s, w, p, seed).row("failed", err, with_point) for s, err in refused.items() for w, p, seed in units}
     parts: dict[_Key, pd.DataFrame] = {}
     in_world = {w: _in_world(configured, w, kept) for w in chosen}  # once a world, not once a seed
-    work = [[(_Key(s, w, p, seed), settings, {**params, **(_values(designs[p][1]) if p is not None else {})})
-             for s, settings, params in in_world[w]] for w, p, seed in units] if configured else []
+    work = [[(_Key(s, w, p, seed), {**settings, **_settings(values)}, {**params, **_values(values)})
+             for s, settings, params in in_world[w]] for w, p, seed in units for values in [designs[p][1] if p is not None else {}]] if configured else []
     per_chunk = chunk_size or (FOLDER_CHUNK if folder else _chunk_runs(sum(map(len, work)), processes, executor))
     plan = chunking.split([len(u) for u in work], per_chunk)
     store = None
@@ -238,6 +249,14 @@ def ensemble(
     return EnsembleResult(runs, _daily_table(dailies, with_point))
 
 
+def summaries(points: Sequence[dict[str, Any]], seeds: Sequence[int], processes: int | None = None, **options: Any) -> list[list[dict[str, Any]]]:
+    """Each design point's summaries on every seed, in order (the parameter table's defaults, and
+    the point's values and run settings): `ensemble(["no_strike"], points=..., daily=False)`, for
+    the calibration scripts and the tests. RuntimeError if a run failed."""
+    options.setdefault("progress", False)
+    return ensemble(["no_strike"], seeds=seeds, processes=processes, points=points, daily=False, **options).per_point()
+
+
 def summary_of(model: Any, keys: Sequence[str]) -> dict[str, Any]:
     """A measure: the summary's values of `keys` only, e.g. `measure=functools.partial(summary_of,
     keys=["homicides_d0_365"])`, so that a long design ships a few numbers per run, not the whole summary."""
@@ -255,14 +274,23 @@ def _points(points: Sequence[dict[str, Any]] | None) -> list[tuple[int | None, d
 
     names = table()
     for i, point in enumerate(points):
-        unknown = [k for k in point if k != "seed" and k not in names]
+        unknown = [k for k in point if k != "seed" and k not in SETTINGS and k not in names]
         if unknown:
             raise ConfigError(f"design point {i} sets {', '.join(unknown)}, which the parameter table does not have")
     return [(i, dict(point)) for i, point in enumerate(points)]
 
 
+SETTINGS = ("burn_in_days", "horizon_days", "record")  # what a design point may set besides parameters and its seed
+
+
 def _values(point: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in point.items() if k != "seed"}
+    return {k: v for k, v in point.items() if k != "seed" and k not in SETTINGS}
+
+
+def _settings(point: dict[str, Any]) -> dict[str, Any]:
+    from sim.config import check_setting
+
+    return {k: check_setting(k, v) for k, v in point.items() if k in SETTINGS}
 
 
 def _digest(points: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
@@ -305,7 +333,7 @@ def each(
     todo = {}
     for i, members in enumerate(plan):
         if store is not None and store.has(i):
-            for j, row in zip(members, store.rows(i)):
+            for j, row in zip(members, store.read(i)[0]):
                 out[j] = {k: v for k, v in row.items() if k != "error" or isinstance(v, str)}
         else:
             todo[i] = (fn, [items[j] for j in members])
