@@ -3,6 +3,7 @@
     python -m experiments.benchmark                          # every measurement, this tree
     python -m experiments.benchmark --compare 2cd1a87        # the same for this tree and a commit, alternating
     python -m experiments.benchmark --only day,run --compare 2cd1a87 --repeats 5
+    python -m experiments.benchmark --only ensemble --ensemble-runs 10000   # 10,000 one-year runs through sim.ensemble
     python -m experiments.benchmark --sweep                  # the worker-pool check: a sweep on 1 worker and on all
     python -m experiments.benchmark --same-results ea905f4   # the speed work changed no number: 3 scenarios x 3 seeds
 
@@ -14,6 +15,9 @@ Measurements (`--only` picks some):
 - `briefing`: the briefing pack's ensemble (`python -m experiments.briefing`), the whole command;
 - `sweep`: a sweep of `--sweep-runs` distinct runs (`seed=range(1,N+1)`, a one-year horizon,
   summaries only where the tree has `outputs`), the whole command, as runs per second;
+- `ensemble`: `--ensemble-runs` distinct one-year runs through `sim.ensemble` on all cores,
+  summaries only (no daily tables, where the tree's `sim.ensemble` has `daily`), the whole
+  command with its progress bar, as runs per second;
 - `explorer`: on the explorer page in headless Chromium (experiments/browser.py), the seconds from
   pressing Run to the first figure, for the page's defaults (4 seeds x 1 year, both arms), each
   repeat on a freshly started page once its workers are warm. This tree only: it needs Chromium
@@ -41,7 +45,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-MEASUREMENTS = ("day", "run", "cli", "briefing", "sweep", "explorer")
+MEASUREMENTS = ("day", "run", "cli", "briefing", "sweep", "ensemble", "explorer")
+ENSEMBLE = """
+import inspect, sys
+import sim
+first, n = int(sys.argv[1]), int(sys.argv[2])
+summaries_only = {"daily": False} if "daily" in inspect.signature(sim.ensemble).parameters else {}
+result = sim.ensemble(["no_strike"], seeds=range(first, first + n), horizon_days=365, **summaries_only)
+assert (result.runs["status"] == "ok").all()
+"""
 
 # Run inside a tree's own interpreter; prints one JSON number. Works for trees from before the
 # record (sim.model, no `record` argument) and after it (sim.world.model).
@@ -108,7 +120,7 @@ def _has_outputs(tree: Path) -> bool:
     return "outputs:" in (tree / "conf" / "config.yaml").read_text(encoding="utf-8")
 
 
-def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
+def measurement(what: str, sweep_runs: int, ensemble_runs: int = 500) -> Callable[[Path, int], float]:
     """The function that times `what` in a tree for one seed (or repeat)."""
     def cli(tree: Path, seed: int) -> float:
         with tempfile.TemporaryDirectory() as out:
@@ -125,6 +137,12 @@ def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
                                       f"hydra.sweep.dir={out}"])
             return sweep_runs / seconds
 
+    def ensemble(tree: Path, seed: int) -> float:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", ENSEMBLE, str(seed * 100_000), str(ensemble_runs)], cwd=tree, env=_env(tree), check=True, text=True,
+                       stdout=subprocess.DEVNULL)  # the progress bar shows on stderr
+        return ensemble_runs / (time.perf_counter() - t)
+
     def explorer(tree: Path, seed: int) -> float:  # this tree only: `run` never times it in another
         from experiments import browser
 
@@ -138,17 +156,19 @@ def measurement(what: str, sweep_runs: int) -> Callable[[Path, int], float]:
         "cli": cli,
         "briefing": briefing,
         "sweep": sweep,
+        "ensemble": ensemble,
     }[what]
 
 
 UNITS = {"day": "ms per simulated day (best of 5)", "run": "s, a default run in-process", "cli": "s, a default run as a command",
          "briefing": "s, the briefing pack (its defaults: 7 scenarios x 50 plausible worlds x 2 seeds, 3 years)", "sweep": "runs per second",
+         "ensemble": "runs per second through sim.ensemble (one-year runs, summaries only)",
          "explorer": "s from Run to the first figure on the explorer page (4 seeds x 1 year)"}
 
 
-def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str) -> None:
+def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str, ensemble_runs: int = 500) -> None:
     for what in whats:
-        time_it = measurement(what, sweep_runs)
+        time_it = measurement(what, sweep_runs, ensemble_runs)
         ours, theirs = [], []
         for i in range(repeats):  # alternate the trees, run by run
             seed = 1 + 10 * i
@@ -160,7 +180,7 @@ def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, lab
         line = f"{what}: this tree {statistics.median(ours):.4g}"
         if theirs:
             a, b = statistics.median(ours), statistics.median(theirs)
-            faster = b / a if what != "sweep" else a / b  # for runs per second, more is faster
+            faster = b / a if what not in ("sweep", "ensemble") else a / b  # for runs per second, more is faster
             line += f", {label} {b:.4g}; this tree {faster:.2f}x as fast (ratio of medians of {repeats})"
         print(f"{line}  [{UNITS[what]}]", flush=True)
 
@@ -220,6 +240,7 @@ def main() -> None:
     ap.add_argument("--compare", metavar="COMMIT", help="time the same in COMMIT, alternating with this tree")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each measurement per tree (default 3; medians)")
     ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the `sweep` measurement (default 1000)")
+    ap.add_argument("--ensemble-runs", type=int, default=500, help="runs of the `ensemble` measurement (default 500; the target: 10,000 in 15 min on 2 cores)")
     ap.add_argument("--sweep", action="store_true", help="instead: a sweep on 1 worker and on all cores (the worker-pool check)")
     ap.add_argument("--same-results", metavar="COMMIT", help="instead: compare 3 scenarios x 3 seeds with COMMIT, byte for byte")
     args = ap.parse_args()
@@ -232,7 +253,7 @@ def main() -> None:
         print(f"error: unknown measurement {', '.join(sorted(unknown))}; choose from {', '.join(MEASUREMENTS)}", file=sys.stderr)
         sys.exit(2)
     if not (args.compare or args.same_results):
-        run(whats, args.repeats, args.sweep_runs, None, "")
+        run(whats, args.repeats, args.sweep_runs, None, "", args.ensemble_runs)
         return
     commit = args.same_results or args.compare
     with tempfile.TemporaryDirectory() as tmp:
@@ -242,7 +263,7 @@ def main() -> None:
             if args.same_results:
                 same_results(other, commit)
             else:
-                run(whats, args.repeats, args.sweep_runs, other, commit)
+                run(whats, args.repeats, args.sweep_runs, other, commit, args.ensemble_runs)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=HERE, check=True, capture_output=True)
 

@@ -290,7 +290,7 @@ def main() -> None:
     from sim import worlds as plausible
     from sim.analysis import discovery, figures, robust
     from sim.errors import ConfigError
-    from experiments import seeds as seedlists
+    from sim.analysis import seeds as seedlists
 
     start = time.time()
     try:

@@ -6,7 +6,7 @@ Constraints: Spearman on rates per 100,000 at least 0.45, and the record's Sinal
 2024 (`homicides_sinaloa_war_ratio`, Sinaloa's homicides a day from 9 Sep to 31 Dec 2024 over its
 rate before El Mayo's removal on 25 Jul, at least 2.2: Sinaloa's 994 victims of 2024 against 531
 in 2023 put the war months at several times the earlier rate). Both are therefore calibration
-fits. The search uses calibration seeds (experiments/seeds.py), never the tests' seeds. Nothing
+fits. The search uses calibration seeds (sim/analysis/seeds.py), never the tests' seeds. Nothing
 per state is fitted; the eight parameters act on every state alike:
 
 - `trafficking_labour_share`: how much of a trafficking margin pays gunmen (border and port
@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
-from experiments import seeds
-from experiments.fitting import summaries
+from sim.analysis import seeds
+from sim.analysis.ensembles import summaries
 from experiments.report import table, write_section
 from sim import parameters
 from sim.paramfiles import write_parameter_defaults

@@ -31,16 +31,15 @@ Run after experiments.calibrate_ranking and calibrate_baseline, then re-run cali
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from experiments import seeds
+from sim.analysis import seeds
 from experiments.report import table, write_section
 from sim import parameters
+from sim.analysis.ensembles import each
 from sim.observed import monthly
 from sim.paramfiles import write_parameter_defaults
 from sim.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
@@ -92,10 +91,14 @@ def evaluate(parts: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     }
 
 
+def _parts_of(task: tuple[dict[str, Any], int]) -> dict[str, np.ndarray]:
+    return _parts(*task)
+
+
 def measure(points: list[dict[str, float]], seed_list: list[int], workers: int) -> list[dict[str, Any]]:
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [[pool.submit(_parts, p, s) for s in seed_list] for p in points]
-        return [evaluate([f.result() for f in fs]) for fs in futures]
+    parts = each(_parts_of, [(p, s) for p in points for s in seed_list], processes=workers)
+    n = len(seed_list)
+    return [evaluate(parts[i * n:(i + 1) * n]) for i in range(len(points))]
 
 
 def _to_unit(name: str, value: float) -> float:

@@ -27,8 +27,8 @@ import math
 import statistics
 from typing import Any
 
-from experiments import seeds
-from experiments.fitting import summaries
+from sim.analysis import seeds
+from sim.analysis.ensembles import summaries
 from experiments.report import table, write_section
 from sim import parameters
 from sim.paramfiles import write_parameter_defaults

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import seeds as seedlists
+from sim.analysis import seeds as seedlists
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "discovery.md"
@@ -39,7 +39,7 @@ def main() -> None:
     started = time.time()
     n = args.worlds or worlds.count()
     result = sim.ensemble(["mencho_strike", "kingpin_campaign"], seeds=seedlists.test(args.seeds), worlds=range(n),
-                          horizon_days=args.horizon_days, processes=args.processes, progress=False)
+                          horizon_days=args.horizon_days, processes=args.processes, progress=False, daily=False)  # summaries only
     runs = result.runs
     x, y = discovery.backfire(runs, worlds.values())
     change = discovery.relative_change(runs).loc[x.index]

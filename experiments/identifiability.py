@@ -14,10 +14,7 @@ edge of its range says the range, not the data, stopped the fit. Calibration see
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import matplotlib
@@ -27,63 +24,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments import seeds as seedlists  # noqa: E402
+from sim.analysis import seeds as seedlists  # noqa: E402
 from sim import __version__  # noqa: E402
-from sim.analysis import plausibility  # noqa: E402
+from sim.analysis.identifiability import EDGE, FLAT, profiles, summary  # noqa: E402
 from sim.parameters import table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "identifiability.md"
 FIGURE = ROOT / "docs" / "figures" / "identifiability.png"
-EDGE = 0.05  # a fitted value within this share of its range from an end is "at the edge"
-FLAT = 0.1  # a profile whose median distance moves less than this over the range is "flat"
-
-
-def _run(task: tuple[str, float, int]) -> dict[str, float]:
-    name, value, seed = task
-    try:
-        measured = plausibility.measure(seed, **{name: value})
-        score, distance = plausibility.score(measured), plausibility.distance(measured)
-    except Exception:  # a value the model cannot take scores as infinitely implausible
-        score = distance = np.inf
-    return {"parameter": name, "value": value, "seed": seed, "score": score, "distance": distance}
-
-
-def profiles(names: list[str], n_values: int, seed_list: list[int], workers: int | None = None) -> pd.DataFrame:
-    """Score of every (parameter, value, seed): `n_values` evenly over the range, plus the fitted value."""
-    t = table()
-    tasks = []
-    for name in names:
-        p = t[name]
-        for v in sorted(set(np.linspace(p.low, p.high, n_values).tolist() + [float(p.default)])):
-            tasks += [(name, float(v), s) for s in seed_list]
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pd.DataFrame(list(pool.map(_run, tasks, chunksize=4)))
-
-
-def summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per parameter: fitted value, range, the best grid value, scores, and the two flags."""
-    t = table()
-    rows = []
-    for name, g in frame.groupby("parameter", sort=False):
-        med = g.groupby("value")["distance"].median()
-        worst = g.groupby("value")["score"].median()
-        p = t[name]
-        span = p.high - p.low
-        finite = med[np.isfinite(med)]
-        rows.append({
-            "parameter": name, "fitted": p.default, "low": p.low, "high": p.high,
-            "best": float(finite.idxmin()) if len(finite) else np.nan,
-            "distance_fitted": float(med.loc[float(p.default)]),
-            "distance_min": float(finite.min()) if len(finite) else np.inf,
-            "distance_max": float(finite.max()) if len(finite) else np.inf,
-            "plausible_share": float((worst <= 1.0).mean()),
-            "at_edge": min(p.default - p.low, p.high - p.default) <= EDGE * span,
-            "flat": (float(finite.max() - finite.min()) < FLAT) if len(finite) else False,
-        })
-    return pd.DataFrame(rows)
-
-
 def _figure(frame: pd.DataFrame, table_: pd.DataFrame) -> None:
     names = list(table_["parameter"])
     cols = 5

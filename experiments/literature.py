@@ -9,16 +9,14 @@ how its estimate is made and what counts as agreement; `FINDINGS` below is that 
 from __future__ import annotations
 
 import csv
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sim.analysis.ensembles import each
 from sim.summary import new_organisations
 from sim.world.geography import JALISCO
 from sim.world.model import CartelModel
@@ -97,22 +95,20 @@ def _factions(seed: int, loyalty: float) -> int:
     return new_organisations(model, model.organisations[model.cjng], 0, 365)
 
 
-def _pool(workers: int | None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+def _factions_of(task: tuple[int, float]) -> int:
+    return _factions(*task)
 
 
 def measure(seed_list: list[int], workers: int | None = None) -> dict[str, np.ndarray]:
-    """Each quantity over the seeds (one value per seed)."""
-    with _pool(workers) as pool:
-        rows = list(pool.map(_measure, seed_list))
+    """Each quantity over the seeds (one value per seed), on sim.ensemble's executor."""
+    rows = each(_measure, seed_list, processes=workers)
     return {k: np.array([r[k] for r in rows], dtype=float) for k in rows[0]}
 
 
 def succession_outcomes(seed_list: list[int], workers: int | None = None) -> dict[float, np.ndarray]:
     """Organisations born from CJNG within a year of the strike, per seed, at each loyalty."""
-    with _pool(workers) as pool:
-        futures = {lo: [pool.submit(_factions, s, lo) for s in seed_list] for lo in LOYALTIES}
-        return {lo: np.array([f.result() for f in fs]) for lo, fs in futures.items()}
+    found = each(_factions_of, [(s, lo) for lo in LOYALTIES for s in seed_list], processes=workers)
+    return {lo: np.array(found[i * len(seed_list):(i + 1) * len(seed_list)]) for i, lo in enumerate(LOYALTIES)}
 
 
 @dataclass(frozen=True)

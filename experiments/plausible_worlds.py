@@ -1,7 +1,7 @@
 """Find the plausible worlds (ABC-SMC over every uncertain parameter) and ship them with the package.
 
     python -m experiments.plausible_worlds                  # 100 worlds; about 55 min on 2 cores
-    python -m experiments.plausible_worlds --launcher hydra --hydra-args "hydra/launcher=submitit_slurm ..."
+    python -m experiments.plausible_worlds --dask tcp://scheduler:8786   # the runs on a Dask cluster
 
 Writes sim/data/plausible_sets.csv (the worlds `world=N`, `sim.ensemble(worlds=...)` and the
 briefing use), docs/plausible.md and docs/figures/plausible.png. Every run is kept under
@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import seeds as seedlists
+from sim.analysis import seeds as seedlists
 from sim.analysis import abc
-from sim.analysis.design import factors, run_design
+from sim.analysis.chunks import dask
+from sim.analysis.factors import factors
 from sim.parameters import table as parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,7 @@ def confirm(path: Path, folder: Path, seed: int, **options) -> pd.DataFrame:
     folder = folder / f"{zlib.crc32(path.read_bytes()):08x}"  # another table, other runs
     points = [{"seed": seed, **worlds.typed(row)} for _, row in written.iterrows()]
     points += [{"seed": s} for s in seedlists.calibration(10)]
-    return run_design(points, folder, fn=abc.evaluate, outputs=abc.outputs(), **options)
+    return abc.evaluate(points, folder, **options)
 
 
 def draw(narrow: pd.DataFrame, path: Path, top: int = 25) -> None:
@@ -133,8 +134,8 @@ every target and {int((first['score'] <= 3).sum())} came within three tolerances
 {gens}
 
 The runs are kept in chunks under `{args.folder.name}/gen_NN/batch_MM/`: an interrupted run resumes and draws the
-same candidates. `--launcher hydra` runs each batch's chunks as a Hydra multirun (conf/design_job.yaml: joblib here;
-`--hydra-args "hydra/launcher=submitit_slurm ..."` on a cluster).
+same candidates. Every batch runs through `sim.ensemble`: on this machine's cores, or with `--dask ADDRESS` on a Dask
+cluster's workers.
 
 **Parameters no target can see.** Resampling generation after generation makes the worlds descend from a few
 ancestors, so a parameter no target constrains ends up narrower than its range for no reason but kinship. The
@@ -184,15 +185,14 @@ def main() -> None:
     ap.add_argument("--confirm-seed", type=int, default=seedlists.test(100)[-1], help="the test seed of the confirmation runs")
     ap.add_argument("--folder", type=Path, default=ROOT / "plausible", help="where the runs go (resumable)")
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--launcher", choices=("local", "hydra"), default="local")
-    ap.add_argument("--hydra-args", default="", help='extra Hydra overrides for the chunks, e.g. "hydra/launcher=submitit_slurm"')
+    ap.add_argument("--dask", metavar="ADDRESS", default=None, help="run on the Dask cluster at ADDRESS (a scheduler's address or its scheduler file)")
     ap.add_argument("--table", type=Path, default=TABLE, help="where the worlds are written (default: the package's table)")
     ap.add_argument("--doc", type=Path, default=DOC, help="the page to write; its figure goes to figures/ beside it")
     ap.add_argument("--final-tolerance", type=float, default=1.0,
                     help="the last generation's tolerance (default 1: every target met; larger only to try the pipeline quickly)")
     args = ap.parse_args()
     started = time.time()
-    launch = {"workers": args.workers, "launcher": args.launcher, "hydra_args": args.hydra_args.split()}
+    launch = {"processes": args.workers, "executor": dask(args.dask) if args.dask else None}
     populations = abc.run(args.folder, seedlists.calibration(args.calibration_seeds), particles=args.particles, first=args.first,
                           batch=args.batch, max_simulations=args.max_simulations, max_generations=args.max_generations,
                           final=args.final_tolerance, progress=lambda line: print(line, flush=True), **launch)

@@ -3,15 +3,15 @@
     python -m experiments.sensitivity                       # r=6 Morris, N=32 Sobol, 2 seeds: ~28 min on 2 cores
     python -m experiments.sensitivity --trajectories 10 --sobol-n 128 --seeds 3
     python -m experiments.sensitivity --folder sens_runs    # resumes: chunks already in the folder are not run again
-    python -m experiments.sensitivity --launcher hydra      # the chunks as a Hydra multirun (joblib launcher, all cores)
-    python -m experiments.sensitivity --launcher hydra --hydra-args "hydra/launcher=submitit_slurm hydra.launcher.partition=..."
+    python -m experiments.sensitivity --dask tcp://scheduler:8786   # the chunks on a Dask cluster's workers
 
 Every parameter with a range (kinds `uncertainty` and `calibrated`, docs/parameters.md) is
 screened with Morris's elementary effects on three outputs (sim/analysis/sensitivity.py); the
 `--top` factors with the largest scaled mu* then get Sobol first-order and total indices with
 SALib's bootstrap intervals. Each design point runs no_strike, mencho_strike, kingpin_campaign and
-state_capacity on the same test seeds (common random numbers) over three years. The runs are
-written in chunks to `--folder` (default `sensitivity/`, not committed) as they finish.
+state_capacity on the same test seeds (common random numbers) over three years, through
+`sim.ensemble`. The runs are written in chunks to `--folder` (default `sensitivity/`, not
+committed) as they finish.
 """
 
 from __future__ import annotations
@@ -28,18 +28,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments import seeds as seedlists  # noqa: E402
+from sim.analysis import seeds as seedlists  # noqa: E402
 from sim import __version__  # noqa: E402
 from sim.analysis import sensitivity as sa  # noqa: E402
+from sim.analysis.chunks import dask  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "sensitivity.md"
-
-
-def _progress(stage: str, started: float):
-    def report(done: int, total: int) -> None:
-        print(f"[{stage}] {done} of {total} chunks done, {time.time() - started:.0f} s", flush=True)
-    return report
 
 
 def _outputs(frame: pd.DataFrame, stage: str) -> dict[str, np.ndarray]:
@@ -103,11 +98,9 @@ numbers: one past per seed, branched at day 0) over three years, and the outputs
 over the seeds. Morris: {args.trajectories} trajectories, 4 levels, {sizes[0]} points. Sobol (Saltelli
 sampling, first-order and total indices, 95% bootstrap intervals): N = {args.sobol_n} for the {len(top)} factors
 with the largest scaled mu*, {sizes[1]} points: {sizes[0] + sizes[1]} points x {args.seeds} seeds x 4 scenarios. From scratch
-this takes about 28 minutes on this project's 2-core machine (about 30 s a chunk of 16 points on
-each worker); this page's invocation took {seconds / 60:.0f} minutes, since chunks already in the folder are
-read, not run again. To scale out, `--launcher hydra` runs the chunks as a Hydra multirun
-(conf/design_job.yaml: joblib on this machine; `--hydra-args "hydra/launcher=submitit_slurm ..."`
-on a cluster), with the same numbers. The rest of the factors stay at their defaults in the Sobol
+this takes about 28 minutes on this project's 2-core machine; this page's invocation took {seconds / 60:.0f}
+minutes, since chunks already in the folder are read, not run again. The runs go through `sim.ensemble` in
+chunks; to scale out, `--dask ADDRESS` sends them to a Dask cluster's workers, with the same numbers. The rest of the factors stay at their defaults in the Sobol
 stage, so its indices share out only what those {len(top)} move.
 
 These are small samples: the intervals say how far to trust each index. Seed noise that the
@@ -149,9 +142,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=12, help="factors carried from Morris to Sobol (default 12)")
     ap.add_argument("--folder", type=Path, default=ROOT / "sensitivity", help="where the chunks go (resumable)")
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--launcher", choices=("local", "hydra"), default="local",
-                    help="run the chunks on a local process pool, or as a Hydra multirun (joblib here; submitit with --hydra-args)")
-    ap.add_argument("--hydra-args", default="", help='extra Hydra overrides for the chunks, e.g. "hydra/launcher=submitit_slurm"')
+    ap.add_argument("--dask", metavar="ADDRESS", default=None, help="run on the Dask cluster at ADDRESS (a scheduler's address or its scheduler file)")
     ap.add_argument("--doc", type=Path, default=DOC, help="the page to write; its figure goes to figures/ beside it")
     ap.add_argument("--only", nargs="+", default=None, help="screen only these parameters (default: every one with a range)")
     ap.add_argument("--horizon-days", type=int, default=sa.HORIZON_DAYS, help=f"days from day 0 (default {sa.HORIZON_DAYS})")
@@ -161,10 +152,10 @@ def main() -> None:
     chosen = [f for f in sa.factors() if not args.only or f.name in args.only]
     design = sa.morris_design(chosen, args.trajectories)
     points = [sa.point_params(chosen, row) for row in design]
-    launch = {"workers": args.workers, "launcher": args.launcher, "hydra_args": args.hydra_args.split(), "horizon_days": args.horizon_days}
+    launch = {"processes": args.workers, "executor": dask(args.dask) if args.dask else None, "horizon_days": args.horizon_days, "memory_gb": 8.0}
     variant = "" if not args.only and args.horizon_days == sa.HORIZON_DAYS else f"_{zlib.crc32(f'{args.only}{args.horizon_days}'.encode()):08x}"
     morris_dir = args.folder / f"morris_r{args.trajectories}_s{args.seeds}{variant}"  # another design, other chunks
-    frame = sa.run_design(points, morris_dir, seeds, progress=_progress("morris", started), **launch)
+    frame = sa.run_design(points, morris_dir, seeds, progress=True, **launch)
     failed = frame[frame["error"] != ""]
     for row, error in failed["error"].items():
         print(f"morris point {row} failed: {error}; its trajectory is left out", flush=True)
@@ -181,7 +172,7 @@ def main() -> None:
     spoints = [sa.point_params(top, row) for row in sdesign]
     tag = zlib.crc32(",".join(f.name for f in top).encode())  # the screened set names its folder: another set, other chunks
     sframe = sa.run_design(spoints, args.folder / f"sobol_n{args.sobol_n}_s{args.seeds}_{tag:08x}{variant}", seeds,
-                           progress=_progress("sobol", started), **launch)
+                           progress=True, **launch)
     sy = _outputs(sframe, "Sobol")
     sobol = {key: sa.sobol_indices(top, sy[key]) for key in sa.OUTPUTS}
     spread = {key: tuple(np.percentile(sy[key], [5, 95])) for key in sa.OUTPUTS}

@@ -7,7 +7,6 @@ workbench reserves.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -56,10 +55,9 @@ def result(model: CartelModel, timeseries: Tables = True) -> RunResult:
 
 def shared_past(branches: Sequence[dict[str, Any]]) -> bool:
     """Whether runs with these parameters share their past: they differ only in levers."""
-    from sim.parameters import resolve, split_levers
+    from sim.pasts import shared
 
-    pasts = [split_levers(resolve(b))[1] for b in branches]
-    return all(past == pasts[0] for past in pasts)
+    return shared(branches)
 
 
 def simulate_branches(
@@ -71,19 +69,19 @@ def simulate_branches(
     timeseries: Tables = True,
 ) -> list[RunResult]:
     """Runs that differ only in their levers (parameters of kind `lever`, which act from day 0,
-    e.g. every scenario of one seed): the past is simulated once, and each run continues from a
-    copy of it at day 0. Each gives the same summary and daily table as `simulate` with its
-    parameters (tests/test_branches.py)."""
+    e.g. every scenario of one seed): the past is simulated once (`sim.pasts.Past`), and each run
+    continues from a copy of it at day 0. Each gives the same summary and daily table as
+    `simulate` with its parameters (tests/test_branches.py)."""
+    from sim.pasts import Past
+
     if not branches:
         return []
     if not shared_past(branches):
         raise ValueError("the runs differ in parameters that act before day 0: they share no past")
-    past = CartelModel(seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, **branches[0])
-    past.run_until(0)
+    past = Past.simulate(seed, burn_in_days, horizon_days, record, **branches[0])
     out = []
     for i, params in enumerate(branches):
-        model = past if i == len(branches) - 1 else copy.deepcopy(past)
-        model.set_levers(params)
+        model = past.branch(params, last=i == len(branches) - 1)
         model.run()
         out.append(result(model, timeseries))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis import abc
-from sim.analysis.design import Factor
+from sim.analysis.factors import Factor
 
 SQUARE = [Factor("x", 0.0, 1.0, False), Factor("y", 0.0, 10.0, False)]
 
@@ -18,7 +18,7 @@ def square_score(point):
 
 def test_abc_smc_finds_a_small_region_and_fills_it(tmp_path):
     messages = []
-    populations = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, workers=1, memory_gb=None, progress=messages.append)
+    populations = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, processes=1, progress=messages.append)
     tolerances = [p.tolerance for p in populations]
     assert tolerances == sorted(tolerances, reverse=True) and tolerances[-1] == 1.0
     final = abc.plausible_sets(populations[-1], chosen=SQUARE)
@@ -28,10 +28,10 @@ def test_abc_smc_finds_a_small_region_and_fills_it(tmp_path):
     history = abc.history(tmp_path)
     assert len(history) == sum(p.simulated for p in populations) and set(history["generation"]) == set(range(len(populations)))
     # a second run reads every batch from the folder: the same particles, nothing run again
-    chunks = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.csv")}
-    again = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, workers=1, memory_gb=None, progress=messages.append)
+    chunks = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.parquet")}
+    again = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, processes=1, progress=messages.append)
     pd.testing.assert_frame_equal(abc.plausible_sets(again[-1], chosen=SQUARE), final)
-    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.csv")} == chunks
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.parquet")} == chunks
 
 
 def test_the_command_makes_a_table_a_page_and_a_figure_on_a_tiny_budget(tmp_path):

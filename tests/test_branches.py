@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from experiments import seeds
+from sim.analysis import seeds
 from sim import parameters, pasts
 from sim.api import configure
 from sim.config import available_scenarios

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from experiments import calibrate_baseline, calibrate_ranking, calibrate_record, calibrate_wave, report, seeds
+from experiments import calibrate_baseline, calibrate_ranking, calibrate_record, calibrate_wave, report
+from sim.analysis import seeds
 from sim import parameters
 
 

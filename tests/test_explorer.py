@@ -20,7 +20,7 @@ from matplotlib import image as mpimg
 
 import sim
 from sim import parameters
-from sim.analysis import ensembles
+from sim.analysis import runner
 from sim.explorer import results
 from sim.explorer.choices import MAX_RUNS, Choice, levers
 
@@ -83,16 +83,16 @@ def test_the_commands_the_page_prints_give_the_pages_numbers(tmp_path):
 
 def test_one_crashed_unit_is_a_failed_row_and_the_others_are_kept(monkeypatch):
     """A worker that raises (not a refused input: a crash) loses its own runs only, with its error line."""
-    real = ensembles._seed_runs
+    real = runner.run_unit
 
-    def crash_on_seed_2(seed, runs, world=None):
+    def crash_on_seed_2(seed, runs, *args):
         if seed == 2:
             raise MemoryError("the worker ran out of memory")
-        return real(seed, runs, world)
+        return real(seed, runs, *args)
 
-    monkeypatch.setattr(ensembles, "_seed_runs", crash_on_seed_2)
+    monkeypatch.setattr(runner, "run_unit", crash_on_seed_2)
     with ThreadPoolExecutor(2) as pool:  # threads, so the patched function is the one that runs
-        result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[1, 2, 3], pool=pool, progress=False, **SHORT)
+        result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[1, 2, 3], executor=pool, progress=False, **SHORT)
     status = result.runs.set_index("run")["status"]
     assert status.to_dict() == {f"{s}/seed{n}": ("failed" if n == 2 else "ok") for s in ("no_strike", "mencho_strike") for n in (1, 2, 3)}
     assert set(result.runs.loc[result.runs["status"] == "failed", "error"]) == {"MemoryError: the worker ran out of memory"}
@@ -110,7 +110,7 @@ def test_cancelling_keeps_the_finished_runs_and_marks_the_rest():
         stop.set()  # cancel as soon as the first unit is in
 
     with ThreadPoolExecutor(1) as pool:
-        result = sim.ensemble(["no_strike"], seeds=[1, 2, 3], pool=pool, progress=progress, cancel=stop.is_set, **SHORT)
+        result = sim.ensemble(["no_strike"], seeds=[1, 2, 3], executor=pool, progress=progress, cancel=stop.is_set, chunk_size=1, **SHORT)
     assert calls[0] == (1, 3, 0)
     assert result.runs["status"].tolist().count("ok") >= 1
     cancelled = result.runs[result.runs["status"] == "cancelled"]

@@ -1,5 +1,5 @@
 """The calibration score (sim/analysis/plausibility.py) and the identifiability profiles
-(experiments/identifiability.py): the rule accepts the fitted world and rejects a bad one."""
+(sim/analysis/identifiability.py): the rule accepts the fitted world and rejects a bad one."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import identifiability, seeds
+from sim.analysis import identifiability
+from sim.analysis import seeds
 from sim.analysis import plausibility
 
 

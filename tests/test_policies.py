@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import sim
-from experiments import seeds
-from experiments.fitting import summaries
+from sim.analysis import seeds
+from sim.analysis.ensembles import summaries
 from sim import CartelModel, simulate
 from sim.config import available_scenarios, check_overrides
 from sim.errors import ConfigError

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import seeds
+from sim.analysis import seeds
 from sim import CartelModel, parameters
 from sim.summary import summarise
 from sim.errors import ConfigError

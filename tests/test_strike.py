@@ -8,8 +8,8 @@ uses 20 seeds, the default run uses 8 (the 20-seed versions are marked slow).
 import numpy as np
 import pytest
 
-from experiments import seeds
-from experiments.fitting import summaries
+from sim.analysis import seeds
+from sim.analysis.ensembles import summaries
 from sim import CartelModel, simulate
 from sim.errors import ConfigError
 from sim.world.geography import adjacency, border_distance

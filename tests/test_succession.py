@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments import seeds
-from experiments.fitting import summaries
+from sim.analysis import seeds
+from sim.analysis.ensembles import summaries
 from sim import parameters
 from sim.world.model import CartelModel
 from sim.world.processes import market, succession

@@ -9,7 +9,8 @@ test fails whenever the model misses it.
 import numpy as np
 import pytest
 
-from experiments import literature, seeds, validate
+from experiments import literature, validate
+from sim.analysis import seeds
 from experiments.calibrate_baseline import FITTED as BASELINE_FITTED
 from experiments.calibrate_ranking import FITTED as RANKING_FITTED
 from experiments.calibrate_record import FITTED as RECORD_FITTED

@@ -8,7 +8,7 @@ import pytest
 
 from sim import worlds
 from sim.analysis import plausibility
-from sim.analysis.design import factors
+from sim.analysis.factors import factors
 from sim.errors import ConfigError
 
 

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import argparse
 import copy
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from experiments import seeds as seedlists
+from sim.analysis import seeds as seedlists
 from experiments.peers import prieto_curiel as peer
+from sim.analysis.ensembles import each
 from sim.world.model import CartelModel
 
 HORIZON_DAYS = 1826  # 5 years from day 0, as the peer's 2022 -> 2027
@@ -119,12 +119,7 @@ def run(n_seeds: int = 20, workers: int | None = None, horizon_days: int = HORIZ
     test = seedlists.test(n_seeds)
     workers = workers or min(os.cpu_count() or 1, len(test))
     start = time.perf_counter()
-    if workers == 1:
-        per_seed = [_seed(s, horizon_days) for s in test]
-    else:
-        # "spawn": Mesa sets it on import anyway, and it behaves the same on every OS.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            per_seed = list(pool.map(_seed, test, [horizon_days] * len(test)))
+    per_seed = each(partial(_seed, horizon_days=horizon_days), test, processes=workers)
     seconds = time.perf_counter() - start
     model: dict[str, Any] = {"seeds": test, "horizon_days": horizon_days, "window_days": WINDOW, "workers": workers, "seconds": seconds}
     per: dict[str, dict[str, list[float]]] = {}
@@ -276,7 +271,7 @@ def render(results: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
-    parser.add_argument("--seeds", type=int, default=20, help="test seeds (experiments/seeds.py)")
+    parser.add_argument("--seeds", type=int, default=20, help="test seeds (sim/analysis/seeds.py)")
     parser.add_argument("--workers", type=int, help="processes (default: one per core, at most one per seed)")
     parser.add_argument("--horizon-days", type=int, default=HORIZON_DAYS)
     args = parser.parse_args()

@@ -40,17 +40,30 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import plausibility
-from sim.analysis.design import Factor, factors, point_params, run_design
+from sim.analysis.ensembles import each, ensemble
+from sim.analysis.factors import Factor, factors, point_params
 
 QUANTILE = 0.5  # the next tolerance: this quantile of the last population's scores
 MOVED = 8  # factors a candidate moves, on average: moving all 76 at once lands almost every candidate outside the tolerance
 
 
-def evaluate(point: dict[str, Any]) -> dict[str, float]:
-    """One candidate's calibration quantities (its parameters run on its seed) and its score."""
-    params = dict(point)
-    measured = plausibility.measure(int(params.pop("seed")), **params)
+def measure(model: Any) -> dict[str, float]:
+    """A finished candidate's calibration quantities and its score (in the ensemble's worker)."""
+    measured = plausibility.quantities(model)
     return {**measured, "score": plausibility.score(measured), "distance": plausibility.distance(measured)}
+
+
+def evaluate(points: list[dict[str, Any]], folder: Path | None = None, **options: Any) -> pd.DataFrame:
+    """The candidates (parameters and a "seed" each) run on their seeds to the strike's first 72
+    hours through `sim.ensemble`, in resumable chunks in `folder`: their quantities, scores and an
+    `error` column (empty where the run finished), in order."""
+    options.setdefault("progress", False)
+    options.setdefault("memory_gb", 8.0)  # a candidate whose world grows without bound fails alone
+    runs = ensemble(["mencho_strike"], points=points, measure=measure, daily=False, folder=folder,
+                    horizon_days=plausibility.STRIKE_HORIZON, **options).runs
+    frame = runs.reindex(columns=outputs()).astype(float)
+    frame["error"] = runs["error"].where(runs["status"] != "ok", "").fillna("").astype(str)
+    return frame.reset_index(drop=True)
 
 
 def outputs() -> list[str]:
@@ -107,15 +120,22 @@ def _points(chosen: Sequence[Factor], unit: np.ndarray, seeds: Sequence[int], st
     return [{"seed": int(seeds[(start + i) % len(seeds)]), **p} for i, p in enumerate(from_unit(chosen, unit))]
 
 
-def _batch(folder: Path, points: list[dict[str, Any]], fn: Callable[..., dict[str, float]], **options: Any) -> pd.DataFrame:
-    """Run a batch (resumable: its design is saved with it, and finished chunks are read)."""
+def _batch(folder: Path, points: list[dict[str, Any]], fn: Callable[..., dict[str, float]] | None, **options: Any) -> pd.DataFrame:
+    """Run a batch (resumable: its design is saved with it, and finished chunks are read): model
+    runs through `evaluate`, or a test problem's `fn(point)` through the same engine (`each`)."""
     folder.mkdir(parents=True, exist_ok=True)
     design = folder / "design.json"
     if design.exists():
         points = json.loads(design.read_text(encoding="utf-8"))
     else:
         design.write_text(json.dumps(points), encoding="utf-8")
-    frame = run_design(points, folder, fn=fn, outputs=outputs() if fn is evaluate else ["score"], **options)
+    if fn is None:
+        frame = evaluate(points, folder, **options)
+    else:
+        options.pop("memory_gb", None)
+        rows = each(fn, points, folder=folder, errors="keep", **options)
+        frame = pd.DataFrame([{"score": np.nan, **row} for row in rows])
+        frame["error"] = frame["error"].fillna("") if "error" in frame else ""
     return pd.concat([pd.DataFrame(points), frame], axis=1)
 
 
@@ -123,9 +143,12 @@ def history(folder: Path) -> pd.DataFrame:
     """Every run of every generation kept under `folder`, with its generation and batch."""
     parts = []
     for design in sorted(folder.glob("gen_*/batch_*/design.json")):
-        chunks = sorted(design.parent.glob("chunk_*.csv"))
+        chunks = sorted(c for c in design.parent.glob("chunk_*.parquet") if not c.name.endswith(".daily.parquet"))
         points = pd.DataFrame(json.loads(design.read_text(encoding="utf-8")))
-        frame = pd.concat([pd.read_csv(c, dtype={"error": str}) for c in chunks], ignore_index=True) if chunks else pd.DataFrame()
+        frame = pd.concat([pd.read_parquet(c) for c in chunks], ignore_index=True) if chunks else pd.DataFrame()
+        frame = frame.drop(columns=[c for c in ("run", "scenario", "world", "point", "seed", "status") if c in frame])
+        if "error" in frame:
+            frame["error"] = frame["error"].fillna("").astype(str)
         generation, batch = int(design.parent.parent.name[4:]), int(design.parent.name[6:])
         parts.append(pd.concat([points.iloc[: len(frame)], frame], axis=1).assign(generation=generation, batch=batch))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -142,17 +165,16 @@ def run(
     seed: int = 1,
     progress: Callable[[str], None] = print,
     chosen: Sequence[Factor] | None = None,
-    fn: Callable[[dict[str, Any]], dict[str, float]] = evaluate,
+    fn: Callable[[dict[str, Any]], dict[str, float]] | None = None,
     final: float = 1.0,
     **options: Any,
 ) -> list[Population]:
     """ABC-SMC down to a tolerance of `final` (1: every target met; larger only to try the
     machinery on a small budget); every batch of every generation is kept under `folder`
     (gen_NN/batch_MM/), so a re-run resumes where it stopped and draws the same candidates.
-    `seeds` are the calibration seeds the candidates take in turn; `options` go to
-    `sim.analysis.design.run_design` (workers, launcher, hydra_args, ...). `chosen` (default:
-    every factor) and `fn` (default: a model run's score) let the machinery be tested on a problem
-    whose answer is known."""
+    `seeds` are the calibration seeds the candidates take in turn; `options` go to `sim.ensemble`
+    (processes, executor, memory_gb, ...). `chosen` (default: every factor) and `fn` (default: a
+    model run's score, `evaluate`) let the machinery be tested on a problem whose answer is known."""
     chosen = list(chosen) if chosen is not None else factors()
     from scipy.stats import qmc
 
@@ -209,7 +231,7 @@ def redraw(sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int =
         fresh = from_unit(chosen, qmc.LatinHypercube(d=len(chosen), seed=seed + r).random(len(todo)))
         points = [{"seed": int(row["seed"]), **typed(row), **new} for (_, row), new in zip(sets.iloc[todo].iterrows(), fresh)]
         tag = zlib.crc32(json.dumps(points, sort_keys=True).encode())  # other worlds or names, other runs
-        runs = _batch(folder / f"{tag:08x}", points, evaluate, **options)
+        runs = _batch(folder / f"{tag:08x}", points, None, **options)
         ok = (runs["score"] <= 1.0).to_numpy()
         rows = out.index[todo[ok]]
         for column in [f.name for f in chosen] + ["score", "distance"]:

@@ -1,31 +1,47 @@
-"""Ensembles from Python: scenarios x plausible worlds x seeds in parallel, as one table of runs and one daily table.
+"""`sim.ensemble`: how Python code runs many runs, as one table of runs and one daily table.
 
-For notebooks; the command line uses Hydra multirun instead (`python -m sim -m ...`). The same
-worlds and seeds serve every scenario (common random numbers), so differences paired by world
-and seed are effects, and their spread over worlds is what we do not know about the parameters.
+Scenarios x plausible worlds x design points x seeds, in parallel on any
+`concurrent.futures.Executor`. The same worlds, points and seeds serve every scenario (common
+random numbers), so differences paired by world and seed are effects, and their spread over worlds
+is what we do not know about the parameters. The briefing, the sensitivity analysis, the
+calibration, the explorer and the benchmark all run through it; the command line's sweep is Hydra
+multirun (`python -m sim -m ...`), which branches from shared pasts the same way (sim/pasts.py).
 
     from sim import ensemble
     result = ensemble(["no_strike", "mencho_strike"], seeds=range(1, 21), horizon_days=365)
     result.runs.groupby("scenario").homicides_d0_365.median()
     over_worlds = ensemble(["mencho_strike", "kingpin_campaign"], worlds=range(20), seeds=[1, 2])
+    design = ensemble(["mencho_strike"], points=[{"troop_pool": 1e5}, {"troop_pool": 2e5}], seeds=[1, 2],
+                      measure=my_measure, folder="design/")  # resumable; my_measure(model) -> dict of numbers
+
+Beyond one machine: any executor whose `submit` ships module-level functions, e.g. a Dask cluster
+(`executor=distributed.Client(address).get_executor()`) or MPI (`mpi4py.futures.MPIPoolExecutor()`,
+started with `mpiexec -n N python -m mpi4py.futures script.py`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import hashlib
+import json
 import os
-import sys
-import time
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis import chunks as chunking
+from sim.analysis import runner
 from sim.analysis.collect import DAILY_COLUMNS
 from sim.config import check_scenario
 from sim.errors import ConfigError
+
+FOLDER_CHUNK = 32  # runs per chunk in a folder (fixed, so that the same design resumes on any machine)
+MAX_CHUNK = 32  # runs per chunk at most without a folder: enough to amortise a task's cost, few enough for a live progress bar
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,8 @@ class Arm:
 
 @dataclass
 class EnsembleResult:
-    """`runs`: one row per run (run, scenario, seed, status, error, summary); `daily`: national daily rows."""
+    """`runs`: one row per run (run, scenario, world, [point,] seed, status, error, then the summary or
+    the measure's values); `daily`: national daily rows (empty unless asked)."""
 
     runs: pd.DataFrame
     daily: pd.DataFrame
@@ -49,52 +66,41 @@ class EnsembleResult:
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["status"] != "ok"]
 
-
-def _seed_runs(seed: int, runs: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None = None) -> list[tuple[dict, pd.DataFrame | None]]:
-    """Every scenario of one world and seed in a worker: their rows and national daily rows (None
-    if failed, untagged: `_daily_table` adds run, scenario, world and seed).
-
-    Scenarios that differ only in their levers share their past: it is simulated once and each
-    scenario branches from it at day 0 (sim.core.simulate_branches), which gives the numbers each
-    would give alone.
-    """
-    from sim.core import shared_past, simulate, simulate_branches
-
-    settings = [r[1] for r in runs]
-    params = [r[2] for r in runs]
-    results: list[Any] = []
-    try:
-        if len(runs) > 1 and all(x == settings[0] for x in settings) and shared_past(params):
-            results = simulate_branches(params, **{**settings[0], "seed": seed}, timeseries="national")
-    except ConfigError:
-        results = []  # a scenario's levers are refused: run each alone, so that the others go on
-    if not results:
-        for (_, setting, param) in runs:
-            try:
-                results.append(simulate(**{**setting, "seed": seed}, **param, timeseries="national"))
-            except ConfigError as err:
-                results.append(err)
-    out = []
-    for (scenario, _, _), result in zip(runs, results):
-        if isinstance(result, ConfigError):
-            out.append((_row(scenario, world, seed, "failed", str(result)), None))
-        else:
-            out.append(({**_row(scenario, world, seed, "ok", None), **result.summary}, result.timeseries))
-    return out
+    def per_point(self) -> list[list[dict[str, Any]]]:
+        """The runs' rows as dicts, one list per design point in the points' order (one list in all
+        without points), each in the table's order (scenario, world, seed); RuntimeError if a run failed."""
+        if len(self.failed):
+            first = self.failed.iloc[0]
+            raise RuntimeError(f"{len(self.failed)} of {len(self.runs)} runs failed, e.g. {first['run']}: {first['error']}")
+        if "point" not in self.runs:
+            return [self.runs.to_dict("records")]
+        return [group.to_dict("records") for _, group in self.runs.groupby("point", sort=True)]
 
 
-def _row(scenario: str, world: int | None, seed: int, status: str, error: str | None) -> dict[str, Any]:
-    """A run's identifying columns (its name from scenario, world and seed), status and error line."""
-    run = f"{scenario}/seed{seed}" if world is None else f"{scenario}/world{world}/seed{seed}"
-    return {"run": run, "scenario": scenario, "world": world, "seed": seed, "status": status, "error": error}
+@dataclass(frozen=True)
+class _Key:
+    """Which run: scenario (arm), world, design point and seed."""
+
+    scenario: str
+    world: int | None
+    point: int | None
+    seed: int
+
+    def row(self, status: str, error: str | None, with_point: bool) -> dict[str, Any]:
+        """The run's identifying columns (its name from scenario, world, point and seed), status and error line."""
+        parts = [self.scenario, *([f"world{self.world}"] if self.world is not None else []),
+                 *([f"point{self.point}"] if self.point is not None else []), f"seed{self.seed}"]
+        point = {"point": self.point} if with_point else {}
+        return {"run": "/".join(parts), "scenario": self.scenario, "world": self.world, **point, "seed": self.seed, "status": status, "error": error}
 
 
-def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
+def _daily_table(parts: list[tuple[dict, pd.DataFrame]], with_point: bool = False) -> pd.DataFrame:
     """The runs' national rows in one table, tagged with run, scenario, world and seed. The tags are
     categorical, built here from the runs' lengths: millions of strings would cost more to send
     back from the workers, to match in the figures and to write than the rows themselves."""
+    columns = [*DAILY_COLUMNS[:3], "point", *DAILY_COLUMNS[3:]] if with_point else DAILY_COLUMNS
     if not parts:
-        return pd.DataFrame(columns=DAILY_COLUMNS)
+        return pd.DataFrame(columns=columns)
     table = pd.concat([frame for _, frame in parts], ignore_index=True)
     lengths = [len(frame) for _, frame in parts]
     for key in ("run", "scenario"):
@@ -102,8 +108,12 @@ def _daily_table(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
         codes = np.repeat([names.index(row[key]) for row, _ in parts], lengths)
         table[key] = pd.Categorical.from_codes(codes, categories=names)
     table["world"] = pd.array(np.repeat(np.array([row["world"] for row, _ in parts], dtype=object), lengths), dtype="Int64")
+    if with_point:
+        table["point"] = pd.array(np.repeat(np.array([row["point"] for row, _ in parts], dtype=object), lengths), dtype="Int64")
     table["seed"] = np.repeat([row["seed"] for row, _ in parts], lengths)
-    return table[DAILY_COLUMNS]
+    return table[columns]
+
+
 
 
 def ensemble(
@@ -114,34 +124,59 @@ def ensemble(
     worlds: Iterable[int] | None = None,
     pool: Executor | None = None,
     cancel: Callable[[], bool] | None = None,
+    *,
+    points: Sequence[dict[str, Any]] | None = None,
+    measure: Callable[[Any], dict[str, Any]] | None = None,
+    daily: bool | None = None,
+    folder: str | Path | None = None,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    memory_gb: float | None = None,
     **overrides: Any,
 ) -> EnsembleResult:
-    """Run every scenario (a name, or an `Arm`: a scenario with its own values) with every seed, in every plausible world of `worlds` (sim/worlds.py;
-    None: the parameter table's defaults only), on `processes` cores (default: all), and join the results.
+    """Run every scenario (a name, or an `Arm`: a scenario with its own values) with every seed, in
+    every plausible world of `worlds` (sim/worlds.py; None: the parameter table's defaults only) and
+    at every design point of `points` (None: none), and join the results.
 
-    `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
-    world's values. A run that fails (bad input, or its worker crashed) is kept as a row with
-    status "failed" and its error line. The scenarios of one world and seed run in one worker and
-    share their past (burn-in and record) where they can.
-
-    For a long-lived caller such as the explorer page: `pool` reuses its process pool (warm, so no
-    start-up cost); `progress` may be a function called with (runs done, runs in all, failed);
-    when `cancel()` turns true the runs not yet finished are dropped and kept as rows with status
-    "cancelled".
+    - `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
+      world's values. A design point is a dict of parameter values (and burn_in_days,
+      horizon_days, record) that win over both; a point with a "seed" runs on that seed only (a
+      (point, seed) pair), the others on every seed.
+    - `measure(model)`, a module-level function, is called in the worker on each finished model
+      and its dict of numbers is the run's row instead of the whole summary
+      (`sim.summary.summarise(model)` is the summary). `daily` (default: without a measure) sends
+      each run's national daily rows back; leave it off where only numbers are wanted.
+    - `executor`: any `concurrent.futures.Executor` (`pool` is its old, deprecated name); by
+      default a local process pool on `processes` cores (all), each worker capped at `memory_gb`
+      of address space if given. Work goes out in chunks of whole units (one world, point and
+      seed: its scenarios share their past, simulated once and branched at day 0), about
+      `chunk_size` runs each.
+    - `folder`: each chunk is written there as it finishes; a call into the same folder reads the
+      finished chunks and runs the rest, and one with other settings is refused (ConfigError).
+    - A run that fails (bad input, an error, its worker died) is kept as a row with status
+      "failed" and its error line. `progress`: a bar on stderr, False, or a function called with
+      (runs done, runs in all, failed); when `cancel()` turns true the runs not yet finished are
+      dropped and kept as rows with status "cancelled".
     """
+    from sim import __version__
     from sim import worlds as plausible
     from sim.api import configure
 
+    if pool is not None:
+        warnings.warn("sim.ensemble(pool=...) is now executor=...", DeprecationWarning, stacklevel=2)
+        executor = executor or pool
     arms = [Arm(s, s) if isinstance(s, str) else s for s in scenarios]
     for arm in arms:
         check_scenario(arm.scenario)
-    scenarios = [arm.name for arm in arms]
-    if len(set(scenarios)) < len(scenarios):
-        raise ConfigError(f"two arms share a name in {scenarios}: each needs its own")
+    names = [arm.name for arm in arms]
+    if len(set(names)) < len(names):
+        raise ConfigError(f"two arms share a name in {names}: each needs its own")
     seeds = [int(seed) for seed in seeds]
     chosen = [None] if worlds is None else [plausible.check_world(w) for w in worlds]
-    configured, refused = [], {}
-    kept = {}  # per arm, the values a world must not replace
+    designs = _points(points)
+    daily = measure is None if daily is None else daily
+    with_point = points is not None
+    configured, refused, kept = [], {}, {}  # kept: per arm, the values a world must not replace
     for arm in arms:  # each arm's config once, in this process
         kept[arm.name] = {**overrides, **arm.overrides}
         try:
@@ -149,66 +184,177 @@ def ensemble(
             configured.append((arm.name, {k: v for k, v in settings.items() if k != "seed"}, params))
         except ConfigError as err:
             refused[arm.name] = str(err)
-    rows = [_row(s, w, seed, "failed", err) for s, err in refused.items() for w in chosen for seed in seeds]
-    units = [(w, seed) for w in chosen for seed in seeds]
-    dailies: list[tuple[dict, pd.DataFrame]] = []
-    report = _reporter(progress, len(scenarios) * len(units))
-    if configured and seeds:
-        workers = min(processes or os.cpu_count() or 1, len(units)) or 1
-        # "spawn" explicitly: Mesa sets it on import anyway, and it behaves the same on every OS.
-        own = pool is None
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) if own else pool
-        try:
-            in_world = {w: _in_world(configured, w, kept) for w in chosen}  # once a world, not once a seed
-            futures = {executor.submit(_seed_runs, seed, in_world[w], w): (w, seed) for w, seed in units}
-            waiting = set(futures)
-            while waiting and not (cancel and cancel()):
-                done, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    w, seed = futures[future]
-                    for row, daily in _unit_rows(future, in_world[w], w, seed):
-                        rows.append(row)
-                        if daily is not None:
-                            dailies.append((row, daily))
-                if done:
-                    report(rows)
-            for future in waiting:
-                future.cancel()
-                w, seed = futures[future]
-                rows += [_row(s, w, seed, "cancelled", "cancelled before it finished") for s, _, _ in in_world[w]]
-        finally:
-            if own:
-                executor.shutdown(wait=not (cancel and cancel()), cancel_futures=True)
-    order = {key: i for i, key in enumerate((s, w, seed) for s in scenarios for w, seed in units)}
-    runs = pd.DataFrame(sorted(rows, key=lambda r: order[(r["scenario"], r["world"], r["seed"])]))
-    runs["world"] = runs["world"].astype("Int64")
-    dailies.sort(key=lambda part: order[(part[0]["scenario"], part[0]["world"], part[0]["seed"])])
-    return EnsembleResult(runs, _daily_table(dailies))
+    units = [(w, p, seed) for w in chosen for p, values in designs for seed in ([values["seed"]] if "seed" in values else seeds)]
+    keys = [_Key(s, w, p, seed) for s in names for w, p, seed in units]
+    rows = {_Key(s, w, p, seed): _Key(s, w, p, seed).row("failed", err, with_point) for s, err in refused.items() for w, p, seed in units}
+    parts: dict[_Key, pd.DataFrame] = {}
+    in_world = {w: _in_world(configured, w, kept) for w in chosen}  # once a world, not once a seed
+    work = [[(_Key(s, w, p, seed), {**settings, **_settings(values)}, {**params, **_values(values)})
+             for s, settings, params in in_world[w]] for w, p, seed in units for values in [designs[p][1] if p is not None else {}]] if configured else []
+    per_chunk = chunk_size or (FOLDER_CHUNK if folder else _chunk_runs(sum(map(len, work)), processes, executor))
+    plan = chunking.split([len(u) for u in work], per_chunk)
+    store = None
+    if folder is not None:
+        store = chunking.Folder(folder, {
+            "version": __version__, "scenarios": [[a.name, a.scenario, a.overrides] for a in arms], "seeds": seeds,
+            "worlds": chosen, "points": _digest(points), "overrides": overrides, "daily": daily, "chunk_runs": per_chunk,
+            "measure": None if measure is None else f"{measure.__module__}:{getattr(measure, '__qualname__', repr(measure))}"})
 
+    def keep(i: int, chunk_rows: list[dict[str, Any]], tables: list[pd.DataFrame | None]) -> int:
+        for key, row, table in zip(_runs(i), chunk_rows, tables):
+            rows[key] = row
+            if table is not None:
+                parts[key] = table
+        return sum(r["status"] != "ok" for r in chunk_rows)
 
-def _unit_rows(future: Future, runs: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, seed: int) -> list[tuple[dict, pd.DataFrame | None]]:
-    """A finished unit's rows; if its worker raised or died, one failed row per scenario with the error line."""
+    def _runs(i: int) -> list[_Key]:
+        return [run[0] for u in plan[i] for run in work[u]]
+
+    todo = {}
+    for i, members in enumerate(plan):
+        if store is not None and store.has(i):
+            keep(i, *store.read(i))
+        else:
+            todo[i] = ([(seed, [(settings, params) for _, settings, params in work[u]]) for u in members for seed in [work[u][0][0].seed]], measure, daily)
+    bar = chunking.Progress(progress, len(keys), done=len(rows), failed=sum(r["status"] != "ok" for r in rows.values()))
+
+    def done(i: int, outcomes: Any) -> None:
+        runs = _runs(i)
+        if isinstance(outcomes, BaseException):  # the chunk was lost (its worker died): not kept in the folder, so a re-run tries it again
+            line = runner.error_line(outcomes)
+            for key in runs:
+                rows[key] = key.row("failed", line, with_point)
+            bar.update(len(runs), len(runs))
+            return
+        chunk_rows = [{**key.row(status, error, with_point), **values} for key, (status, error, values, _) in zip(runs, outcomes)]
+        tables = [table for *_, table in outcomes]
+        if store is not None:
+            store.write(i, chunk_rows, tables)
+            chunk_rows, tables = store.read(i)  # as a resumed call reads them: the same table either way
+        bar.update(len(runs), keep(i, chunk_rows, tables))
+
     try:
-        return future.result()
-    except Exception as err:  # noqa: BLE001 - any crash of one unit must not lose the others
-        line = f"{type(err).__name__}: {err}".splitlines()[0]
-        return [(_row(s, world, seed, "failed", line), None) for s, _, _ in runs]
+        left = chunking.execute(runner.run_chunk, todo, done, executor, processes, memory_gb, cancel)
+    finally:
+        bar.close()
+    for i in left:
+        for u in plan[i]:
+            for key, _, _ in work[u]:
+                rows[key] = key.row("cancelled", "cancelled before it finished", with_point)
+    runs = pd.DataFrame([rows[k] for k in keys])
+    runs["world"] = runs["world"].astype("Int64")
+    if with_point:
+        runs["point"] = runs["point"].astype("Int64")
+    dailies = [(rows[k], parts[k]) for k in keys if k in parts]
+    return EnsembleResult(runs, _daily_table(dailies, with_point))
 
 
-def _reporter(progress: bool | Callable[[int, int, int], None], total: int) -> Callable[[list[dict]], None]:
-    """What to do after each finished unit: call the caller's function, print a line, or nothing."""
-    start = time.time()
+def summaries(points: Sequence[dict[str, Any]], seeds: Sequence[int], processes: int | None = None, **options: Any) -> list[list[dict[str, Any]]]:
+    """Each design point's summaries on every seed, in order (the parameter table's defaults, and
+    the point's values and run settings): `ensemble(["no_strike"], points=..., daily=False)`, for
+    the calibration scripts and the tests. RuntimeError if a run failed."""
+    options.setdefault("progress", False)
+    return ensemble(["no_strike"], seeds=seeds, processes=processes, points=points, daily=False, **options).per_point()
 
-    def report(rows: list[dict]) -> None:
-        done, failed = len(rows), sum(r["status"] != "ok" for r in rows)
-        if callable(progress):
-            progress(done, total, failed)
-        elif progress:
-            left = (time.time() - start) / done * (total - done)
-            eta = f", about {left:.0f} s left" if done < total else ""
-            print(f"[ensemble] {done} of {total} runs done ({failed} failed){eta}", file=sys.stderr, flush=True)
 
-    return report
+def summary_of(model: Any, keys: Sequence[str]) -> dict[str, Any]:
+    """A measure: the summary's values of `keys` only, e.g. `measure=functools.partial(summary_of,
+    keys=["homicides_d0_365"])`, so that a long design ships a few numbers per run, not the whole summary."""
+    from sim.summary import summarise
+
+    summary = summarise(model)
+    return {key: summary[key] for key in keys}
+
+
+def _points(points: Sequence[dict[str, Any]] | None) -> list[tuple[int | None, dict[str, Any]]]:
+    """The design points, numbered (or one unnamed point: none), their parameter names checked."""
+    if points is None:
+        return [(None, {})]
+    from sim.parameters import table
+
+    names = table()
+    for i, point in enumerate(points):
+        unknown = [k for k in point if k != "seed" and k not in SETTINGS and k not in names]
+        if unknown:
+            raise ConfigError(f"design point {i} sets {', '.join(unknown)}, which the parameter table does not have")
+    return [(i, dict(point)) for i, point in enumerate(points)]
+
+
+SETTINGS = ("burn_in_days", "horizon_days", "record")  # what a design point may set besides parameters and its seed
+
+
+def _values(point: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in point.items() if k != "seed" and k not in SETTINGS}
+
+
+def _settings(point: dict[str, Any]) -> dict[str, Any]:
+    from sim.config import check_setting
+
+    return {k: check_setting(k, v) for k, v in point.items() if k in SETTINGS}
+
+
+def _digest(points: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """What a folder keeps of the design points: how many, and a hash of them."""
+    if points is None:
+        return None
+    text = json.dumps([dict(p) for p in points], sort_keys=True, default=str)
+    return {"count": len(points), "sha256": hashlib.sha256(text.encode()).hexdigest()[:16]}
+
+
+def _chunk_runs(total: int, processes: int | None, executor: Executor | None) -> int:
+    """Runs per chunk without a folder: about eight chunks a worker, at most MAX_CHUNK runs."""
+    workers = getattr(executor, "_max_workers", None) or processes or os.cpu_count() or 1
+    return max(1, min(MAX_CHUNK, -(-total // (8 * workers))))
+
+
+def each(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    executor: Executor | None = None,
+    processes: int | None = None,
+    progress: bool | Callable[[int, int, int], None] = False,
+    chunk_size: int | None = None,
+    memory_gb: float | None = None,
+    errors: str = "raise",
+    folder: str | Path | None = None,
+) -> list[Any]:
+    """`fn(item)` for every item, in order, on the ensemble's executor and chunks: for work that is
+    not one model run per row (a peer model, several runs compared inside one seed, a known-answer
+    test problem). `fn` is a module-level function. `errors="raise"` raises the first item's
+    error; "keep" gives `{"error": line}` for a failed item. With `folder`, `fn` returns a dict of
+    numbers (a row): the rows are kept in chunks there and a re-run reads them (as `ensemble`)."""
+    items = list(items)
+    per_chunk = chunk_size or (FOLDER_CHUNK if folder else _chunk_runs(len(items), processes, executor))
+    plan = chunking.split([1] * len(items), per_chunk)
+    store = None
+    if folder is not None:
+        store = chunking.Folder(folder, {"fn": f"{fn.__module__}:{fn.__qualname__}", "items": _digest(items), "chunk_runs": per_chunk})
+    out: list[Any] = [None] * len(items)
+    todo = {}
+    for i, members in enumerate(plan):
+        if store is not None and store.has(i):
+            for j, row in zip(members, store.read(i)[0]):
+                out[j] = {k: v for k, v in row.items() if k != "error" or isinstance(v, str)}
+        else:
+            todo[i] = (fn, [items[j] for j in members])
+    bar = chunking.Progress(progress, len(items), done=len(items) - sum(len(plan[i]) for i in todo))
+
+    def done(i: int, results: Any) -> None:
+        if isinstance(results, BaseException):
+            results = [("failed", runner.error_line(results), results)] * len(plan[i])
+        for j, (status, line, value) in zip(plan[i], results):
+            if status != "ok" and errors == "raise":
+                raise value if isinstance(value, BaseException) else RuntimeError(line)
+            out[j] = value if status == "ok" else {"error": line}
+        if store is not None:
+            store.write(i, [out[j] for j in plan[i]])
+        bar.update(len(plan[i]), sum(status != "ok" for status, _, _ in results))
+
+    try:
+        chunking.execute(runner.map_chunk, todo, done, executor, processes, memory_gb)
+    finally:
+        bar.close()
+    return out
 
 
 def _in_world(configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, kept: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:

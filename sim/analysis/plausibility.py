@@ -55,11 +55,17 @@ def targets() -> list[Target]:
 
 
 def measure(seed: int, **params: Any) -> dict[str, float]:
-    """The calibration targets' quantities of one run: the past and the strike's first 72 hours."""
-    from sim.summary import summarise
-
+    """The calibration targets' quantities of one run: the past and the strike's first 72 hours
+    (the run `sim.ensemble(["mencho_strike"], horizon_days=STRIKE_HORIZON, measure=quantities)` makes)."""
     model = CartelModel(seed=seed, horizon_days=STRIKE_HORIZON, strike_enabled=True, **params)
     model.run()
+    return quantities(model)
+
+
+def quantities(model: CartelModel) -> dict[str, float]:
+    """The calibration targets' quantities of a finished run (a measure for `sim.ensemble`)."""
+    from sim.summary import summarise
+
     s = summarise(model)
     out = {t.key: s[t.key] for t in targets() if t.key in s}
     out.update({f"month_{m.month}": model.daily.mean("homicides", m.first_day, m.end_day) for m in monthly() if m.window == "fit"})

@@ -4,26 +4,28 @@ Morris screening over every parameter with a range (kinds `uncertainty` and `cal
 Sobol indices (first order and total, with SALib's bootstrap intervals) for the most influential
 ones. The outputs are paired differences that are small beside the chance of one run, so every
 design point runs the four scenarios on the same seeds (common random numbers: one past per seed,
-branched at day 0, `sim.core.simulate_branches`) and averages over them.
+branched at day 0, `sim.pasts.Past`) and averages over them.
 
-The design is evaluated in chunks written to a folder as they finish (sim/analysis/design.py), so
-an interrupted run resumes where it stopped and the chunks can be spread over machines.
+The design runs through `sim.ensemble` (design points, a measure of three summary values per run)
+in chunks written to a folder as they finish, so an interrupted run resumes where it stopped and
+the chunks can go to any executor (a Dask cluster, MPI) to be spread over machines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis import design as designs
-from sim.analysis.design import Factor, factors, point_params  # noqa: F401 (the factors are this analysis's too)
+from sim.analysis.ensembles import ensemble, summary_of
+from sim.analysis.factors import Factor, factors, point_params  # noqa: F401 (the factors are this analysis's too)
 
 HORIZON_DAYS = 1095  # three years: the third year is what the campaign-vs-capacity output reads
-SCENARIOS = {  # the four branches of one design point and seed (levers only: they share the past)
+SCENARIOS = {  # the four branches of one design point and seed (levers only: they share the past); the scenarios of conf/scenario/ by these names
     "no_strike": {},
     "mencho_strike": {"strike_enabled": True},
     "kingpin_campaign": {"strike_enabled": True, "campaign_enabled": True},
@@ -50,22 +52,35 @@ def outputs(runs: dict[str, dict[str, Any]]) -> dict[str, float]:
     }
 
 
-def evaluate(params: dict[str, Any], seeds: Sequence[int], horizon_days: int = HORIZON_DAYS) -> dict[str, float]:
-    """The outputs of one design point, averaged over the seeds (the same seeds at every point)."""
-    from sim.core import simulate_branches
-
-    per_seed = []
-    for seed in seeds:
-        results = simulate_branches([{**params, **levers} for levers in SCENARIOS.values()], seed=seed, horizon_days=horizon_days, timeseries=False)
-        per_seed.append(outputs({name: r.summary for name, r in zip(SCENARIOS, results)}))
-    return {k: float(np.mean([o[k] for o in per_seed])) for k in OUTPUTS}
+MEASURED = ("homicides_d0_365", "effective_groups_d365", "homicides_last_365")  # what each run sends back
+measure = partial(summary_of, keys=MEASURED)
 
 
-def run_design(points: Sequence[dict[str, Any]], folder: Path, seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any) -> pd.DataFrame:
-    """`evaluate` at every point on the same seeds, in resumable chunks (sim.analysis.design.run_design;
-    `options` go there: chunk_size, workers, launcher, ...)."""
-    options.setdefault("fn", evaluate)
-    return designs.run_design(points, folder, outputs=list(OUTPUTS), settings={"seeds": list(seeds), "horizon_days": horizon_days}, **options)
+def run_design(points: Sequence[dict[str, Any]], folder: Path | None, seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any) -> pd.DataFrame:
+    """The outputs at every point, each averaged over the same seeds, with an `error` column
+    (empty where every run of the point ran): the four scenarios x points x seeds through
+    `sim.ensemble` in resumable chunks in `folder` (`options` go there: processes, executor,
+    chunk_size, progress, memory_gb, ...)."""
+    options.setdefault("progress", False)
+    runs = ensemble(list(SCENARIOS), seeds=seeds, points=points, measure=measure, daily=False, folder=folder,
+                    horizon_days=horizon_days, **options).runs
+    rows = []
+    for point, group in runs.groupby("point", sort=True):
+        failed = group[group["status"] != "ok"]
+        if len(failed):
+            rows.append({**{k: np.nan for k in OUTPUTS}, "error": str(failed["error"].iloc[0])})
+            continue
+        per_seed = [outputs({r["scenario"]: r for r in seed.to_dict("records")}) for _, seed in group.groupby("seed", sort=False)]
+        rows.append({**{k: float(np.mean([o[k] for o in per_seed])) for k in OUTPUTS}, "error": ""})
+    return pd.DataFrame(rows, columns=[*OUTPUTS, "error"])
+
+
+def evaluate(params: dict[str, Any], seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any) -> dict[str, float]:
+    """The outputs of one design point, averaged over the seeds."""
+    row = run_design([params], None, seeds, horizon_days, **options).iloc[0]
+    if row["error"]:
+        raise RuntimeError(row["error"])
+    return {k: float(row[k]) for k in OUTPUTS}
 
 
 def morris_design(chosen: Sequence[Factor], trajectories: int, levels: int = 4, seed: int = 1) -> np.ndarray:

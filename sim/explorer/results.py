@@ -33,15 +33,15 @@ OUTCOMES = {  # summary key -> label, in the table's order; lower is better for 
 
 def run(
     choice: Choice,
-    pool: Executor | None = None,
+    executor: Executor | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> EnsembleResult:
     """Both arms of `choice` in one ensemble, paired by world and seed: the baseline as configured
     and the scenario with the levers, named `choice.arm`. Where the two differ only in levers they
-    share each seed's past, simulated once."""
+    share each seed's past, simulated once. One seed a chunk: the page's bar moves with every seed."""
     arms = [choice.baseline, Arm(choice.arm, choice.scenario, dict(choice.levers))]
-    return ensemble(arms, pool=pool, progress=progress or False, cancel=cancel, **choice.ensemble_args())
+    return ensemble(arms, executor=executor, progress=progress or False, cancel=cancel, chunk_size=1, **choice.ensemble_args())
 
 
 def key_numbers(runs: pd.DataFrame, arm: str, baseline: str, years: int = 1) -> pd.DataFrame:

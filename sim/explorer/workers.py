@@ -1,4 +1,5 @@
-"""One warm process pool for the explorer, shared by every run the page starts.
+"""One warm executor for the explorer, shared by every run the page starts: `sim.ensemble`'s local
+process pool (sim/analysis/chunks.py), kept open between runs and passed as its `executor`.
 
 Starting worker processes costs seconds (each imports the model and loads its compiled kernels),
 and so does the first composition of the config in the page's own process. Both are paid once,
@@ -8,10 +9,11 @@ while the analyst sets the levers, instead of at the first press of Run.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+
+from sim.analysis.chunks import local_pool
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -24,7 +26,7 @@ def pool() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None or getattr(_pool, "_broken", False):
             workers = os.cpu_count() or 1
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool = local_pool(workers)
             _warming[:] = [_pool.submit(_warm) for _ in range(workers)]
             here: Future = Future()
             threading.Thread(target=_warm_here, args=(here,), daemon=True).start()

@@ -1,0 +1,197 @@
+"""How `sim.ensemble` spreads its chunks over an executor, reports progress and keeps them in a folder.
+
+The executor is any `concurrent.futures.Executor`: by default a local process pool ("spawn", all
+cores) that lives for one call; a caller's own (a warm pool, Dask's `client.get_executor()`,
+mpi4py's `MPIPoolExecutor`) is used and left open. A chunk whose future raises (its worker died)
+comes back as that error, so the caller keeps every other chunk.
+
+In a folder, each chunk's rows are written as it finishes (`chunk_00000.parquet`, and
+`chunk_00000.daily.parquet` for daily rows) next to `ensemble.json`, the settings that define the
+design; a call into the same folder reads the chunks there and runs the rest, and a call with other
+settings is refused with a ConfigError naming the difference.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import ConfigError
+
+SETTINGS = "ensemble.json"
+
+
+def local_pool(workers: int, memory_gb: float | None = None) -> ProcessPoolExecutor:
+    """The default executor: `workers` processes, started with "spawn" (Mesa sets it on import
+    anyway, and it behaves the same on every OS); each may use `memory_gb` of address space."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=limit_memory, initargs=(memory_gb,))
+
+
+def limit_memory(memory_gb: float | None) -> None:
+    """A worker's address-space cap: a run whose world grows without bound then fails with a
+    MemoryError, kept as its error line, instead of the system killing the whole ensemble."""
+    if memory_gb and os.name == "posix":
+        import resource
+
+        limit = int(memory_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def dask(address: str) -> Executor:
+    """The executor of the Dask cluster at `address` (e.g. "tcp://10.0.0.5:8786", or a scheduler
+    file's path): `distributed` must be installed (the dev extra)."""
+    from distributed import Client
+
+    client = Client(scheduler_file=address) if address.endswith(".json") else Client(address)
+    return client.get_executor()
+
+
+def execute(
+    fn: Callable[..., Any],
+    chunks: dict[int, tuple],
+    done: Callable[[int, Any], None],
+    executor: Executor | None = None,
+    processes: int | None = None,
+    memory_gb: float | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[int]:
+    """`fn(*args)` for every chunk `{index: args}` on the executor; `done(index, result)` as each
+    finishes (the result is the exception if the chunk raised). Returns the chunks not run
+    because `cancel()` turned true."""
+    if not chunks:
+        return []
+    if executor is None and processes == 1 and not memory_gb:  # nothing to spread or to cap: no pool to start
+        for n, (i, args) in enumerate(chunks.items()):
+            if cancel and cancel():
+                return list(chunks)[n:]
+            try:
+                value = fn(*args)
+            except Exception as err:  # noqa: BLE001
+                value = err
+            done(i, value)
+        return []
+    own = executor is None
+    if own:
+        executor = local_pool(min(processes or os.cpu_count() or 1, len(chunks)), memory_gb)
+    assert executor is not None
+    try:
+        futures: dict[Future, int] = {executor.submit(fn, *args): i for i, args in chunks.items()}
+        waiting = set(futures)
+        while waiting and not (cancel and cancel()):
+            finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=futures.__getitem__):
+                try:
+                    value = future.result()
+                except Exception as err:  # noqa: BLE001 - a lost chunk must not lose the others
+                    value = err
+                done(futures[future], value)
+        for future in waiting:
+            future.cancel()
+        return sorted(futures[f] for f in waiting)
+    finally:
+        if own:
+            executor.shutdown(wait=not (cancel and cancel()), cancel_futures=True)
+
+
+class Progress:
+    """After each chunk: the caller's function of (runs done, runs in all, failed), a bar on
+    stderr (tqdm), or nothing."""
+
+    def __init__(self, progress: bool | Callable[[int, int, int], None], total: int, done: int = 0, failed: int = 0):
+        self.progress, self.total, self.done, self.failed = progress, total, done, failed
+        self.bar = None
+        if progress is True:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=done, unit="run", desc="[ensemble]", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
+
+    def update(self, runs: int, failed: int) -> None:
+        self.done += runs
+        self.failed += failed
+        if callable(self.progress):
+            self.progress(self.done, self.total, self.failed)
+        elif self.bar is not None:
+            self.bar.update(runs)
+            if failed:
+                self.bar.set_postfix(failed=self.failed)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class Folder:
+    """An ensemble's folder: its settings and its finished chunks."""
+
+    def __init__(self, path: Path | str, settings: dict[str, Any]):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        here = self.path / SETTINGS
+        settings = json.loads(json.dumps(settings, default=str))  # as it reads back
+        if here.exists():
+            saved = json.loads(here.read_text(encoding="utf-8"))
+            for key in dict.fromkeys([*saved, *settings]):
+                if saved.get(key) != settings.get(key):
+                    raise ConfigError(
+                        f"{self.path} holds another ensemble: its {key} is {_short(saved.get(key))}, this call's "
+                        f"{_short(settings.get(key))} (use another folder, or delete this one to start again)")
+        else:
+            here.write_text(json.dumps(settings, indent=1), encoding="utf-8")
+
+    def chunk(self, i: int, daily: bool = False) -> Path:
+        return self.path / f"chunk_{i:05d}{'.daily' if daily else ''}.parquet"
+
+    def has(self, i: int) -> bool:
+        return self.chunk(i).exists()
+
+    def write(self, i: int, rows: list[dict[str, Any]], tables: Sequence[pd.DataFrame | None] = ()) -> None:
+        """A chunk's rows (and each run's daily rows, if any), each file whole or not at all; the
+        rows last, since they mark the chunk done."""
+        daily = [t.assign(row=n) for n, t in enumerate(tables) if t is not None]
+        if daily:
+            _write(pd.concat(daily, ignore_index=True), self.chunk(i, daily=True))
+        _write(pd.DataFrame(rows), self.chunk(i))
+
+    def read(self, i: int) -> tuple[list[dict[str, Any]], list[pd.DataFrame | None]]:
+        """A finished chunk's rows and, per row, its daily rows (None if it has none)."""
+        rows = pd.read_parquet(self.chunk(i)).to_dict("records")
+        tables: list[pd.DataFrame | None] = [None] * len(rows)
+        path = self.chunk(i, daily=True)
+        if path.exists():
+            for n, frame in pd.read_parquet(path).groupby("row", sort=False):
+                tables[int(n)] = frame.drop(columns=["row"]).reset_index(drop=True)
+        return rows, tables
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    frame.to_parquet(tmp, engine="pyarrow", index=False)
+    os.replace(tmp, path)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def split(sizes: Sequence[int], per_chunk: int) -> list[list[int]]:
+    """Consecutive units (of `sizes` runs each) in chunks of about `per_chunk` runs, never
+    splitting a unit."""
+    chunks: list[list[int]] = []
+    runs = 0
+    for i, size in enumerate(sizes):
+        if not chunks or runs + size > per_chunk:
+            chunks.append([])
+            runs = 0
+        chunks[-1].append(i)
+        runs += size
+    return chunks

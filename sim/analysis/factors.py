@@ -1,0 +1,36 @@
+"""The uncertain parameters as factors with their ranges, which the sensitivity analysis and the
+calibration ensemble (ABC-SMC) sample."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sim.parameters import table
+
+INTEGER_DOMAINS = ("int_nonneg", "int_positive")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """An uncertain parameter: its range and whether it takes whole numbers."""
+
+    name: str
+    low: float
+    high: float
+    integer: bool
+
+
+def factors() -> list[Factor]:
+    """Every parameter with a range that is not a policy lever or set by the record."""
+    return [
+        Factor(p.name, float(p.low), float(p.high), p.domain in INTEGER_DOMAINS)
+        for p in table().values()
+        if p.kind in ("uncertainty", "calibrated") and p.low is not None and p.high is not None and p.low < p.high
+    ]
+
+
+def point_params(chosen: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
+    """One design row as model parameters (whole numbers rounded)."""
+    return {f.name: (int(round(x)) if f.integer else float(x)) for f, x in zip(chosen, row)}
