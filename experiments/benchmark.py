@@ -63,7 +63,7 @@ if os.path.exists("sim/world/model.py"):  # the tree's own layout (an editable i
     from sim.world.model import CartelModel
 else:
     from sim.model import CartelModel
-from sim.core import simulate
+from sim import simulate  # sim.core before the run moved to sim/runs/, sim.runs.simulate after
 what, seed = sys.argv[1], int(sys.argv[2])
 steady = {"record": "none", "burn_in_days": 365} if "record" in inspect.signature(CartelModel.__init__).parameters else {"burn_in_days": 730}
 warm = CartelModel(seed=0, horizon_days=10, **steady)
@@ -90,7 +90,10 @@ else:
 RESULTS = """
 import hashlib, json
 import sim
-from sim.summary import dumps
+try:
+    from sim.runs.summary import dumps
+except ImportError:  # a tree from before sim/runs/
+    from sim.summary import dumps
 out = {}
 for scenario in ("no_strike", "mencho_strike", "second_front"):
     for seed in (1, 2, 3):

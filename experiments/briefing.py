@@ -183,12 +183,12 @@ def policy_scenarios(runs: pd.DataFrame) -> list[str]:
 
 def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
     """PRIM on the campaign-backfire question, from the briefing's own runs."""
-    from sim import worlds
+    from sim.runs import plausible
     from sim.analysis import discovery
 
     if pair_keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
         return [], None
-    x, y = discovery.backfire(runs, worlds.values())
+    x, y = discovery.backfire(runs, plausible.values())
     box = discovery.find_box(x, y)
     lines = [
         "",
@@ -287,7 +287,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import sim
-    from sim import worlds as plausible
+    from sim.runs import plausible
     from sim.analysis import discovery, figures, robust
     from sim.errors import ConfigError
     from sim.analysis import seeds as seedlists

@@ -24,7 +24,7 @@ from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
 from experiments.report import table, write_section
 from sim import parameters
-from sim.paramfiles import write_parameter_defaults
+from sim.runs.paramfiles import write_parameter_defaults
 
 HOMICIDES_TARGET = 30046.0
 FORCES_TARGET = 400.0

@@ -48,7 +48,7 @@ from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
 from experiments.report import table, write_section
 from sim import parameters
-from sim.paramfiles import write_parameter_defaults
+from sim.runs.paramfiles import write_parameter_defaults
 from sim.world.geography import geography, states_table
 from sim.world.processes.market import state_revenue
 

@@ -40,9 +40,9 @@ from sim.analysis import seeds
 from experiments.report import table, write_section
 from sim import parameters
 from sim.analysis.ensembles import each
-from sim.observed import monthly
-from sim.paramfiles import write_parameter_defaults
-from sim.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
+from sim.world.observed import monthly
+from sim.runs.paramfiles import write_parameter_defaults
+from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
 from sim.world.calendar import year_days
 from sim.world.model import CartelModel
 

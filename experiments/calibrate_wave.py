@@ -31,7 +31,7 @@ from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
 from experiments.report import table, write_section
 from sim import parameters
-from sim.paramfiles import write_parameter_defaults
+from sim.runs.paramfiles import write_parameter_defaults
 
 TARGETS = {
     "roadblocks_48h": 260.0,

@@ -26,7 +26,7 @@ DOC = ROOT / "docs" / "discovery.md"
 
 def main() -> None:
     import sim
-    from sim import worlds
+    from sim.runs import plausible
     from sim.analysis import discovery
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -37,11 +37,11 @@ def main() -> None:
     ap.add_argument("--doc", type=Path, default=DOC, help="the page to write; its figure goes to figures/ beside it")
     args = ap.parse_args()
     started = time.time()
-    n = args.worlds or worlds.count()
+    n = args.worlds or plausible.count()
     result = sim.ensemble(["mencho_strike", "kingpin_campaign"], seeds=seedlists.test(args.seeds), worlds=range(n),
                           horizon_days=args.horizon_days, processes=args.processes, progress=False, daily=False)  # summaries only
     runs = result.runs
-    x, y = discovery.backfire(runs, worlds.values())
+    x, y = discovery.backfire(runs, plausible.values())
     change = discovery.relative_change(runs).loc[x.index]
     box = discovery.find_box(x, y)
     world = x.index.get_level_values("world")

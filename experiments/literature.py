@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.ensembles import each
-from sim.summary import new_organisations
+from sim.runs.summary import new_organisations
 from sim.world.geography import JALISCO
 from sim.world.model import CartelModel
 

@@ -50,13 +50,13 @@ def narrowing(sets: pd.DataFrame) -> pd.DataFrame:
 
 
 def confirm(path: Path, folder: Path, seed: int, **options) -> pd.DataFrame:
-    """Each world as written (and typed as sim.worlds types it) run again on one test seed: does it
+    """Each world as written (and typed as sim.runs.plausible types it) run again on one test seed: does it
     still meet every target by another chance? And the fitted defaults on ten calibration seeds, for scale."""
-    from sim import worlds
+    from sim.runs import plausible
 
     written = pd.read_csv(path).set_index("set")
     folder = folder / f"{zlib.crc32(path.read_bytes()):08x}"  # another table, other runs
-    points = [{"seed": seed, **worlds.typed(row)} for _, row in written.iterrows()]
+    points = [{"seed": seed, **plausible.typed(row)} for _, row in written.iterrows()]
     points += [{"seed": s} for s in seedlists.calibration(10)]
     return abc.evaluate(points, folder, **options)
 

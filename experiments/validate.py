@@ -28,8 +28,8 @@ from sim.analysis import seeds
 from experiments.peers import compare
 from sim import __version__
 from sim.analysis.ensembles import each
-from sim.observed import monthly
-from sim.summary import summarise
+from sim.world.observed import monthly
+from sim.runs.summary import summarise
 from sim.world.calendar import day_of, year_days
 from sim.world.geography import states_table
 from sim.world.model import CartelModel

@@ -1,6 +1,6 @@
 """Agent-based model of cartel fragmentation in Mexico after the February 2026 CJNG strike.
 
-The public names load on first use (PEP 562), so that `import sim.app` in a sweep's parent
+The public names load on first use (PEP 562), so that `import sim.runs.app` in a sweep's parent
 process does not pay for Mesa and the model.
 """
 
@@ -14,10 +14,10 @@ _PUBLIC = {
     "Arm": "sim.analysis.ensembles",
     "CartelModel": "sim.world.model",
     "EnsembleResult": "sim.analysis.ensembles",
-    "RunResult": "sim.core",
+    "RunResult": "sim.runs.simulate",
     "ensemble": "sim.analysis.ensembles",
-    "run": "sim.api",
-    "simulate": "sim.core",
+    "run": "sim.runs.api",
+    "simulate": "sim.runs.simulate",
 }
 __all__ = [*_PUBLIC, "__version__"]
 

@@ -10,7 +10,7 @@ import sys
 
 from hydra._internal.utils import get_args_parser  # the parser @hydra.main uses: same flags
 
-from sim.config import check_overrides
+from sim.runs.config import check_overrides
 from sim.errors import ConfigError
 
 
@@ -22,7 +22,7 @@ def main() -> None:
         except ConfigError as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
-    from sim import app
+    from sim.runs import app
     from sim.analysis import sweep  # after the checks: a typo should not wait for the model to import
 
     app.main()

@@ -9,7 +9,7 @@ from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
 import sim
-from sim.config import CONF_DIR, available_scenarios
+from sim.runs.config import CONF_DIR, available_scenarios
 from sim.errors import ConfigError
 
 

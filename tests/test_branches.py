@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from sim.analysis import seeds
-from sim import parameters, pasts
-from sim.api import configure
-from sim.config import available_scenarios
-from sim.core import shared_past, simulate, simulate_branches
-from sim.summary import dumps, summarise
+from sim import parameters
+from sim.runs import pasts
+from sim.runs.api import configure
+from sim.runs.config import available_scenarios
+from sim.runs.simulate import shared_past, simulate, simulate_branches
+from sim.runs.summary import dumps, summarise
 from sim.world.calendar import day_of
 from sim.world.model import CartelModel
 

@@ -7,10 +7,10 @@ import yaml
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from sim.config import CONF_DIR, available_scenarios, check_overrides
+from sim.runs.config import CONF_DIR, available_scenarios, check_overrides
 from sim.errors import ConfigError
 from sim.parameters import defaults
-import sim.app  # noqa: F401  (registers the resolver conf/config.yaml uses for hydra.output_subdir)
+import sim.runs.app  # noqa: F401  (registers the resolver conf/config.yaml uses for hydra.output_subdir)
 
 
 def _compose(overrides: list[str] | None = None, hydra: bool = False):

@@ -70,7 +70,7 @@ def test_every_column_has_a_source():
 
 
 def test_observed_months_lie_before_day_0_and_name_their_source():
-    from sim.observed import monthly
+    from sim.world.observed import monthly
 
     months = monthly()
     assert [m.window for m in months].count("fit") == 10  # Sep 2024 - Sep 2025 with a value

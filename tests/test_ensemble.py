@@ -84,7 +84,7 @@ def test_a_failing_point_fails_alone(pool):
 def test_scenarios_that_share_a_past_give_the_runs_from_scratch(pool):
     result = sim.ensemble(["no_strike", "mencho_strike", "kingpin_campaign"], seeds=[4], executor=pool, progress=False, daily=False, **SHORT)
     for row in result.runs.itertuples():
-        settings, params = sim.api.configure(row.scenario, row.seed, **SHORT)
+        settings, params = sim.runs.api.configure(row.scenario, row.seed, **SHORT)
         alone = sim.simulate(**settings, **params).summary
         assert {k: getattr(row, k) for k in KEYS} == {k: alone[k] for k in KEYS}, row.run
 

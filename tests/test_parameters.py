@@ -9,7 +9,8 @@ from importlib import resources
 
 import pytest
 
-from sim import parameters, paramfiles
+from sim import parameters
+from sim.runs import paramfiles
 from sim.__main__ import main
 from sim.errors import ConfigError
 
@@ -38,13 +39,13 @@ def test_every_row_of_the_table_has_exactly_its_columns():
 
 def test_conf_defaults_are_generated_from_the_table():
     assert paramfiles.CONF_PARAMS.read_text(encoding="utf-8") == paramfiles.render_yaml(), (
-        "conf/params/default.yaml is stale: run `python -m sim.paramfiles`"
+        "conf/params/default.yaml is stale: run `python -m sim.runs.paramfiles`"
     )
 
 
 def test_docs_page_is_generated_from_the_table():
     assert paramfiles.DOCS_PARAMS.read_text(encoding="utf-8") == paramfiles.render_docs(), (
-        "docs/parameters.md is stale: run `python -m sim.paramfiles`"
+        "docs/parameters.md is stale: run `python -m sim.runs.paramfiles`"
     )
 
 

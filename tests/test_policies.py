@@ -16,7 +16,7 @@ import sim
 from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
 from sim import CartelModel, simulate
-from sim.config import available_scenarios, check_overrides
+from sim.runs.config import available_scenarios, check_overrides
 from sim.errors import ConfigError
 from sim.world.geography import SINALOA
 from sim.world.processes import market

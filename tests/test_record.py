@@ -10,7 +10,7 @@ import pytest
 
 from sim.analysis import seeds
 from sim import CartelModel, parameters
-from sim.summary import summarise
+from sim.runs.summary import summarise
 from sim.errors import ConfigError
 from sim.world import record as history
 from sim.world.calendar import day_of

@@ -1,6 +1,6 @@
 """Same config and seed, same numbers: in one process twice, and under Hydra's joblib launcher.
 
-summary.json is written by `sim.summary.dumps` of the run's identity and its summary; a run of
+summary.json is written by `sim.runs.summary.dumps` of the run's identity and its summary; a run of
 `sim.run` in this process must give the same bytes as the file a joblib worker writes.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sim
 from sim import __version__
-from sim.summary import dumps
+from sim.runs.summary import dumps
 
 SETTINGS = {"burn_in_days": 60, "horizon_days": 40}
 

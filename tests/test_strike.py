@@ -106,7 +106,7 @@ def test_the_strike_removes_the_leader_and_splits_the_organisation(contested):
 
 
 def test_the_daily_table_carries_the_wave_and_fragmentation(contested):
-    from sim.summary import summarise
+    from sim.runs.summary import summarise
 
     ts = contested.daily.to_frame(contested.geo.codes)
     wave = ts[(ts.metric == "roadblocks") & (ts.state != "MX")]

@@ -19,7 +19,7 @@ import sim
 from sim.analysis.collect import collect
 from sim.analysis.pool import JOBLIB_LAUNCHERS, LauncherPool
 from sim.analysis.sweep import PROGRESS_DIR, SWEEP_FILE, count_jobs, mark_done, progress_line
-from sim.summary import dumps
+from sim.runs.summary import dumps
 
 SHORT = ["burn_in_days=365", "horizon_days=60"]
 
@@ -54,7 +54,7 @@ def test_an_experiment_leaves_combined_tables_and_figures(experiment_sweep):
 
 def test_scenarios_of_a_seed_share_one_past_and_give_the_numbers_of_a_run_from_scratch(experiment_sweep):
     """The sweep varies scenarios, so each seed's past is simulated once (or twice, when two workers
-    start the same seed at once) and the other scenarios load it (sim/pasts.py)."""
+    start the same seed at once) and the other scenarios load it (sim/runs/pasts.py)."""
     out, _ = experiment_sweep
     statuses = [json.loads(p.read_text()) for p in out.glob("*/seed*/status.json")]
     pasts = [s["past"] for s in statuses]
@@ -141,7 +141,7 @@ def test_started_pool_forks_workers_with_the_model_imported_and_stop_ends_them()
 
 
 def _worker_facts() -> tuple[int, bool, bool]:
-    return os.getppid(), "sim.core" in sys.modules, "sim.analysis.figures" in sys.modules
+    return os.getppid(), "sim.runs.simulate" in sys.modules, "sim.analysis.figures" in sys.modules
 
 
 def test_collecting_on_two_workers_gives_the_files_of_one_process(tmp_path: Path):
@@ -211,9 +211,9 @@ def test_a_config_copied_for_another_seed_is_the_one_hydra_composes():
     from hydra.core.global_hydra import GlobalHydra
     from hydra.types import RunMode
 
-    import sim.app  # noqa: F401  (its resolver of hydra.output_subdir)
+    import sim.runs.app  # noqa: F401  (its resolver of hydra.output_subdir)
     from sim.analysis.compose import SeedCachingLoader
-    from sim.config import CONF_DIR
+    from sim.runs.config import CONF_DIR
 
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
         hydra_loader = GlobalHydra.instance().config_loader()

@@ -223,7 +223,7 @@ def redraw(sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int =
     the runs that count) and how many worlds kept their old values."""
     from scipy.stats import qmc
 
-    from sim.worlds import typed
+    from sim.runs.plausible import typed
 
     chosen = [f for f in factors() if f.name in set(names)]
     out, todo = sets.copy(), np.arange(len(sets))

@@ -5,7 +5,7 @@ Scenarios x plausible worlds x design points x seeds, in parallel on any
 random numbers), so differences paired by world and seed are effects, and their spread over worlds
 is what we do not know about the parameters. The briefing, the sensitivity analysis, the
 calibration, the explorer and the benchmark all run through it; the command line's sweep is Hydra
-multirun (`python -m sim -m ...`), which branches from shared pasts the same way (sim/pasts.py).
+multirun (`python -m sim -m ...`), which branches from shared pasts the same way (sim/runs/pasts.py).
 
     from sim import ensemble
     result = ensemble(["no_strike", "mencho_strike"], seeds=range(1, 21), horizon_days=365)
@@ -37,7 +37,7 @@ import pandas as pd
 from sim.analysis import chunks as chunking
 from sim.analysis import runner
 from sim.analysis.collect import DAILY_COLUMNS
-from sim.config import check_scenario
+from sim.runs.config import check_scenario
 from sim.errors import ConfigError
 
 FOLDER_CHUNK = 32  # runs per chunk in a folder (fixed, so that the same design resumes on any machine)
@@ -135,7 +135,7 @@ def ensemble(
     **overrides: Any,
 ) -> EnsembleResult:
     """Run every scenario (a name, or an `Arm`: a scenario with its own values) with every seed, in
-    every plausible world of `worlds` (sim/worlds.py; None: the parameter table's defaults only) and
+    every plausible world of `worlds` (sim/runs/plausible.py; None: the parameter table's defaults only) and
     at every design point of `points` (None: none), and join the results.
 
     - `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
@@ -144,7 +144,7 @@ def ensemble(
       (point, seed) pair), the others on every seed.
     - `measure(model)`, a module-level function, is called in the worker on each finished model
       and its dict of numbers is the run's row instead of the whole summary
-      (`sim.summary.summarise(model)` is the summary). `daily` (default: without a measure) sends
+      (`sim.runs.summary.summarise(model)` is the summary). `daily` (default: without a measure) sends
       each run's national daily rows back; leave it off where only numbers are wanted.
     - `executor`: any `concurrent.futures.Executor` (`pool` is its old, deprecated name); by
       default a local process pool on `processes` cores (all), each worker capped at `memory_gb`
@@ -159,8 +159,8 @@ def ensemble(
       dropped and kept as rows with status "cancelled".
     """
     from sim import __version__
-    from sim import worlds as plausible
-    from sim.api import configure
+    from sim.runs import plausible
+    from sim.runs.api import configure
 
     if pool is not None:
         warnings.warn("sim.ensemble(pool=...) is now executor=...", DeprecationWarning, stacklevel=2)
@@ -260,7 +260,7 @@ def summaries(points: Sequence[dict[str, Any]], seeds: Sequence[int], processes:
 def summary_of(model: Any, keys: Sequence[str]) -> dict[str, Any]:
     """A measure: the summary's values of `keys` only, e.g. `measure=functools.partial(summary_of,
     keys=["homicides_d0_365"])`, so that a long design ships a few numbers per run, not the whole summary."""
-    from sim.summary import summarise
+    from sim.runs.summary import summarise
 
     summary = summarise(model)
     return {key: summary[key] for key in keys}
@@ -288,7 +288,7 @@ def _values(point: dict[str, Any]) -> dict[str, Any]:
 
 
 def _settings(point: dict[str, Any]) -> dict[str, Any]:
-    from sim.config import check_setting
+    from sim.runs.config import check_setting
 
     return {k: check_setting(k, v) for k, v in point.items() if k in SETTINGS}
 
@@ -360,6 +360,6 @@ def each(
 def _in_world(configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, kept: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """The arms' configs in plausible world `world`: as `configure(..., world=world)` gives them,
     without composing the config again for every world; `kept[arm]` are the values set for that arm."""
-    from sim import worlds as plausible
+    from sim.runs import plausible
 
     return [(s, settings, plausible.apply(params, world, keep=kept[s])) for s, settings, params in configured]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
-from sim.observed import monthly
+from sim.world.observed import monthly
 from sim.world.geography import states_table
 from sim.world.model import CartelModel
 
@@ -64,7 +64,7 @@ def measure(seed: int, **params: Any) -> dict[str, float]:
 
 def quantities(model: CartelModel) -> dict[str, float]:
     """The calibration targets' quantities of a finished run (a measure for `sim.ensemble`)."""
-    from sim.summary import summarise
+    from sim.runs.summary import summarise
 
     s = summarise(model)
     out = {t.key: s[t.key] for t in targets() if t.key in s}

@@ -3,7 +3,7 @@ any executor can ship them: a local process pool, Dask's `client.get_executor()`
 `MPIPoolExecutor`).
 
 A chunk is a list of units; a unit is one seed's runs (every scenario of one world, point and
-seed). Runs of a unit that differ only in their levers share their past (`sim.pasts.Past`): it is
+seed). Runs of a unit that differ only in their levers share their past (`sim.runs.pasts.Past`): it is
 simulated once and each run branches from it at day 0, which gives the numbers each would give
 alone. A run that fails is an outcome with status "failed" and its error line; the others go on.
 """
@@ -46,7 +46,7 @@ def run_chunk(units: Sequence[Unit], measure: Callable[[Any], dict[str, Any]] | 
 
 def run_unit(seed: int, runs: Sequence[Run], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False) -> list[Outcome]:
     """One seed's runs; those with the same settings and past branch from one `Past`."""
-    from sim.pasts import Past
+    from sim.runs.pasts import Past
     from sim.world.model import CartelModel
 
     out: list[Outcome | None] = [None] * len(runs)
@@ -91,7 +91,7 @@ def _pasts(runs: Sequence[Run]) -> list[list[int]]:
 
 def finish(model: Any, measure: Callable[[Any], dict[str, Any]] | None, daily: bool) -> Outcome:
     """Run a model to its horizon: its summary (or `measure(model)`) and its national daily rows if asked."""
-    from sim.core import result
+    from sim.runs.simulate import result
 
     model.run()
     if measure is None:

@@ -4,7 +4,7 @@ Morris screening over every parameter with a range (kinds `uncertainty` and `cal
 Sobol indices (first order and total, with SALib's bootstrap intervals) for the most influential
 ones. The outputs are paired differences that are small beside the chance of one run, so every
 design point runs the four scenarios on the same seeds (common random numbers: one past per seed,
-branched at day 0, `sim.pasts.Past`) and averages over them.
+branched at day 0, `sim.runs.pasts.Past`) and averages over them.
 
 The design runs through `sim.ensemble` (design points, a measure of three summary values per run)
 in chunks written to a folder as they finish, so an interrupted run resumes where it stopped and

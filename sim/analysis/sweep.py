@@ -2,7 +2,7 @@
 
 `SweepCallback` is registered in conf/config.yaml. In the parent process it counts the jobs
 when the sweep starts (written to `sweep.json`), opens the folder of shared pasts when the sweep
-varies levers or scenarios (sim/pasts.py), and collects the folder when it ends; each job,
+varies levers or scenarios (sim/runs/pasts.py), and collects the folder when it ends; each job,
 wherever it runs (joblib worker, SLURM node), leaves an empty marker file named for its number
 and status in `.progress/` and writes the progress when it is done: on a terminal one updating
 bar, in a log one whole line, in one write each, so parallel workers cannot interleave characters. Counting the markers is one directory listing, where
@@ -25,7 +25,7 @@ from omegaconf import DictConfig
 
 from sim.analysis.collect import SweepResult, collect
 from sim.analysis.pool import LauncherPool
-from sim.app import SHARED_PASTS
+from sim.runs.app import SHARED_PASTS
 
 SWEEP_FILE = "sweep.json"
 PROGRESS_DIR = ".progress"  # an empty file per finished job: <job number>.<ok|failed>
@@ -53,7 +53,7 @@ def count_jobs(config: DictConfig) -> int:
 def shares_pasts(config: DictConfig) -> bool:
     """Whether some of the sweep's runs share their past: it varies a scenario, a policy group or a
     lever (which act from day 0), so runs with the same seed and other settings differ only after it."""
-    from sim.config import POLICY_GROUPS
+    from sim.runs.config import POLICY_GROUPS
     from sim.parameters import table
 
     levers = {f"params.{p.name}" for p in table().values() if p.kind == "lever"}

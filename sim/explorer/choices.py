@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from sim import parameters, worlds
-from sim.config import available_scenarios
+from sim import parameters
+from sim.runs import plausible
+from sim.runs.config import available_scenarios
 from sim.errors import ConfigError
 
 MAX_LEVERS = 6
@@ -64,7 +65,7 @@ def levers() -> dict[str, Lever]:
 @cache
 def scenario_values(scenario: str) -> dict[str, Any]:
     """Every lever's value in `scenario` as configured (conf/scenario/*.yaml over the table's defaults)."""
-    from sim.api import configure
+    from sim.runs.api import configure
 
     _, params = configure(scenario)
     return {name: params[name] for name in levers()}
@@ -126,7 +127,7 @@ class Choice:
                 continue
             if lever.widget in ("int", "float") and not lever.low <= value <= lever.high:
                 out[name] = f"{name} must be from {lever.low:g} to {lever.high:g} {lever.unit} (its plausible range)"
-        limits = {"seeds": (1, MAX_SEEDS), "worlds": (0, worlds.count()), "years": (1, MAX_YEARS)}
+        limits = {"seeds": (1, MAX_SEEDS), "worlds": (0, plausible.count()), "years": (1, MAX_YEARS)}
         for key, (low, high) in limits.items():
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

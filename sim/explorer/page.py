@@ -16,9 +16,9 @@ from typing import Any
 import solara
 from solara.lab import task
 
-from sim import worlds
+from sim.runs import plausible
 from sim.analysis.ensembles import EnsembleResult
-from sim.config import available_scenarios
+from sim.runs.config import available_scenarios
 from sim.explorer import results, workers
 from sim.explorer.choices import MAX_LEVERS, MAX_SEEDS, MAX_YEARS, Choice, baseline_for, levers, scenario_values
 
@@ -144,7 +144,7 @@ def Controls() -> None:
             LeverRow(i, problems.get(slots.value[i]))
     for key, variable, label in (
         ("seeds", seeds, f"seeds (test seeds 1 to N, at most {MAX_SEEDS})"),
-        ("worlds", world_count, f"plausible worlds (0: the table's defaults; at most {worlds.count()})"),
+        ("worlds", world_count, f"plausible worlds (0: the table's defaults; at most {plausible.count()})"),
         ("years", years, f"years after the strike (1 to {MAX_YEARS})"),
     ):
         solara.InputInt(label, value=variable, continuous_update=False)

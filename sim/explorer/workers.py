@@ -41,7 +41,7 @@ def ready() -> bool:
 
 def _warm() -> None:
     """In a worker: import the model and run two days after the record, so its kernels are loaded."""
-    from sim.core import simulate
+    from sim.runs.simulate import simulate
 
     simulate(seed=1, burn_in_days=1, horizon_days=2, timeseries="national")
 

@@ -27,7 +27,7 @@ from sim.analysis.style import (
     style_axes,
     when,
 )
-from sim.observed import monthly
+from sim.world.observed import monthly
 
 
 def scenario_comparison(

@@ -14,7 +14,7 @@ from sim.analysis.figures.over_time import groups_over_time, record_fit, scenari
 from sim.analysis.figures.summaries import outcomes, sweep_heatmap, wave
 from sim.analysis.figures.tables import pair_keys, successful, versions
 from sim.analysis.style import multipage_pdf, ordered, save
-from sim.observed import monthly
+from sim.world.observed import monthly
 
 OUTCOME_KEYS = ("homicides_d0_365", "homicides_d0_180", "homicides_baseline_annual")  # the outcomes figure's key, first present
 

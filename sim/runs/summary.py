@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.observed import monthly
+from sim.world.observed import monthly
 from sim.world.calendar import day_of, year_days
 from sim.world.geography import JALISCO, SINALOA
 from sim.world.model import CartelModel

@@ -5,7 +5,7 @@ scenario of one seed) share their past: burn-in and record. A `Past` is that mod
 `Past.branch(params)` is a copy of it with the run's levers set, which goes on to give the numbers
 the run from scratch gives (tests/test_branches.py). One implementation serves every launcher:
 
-- `sim.ensemble` (and `sim.core.simulate_branches`) keep the past in the worker's memory and
+- `sim.ensemble` (and `sim.runs.simulate.simulate_branches`) keep the past in the worker's memory and
   branch every scenario of a world and seed from it;
 - a Hydra sweep that varies levers or scenarios saves each past in the sweep folder's `.pasts/`
   under a key of everything the past depends on (`saved`): the first job that needs it simulates
@@ -105,6 +105,6 @@ def saved(folder: Path, settings: dict[str, Any], params: dict[str, Any]) -> tup
 
 def branch(folder: Path, settings: dict[str, Any], params: dict[str, Any]) -> tuple[CartelModel, bool]:
     """The model at day 0 with these parameters' levers, and whether its past was loaded from
-    `folder` (a Hydra job of a sweep: sim/app.py)."""
+    `folder` (a Hydra job of a sweep: sim/runs/app.py)."""
     past, loaded = saved(folder, settings, params)
     return past.branch(params, last=True), loaded

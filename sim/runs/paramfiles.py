@@ -1,6 +1,6 @@
 """Files derived from the parameter table: Hydra's defaults and the docs page.
 
-    python -m sim.paramfiles   # regenerate conf/params/default.yaml and docs/parameters.md
+    python -m sim.runs.paramfiles   # regenerate conf/params/default.yaml and docs/parameters.md
 
 A test fails when either file is out of step with `sim/data/parameters.csv`.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sim import parameters
 
-ROOT = Path(__file__).resolve().parent.parent
-TABLE = Path(__file__).resolve().parent / "data" / "parameters.csv"
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = ROOT / "sim" / "data" / "parameters.csv"
 CONF_PARAMS = ROOT / "conf" / "params" / "default.yaml"
 DOCS_PARAMS = ROOT / "docs" / "parameters.md"
 
@@ -31,7 +31,7 @@ def _yaml_value(p: parameters.Parameter) -> str:
 
 def render_yaml() -> str:
     lines = [
-        "# Model parameters. GENERATED from sim/data/parameters.csv by `python -m sim.paramfiles`;",
+        "# Model parameters. GENERATED from sim/data/parameters.csv by `python -m sim.runs.paramfiles`;",
         "# edit the table, not this file. Units, ranges and sources: docs/parameters.md.",
     ]
     group = None
@@ -47,7 +47,7 @@ def render_docs() -> str:
     out = [
         "# Parameters",
         "",
-        "GENERATED from `sim/data/parameters.csv` by `python -m sim.paramfiles`; edit the table, not this page.",
+        "GENERATED from `sim/data/parameters.csv` by `python -m sim.runs.paramfiles`; edit the table, not this page.",
         "Kind: *uncertainty* (a fact we do not know exactly: vary it in sensitivity analysis), *lever* (a policy",
         "setting from day 0), *record* (a policy setting of the steady world that the record changes on its dates,",
         "see [record.md](record.md)), *calibrated* (fitted by a script in `experiments/`). Override any of them as",

@@ -18,11 +18,12 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim import __version__, worlds
-from sim.config import CONF_DIR, RUN_SETTINGS, check_setting
+from sim import __version__
+from sim.runs import plausible
+from sim.runs.config import CONF_DIR, RUN_SETTINGS, check_setting
 from sim.errors import ConfigError
 
-SHARED_PASTS = ".pasts"  # a sweep's shared pasts (sim/pasts.py); the sweep callback creates it when runs share them
+SHARED_PASTS = ".pasts"  # a sweep's shared pasts (sim/runs/pasts.py); the sweep callback creates it when runs share them
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +62,11 @@ def user_params(overrides: list[str]) -> set[str]:
 def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()) -> tuple[dict[str, Any], str]:
     """Simulate the configured run and write summary.json and, unless `outputs=summary`,
     timeseries.parquet and figures. With `cfg.world` the parameters not in `keep` take that
-    plausible world's values (sim/worlds.py). With `pasts` (a sweep's folder of shared pasts) the
-    run goes on from its past at day 0 if another job saved it (sim/pasts.py). Returns the
+    plausible world's values (sim/runs/plausible.py). With `pasts` (a sweep's folder of shared pasts) the
+    run goes on from its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the
     summary, and whether the past was "simulated" or "loaded"."""
-    from sim.core import result as run_result  # here, not at the top: a sweep's parent process never needs the model
-    from sim.summary import dumps
+    from sim.runs.simulate import result as run_result  # here, not at the top: a sweep's parent process never needs the model
+    from sim.runs.summary import dumps
     from sim.world.model import CartelModel
 
     settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record")}
@@ -73,10 +74,10 @@ def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str
     everything = check_setting("outputs", cfg.outputs) == "all"
     params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
     world = check_setting("world", cfg.get("world"))
-    params = worlds.apply(params, world, keep)
+    params = plausible.apply(params, world, keep)
     past = "simulated"
     if pasts is not None:
-        from sim import pasts as shared
+        from sim.runs import pasts as shared
 
         model, loaded = shared.branch(pasts, settings, params)
         past = "loaded" if loaded else past

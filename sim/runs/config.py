@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from hydra.core.override_parser.types import Override
     from omegaconf import DictConfig
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
 GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
 RUN_SETTINGS = {"seed": 0, "burn_in_days": 0, "horizon_days": 0}  # whole numbers and their minimum
@@ -64,7 +64,7 @@ def check_param_name(name: str) -> None:
 def check_setting(key: str, value: Any) -> Any:
     """Check a top-level setting (seed, burn_in_days, horizon_days, record, world, outputs, figures); return it as int/bool/str/None."""
     if key == "world":
-        from sim.worlds import check_world
+        from sim.runs.plausible import check_world
 
         return check_world(value)
     if key == "outputs":

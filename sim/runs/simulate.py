@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from sim.summary import summarise
+from sim.runs.summary import summarise
 from sim.world.model import BURN_IN_DAYS, CartelModel
 from sim.world.record import DEFAULT, Record
 
@@ -55,7 +55,7 @@ def result(model: CartelModel, timeseries: Tables = True) -> RunResult:
 
 def shared_past(branches: Sequence[dict[str, Any]]) -> bool:
     """Whether runs with these parameters share their past: they differ only in levers."""
-    from sim.pasts import shared
+    from sim.runs.pasts import shared
 
     return shared(branches)
 
@@ -69,10 +69,10 @@ def simulate_branches(
     timeseries: Tables = True,
 ) -> list[RunResult]:
     """Runs that differ only in their levers (parameters of kind `lever`, which act from day 0,
-    e.g. every scenario of one seed): the past is simulated once (`sim.pasts.Past`), and each run
+    e.g. every scenario of one seed): the past is simulated once (`sim.runs.pasts.Past`), and each run
     continues from a copy of it at day 0. Each gives the same summary and daily table as
     `simulate` with its parameters (tests/test_branches.py)."""
-    from sim.pasts import Past
+    from sim.runs.pasts import Past
 
     if not branches:
         return []

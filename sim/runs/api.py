@@ -10,20 +10,20 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from sim.config import check_setting, compose, run_overrides
-from sim import worlds
-from sim.core import RunResult, simulate
+from sim.runs.config import check_setting, compose, run_overrides
+from sim.runs import plausible
+from sim.runs.simulate import RunResult, simulate
 
 
 def configure(scenario: str, seed: int = 1, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The run settings (seed, burn_in_days, horizon_days, record) and the parameters that `python
     -m sim` would use for `scenario` with these overrides, checked; with `world=N`, plausible
-    world N's values for every parameter not among the overrides (sim/worlds.py)."""
+    world N's values for every parameter not among the overrides (sim/runs/plausible.py)."""
     cfg = compose(run_overrides(scenario, seed, overrides))
     params = OmegaConf.to_container(cfg.params, resolve=True)
     assert isinstance(params, dict)
     settings = {key: check_setting(key, cfg[key]) for key in ("seed", "burn_in_days", "horizon_days", "record")}
-    params = worlds.apply({str(k): v for k, v in params.items()}, check_setting("world", cfg.world), keep=overrides)
+    params = plausible.apply({str(k): v for k, v in params.items()}, check_setting("world", cfg.world), keep=overrides)
     return settings, params
 
 
