@@ -62,7 +62,7 @@ def confirm(path: Path, folder: Path, seed: int, **options) -> pd.DataFrame:
 
 
 def draw(narrow: pd.DataFrame, path: Path, top: int = 25) -> None:
-    from sim.analysis.plotting import OKABE_ITO, new_figure
+    from sim.analysis.style import OKABE_ITO, new_figure
 
     shown = narrow.head(top).iloc[::-1]
     fig = new_figure(10, 0.32 * len(shown) + 1.6)

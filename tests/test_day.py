@@ -42,7 +42,7 @@ def test_the_day_calls_the_unit_tested_process_functions():
         ("market", "cell_income"), ("market", "guard_income"), ("market", "trafficking_flow"),
         ("recruitment", "recruits"), ("recruitment", "desertion"), ("recruitment", "switch_employers"),
         ("forces", "held_share"), ("forces", "built_capacity"), ("forces", "arrests"), ("forces", "force_clashes"),
-        ("violence", "hostile_pairs"), ("violence", "clash_intensity"), ("violence", "split_losses"),
+        ("violence", "hostile_pairs"), ("violence", "clash_intensity"), ("violence", "clash_deaths"),
         ("violence", "hidden_share"), ("violence", "background_homicides"),
         ("commanders", "mean_strength"), ("commanders", "after_arrests"), ("commanders", "rebuilt"),
     }

@@ -79,7 +79,7 @@ def test_a_depleted_core_makes_fewer_clashes_and_the_stronger_side_wins():
     half = violence.clash_intensity(*(np.array([x]) for x in (500.0, 500.0, 1000.0, 0.25, 0.25, 1.0, 0.0)), 0.01, 1.0, 1.0)[0]
     assert half == pytest.approx(full / 4)
     rng = np.random.default_rng(4)
-    lost_a, lost_b = violence.split_losses(rng, np.full(2000, 10), np.full(2000, 500.0 * 1.0), np.full(2000, 500.0 * 0.25))
+    _, lost_a, lost_b = violence.clash_deaths(rng, np.full(2000, 10.0), np.arange(2000), 2000, np.full(2000, 500.0 * 1.0), np.full(2000, 500.0 * 0.25))
     assert lost_b.mean() > 3.5 * lost_a.mean()  # the side with its core in place kills more
 
 
@@ -140,10 +140,23 @@ def test_a_crowded_market_is_not_n_squared_times_as_deadly():
 
 def test_weaker_side_loses_more():
     rng = np.random.default_rng(0)
-    killed = np.full(2000, 10)
-    lost_a, lost_b = violence.split_losses(rng, killed, np.full(2000, 900.0), np.full(2000, 100.0))
+    killed, lost_a, lost_b = violence.clash_deaths(rng, np.full(2000, 10.0), np.arange(2000), 2000, np.full(2000, 900.0), np.full(2000, 100.0))
     assert (lost_a + lost_b == killed).all()
     assert lost_b.mean() == pytest.approx(9.0, abs=0.2)
+
+
+def test_clash_deaths_are_poisson_per_pair_though_drawn_per_state():
+    """A state's total drawn once and shared by rate gives each pair Poisson(its rate): its mean
+    and variance both equal the rate, and pairs in other states are independent of it."""
+    lam = np.array([0.2, 1.0, 3.0, 0.5, 0.0, 2.0])
+    states = np.array([0, 0, 0, 1, 1, 3])
+    rng = np.random.default_rng(7)
+    draws = np.array([violence.clash_deaths(rng, lam, states, 4, np.ones(6), np.ones(6))[0] for _ in range(20000)])
+    assert draws.mean(axis=0) == pytest.approx(lam, abs=0.04)
+    assert draws.var(axis=0) == pytest.approx(lam, abs=0.08)
+    assert abs(np.corrcoef(draws[:, 1], draws[:, 2])[0, 1]) < 0.03  # thinning a Poisson total leaves pairs independent
+    with pytest.raises(ValueError, match="state order"):
+        violence.clash_deaths(rng, lam, states[::-1].copy(), 4, np.ones(6), np.ones(6))
 
 
 def test_background_homicides_follow_one_national_rate():
@@ -187,3 +200,12 @@ def test_fragmentation_metrics():
     local = np.array([False, False, False, True])
     assert groups_alive(members, local) == 2
     assert effective_groups(members, local) == pytest.approx(1 / (2 * (1000 / 2010) ** 2 + (10 / 2010) ** 2))
+
+
+def test_two_organisations_at_home_in_one_state_keep_both_their_guards():
+    """Los Chapitos and Los Mayos share Sinaloa as home: the state holds its market's members plus
+    both armed wings (the second's guards once replaced the first's)."""
+    adv = np.ones((3, 2))
+    present = np.ones((3, 2), dtype=bool)
+    m = market.steady_members(adv, present, np.array([100.0, 100.0]), np.array([20.0, 30.0, 0.0]), np.array([1, 1, -1]), 0.5)
+    assert m[:, 1].sum() == pytest.approx(150.0, rel=1e-4) and m.sum() == pytest.approx(250.0, rel=1e-4)

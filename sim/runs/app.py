@@ -61,7 +61,7 @@ def user_params(overrides: list[str]) -> set[str]:
 
 def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()) -> tuple[dict[str, Any], str]:
     """Simulate the configured run and write summary.json and, unless `outputs=summary`,
-    timeseries.parquet and figures. With `cfg.world` the parameters not in `keep` take that
+    timeseries.parquet (figures show ensembles: a sweep draws them, never one run). With `cfg.world` the parameters not in `keep` take that
     plausible world's values (sim/runs/plausible.py). With `pasts` (a sweep's folder of shared pasts) the
     run goes on from its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the
     summary, and whether the past was "simulated" or "loaded"."""
@@ -70,7 +70,6 @@ def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str
     from sim.world.model import CartelModel
 
     settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record")}
-    figures = check_setting("figures", cfg.figures)
     everything = check_setting("outputs", cfg.outputs) == "all"
     params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
     world = check_setting("world", cfg.get("world"))
@@ -90,11 +89,6 @@ def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str
     if result.timeseries is None:
         return summary, past
     result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)
-    if figures:
-        from sim.analysis import plotting  # matplotlib only when figures are wanted
-
-        fig = plotting.homicides(result.timeseries, str(cfg.scenario), settings["seed"], __version__)
-        fig.savefig(out / "homicides.png")
     return summary, past
 
 

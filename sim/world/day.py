@@ -67,7 +67,8 @@ def advance(
         s[17], s[18], s[19], s[20], s[21], s[22], s[23], s[24], s[25], s[26], s[27], s[28], s[29], s[30], s[31], s[32])
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
-    m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
+    m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)  # as the day starts
+    died = True  # the first day checks who is where (Python may have changed it)
     entries = np.zeros(n_states, np.int64)
     scratch_values = np.zeros(values.shape[1:])
     scratch_levels = np.zeros(levels.shape[1:])
@@ -89,6 +90,7 @@ def advance(
         revenue[:] = kept * market.payroll_revenue(local_revenue, trafficking * open_route, labour)
         flow_capacity[:] = kept * trafficking * open_route
         # entry: cartels absorb entrants' cells; new groups enter unserved markets
+        absorbed = False
         for c in range(members.shape[0]):
             if entrant[cell_org[c]] and members[c] >= CELL_DEATH_MEMBERS and rng.random() < absorb_rate:
                 strongest, best = -1, -1.0  # the strongest cartel there (national or regional)
@@ -97,14 +99,15 @@ def advance(
                         strongest, best = o, m[o, cell_state[c]]
                 if best >= CELL_DEATH_MEMBERS:
                     cell_org[c] = strongest
+                    absorbed = True
         lam_entry = market.entry_rates(state_members, revenue / cost, capacity, entry_rate, entry_cost)
         for st in range(n_states):
             entries[st] = rng.poisson(lam_entry[st])
             today[ENTRIES, st] = entries[st]
-        m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
-        now = m >= CELL_DEATH_MEMBERS
-        if presence.shape != now.shape or not np.array_equal(now, presence):
-            presence = now
+        if absorbed:
+            m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
+        if (died or absorbed or presence.shape != m.shape) and _moved(m, presence):  # who is where changed
+            presence = m >= CELL_DEATH_MEMBERS
             pair_a, pair_b, pair_s = violence.hostile_pairs(presence, hostility)
         # income: market shares, pay, and a national cartel's home guard
         share = market.shares(advantage, m, e)
@@ -132,32 +135,28 @@ def advance(
         hidden = violence.hidden_share(risk, concealment)
         # clashes between hostile groups, scaled by the violence each side's core can organise
         group = cell_org * n_states + cell_state
-        v = commanders.mean_strength(core / core0, members, group, n_orgs * n_states)
-        for g in range(v.shape[0]):
-            if v[g] != 1.0:
-                v[g] = power(v[g], gamma)
-        m_state = m.sum(axis=0)
+        v = commanders.mean_strength(core / core0, members, group, n_orgs * n_states)  # to the power gamma below
+        m_state = state_members  # members per state as the day starts
         n_pairs = pair_a.shape[0]
         m_a, m_b, v_a, v_b = np.empty(n_pairs), np.empty(n_pairs), np.empty(n_pairs), np.empty(n_pairs)
         h, cap_p, tot_p = np.empty(n_pairs), np.empty(n_pairs), np.empty(n_pairs)
         for k in range(n_pairs):
             a, b, st = pair_a[k], pair_b[k], pair_s[k]
             m_a[k], m_b[k] = m[a, st], m[b, st]
-            v_a[k], v_b[k] = v[a * n_states + st], v[b * n_states + st]
+            v_a[k], v_b[k] = power(v[a * n_states + st], gamma), power(v[b * n_states + st], gamma)
             h[k], cap_p[k], tot_p[k] = hostility[a, b], capacity[st], m_state[st]
         lam = violence.clash_intensity(m_a, m_b, tot_p, v_a, v_b, h, cap_p, lethality, even_exp, violence_damp)
-        killed = np.empty(n_pairs, np.int64)
         for k in range(n_pairs):
             lam[k] *= 1.0 - hold_damp * held[pair_s[k]]
-            killed[k] = rng.poisson(lam[k])
-        lost_a, lost_b = violence.split_losses(rng, killed, m_a * v_a, m_b * v_b)
+        killed, lost_a, lost_b = violence.clash_deaths(rng, lam, pair_s, n_states, m_a * v_a, m_b * v_b)
         lost = np.zeros(n_orgs * n_states)
         clash_dead = np.zeros(n_states, np.int64)
         expected = np.zeros(n_states)
         for k in range(n_pairs):
-            lost[pair_a[k] * n_states + pair_s[k]] += lost_a[k]
-            lost[pair_b[k] * n_states + pair_s[k]] += lost_b[k]
-            clash_dead[pair_s[k]] += killed[k]
+            if killed[k] > 0:
+                lost[pair_a[k] * n_states + pair_s[k]] += lost_a[k]
+                lost[pair_b[k] * n_states + pair_s[k]] += lost_b[k]
+                clash_dead[pair_s[k]] += killed[k]
             expected[pair_s[k]] += lam[k]
         for c in range(members.shape[0]):
             held_c = m[cell_org[c], cell_state[c]]
@@ -167,9 +166,10 @@ def advance(
         hidden_dead = np.empty(n_states, np.int64)
         hidden_civilians = np.empty(n_states, np.int64)
         for st in range(n_states):
-            civilians[st] = rng.poisson(civ_ratio * expected[st])
-            hidden_dead[st] = rng.binomial(clash_dead[st], hidden[st])
-            hidden_civilians[st] = rng.binomial(civilians[st], hidden[st])
+            civilians[st] = rng.poisson(civ_ratio * expected[st]) if expected[st] > 0 else 0
+            # a binomial of none, or at a share of 0, is 0 without a draw (as numpy's)
+            hidden_dead[st] = rng.binomial(clash_dead[st], hidden[st]) if clash_dead[st] > 0 and hidden[st] > 0 else 0
+            hidden_civilians[st] = rng.binomial(civilians[st], hidden[st]) if civilians[st] > 0 and hidden[st] > 0 else 0
         # the forces' fights, and homicides outside armed groups
         armed_cells = members * aggression
         armed = per_group(armed_cells, cell_state, n_states)
@@ -188,15 +188,19 @@ def advance(
             today[GUNMEN, st] = dead_gunmen[st]
             today[HOMICIDES, st] = today[CRIMINAL, st] + today[CIVILIAN, st] + dead_forces[st]
         # members change by gains less losses; the core loses its arrested and rebuilds
+        died = False
         for c in range(members.shape[0]):
             value = max(members[c] + gain[c] - loss[c], 0.0)
-            members[c] = 0.0 if value < CELL_DEATH_MEMBERS else value
+            if value < CELL_DEATH_MEMBERS:
+                died = died or members[c] > 0.0
+                value = 0.0
+            members[c] = value
         core[:] = commanders.rebuilt(commanders.after_arrests(core, rate, core_share, targeting), rebuild)
-        # the day's end
-        end = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
-        today[MEMBERS] = end.sum(axis=0)
-        level[:n_states] = concentration(end)
-        totals = end.sum(axis=1)
+        # the day's end (and the next day's start)
+        m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
+        today[MEMBERS] = per_group(members, cell_state, n_states)
+        level[:n_states] = concentration(m)
+        totals = per_group(members, cell_org, n_orgs)
         level[n_states] = concentration(totals.reshape(n_orgs, 1))[0]
         nat[NAT_GROUPS] = groups_alive(totals, is_local)
         nat[NAT_EFFECTIVE] = effective_groups(totals, is_local)
@@ -208,6 +212,18 @@ def advance(
         if entries.sum() > 0:
             break
     return day, entries, (pair_a, pair_b, pair_s), presence
+
+
+@compiled
+def _moved(m: np.ndarray, presence: np.ndarray) -> bool:
+    """Whether who is present where differs from `presence` (organisations x states)."""
+    if m.shape != presence.shape:
+        return True
+    for o in range(m.shape[0]):
+        for s in range(m.shape[1]):
+            if (m[o, s] >= CELL_DEATH_MEMBERS) != presence[o, s]:
+                return True
+    return False
 
 
 @compiled

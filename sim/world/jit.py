@@ -11,8 +11,11 @@ from numba import njit
 
 
 def compiled(fn):
-    """`fn` compiled (nopython, cached); `fn.py_func` is the Python source it was made from."""
-    return njit(cache=True)(fn)
+    """`fn` compiled (nopython, cached); `fn.py_func` is the Python source it was made from.
+
+    numpy's error model: a division by zero gives inf or nan instead of raising, so numba need not
+    check every division (the processes guard theirs where it matters)."""
+    return njit(cache=True, error_model="numpy")(fn)
 
 
 @compiled

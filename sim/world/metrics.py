@@ -43,14 +43,20 @@ def concentration(org_state_members: np.ndarray) -> np.ndarray:
     1 is a monopoly; 1/k is k groups of equal size; 0 where no group is present.
     """
     n_orgs, n_states = org_state_members.shape
+    total = np.zeros(n_states)
+    present = np.empty(n_orgs * n_states, np.int64)  # the few organisation-state pairs with members
+    count = 0
+    for o in range(n_orgs):
+        for s in range(n_states):
+            if org_state_members[o, s] != 0.0:
+                total[s] += org_state_members[o, s]
+                present[count] = o * n_states + s
+                count += 1
     out = np.zeros(n_states)
-    for s in range(n_states):
-        total = 0.0
-        for o in range(n_orgs):
-            total += org_state_members[o, s]
-        if total > 0:
-            for o in range(n_orgs):
-                out[s] += (org_state_members[o, s] / total) ** 2
+    for i in range(count):
+        o, s = present[i] // n_states, present[i] % n_states
+        x = org_state_members[o, s] / total[s]
+        out[s] += x * x
     return out
 
 

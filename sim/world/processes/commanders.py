@@ -55,8 +55,6 @@ def mean_strength(q: np.ndarray, members: np.ndarray, cell_group: np.ndarray, n_
     for c in range(members.shape[0]):
         weight[cell_group[c]] += members[c]
         held[cell_group[c]] += members[c] * q[c]
-    out = np.ones(n_groups)
     for g in range(n_groups):
-        if weight[g] > 0:
-            out[g] = held[g] / weight[g]
-    return out
+        held[g] = held[g] / weight[g] if weight[g] > 0 else 1.0
+    return held

@@ -62,15 +62,18 @@ def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent:
     n_orgs, n_states = org_state_members.shape
     weight = np.zeros((n_orgs, n_states))
     total = np.zeros(n_states)
+    present = np.empty(n_orgs * n_states, np.int64)  # the few organisation-state pairs with members
+    count = 0
     for o in range(n_orgs):
         for s in range(n_states):
             if org_state_members[o, s] > 0:
                 weight[o, s] = power(advantage[o, s] * org_state_members[o, s], share_exponent)
                 total[s] += weight[o, s]
-    for o in range(n_orgs):
-        for s in range(n_states):
-            if total[s] > 0:
-                weight[o, s] /= total[s]
+                present[count] = o * n_states + s
+                count += 1
+    for i in range(count):
+        o, s = present[i] // n_states, present[i] % n_states
+        weight[o, s] /= total[s]
     return weight
 
 
@@ -141,10 +144,8 @@ def steady_members(advantage: np.ndarray, present: np.ndarray, capacity: np.ndar
     a damped fixed-point iteration.
     """
     m = equilibrium_shares(advantage, present, share_exponent) * capacity
-    for o in np.flatnonzero(home >= 0):
-        s = home[o]
-        extra = np.zeros(len(m))
-        extra[o] = guard[o]
+    for s in np.unique(home[home >= 0]):  # a state can be home to several (Los Chapitos and Los Mayos)
+        extra = np.where(home == s, guard, 0.0)
         col = m[:, s] + extra
         for _ in range(500):
             weight = np.where(present[:, s], (advantage[:, s] * col) ** share_exponent, 0.0)
@@ -182,15 +183,19 @@ def trafficking_flow(value: np.ndarray, org_state_members: np.ndarray, moves: np
     trafficking rather than stop it).
     """
     n_orgs, n_states = org_state_members.shape
+    total = np.zeros(n_states)
+    moved = np.zeros(n_states)
+    for o in range(n_orgs):
+        for s in range(n_states):
+            x = org_state_members[o, s]
+            if x != 0.0:
+                total[s] += x
+                moved[s] += moves[o] * x
     carried = np.zeros(n_states)
     room = np.zeros(n_states)
     unmoved = 0.0
     for s in range(n_states):
-        total, moved = 0.0, 0.0
-        for o in range(n_orgs):
-            total += org_state_members[o, s]
-            moved += moves[o] * org_state_members[o, s]
-        carried[s] = value[s] * (moved / total) if total > 0 else 0.0
+        carried[s] = value[s] * (moved[s] / total[s]) if total[s] > 0 else 0.0
         unmoved += value[s] - carried[s]
         room[s] = spare * carried[s]
     room_total = room.sum()

@@ -69,14 +69,42 @@ def clash_intensity(
 
 
 @compiled
-def split_losses(rng: np.random.Generator, killed: np.ndarray, fire_a: np.ndarray, fire_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share each clash's dead between the sides in proportion to the other side's firepower
-    (members times core strength): the weaker side loses more (Lanchester-like)."""
-    lost_a = np.empty(killed.shape[0], np.int64)
-    for k in range(killed.shape[0]):
-        total = fire_a[k] + fire_b[k]
-        lost_a[k] = rng.binomial(killed[k], fire_b[k] / total if total > 0 else 0.5)
-    return lost_a, killed - lost_a
+def clash_deaths(rng: np.random.Generator, lam: np.ndarray, pair_s: np.ndarray, n_states: int, fire_a: np.ndarray, fire_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day's dead of each pair's clashes and each side's share: (killed, lost by a, lost by b).
+
+    Each pair's dead are Poisson(`lam`), shared between the sides in proportion to the other
+    side's firepower (members times core strength): the weaker side loses more (Lanchester-like).
+    They are drawn as a state's total, Poisson(sum of its pairs' rates), each death falling on a
+    pair in proportion to its rate and on a side by the split: the same distribution as a draw per
+    pair and a binomial split (superposition and thinning of Poisson processes), with a draw per
+    state and two per death instead of two per pair. `pair_s` must be in state order, as
+    `hostile_pairs` gives it.
+    """
+    n = lam.shape[0]
+    killed = np.zeros(n, np.int64)
+    lost_a = np.zeros(n, np.int64)
+    for k in range(1, n):
+        if pair_s[k] < pair_s[k - 1]:
+            raise ValueError("clash_deaths: the pairs must be in state order")
+    start = 0
+    while start < n:
+        end, total = start, 0.0
+        while end < n and pair_s[end] == pair_s[start]:
+            total += lam[end]
+            end += 1
+        deaths = rng.poisson(total) if total > 0 else 0
+        for _ in range(deaths):
+            u, k = rng.random() * total, start
+            acc = lam[k]
+            while acc <= u and k < end - 1:
+                k += 1
+                acc += lam[k]
+            killed[k] += 1
+            fire = fire_a[k] + fire_b[k]
+            if rng.random() < (fire_b[k] / fire if fire > 0 else 0.5):
+                lost_a[k] += 1
+        start = end
+    return killed, lost_a, killed - lost_a
 
 
 @compiled
