@@ -6,7 +6,8 @@ parameter table's values, the steady world before the record, and change when th
 them. From day 0 the status quo is the record's policy continuing; the scenario's interventions
 (sim/world/interventions.py) change it: troops per front and their posture, capacity building
 and its decay, revenue disruption, social policy against recruitment, incapacitation, and a
-campaign of high-value-target operations. Only this class writes its state; the day reads it.
+campaign of high-value-target operations. Only this class and the day's processes (which update
+capacity, held ground, revenue and trafficking capacity in place, sim/world/day.py) write its state.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ class Government:
         self.capacity = forces.state_capacity(geo.rule_of_law, p["state_capacity"], p["capacity_index_exponent"])
         self.mean_density = forces.troop_density(p["troop_pool"], geo.population.sum())
         # the policy from day 0 (the scenario's interventions set it)
-        self.sinaloa_front_factor, self.cjng_front, self.posture = 1.0, np.zeros(N_STATES), "hold"
+        self.sinaloa_front_factor, self.posture = 1.0, "hold"
+        self.cjng_front, self.cjng_front_troops = np.zeros(N_STATES), 0.0  # weights over states, troops
         self.recruit_factor = 1.0
         self.arrest_factor = 1.0
         self.disruption = 0.0
@@ -96,8 +98,8 @@ class Government:
         """
         p, s, population = self.model.p, self.settings, self.model.geo.population
         fronts = [(SINALOA_FRONT, s["sinaloa_front_troops"] * self.sinaloa_front_factor), (self.border_front, s["border_front_troops"])]
-        if self.cjng_front.any():
-            fronts.append((self.cjng_front, p["cjng_front_share"] * p["troop_pool"]))
+        if self.cjng_front_troops > 0:
+            fronts.append((self.cjng_front, self.cjng_front_troops))
         garrison, front = forces.allocate_troops(population, p["troop_pool"], fronts)
         raid = p["clear_raid_multiplier"] if self.posture == "clear" else 1.0
         self.holding = garrison + (front if self.posture == "hold" else 0.0)
@@ -128,8 +130,11 @@ class Government:
         return (self.recruit_factor, self.arrests_per_day * 1.0, 1.0 - self.disruption, self.investment, self.corruption)
 
     # ----- policies from day 0 (applied by sim/world/interventions.py) ---------------------------
-    def deploy_fronts(self, sinaloa_front_factor: float, cjng_front: np.ndarray, posture: str) -> None:
-        self.sinaloa_front_factor, self.cjng_front, self.posture = sinaloa_front_factor, cjng_front, posture
+    def deploy_fronts(self, sinaloa_front_factor: float, cjng_front: np.ndarray, cjng_front_troops: float, posture: str) -> None:
+        """The fronts from day 0: the Sinaloa front's size relative to the record's, a CJNG front
+        (its weights over states and its troops) and the posture of front troops."""
+        self.sinaloa_front_factor, self.posture = sinaloa_front_factor, posture
+        self.cjng_front, self.cjng_front_troops = cjng_front, cjng_front_troops
         self.deploy()
 
     def adopt(self, recruit_factor: float | None = None, arrest_factor: float | None = None, disruption: float | None = None,

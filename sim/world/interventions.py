@@ -79,10 +79,8 @@ class RemoveLeader(Intervention):
         return f"{self.organisation} leader {self.mode}" + (f" by {self.by}" if self.by else "")
 
     def apply(self, model: CartelModel) -> None:
-        org = model.organisations[model.org_index(self.organisation)]
-        org.heir_available = self.heir
-        if org.leader_present:
-            model.leadership.remove_leader(org, model.day, mode=self.mode, by=model.org_index(self.by) if self.by else None)
+        by = model.org_index(self.by) if self.by else None
+        model.leadership.lose_leader(model.organisations[model.org_index(self.organisation)], model.day, self.mode, by, self.heir)
 
 
 @dataclass(frozen=True)
@@ -144,7 +142,8 @@ class Deployment(Intervention):
     action: ClassVar[str] = "deploy"
 
     def apply(self, model: CartelModel) -> None:
-        model.government.deploy_fronts(self.sinaloa_front_factor, model.org_state_members()[model.cjng], self.posture)
+        troops = self.cjng_front_share * model.p["troop_pool"]
+        model.government.deploy_fronts(self.sinaloa_front_factor, model.org_state_members()[model.cjng], troops, self.posture)
 
 
 @dataclass(frozen=True)
@@ -171,18 +170,22 @@ class Policies(Intervention):
 
 @dataclass(frozen=True)
 class Strike(Intervention):
-    """The kingpin strategy: a strike on the target's leader on `strike_day` (if enabled), how the
-    government's operations remove a leader, an attempt's chance, and whether an heir is ready."""
+    """The kingpin strategy: a strike on `target`'s leader in `state` (an INEGI code) on
+    `strike_day` (if enabled), how the government's operations remove a leader, an attempt's
+    chance, and whether the target has an heir ready."""
 
     enabled: bool = False
     strike_day: int = 0
+    target: str = "CJNG"
+    state: int = 14
     mode: str = "killed"
     success: float = 0.5
     heir: bool = False
     action: ClassVar[str] = "strike"
 
     def apply(self, model: CartelModel) -> None:
-        model.leadership.adopt_strike(self.strike_day if self.enabled else None, self.mode, self.success, self.heir)
+        day = self.strike_day if self.enabled else None
+        model.leadership.adopt_strike(day, model.org_index(self.target), self.state - 1, self.mode, self.success, self.heir)
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,8 @@ def from_levers(p: Mapping[str, Any]) -> list[Intervention]:
         Deployment(DAY0, LEVER_SOURCE, p["sinaloa_front_factor"], p["cjng_front_share"], p["posture"]),
         Policies(DAY0, LEVER_SOURCE, p["recruitment_reduction"], p["incapacitation_multiplier"], p["revenue_disruption"],
                  p["capacity_investment"], p["capacity_corruption"]),
-        Strike(DAY0, LEVER_SOURCE, bool(p["strike_enabled"]), int(p["strike_day"]), mode, success, bool(p["heir_available"])),
+        Strike(DAY0, LEVER_SOURCE, bool(p["strike_enabled"]), int(p["strike_day"]), p["strike_target"], int(p["strike_state"]), mode,
+               success, bool(p["heir_available"])),
     ]
     if p["campaign_enabled"]:
         out.append(Campaign(DAY0, LEVER_SOURCE, float(p["campaign_ops_per_year"]), p["campaign_scope"]))

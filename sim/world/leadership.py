@@ -47,18 +47,29 @@ class Leadership:
         self._raid = np.zeros(N_STATES)  # members killed in today's raids, per state
 
     def check_target(self) -> None:
-        """The strike's target and state, from the levers (again when a branch changes them)."""
+        """Check the strike's levers when the run starts (and again when a branch changes them), so
+        that a bad target fails at once rather than on day 0; until day 0's interventions.Strike
+        the target is the one named."""
         p = self.model.p
         if p["strike_state"] > N_STATES:
             raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
         self.target = self.model.org_index(p["strike_target"])
+        self.strike_state = p["strike_state"] - 1
 
-    def adopt_strike(self, day: int | None, mode: str, success: float, heir: bool) -> None:
+    def adopt_strike(self, day: int | None, target: int, state: int, mode: str, success: float, heir: bool) -> None:
         """The kingpin strategy from day 0 (interventions.Strike): the strike's day (None: no
-        strike), the removal mode of the government's operations, an attempt's chance and
-        whether the target has an heir ready."""
-        self.next_attempt, self.strike_mode, self.success = day, mode, success
-        self.model.organisations[self.target].heir_available = heir
+        strike), its target and state (an index), the removal mode of the government's
+        operations, an attempt's chance and whether the target has an heir ready."""
+        self.next_attempt, self.target, self.strike_state = day, target, state
+        self.strike_mode, self.success = mode, success
+        self.model.organisations[target].heir_available = heir
+
+    def lose_leader(self, org: Organisation, day: int, mode: str, by: int | None, heir: bool) -> None:
+        """The record's removal of a leader (interventions.RemoveLeader): whether an heir is ready,
+        and the removal if the leader is still there."""
+        org.heir_available = heir
+        if org.leader_present:
+            self.remove_leader(org, day, mode=mode, by=by)
 
     def busy(self, day: int) -> bool:
         """Whether today needs the leadership's step: an attempt, a succession, a wave."""
@@ -107,7 +118,7 @@ class Leadership:
             self.next_attempt = day + p["hvt_retry_days"] if org.leader_present else None
             return
         self.next_attempt = None
-        self.remove_leader(org, day, home=p["strike_state"] - 1, mode=self.strike_mode)
+        self.remove_leader(org, day, home=self.strike_state, mode=self.strike_mode)
 
     def remove_leader(self, org: Organisation, day: int, home: int | None = None, mode: str = "killed", by: int | None = None) -> None:
         """The leader leaves (`mode`: killed, captured, extradited, or betrayed `by` an ally) and the succession starts.
