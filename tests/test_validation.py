@@ -11,9 +11,9 @@ import pytest
 
 from experiments import literature, validate
 from sim.analysis import seeds
-from experiments.calibrate_baseline import FITTED as BASELINE_FITTED
-from experiments.calibrate_ranking import FITTED as RANKING_FITTED
-from experiments.calibrate_record import FITTED as RECORD_FITTED
+from sim.analysis.calibration.baseline import FITTED as BASELINE_FITTED
+from sim.analysis.calibration.ranking import FITTED as RANKING_FITTED
+from sim.analysis.calibration.record import FITTED as RECORD_FITTED
 
 
 # Targets the model misses since the day was rewritten and the record's mechanisms re-fitted
