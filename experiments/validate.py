@@ -25,7 +25,7 @@ from scipy.stats import spearmanr
 
 from experiments import literature
 from sim.analysis import seeds
-from experiments.peers import compare
+from sim.analysis.peers import compare
 from sim import __version__
 from sim.analysis.ensembles import each
 from sim.world.observed import monthly
