@@ -40,7 +40,7 @@ def render_literature() -> str:
     ]
     return f"""## Published findings on leader removal and cartel policy
 
-The list below (experiments/data/literature.csv) was committed before the model's succession,
+The list below (sim/data/literature.csv) was committed before the model's succession,
 removal modes, campaign, flow and wave were changed against it, so that it is not chosen by what
 agrees. Each row names how the model's paired estimate is made and what counts as agreement in
 direction and in size. Published effects are for municipalities; the model's unit is the state,

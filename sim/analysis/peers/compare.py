@@ -166,7 +166,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         "Prieto-Curiel, Campedelli & Hope (2023, *Science* 381:1312) project Mexico's cartels with an ODE model and "
         "change one thing from 2022: recruitment halved or stopped, incapacitation doubled. We re-implemented their "
-        f"model from its description (`experiments/peers/prieto_curiel.py`; its policy changes are within {gap:.2f} "
+        f"model from its description (`sim/analysis/peers/prieto_curiel.py`; its policy changes are within {gap:.2f} "
         "percentage points of the description's checklist) and ran the same four experiments on this model from day 0 (22 Feb 2026) with "
         "the levers `recruitment_reduction` (0.5; 1.0 to stop, the top of its allowed domain, above the plausible range "
         "0–0.8 that sensitivity analysis varies) and `incapacitation_multiplier` (2.0), no strike, the rest of the "
