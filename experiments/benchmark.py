@@ -147,7 +147,7 @@ def measurement(what: str, sweep_runs: int, ensemble_runs: int = 500) -> Callabl
         return ensemble_runs / (time.perf_counter() - t)
 
     def explorer(tree: Path, seed: int) -> float:  # this tree only: `run` never times it in another
-        from experiments import browser
+        from sim.explorer import browser
 
         with browser.served() as url, browser.page_at(url) as page:
             return browser.run(page)

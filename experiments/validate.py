@@ -14,165 +14,17 @@ target on the same runs.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
-from experiments import literature
-from sim.analysis import seeds
-from experiments.peers import compare
 from sim import __version__
-from sim.analysis.ensembles import each
-from sim.world.observed import monthly
-from sim.runs.summary import summarise
-from sim.world.calendar import day_of, year_days
-from sim.world.geography import states_table
-from sim.world.model import CartelModel
+from sim.analysis import literature, seeds
+from sim.analysis.peers import compare
+from sim.analysis.validation import STEADY_SEEDS, TARGETS, headline, measure
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
-STRIKE = {"strike_enabled": True}  # the mencho_strike settings; its past is the default world's, seed by seed
-H1_2024 = (day_of(dt.date(2024, 1, 1)), day_of(dt.date(2024, 7, 1)))
-STEADY_SEEDS = 10
 SUCCESSION_SEEDS = 50  # the succession's outcomes are a distribution: more seeds than the targets
-
-
-@dataclass(frozen=True)
-class Target:
-    key: str  # the measured quantity
-    what: str
-    observed: str
-    criterion: str
-    ok: Callable[[float], bool]
-    kind: str  # "calibration fit", "check" or "by construction"
-    source: str
-
-
-def _within(value: float, share: float) -> Callable[[float], bool]:
-    return lambda x: abs(x / value - 1.0) <= share
-
-
-def _months() -> list[Target]:
-    out = []
-    for m in monthly():
-        label = "1-21 Feb 2026" if m.month == "2026-02" else dt.date.fromisoformat(m.month + "-01").strftime("%b %Y")
-        out.append(Target(
-            f"month_{m.month}", f"national victims a day, {label}", f"{m.per_day:g}", "within ±15%", _within(m.per_day, 0.15),
-            "calibration fit" if m.window == "fit" else "check", m.source,
-        ))
-    return out
-
-
-TARGETS: list[Target] = [
-    *_months(),
-    Target("homicides_2024", "national victims, calendar 2024", "30,046", "27,000–33,000", lambda x: 27_000 <= x <= 33_000,
-           "calibration fit", "SESNSP 2024 (mexico-states.md [H1]); experiments/calibrate_baseline.py"),
-    Target("per_day_h1_2024", "national victims a day, Jan–Jun 2024", "about 83", "within ±15%", _within(83.0, 0.15),
-           "check", "record-2024-2026.md section 3 (Jan-Jun 2025 at 70.5 a day, about 15% below Jan-Jun 2024)"),
-    Target("homicides_2025", "national victims, calendar 2025", "about 23,240", "21,000–25,500", lambda x: 21_000 <= x <= 25_500,
-           "check", "record-2024-2026.md section 1 (SESNSP Jan-Nov plus December's preliminary count, via La Razón)"),
-    Target("spearman_counts_2024", "ranking of states by 2024 homicides (Spearman, counts)", "population alone: 0.70",
-           "≥ 0.75", lambda x: x >= 0.75, "calibration fit", "SESNSP 2024 by state (mexico-states.md [H1]); experiments/calibrate_ranking.py"),
-    Target("spearman_rates_2024", "ranking of states by 2024 homicide rates (Spearman)", "", "≥ 0.4", lambda x: x >= 0.4,
-           "calibration fit", "SESNSP 2024 by state / Census 2020; a constraint of experiments/calibrate_ranking.py"),
-    Target("spearman_counts_2023", "ranking of states by 2023 homicides (Spearman, counts)", "", "≥ 0.7", lambda x: x >= 0.7,
-           "check", "SESNSP 2023 by state (mexico-states.md [H1]); the ranking search never sees it"),
-    Target("homicides_sinaloa_war_ratio", "Sinaloa, 9 Sep–31 Dec 2024 against before 25 Jul 2024 (victims a day)", "994 in 2024, 531 in 2023",
-           "≥ 2", lambda x: x >= 2.0, "calibration fit", "a constraint of experiments/calibrate_ranking.py (≥ 2.2); the war follows from El Mayo's removal in the record"),
-    Target("homicides_hidden_excess_per_day", "killings hidden as disappearances, Oct 2024–Sep 2025 over Jan–Jun 2024 (a day)",
-           "≈ 14 more registered disappearances a day", "≤ 14", lambda x: x <= 14.0, "calibration fit",
-           "record-2024-2026.md section 3; a constraint of experiments/calibrate_record.py"),
-    Target("members_total_2024", "members of all armed groups, 1 Jan 2024", "175,000 (160,000–185,000)", "160,000–185,000",
-           lambda x: 160_000 <= x <= 185_000, "calibration fit", "Prieto-Curiel, Campedelli & Hope 2023; experiments/calibrate_baseline.py"),
-    Target("cjng_members_d0", "CJNG members on day 0", "about 30,000", "25,000–35,000", lambda x: 25_000 <= x <= 35_000,
-           "check", "Prieto-Curiel et al. 2023; the placement solves CJNG's strength for 30,000 in 2024 (by construction then), day 0 follows the record"),
-    Target("recruits_weekly_2024", "recruits a week, 2024", "350–370", "300–420", lambda x: 300 <= x <= 420,
-           "check", "Prieto-Curiel, Campedelli & Hope 2023"),
-    Target("armed_group_share_2024", "armed groups' share of homicides, 2024", "0.54–0.80", "≥ 0.5", lambda x: x >= 0.5,
-           "by construction", "Molzahn, Rios & Shirk 2012; Semáforo Delictivo: follows from background_homicide_rate once the total is calibrated"),
-    Target("homicides_forces_2024", "security forces killed, 2024", "about 400 (assumption)", "300–500", lambda x: 300 <= x <= 500,
-           "calibration fit", "assumption in the parameter table; experiments/calibrate_baseline.py"),
-    Target("steady_year_1", "record=none: national homicides in the 2nd year over 2024", "steady", "within ±3%", _within(1.0, 0.03),
-           "check", "MODEL.md (a steady burn-in); 10 seeds"),
-    Target("steady_year_2", "record=none: national homicides in the 3rd year over the 2nd", "steady", "within ±3%", _within(1.0, 0.03),
-           "check", "MODEL.md (a steady burn-in); 10 seeds"),
-    Target("roadblocks_48h", "roadblocks in the first 48 hours", "more than 250", "200–330", lambda x: 200 <= x <= 330,
-           "calibration fit", "000, 002 (seed-facts.md); experiments/calibrate_wave.py"),
-    Target("roadblock_states_48h", "states with a roadblock", "20 of 32", "15–25", lambda x: 15 <= x <= 25,
-           "calibration fit", "000, 002; experiments/calibrate_wave.py"),
-    Target("roadblocks_cleared_24h_share", "roadblocks cleared within 24 hours", "most by Monday morning", "≥ 0.6", lambda x: x >= 0.6,
-           "calibration fit", "000, 002; experiments/calibrate_wave.py"),
-    Target("guard_killed_jalisco_72h", "National Guard killed in Jalisco, 72 hours", "25", "10–45", lambda x: 10 <= x <= 45,
-           "calibration fit", "002, 003; experiments/calibrate_wave.py"),
-    Target("spearman_wave_margin", "roadblocks by state: Spearman with CJNG's members by state minus Spearman with population",
-           "the day's deaths in Jalisco, Michoacán, Guanajuato", "> 0", lambda x: x > 0.0, "check",
-           "000, 002 (seed-facts.md); issue 13: the wave follows the organisation's cells and their loyalty, not population"),
-    Target("gunmen_killed_72h", "gunmen killed by forces, 72 hours (raid included)", "about 34", "15–60", lambda x: 15 <= x <= 60,
-           "check", "002, 003 (about 30 in Jalisco and 4 in Michoacán)"),
-]
-
-
-def _past_and_wave(seed: int) -> dict[str, Any]:
-    """One mencho_strike run of three days: the record period (shared with no_strike on the seed) and the wave."""
-    model = CartelModel(seed=seed, horizon_days=3, **STRIKE)
-    model.run_until(0)
-    cjng = model.org_state_members()[model.cjng]  # where CJNG stands as the strike comes
-    model.run()
-    s = summarise(model)
-    s.update({f"cjng_members_d0_{code}": float(m) for code, m in zip(model.geo.codes, cjng)})
-    rec = model.daily
-    s.update({f"month_{m.month}": rec.mean("homicides", m.first_day, m.end_day) for m in monthly()})
-    s["per_day_h1_2024"] = rec.mean("homicides", *H1_2024)
-    return s
-
-
-def _steady(seed: int) -> dict[str, float]:
-    """record=none over the two years after 2024: each year's national homicides against the one before."""
-    start = year_days(2024)[1]  # 1 Jan 2025
-    model = CartelModel(seed=seed, horizon_days=start + 730, record="none")
-    model.run()
-    rec = model.daily
-    y0 = rec.total("homicides", *year_days(2024))
-    y1 = rec.total("homicides", start, start + 365)
-    y2 = rec.total("homicides", start + 365, start + 730)
-    return {"steady_year_1": y1 / y0, "steady_year_2": y2 / y1}
-
-
-def measure(n_seeds: int = 20, workers: int | None = None) -> dict[str, np.ndarray]:
-    """Every target's measured value per seed (the rankings: per seed, and of the medians last)."""
-    test = seeds.test(n_seeds)
-    past = each(_past_and_wave, test, processes=workers)
-    steady = each(_steady, test[:STEADY_SEEDS], processes=workers)
-    out: dict[str, np.ndarray] = {}
-    for t in TARGETS:
-        if t.key.startswith("steady_"):
-            out[t.key] = np.array([r[t.key] for r in steady], dtype=float)
-        elif not t.key.startswith("spearman_"):
-            out[t.key] = np.array([np.nan if r[t.key] is None else r[t.key] for r in past], dtype=float)
-    df = states_table()
-    pop = df["population_2020"].to_numpy(float)
-    for year in (2023, 2024):
-        per_seed = np.array([[r[f"homicides_2024_{c}"] for c in df["code"]] for r in past])
-        ref = df[f"homicides_{year}"].to_numpy(float)
-        for kind, d in (("counts", 1.0), ("rates", pop)):
-            if f"spearman_{kind}_{year}" in {t.key for t in TARGETS}:
-                values = [spearmanr(h / d, ref / d)[0] for h in per_seed] + [spearmanr(np.median(per_seed, axis=0) / d, ref / d)[0]]
-                out[f"spearman_{kind}_{year}"] = np.array(values)
-    wave = np.array([[r[f"roadblocks_48h_{c}"] for c in df["code"]] for r in past], dtype=float)
-    cjng = np.array([[r[f"cjng_members_d0_{c}"] for c in df["code"]] for r in past])
-    margin = lambda w, c: spearmanr(w, c)[0] - spearmanr(w, pop)[0]  # noqa: E731
-    out["spearman_wave_margin"] = np.array([margin(w, c) for w, c in zip(wave, cjng)] + [margin(np.median(wave, axis=0), np.median(cjng, axis=0))])
-    out["wave_rho"] = np.array([spearmanr(np.median(wave, axis=0), ref)[0] for ref in (np.median(cjng, axis=0), pop)])  # for the notes
-    return out
-
-
-def headline(key: str, values: np.ndarray) -> float:
-    """The value a target is judged on: the median over seeds (for a ranking, that of the median state counts)."""
-    return float(values[-1]) if key.startswith("spearman_") else float(np.nanmedian(values))
 
 
 def _fmt(x: float) -> str:
@@ -188,7 +40,7 @@ def render_literature() -> str:
     ]
     return f"""## Published findings on leader removal and cartel policy
 
-The list below (experiments/data/literature.csv) was committed before the model's succession,
+The list below (sim/data/literature.csv) was committed before the model's succession,
 removal modes, campaign, flow and wave were changed against it, so that it is not chosen by what
 agrees. Each row names how the model's paired estimate is made and what counts as agreement in
 direction and in size. Published effects are for municipalities; the model's unit is the state,

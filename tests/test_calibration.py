@@ -1,9 +1,13 @@
-"""The calibration scripts' own logic (the fits themselves are re-run by hand, see docs/calibration.md)."""
+"""The calibration fits' own logic (the fits themselves are re-run by hand, see docs/calibration.md)."""
 
 import numpy as np
 import pytest
 
-from experiments import calibrate_baseline, calibrate_ranking, calibrate_record, calibrate_wave, report
+from sim.analysis.calibration import baseline as calibrate_baseline
+from sim.analysis.calibration import ranking as calibrate_ranking
+from sim.analysis.calibration import record as calibrate_record
+from sim.analysis.calibration import report
+from sim.analysis.calibration import wave as calibrate_wave
 from sim.analysis import seeds
 from sim import parameters
 
@@ -18,11 +22,12 @@ def test_ranking_search_keeps_the_number_of_members_a_market_pays():
     assert payroll({**base, **point}) / cost == pytest.approx(payroll(base) / base["member_cost_usd_day"])
 
 
-@pytest.mark.parametrize("script", [calibrate_ranking, calibrate_baseline, calibrate_record, calibrate_wave])
-def test_every_fitted_parameter_is_global_calibrated_and_names_its_script(script):
+@pytest.mark.parametrize("fit, name", [(calibrate_ranking, "calibrate_ranking"), (calibrate_baseline, "calibrate_baseline"),
+                                       (calibrate_record, "calibrate_record"), (calibrate_wave, "calibrate_wave")])
+def test_every_fitted_parameter_is_global_calibrated_and_names_its_script(fit, name):
+    """The parameter table's source names the command that fits it (experiments/<name>.py)."""
     table = parameters.table()
-    name = script.__name__.rsplit(".", 1)[1]
-    for p in script.FITTED:
+    for p in fit.FITTED:
         assert table[p].kind == "calibrated" and name in table[p].source, p
         assert table[p].low is not None and table[p].low < table[p].high
 

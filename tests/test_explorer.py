@@ -156,7 +156,7 @@ def test_the_page_in_headless_chromium():
     same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot. Then a
     long run is cancelled, and a field is checked while it runs."""
     pytest.importorskip("playwright")
-    from experiments import browser
+    from sim.explorer import browser
 
     if browser.chromium() is None:
         if os.environ.get("CI"):

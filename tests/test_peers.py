@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.peers import compare, derive
-from experiments.peers import prieto_curiel as pc
+from sim.analysis.peers import compare, derive
+from sim.analysis.peers import prieto_curiel as pc
 
 SOURCE = Path("/work/shared/peers/bacrim2020")
 

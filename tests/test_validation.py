@@ -1,19 +1,22 @@
 """The world against every observed figure it is compared with (docs/validation.md), on test seeds.
 
-One parametrised test per target of `experiments.validate.TARGETS`, on the runs that write the
+One parametrised test per target of `sim.analysis.validation.TARGETS`, on the runs that write the
 validation page: 20 test seeds of the record period and the day-0 wave, and 10 of a steady world
 (record=none). Each target says whether it is a calibration fit, a check or by construction; the
 test fails whenever the model misses it.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from experiments import literature, validate
-from sim.analysis import seeds
-from experiments.calibrate_baseline import FITTED as BASELINE_FITTED
-from experiments.calibrate_ranking import FITTED as RANKING_FITTED
-from experiments.calibrate_record import FITTED as RECORD_FITTED
+from sim.analysis import literature, seeds, validation
+from sim.analysis.calibration.baseline import FITTED as BASELINE_FITTED
+from sim.analysis.calibration.ranking import FITTED as RANKING_FITTED
+from sim.analysis.calibration.record import FITTED as RECORD_FITTED
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "validation.md"  # written by experiments/validate.py
 
 
 # Targets the model misses since the day was rewritten and the record's mechanisms re-fitted
@@ -29,30 +32,30 @@ WHY = ("a check month after the fit window: the model's decline is a relaxation 
 def _targets() -> list:
     return [
         pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=f"{KNOWN_MISSES[t.key]}: {WHY}")) if t.key in KNOWN_MISSES else t
-        for t in validate.TARGETS
+        for t in validation.TARGETS
     ]
 
 
 @pytest.fixture(scope="module")
 def measured() -> dict[str, np.ndarray]:
-    return validate.measure(n_seeds=20)
+    return validation.measure(n_seeds=20)
 
 
 @pytest.mark.parametrize("target", _targets(), ids=lambda t: t.key)
-def test_target(target: validate.Target, measured) -> None:
-    value = validate.headline(target.key, measured[target.key])
+def test_target(target: validation.Target, measured) -> None:
+    value = validation.headline(target.key, measured[target.key])
     assert target.ok(value), f"{target.what}: {value:.4g}, wanted {target.criterion} ({target.kind})"
 
 
 def test_known_misses_are_targets_and_checks_only() -> None:
     """Only a check may be listed as missed, never a calibration fit."""
-    kinds = {t.key: t.kind for t in validate.TARGETS}
+    kinds = {t.key: t.kind for t in validation.TARGETS}
     assert all(kinds.get(key) == "check" for key in KNOWN_MISSES)
 
 
 def test_the_validation_page_is_current_with_its_targets() -> None:
-    text = validate.DOC.read_text(encoding="utf-8")
-    for target in validate.TARGETS:
+    text = PAGE.read_text(encoding="utf-8")
+    for target in validation.TARGETS:
         assert target.what in text, f"docs/validation.md lacks '{target.what}': run python -m experiments.validate"
 
 
@@ -66,7 +69,7 @@ def test_at_most_four_new_parameters_are_fitted_to_the_national_series() -> None
 
 
 def test_the_validation_page_lists_every_published_finding_with_the_model_beside_it() -> None:
-    text = validate.DOC.read_text(encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
     for finding in literature.literature():
         assert text.count(f"| {finding['id']} |") == 2, f"{finding['id']}: listed and compared once each"
     assert "## The succession's outcomes" in text and "## The peer model, side by side" in text

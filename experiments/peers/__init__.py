@@ -1,1 +1,1 @@
-"""Peer models re-implemented from their published descriptions, and the same experiments on ours."""
+"""The peer models' commands; the models and the comparison are in sim/analysis/peers/."""

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.analysis.style import OKABE_ITO, head, new_figure, source_line, style_axes
-from sim.analysis.robust import _share, _table, seed_values
+from sim.analysis.robust import markdown_table, percent, seed_values
 
 CLAIM = "a kingpin campaign raises third-year homicides by more than 10% over the status quo"
 
@@ -96,12 +96,12 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, min_coverag
     eligible = trajectory[(trajectory["coverage"] >= min_coverage) & (trajectory["density"] >= threshold) & (trajectory["res_dim"] <= max_restricted)]
     if not eligible.empty:
         return box_at(int(eligible["density"].idxmax()))
-    note = (f"no region of at most {max_restricted} parameters holds at least {_share(min_coverage)} of them "
-            f"with a density of at least {_share(threshold)}")
+    note = (f"no region of at most {max_restricted} parameters holds at least {percent(min_coverage)} of them "
+            f"with a density of at least {percent(threshold)}")
     # ema_workbench keeps a trajectory only when its last box meets the threshold: peel again with the base rate as one
     full, near_at = _peel(x, y, base["base_rate"], base)
     near = full[(full["coverage"] >= min_coverage) & full["res_dim"].between(1, max_restricted)]
-    nearest = near_at(int(near["density"].idxmax()), f"its density is below the {_share(threshold)} asked") if len(near) else None
+    nearest = near_at(int(near["density"].idxmax()), f"its density is below the {percent(threshold)} asked") if len(near) else None
     return Box({}, coverage=1.0, density=base["base_rate"], mass=1.0, note=note, trajectory=trajectory, nearest=nearest, **base)
 
 
@@ -160,8 +160,8 @@ def sentence(box: Box, claim: str = CLAIM) -> str:
     *rest, last = [_where(name, box) for name in box.limits]
     where = f"{', '.join(rest)} and {last}" if rest else last
     return (
-        f"{_overall(box, claim)}; where {where}, it does so in {_share(box.density)} of cases (density), "
-        f"and that region holds {_share(box.coverage)} of all such cases (coverage)."
+        f"{_overall(box, claim)}; where {where}, it does so in {percent(box.density)} of cases (density), "
+        f"and that region holds {percent(box.coverage)} of all such cases (coverage)."
     )
 
 
@@ -172,15 +172,15 @@ def markdown(box: Box) -> str:
         lo, hi = box.ranges[name]
         rows.append([name, "–" if low <= lo else _value(low, hi - lo), "–" if high >= hi else _value(high, hi - lo),
                      f"{_value(lo, hi - lo)} to {_value(hi, hi - lo)}"])
-    limits = _table(["parameter", "low", "high", "range across the sets"], rows or [["(none)", "–", "–", box.note]])
-    stats = _table(["coverage", "density", "mass", "base rate", "cases"],
-                   [[_share(box.coverage), _share(box.density), _share(box.mass), _share(box.base_rate), str(box.cases)]])
+    limits = markdown_table(["parameter", "low", "high", "range across the sets"], rows or [["(none)", "–", "–", box.note]])
+    stats = markdown_table(["coverage", "density", "mass", "base rate", "cases"],
+                   [[percent(box.coverage), percent(box.density), percent(box.mass), percent(box.base_rate), str(box.cases)]])
     if box.nearest is None:
         return f"{limits}\n\n{stats}"
     near = box.nearest
     return (
         f"{limits}\n\n{stats}\n\n**The nearest region**: the densest box on PRIM's trajectory, of few enough "
-        f"parameters, that still holds at least {_share(box.min_coverage)} of them; {near.note}, so it shows where to "
+        f"parameters, that still holds at least {percent(box.min_coverage)} of them; {near.note}, so it shows where to "
         f"look, not a finding.\n\n{markdown(near)}"
     )
 
@@ -190,12 +190,12 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
     as ema_workbench's show_box draws it; right: the peeling trajectory with the chosen box."""
     fig = new_figure(12, 5.5)
     headline = _overall(box, claim) + (
-        f"; {_share(box.density)} inside the box, which holds {_share(box.coverage)} of them" if box.limits else ""
+        f"; {percent(box.density)} inside the box, which holds {percent(box.coverage)} of them" if box.limits else ""
     )
     detail = (
         "Left: the box's limits (colour) on each restricted parameter's range over the plausible worlds (grey). "
         f"Right: PRIM's peeling trajectory, one point per box; ringed: the chosen box, the densest holding at least "
-        f"{_share(box.min_coverage)} of the backfires (coverage) with a density of at least {_share(box.min_density)}."
+        f"{percent(box.min_coverage)} of the backfires (coverage) with a density of at least {percent(box.min_density)}."
     )
     top = head(fig, headline, detail)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
@@ -218,7 +218,7 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
         left.set_xlabel("position in the parameter's range (0 = lowest, 1 = highest)")
         left.spines[["top", "right"]].set_visible(False)
         if drawn is not box:
-            left.set_title(f"no box; the nearest region ({_share(drawn.density)} dense, {drawn.note})", fontsize=9)
+            left.set_title(f"no box; the nearest region ({percent(drawn.density)} dense, {drawn.note})", fontsize=9)
     else:
         left.text(0.5, 0.5, f"no box: {box.note}", ha="center", va="center", transform=left.transAxes)
         left.axis("off")
@@ -226,7 +226,7 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
     right.plot(t["coverage"], t["density"], color=OKABE_ITO["blue"], lw=1, marker="o", ms=3.5)
     right.scatter([t["coverage"].iloc[drawn.chosen]], [t["density"].iloc[drawn.chosen]], s=160, facecolor="none",
                   edgecolor=OKABE_ITO["vermillion"], lw=2, zorder=3, label="chosen box" if drawn is box else "nearest region")
-    right.axhline(box.base_rate, color="0.4", ls="--", lw=1, label=f"base rate ({_share(box.base_rate)})")
+    right.axhline(box.base_rate, color="0.4", ls="--", lw=1, label=f"base rate ({percent(box.base_rate)})")
     right.set_xlabel("coverage: share of all backfires inside the box")
     right.set_ylabel("density: share of cases inside that backfire")
     right.set_xlim(0, 1.05)
@@ -240,7 +240,7 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
 
 def _overall(box: Box, claim: str) -> str:
     """'A kingpin campaign raises ... in 23% of 400 plausible worlds and seeds'."""
-    share = {0.0: "none", 1.0: "every one"}.get(box.base_rate, _share(box.base_rate))
+    share = {0.0: "none", 1.0: "every one"}.get(box.base_rate, percent(box.base_rate))
     return f"{claim[:1].upper() + claim[1:]} in {share} of {box.cases} plausible worlds and seeds"
 
 

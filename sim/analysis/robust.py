@@ -101,38 +101,39 @@ def pair_table(runs: pd.DataFrame, a: str, b: str, outcomes: Sequence[str] = tup
 # ----- Markdown for the briefing -----------------------------------------------------------------
 def wins_markdown(shares: pd.DataFrame) -> str:
     """The win-share table: the row's scenario beats the column's in this share of worlds."""
-    rows = [[a] + ["–" if a == b else _share(shares.loc[a, b]) for b in shares.columns] for a in shares.index]
-    return _table(["row beats column", *shares.columns], rows)
+    rows = [[a] + ["–" if a == b else percent(shares.loc[a, b]) for b in shares.columns] for a in shares.index]
+    return markdown_table(["row beats column", *shares.columns], rows)
 
 
 def summary_markdown(summary: pd.DataFrame) -> str:
     """The regret summary, one row per outcome and scenario, in the outcome's own units."""
     header = ["outcome", "scenario", "best in", "median regret", "90th pct regret", "max regret", "worlds"]
     rows = [
-        [OUTCOMES.get(r.outcome, r.outcome), r.scenario, _share(r.best_share), num(r.regret_median),
+        [OUTCOMES.get(r.outcome, r.outcome), r.scenario, percent(r.best_share), num(r.regret_median),
          num(r.regret_p90), num(r.regret_max), str(r.worlds)]
         for r in summary.itertuples()
     ]
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
 def pair_markdown(pair: pd.DataFrame, a: str, b: str) -> str:
     """The pair table with the scenarios named: who wins how often and by how much."""
     header = ["outcome", f"{a} better", f"{b} better", f"median {a} − {b} (5th–95th pct)", "worlds"]
     rows = [
-        [OUTCOMES.get(o, o), _share(r.a_wins), _share(r.b_wins),
+        [OUTCOMES.get(o, o), percent(r.a_wins), percent(r.b_wins),
          f"{signed(r.diff_median)} ({signed(r.diff_p05)} to {signed(r.diff_p95)})", str(int(r.worlds))]
         for o, r in pair.iterrows()
     ]
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
-def _share(v: float) -> str:
+def percent(v: float) -> str:
     """A share as a briefing reads it: 62%; <1% rather than a misleading 0%."""
     return "n/a" if np.isnan(v) else "<1%" if 0 < v < 0.005 else f"{100 * v:.0f}%"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A markdown table: the header, its rule, a line per row."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
@@ -148,8 +149,8 @@ def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: S
     top = best.idxmax()
     rival = r.drop(columns=top).median().idxmin() if len(names) > 1 else None  # the second best: least regret after the best
     headline = (
-        f"{label[:1].upper() + label[1:]}: {top} is best in {_share(best[top])} of {worlds} plausible worlds"
-        + (f" and beats the second best, {rival}, in {_share(shares.loc[top, rival])} of them" if rival else "")
+        f"{label[:1].upper() + label[1:]}: {top} is best in {percent(best[top])} of {worlds} plausible worlds"
+        + (f" and beats the second best, {rival}, in {percent(shares.loc[top, rival])} of them" if rival else "")
     )
     seeds = seed_values(runs, outcome, names).groupby(level="world").size()
     detail = (
@@ -164,7 +165,7 @@ def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: S
     image = left.imshow(shares.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=1)
     for (i, j), v in np.ndenumerate(shares.to_numpy(dtype=float)):
         if not np.isnan(v):
-            left.text(j, i, _share(v), ha="center", va="center", fontsize=9, color="white" if v < 0.6 else "black")
+            left.text(j, i, percent(v), ha="center", va="center", fontsize=9, color="white" if v < 0.6 else "black")
     left.set_xticks(range(len(names)), names, rotation=30, ha="right")
     left.set_yticks(range(len(names)), names)
     left.set_xlabel("… beats this scenario")

@@ -1,4 +1,4 @@
-"""The model beside the published findings of experiments/data/literature.csv, and the
+"""The model beside the published findings of sim/data/literature.csv, and the
 distribution of the succession's outcomes: a section of docs/validation.md.
 
 Every estimate is paired: the scenarios of one seed share their whole past (the record up to day
@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from sim.runs.summary import new_organisations
 from sim.world.geography import JALISCO
 from sim.world.model import CartelModel
 
-LITERATURE = Path(__file__).resolve().parent / "data" / "literature.csv"
+LITERATURE = "literature.csv"  # in sim/data/
 STRIKE = {"strike_enabled": True}
 CAPTURE = {**STRIKE, "strike_mode": "capture", "extradite_captured": True}
 HELD = {**STRIKE, "strike_mode": "capture", "extradite_captured": False}
@@ -33,7 +33,7 @@ LOYALTIES = (0.6, 0.8, 0.9)  # a fractious, the default and a cohesive organisat
 
 def literature() -> list[dict[str, str]]:
     """The published findings, as committed before the model changed against them."""
-    with LITERATURE.open(encoding="utf-8") as f:
+    with resources.files("sim.data").joinpath(LITERATURE).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 

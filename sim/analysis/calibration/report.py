@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "calibration.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "calibration.md"
 
 
 def write_section(name: str, text: str) -> None:
