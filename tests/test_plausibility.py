@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from sim import parameters
 import pytest
 
 from sim.analysis import identifiability
@@ -35,15 +37,16 @@ def test_a_missing_quantity_counts_as_infinitely_implausible():
 
 
 def test_profiles_flag_a_fitted_value_at_its_range_edge_and_a_flat_profile():
+    fitted = {name: float(parameters.defaults()[name]) for name in ("capacity_index_exponent", "hostility_local")}  # the table's
     frame = pd.DataFrame({
         "parameter": ["capacity_index_exponent"] * 3 + ["hostility_local"] * 3,
-        "value": [0.0, 3.0, 4.18, 0.1, 0.403, 1.0],
+        "value": [0.0, 3.0, fitted["capacity_index_exponent"], 0.1, fitted["hostility_local"], 1.0],
         "seed": [101] * 6,
         "score": [5.0, 2.0, 0.5, 0.6, 0.5, 0.55],
         "distance": [3.0, 1.2, 0.3, 0.35, 0.3, 0.32],
     })
     t = identifiability.summary(frame).set_index("parameter")
-    assert not t.loc["capacity_index_exponent", "flat"] and t.loc["capacity_index_exponent", "best"] == 4.18
+    assert not t.loc["capacity_index_exponent", "flat"] and t.loc["capacity_index_exponent", "best"] == fitted["capacity_index_exponent"]
     assert t.loc["hostility_local", "flat"] and t.loc["hostility_local", "plausible_share"] == 1.0
 
 

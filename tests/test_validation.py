@@ -19,19 +19,14 @@ from sim.analysis.calibration.record import FITTED as RECORD_FITTED
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "validation.md"  # written by experiments/validate.py
 
 
-# Targets the model misses since the day was rewritten and the record's mechanisms re-fitted
-# (issue 22): strict, so that meeting one again fails until it is taken off this list.
-KNOWN_MISSES = {
-    "month_2026-01": "59.6 a day against 50.9 (+17%); 57.4 before the rewrite",
-    "month_2026-02": "58.5 a day against 48.8 (+20%); 55.9 before the rewrite",
-}
-WHY = ("a check month after the fit window: the model's decline is a relaxation to a new level that "
-       "flattens after Sep 2025 while the observed series kept falling (the long-record issue's subject)")
+# Targets the model misses, each with its reason: strict, so that meeting one again fails until it
+# is taken off this list. None since the day's rewrite and its recalibration (issue 22).
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _targets() -> list:
     return [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=f"{KNOWN_MISSES[t.key]}: {WHY}")) if t.key in KNOWN_MISSES else t
+        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[t.key])) if t.key in KNOWN_MISSES else t
         for t in validation.TARGETS
     ]
 
