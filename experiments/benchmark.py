@@ -67,7 +67,7 @@ from sim import simulate  # sim.core before the run moved to sim/runs/, sim.runs
 what, seed = sys.argv[1], int(sys.argv[2])
 steady = {"record": "none", "burn_in_days": 365} if "record" in inspect.signature(CartelModel.__init__).parameters else {"burn_in_days": 730}
 warm = CartelModel(seed=0, horizon_days=10, **steady)
-warm.run()  # imports, data tables, compiled kernels: not timed
+warm.run()  # imports, data tables, compiled code: not timed
 simulate(seed=0, horizon_days=10)
 if what == "day":
     best = float("inf")

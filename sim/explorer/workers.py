@@ -1,7 +1,7 @@
 """One warm executor for the explorer, shared by every run the page starts: `sim.ensemble`'s local
 process pool (sim/analysis/chunks.py), kept open between runs and passed as its `executor`.
 
-Starting worker processes costs seconds (each imports the model and loads its compiled kernels),
+Starting worker processes costs seconds (each imports the model and loads its compiled processes),
 and so does the first composition of the config in the page's own process. Both are paid once,
 while the analyst sets the levers, instead of at the first press of Run.
 """
@@ -40,7 +40,7 @@ def ready() -> bool:
 
 
 def _warm() -> None:
-    """In a worker: import the model and run two days after the record, so its kernels are loaded."""
+    """In a worker: import the model and run two days after the record, so its compiled day is loaded."""
     from sim.runs.simulate import simulate
 
     simulate(seed=1, burn_in_days=1, horizon_days=2, timeseries="national")
