@@ -108,7 +108,14 @@ def _env(tree: Path) -> dict[str, str]:
 
 
 def _in_process(tree: Path, what: str, seed: int) -> float:
-    out = subprocess.run([sys.executable, "-c", IN_PROCESS, what, str(seed)], cwd=tree, env=_env(tree), check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, what, str(seed)],
+        cwd=tree,
+        env=_env(tree),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -125,6 +132,7 @@ def _has_outputs(tree: Path) -> bool:
 
 def measurement(what: str, sweep_runs: int, ensemble_runs: int = 500) -> Callable[[Path, int], float]:
     """The function that times `what` in a tree for one seed (or repeat)."""
+
     def cli(tree: Path, seed: int) -> float:
         with tempfile.TemporaryDirectory() as out:
             return _command(tree, ["-m", "sim", f"seed={seed}", f"hydra.run.dir={out}"])
@@ -136,14 +144,30 @@ def measurement(what: str, sweep_runs: int, ensemble_runs: int = 500) -> Callabl
     def sweep(tree: Path, seed: int) -> float:
         with tempfile.TemporaryDirectory() as out:
             extra = ["outputs=summary"] if _has_outputs(tree) else []
-            seconds = _command(tree, ["-m", "sim", "-m", f"seed=range({seed},{seed + sweep_runs})", "horizon_days=365", *extra,
-                                      f"hydra.sweep.dir={out}"])
+            seconds = _command(
+                tree,
+                [
+                    "-m",
+                    "sim",
+                    "-m",
+                    f"seed=range({seed},{seed + sweep_runs})",
+                    "horizon_days=365",
+                    *extra,
+                    f"hydra.sweep.dir={out}",
+                ],
+            )
             return sweep_runs / seconds
 
     def ensemble(tree: Path, seed: int) -> float:
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", ENSEMBLE, str(seed * 100_000), str(ensemble_runs)], cwd=tree, env=_env(tree), check=True, text=True,
-                       stdout=subprocess.DEVNULL)  # the progress bar shows on stderr
+        subprocess.run(
+            [sys.executable, "-c", ENSEMBLE, str(seed * 100_000), str(ensemble_runs)],
+            cwd=tree,
+            env=_env(tree),
+            check=True,
+            text=True,
+            stdout=subprocess.DEVNULL,
+        )  # the progress bar shows on stderr
         return ensemble_runs / (time.perf_counter() - t)
 
     def explorer(tree: Path, seed: int) -> float:  # this tree only: `run` never times it in another
@@ -163,13 +187,20 @@ def measurement(what: str, sweep_runs: int, ensemble_runs: int = 500) -> Callabl
     }[what]
 
 
-UNITS = {"day": "ms per simulated day (best of 5)", "run": "s, a default run in-process", "cli": "s, a default run as a command",
-         "briefing": "s, the briefing pack (its defaults: 7 scenarios x 50 plausible worlds x 2 seeds, 3 years)", "sweep": "runs per second",
-         "ensemble": "runs per second through sim.ensemble (one-year runs, summaries only)",
-         "explorer": "s from Run to the first figure on the explorer page (4 seeds x 1 year)"}
+UNITS = {
+    "day": "ms per simulated day (best of 5)",
+    "run": "s, a default run in-process",
+    "cli": "s, a default run as a command",
+    "briefing": "s, the briefing pack (its defaults: 7 scenarios x 50 plausible worlds x 2 seeds, 3 years)",
+    "sweep": "runs per second",
+    "ensemble": "runs per second through sim.ensemble (one-year runs, summaries only)",
+    "explorer": "s from Run to the first figure on the explorer page (4 seeds x 1 year)",
+}
 
 
-def run(whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str, ensemble_runs: int = 500) -> None:
+def run(
+    whats: list[str], repeats: int, sweep_runs: int, other: Path | None, label: str, ensemble_runs: int = 500
+) -> None:
     for what in whats:
         time_it = measurement(what, sweep_runs, ensemble_runs)
         ours, theirs = [], []
@@ -216,23 +247,48 @@ def pool_check(runs: int, repeats: int) -> None:
             times = []
             for n_jobs in (1, -1):
                 with tempfile.TemporaryDirectory() as out:
-                    times.append(_command(HERE, ["-m", "sim", "-m", f"seed=range(1,{runs + 1})", "horizon_days=365", "outputs=summary",
-                                                 f"hydra.launcher.n_jobs={n_jobs}", f"hydra.sweep.dir={out}"]))
+                    times.append(
+                        _command(
+                            HERE,
+                            [
+                                "-m",
+                                "sim",
+                                "-m",
+                                f"seed=range(1,{runs + 1})",
+                                "horizon_days=365",
+                                "outputs=summary",
+                                f"hydra.launcher.n_jobs={n_jobs}",
+                                f"hydra.sweep.dir={out}",
+                            ],
+                        )
+                    )
             pairs.append(times)
-            print(f"  1 worker {times[0]:.1f} s, {cores} workers {times[1]:.1f} s: {times[0] / times[1]:.2f}x (machine: {machine[-1]:.2f}x)")
+            print(
+                f"  1 worker {times[0]:.1f} s, {cores} workers {times[1]:.1f} s: {times[0] / times[1]:.2f}x (machine: {machine[-1]:.2f}x)"
+            )
     one, many = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
-    print(f"sweep of {runs} runs: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, speed-up {one / many:.2f}x; "
-          f"the machine's own {statistics.median(machine):.2f}x")
+    print(
+        f"sweep of {runs} runs: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, speed-up {one / many:.2f}x; "
+        f"the machine's own {statistics.median(machine):.2f}x"
+    )
 
 
 def same_results(other: Path, label: str) -> None:
     """Summaries and daily tables of 3 scenarios x 3 seeds in this tree and another, compared byte for byte."""
-    ours, theirs = (json.loads(subprocess.run([sys.executable, "-c", RESULTS], cwd=tree, env=_env(tree), check=True, capture_output=True,
-                                              text=True).stdout.splitlines()[-1]) for tree in (HERE, other))
+    ours, theirs = (
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", RESULTS], cwd=tree, env=_env(tree), check=True, capture_output=True, text=True
+            ).stdout.splitlines()[-1]
+        )
+        for tree in (HERE, other)
+    )
     for run_name, (summary, daily) in ours.items():
         other_summary, other_daily = theirs[run_name]
-        print(f"  {run_name}: summary.json {'same' if summary == other_summary else 'DIFFERENT'}, "
-              f"daily table {'same' if daily == other_daily else 'DIFFERENT'}")
+        print(
+            f"  {run_name}: summary.json {'same' if summary == other_summary else 'DIFFERENT'}, "
+            f"daily table {'same' if daily == other_daily else 'DIFFERENT'}"
+        )
     same = sum(ours[k] == theirs[k] for k in ours)
     print(f"same results as {label}: {same} of {len(ours)} runs (summary.json and daily table byte for byte)")
 
@@ -243,9 +299,18 @@ def main() -> None:
     ap.add_argument("--compare", metavar="COMMIT", help="time the same in COMMIT, alternating with this tree")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each measurement per tree (default 3; medians)")
     ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the `sweep` measurement (default 1000)")
-    ap.add_argument("--ensemble-runs", type=int, default=500, help="runs of the `ensemble` measurement (default 500; the target: 10,000 in 15 min on 2 cores)")
-    ap.add_argument("--sweep", action="store_true", help="instead: a sweep on 1 worker and on all cores (the worker-pool check)")
-    ap.add_argument("--same-results", metavar="COMMIT", help="instead: compare 3 scenarios x 3 seeds with COMMIT, byte for byte")
+    ap.add_argument(
+        "--ensemble-runs",
+        type=int,
+        default=500,
+        help="runs of the `ensemble` measurement (default 500; the target: 10,000 in 15 min on 2 cores)",
+    )
+    ap.add_argument(
+        "--sweep", action="store_true", help="instead: a sweep on 1 worker and on all cores (the worker-pool check)"
+    )
+    ap.add_argument(
+        "--same-results", metavar="COMMIT", help="instead: compare 3 scenarios x 3 seeds with COMMIT, byte for byte"
+    )
     args = ap.parse_args()
     if args.sweep:
         pool_check(min(args.sweep_runs, 200), args.repeats)
@@ -253,7 +318,10 @@ def main() -> None:
     whats = [w.strip() for w in args.only.split(",") if w.strip()]
     unknown = set(whats) - set(MEASUREMENTS)
     if unknown:
-        print(f"error: unknown measurement {', '.join(sorted(unknown))}; choose from {', '.join(MEASUREMENTS)}", file=sys.stderr)
+        print(
+            f"error: unknown measurement {', '.join(sorted(unknown))}; choose from {', '.join(MEASUREMENTS)}",
+            file=sys.stderr,
+        )
         sys.exit(2)
     if not (args.compare or args.same_results):
         run(whats, args.repeats, args.sweep_runs, None, "", args.ensemble_runs)
@@ -261,14 +329,18 @@ def main() -> None:
     commit = args.same_results or args.compare
     with tempfile.TemporaryDirectory() as tmp:
         other = Path(tmp) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", str(other), commit], cwd=HERE, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(other), commit], cwd=HERE, check=True, capture_output=True
+        )
         try:
             if args.same_results:
                 same_results(other, commit)
             else:
                 run(whats, args.repeats, args.sweep_runs, other, commit, args.ensemble_runs)
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=HERE, check=True, capture_output=True)
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(other)], cwd=HERE, check=True, capture_output=True
+            )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,15 @@ import pandas as pd
 
 from sim.analysis.figures import pair_keys
 
-SCENARIOS = ("no_strike", "mencho_strike", "kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
+SCENARIOS = (
+    "no_strike",
+    "mencho_strike",
+    "kingpin_campaign",
+    "state_capacity",
+    "second_front",
+    "hugs_not_bullets",
+    "combined",
+)
 BASELINE = "no_strike"  # the counterfactual: no strike
 STATUS_QUO = "mencho_strike"  # the strike, then nothing new: what each policy is compared with
 POLICIES = ("kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
@@ -106,10 +114,19 @@ def spread_section(runs: pd.DataFrame) -> list[str]:
     rows = []
     quantities = [
         (f"first-year homicides, `{STATUS_QUO}`", lambda: _level(runs, "homicides_d0_365", STATUS_QUO)),
-        (f"the strike's first-year effect (`{STATUS_QUO}` − `{BASELINE}`)", lambda: paired(runs, "homicides_d0_365", STATUS_QUO, BASELINE)),
+        (
+            f"the strike's first-year effect (`{STATUS_QUO}` − `{BASELINE}`)",
+            lambda: paired(runs, "homicides_d0_365", STATUS_QUO, BASELINE),
+        ),
         (f"third-year effect, `{PAIR[0]}` − `{PAIR[1]}`", lambda: paired(runs, "homicides_last_365", *PAIR)),
-        (f"third-year effect, `{PAIR[0]}` − `{STATUS_QUO}`", lambda: paired(runs, "homicides_last_365", PAIR[0], STATUS_QUO)),
-        (f"effective groups a year after the strike, `{STATUS_QUO}`", lambda: _level(runs, "effective_groups_d365", STATUS_QUO)),
+        (
+            f"third-year effect, `{PAIR[0]}` − `{STATUS_QUO}`",
+            lambda: paired(runs, "homicides_last_365", PAIR[0], STATUS_QUO),
+        ),
+        (
+            f"effective groups a year after the strike, `{STATUS_QUO}`",
+            lambda: _level(runs, "effective_groups_d365", STATUS_QUO),
+        ),
     ]
     for label, values in quantities:
         v = values()
@@ -153,8 +170,12 @@ def robust_section(runs: pd.DataFrame) -> list[str]:
         robust.pair_markdown(robust.pair_table(runs, a, b), a, b),
     ]
     for outcome, label in robust.OUTCOMES.items():
-        lines += ["", f"Every pair of policies on {label}: the share of worlds in which the row does better than the column.", "",
-                  robust.wins_markdown(robust.win_shares(runs, outcome, policies))]
+        lines += [
+            "",
+            f"Every pair of policies on {label}: the share of worlds in which the row does better than the column.",
+            "",
+            robust.wins_markdown(robust.win_shares(runs, outcome, policies)),
+        ]
     lines += [
         "",
         "Regret: how much worse than the best policy in the same world (victims, groups, or flow ratio); "
@@ -171,10 +192,14 @@ def robust_table(runs: pd.DataFrame) -> pd.DataFrame:
 
     parts = []
     for outcome in robust.OUTCOMES:
-        shares = robust.win_shares(runs, outcome, policy_scenarios(runs)).rename_axis(index="scenario", columns="against")
+        shares = robust.win_shares(runs, outcome, policy_scenarios(runs)).rename_axis(
+            index="scenario", columns="against"
+        )
         parts.append(shares.stack().rename("share_of_worlds_better").reset_index().assign(outcome=outcome))
     table = pd.concat(parts, ignore_index=True)
-    return table[table["scenario"] != table["against"]][["outcome", "scenario", "against", "share_of_worlds_better"]].reset_index(drop=True)
+    return table[table["scenario"] != table["against"]][
+        ["outcome", "scenario", "against", "share_of_worlds_better"]
+    ].reset_index(drop=True)
 
 
 def policy_scenarios(runs: pd.DataFrame) -> list[str]:
@@ -183,8 +208,8 @@ def policy_scenarios(runs: pd.DataFrame) -> list[str]:
 
 def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
     """PRIM on the campaign-backfire question, from the briefing's own runs."""
-    from sim.runs import plausible
     from sim.analysis import discovery
+    from sim.runs import plausible
 
     if pair_keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
         return [], None
@@ -205,7 +230,9 @@ def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
     return lines, box
 
 
-def summary_markdown(runs: pd.DataFrame, worlds: int, seeds: int, horizon: int, version: str, extra: list[str] = ()) -> str:
+def summary_markdown(
+    runs: pd.DataFrame, worlds: int, seeds: int, horizon: int, version: str, extra: list[str] = ()
+) -> str:
     ok = runs[runs["status"] == "ok"]
     sample = f"{worlds} plausible worlds × {seeds} seeds" if worlds else f"{seeds} seeds of the fitted parameters"
     lines = [
@@ -214,7 +241,11 @@ def summary_markdown(runs: pd.DataFrame, worlds: int, seeds: int, horizon: int, 
         f"cartel-sim {version}; generated {dt.date.today().isoformat()}; {len(ok)} runs ({sample} per scenario, "
         f"the same in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over runs with the "
         "5th–95th percentile in brackets: the spread of outcomes the model gives over "
-        + ("parameter sets that meet every calibration target (docs/plausible.md) and chance" if worlds else "chance alone")
+        + (
+            "parameter sets that meet every calibration target (docs/plausible.md) and chance"
+            if worlds
+            else "chance alone"
+        )
         + ", not a forecast interval.",
         "",
         *headlines(ok, horizon),
@@ -278,27 +309,42 @@ def summary_markdown(runs: pd.DataFrame, worlds: int, seeds: int, horizon: int, 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--worlds", type=int, default=WORLDS, help=f"plausible worlds, the first N of sim/data/plausible_sets.csv (default {WORLDS}; 0: the fitted defaults only)")
+    ap.add_argument(
+        "--worlds",
+        type=int,
+        default=WORLDS,
+        help=f"plausible worlds, the first N of sim/data/plausible_sets.csv (default {WORLDS}; 0: the fitted defaults only)",
+    )
     ap.add_argument("--seeds", type=int, default=SEEDS, help=f"test seeds per world and scenario (default {SEEDS})")
-    ap.add_argument("--horizon-days", type=int, default=HORIZON, help=f"days from 22 Feb 2026 (default {HORIZON}: three years)")
+    ap.add_argument(
+        "--horizon-days", type=int, default=HORIZON, help=f"days from 22 Feb 2026 (default {HORIZON}: three years)"
+    )
     ap.add_argument("--out", type=Path, default=Path("briefing"))
     ap.add_argument("--processes", type=int, default=None, help="worker processes (default: all cores)")
     ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
     args = ap.parse_args()
 
     import sim
-    from sim.runs import plausible
     from sim.analysis import discovery, figures, robust
-    from sim.errors import ConfigError
     from sim.analysis import seeds as seedlists
+    from sim.errors import ConfigError
+    from sim.runs import plausible
 
     start = time.time()
     try:
         if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
-            raise ConfigError(f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
-                              f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1")
+            raise ConfigError(
+                f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
+                f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1"
+            )
         chosen = range(args.worlds) if args.worlds else None
-        result = sim.ensemble(args.scenarios, seeds=seedlists.test(args.seeds), worlds=chosen, processes=args.processes, horizon_days=args.horizon_days)
+        result = sim.ensemble(
+            args.scenarios,
+            seeds=seedlists.test(args.seeds),
+            worlds=chosen,
+            processes=args.processes,
+            horizon_days=args.horizon_days,
+        )
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
@@ -311,14 +357,20 @@ def main() -> None:
     extra = robust_section(ok)
     if extra:
         robust_table(ok).to_csv(out / "robust.csv", index=False)
-        pngs += figures.save(robust.figure(ok, "homicides_last_365", policy_scenarios(ok), version=sim.__version__), out / "figures", "robust")[:1]
+        pngs += figures.save(
+            robust.figure(ok, "homicides_last_365", policy_scenarios(ok), version=sim.__version__),
+            out / "figures",
+            "robust",
+        )[:1]
     found, box = discovery_section(ok)
     if box is not None:
         pngs += figures.save(discovery.figure(box, version=sim.__version__), out / "figures", "discovery")[:1]
     figures.multipage_pdf(pngs, out / "briefing.pdf")  # the whole pack, one figure a page
     summary = summary_markdown(result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found)
     (out / "summary.md").write_text(summary, encoding="utf-8")
-    print(f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md ({len(ok)} runs, {time.time() - start:.0f} s)")
+    print(
+        f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md ({len(ok)} runs, {time.time() - start:.0f} s)"
+    )
     if len(result.failed):
         print(f"error: {len(result.failed)} runs failed; see {out / 'runs.csv'}", file=sys.stderr)
         sys.exit(2)

@@ -24,17 +24,25 @@ def main() -> None:
     args = ap.parse_args()
     values, fit = calibrate(seeds.calibration(args.seeds))
     print("fitted:", ", ".join(f"{k} = {v:.4g}" for k, v in values.items()))
-    print(f"fit: members {fit['members']:.0f} (target {parameters.defaults()['members_total']:.0f}), "
-          f"homicides {fit['homicides']:.0f} (target {HOMICIDES_TARGET:.0f}), forces {fit['forces']:.0f} (target {FORCES_TARGET:.0f}), "
-          f"recruits/week {fit['recruits_weekly']:.0f} (literature 350-370, not fitted)")
+    print(
+        f"fit: members {fit['members']:.0f} (target {parameters.defaults()['members_total']:.0f}), "
+        f"homicides {fit['homicides']:.0f} (target {HOMICIDES_TARGET:.0f}), forces {fit['forces']:.0f} (target {FORCES_TARGET:.0f}), "
+        f"recruits/week {fit['recruits_weekly']:.0f} (literature 350-370, not fitted)"
+    )
     if not args.dry_run:
         write_parameter_defaults({k: float(f"{v:.4g}") for k, v in values.items()})
-        rows = [["members on 1 Jan 2024", f"{parameters.defaults()['members_total']:,.0f}", f"{fit['members']:,.0f}"],
-                ["national homicides, 2024", f"{HOMICIDES_TARGET:,.0f}", f"{fit['homicides']:,.0f}"],
-                ["security-force deaths, 2024", f"{FORCES_TARGET:,.0f}", f"{fit['forces']:,.0f}"],
-                ["recruits a week, 2024 (not fitted)", "350-370", f"{fit['recruits_weekly']:,.0f}"]]
-        write_section("baseline", table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.4g}"] for k, v in values.items()])
-                      + "\n\n" + table([f"quantity (median over {args.seeds} seeds)", "target", "fit"], rows))
+        rows = [
+            ["members on 1 Jan 2024", f"{parameters.defaults()['members_total']:,.0f}", f"{fit['members']:,.0f}"],
+            ["national homicides, 2024", f"{HOMICIDES_TARGET:,.0f}", f"{fit['homicides']:,.0f}"],
+            ["security-force deaths, 2024", f"{FORCES_TARGET:,.0f}", f"{fit['forces']:,.0f}"],
+            ["recruits a week, 2024 (not fitted)", "350-370", f"{fit['recruits_weekly']:,.0f}"],
+        ]
+        write_section(
+            "baseline",
+            table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.4g}"] for k, v in values.items()])
+            + "\n\n"
+            + table([f"quantity (median over {args.seeds} seeds)", "target", "fit"], rows),
+        )
         print("wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md")
 
 

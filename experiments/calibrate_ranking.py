@@ -33,13 +33,29 @@ def main() -> None:
     if not args.dry_run:
         values = {k: float(f"{v:.3g}") for k, v in with_cost(point).items()}
         write_parameter_defaults(values)
-        rows = [[*(f"{p[k]:.3g}" for k in FITTED), *(f"{s[c]:.3f}" for c in ("counts_2024", "rates_2024", "counts_2023")), f"{s['war']:.2f}",
-                 "**chosen**" if p is point else ""] for p, s in finalists]
-        write_section("ranking", f"Search of {args.points} points on {args.seeds} seeds; the finalists on {FINAL_SEEDS} seeds "
-                      f"(calibration seeds from {seeds.CALIBRATION.start}):\n\n"
-                      + table([f"`{k}`" for k in FITTED] + ["counts 2024", "rates 2024", "counts 2023 (check)", "Sinaloa war ratio", ""], rows))
-        print("wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md; "
-              "now run experiments.calibrate_baseline, experiments.calibrate_record, then experiments.calibrate_wave")
+        rows = [
+            [
+                *(f"{p[k]:.3g}" for k in FITTED),
+                *(f"{s[c]:.3f}" for c in ("counts_2024", "rates_2024", "counts_2023")),
+                f"{s['war']:.2f}",
+                "**chosen**" if p is point else "",
+            ]
+            for p, s in finalists
+        ]
+        write_section(
+            "ranking",
+            f"Search of {args.points} points on {args.seeds} seeds; the finalists on {FINAL_SEEDS} seeds "
+            f"(calibration seeds from {seeds.CALIBRATION.start}):\n\n"
+            + table(
+                [f"`{k}`" for k in FITTED]
+                + ["counts 2024", "rates 2024", "counts 2023 (check)", "Sinaloa war ratio", ""],
+                rows,
+            ),
+        )
+        print(
+            "wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md; "
+            "now run experiments.calibrate_baseline, experiments.calibrate_record, then experiments.calibrate_wave"
+        )
 
 
 if __name__ == "__main__":

@@ -30,16 +30,24 @@ def main() -> None:
     args = ap.parse_args()
     point, sc = search(args.points, args.local, args.seeds, args.finalists, args.workers)
     print("chosen:", describe(point, sc))
-    print("months (model on the 2024 level, observed):", ", ".join(f"{m.month} {sc['months'][m.month]} ({m.per_day})" for m in monthly()))
+    print(
+        "months (model on the 2024 level, observed):",
+        ", ".join(f"{m.month} {sc['months'][m.month]} ({m.per_day})" for m in monthly()),
+    )
     if not args.dry_run:
         write_parameter_defaults({k: float(f"{v:.3g}") for k, v in point.items()})
         rows = [[m.month, m.window, f"{m.per_day:g}", f"{sc['months'][m.month]:.1f}"] for m in monthly()]
-        write_section("record", table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.3g}"] for k, v in point.items()])
-                      + f"\n\nHidden killings under the strategy: {sc['hidden_excess']:.1f} a day above the steady world's (bound {HIDDEN_BOUND:g}). "
-                      f"Months on the 2024 level, median over {FINAL_SEEDS} calibration seeds (the check months shown, not fitted):\n\n"
-                      + table(["month", "window", "observed (victims a day)", "model"], rows))
-        print("wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md; "
-              "now re-run experiments.calibrate_baseline, then experiments.calibrate_wave")
+        write_section(
+            "record",
+            table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.3g}"] for k, v in point.items()])
+            + f"\n\nHidden killings under the strategy: {sc['hidden_excess']:.1f} a day above the steady world's (bound {HIDDEN_BOUND:g}). "
+            f"Months on the 2024 level, median over {FINAL_SEEDS} calibration seeds (the check months shown, not fitted):\n\n"
+            + table(["month", "window", "observed (victims a day)", "model"], rows),
+        )
+        print(
+            "wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md; "
+            "now re-run experiments.calibrate_baseline, then experiments.calibrate_wave"
+        )
 
 
 if __name__ == "__main__":

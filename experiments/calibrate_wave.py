@@ -24,8 +24,12 @@ def write_doc(values: dict[str, float], fit: dict[str, float], runs: list[dict[s
         per_seed = sorted(r[k] for r in runs)
         target = f"{TARGETS[k]:g}" if k in TARGETS else "about 34 (check, not fitted)"
         rows.append([f"`{k}`", target, f"{fit[k]:.3g}", f"{per_seed[0]:.3g} – {per_seed[-1]:.3g}"])
-    write_section("wave", table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.4g}"] for k, v in values.items()])
-                  + "\n\n" + table([f"quantity (median over {n_seeds} seeds)", "target", "fit", "range over seeds"], rows))
+    write_section(
+        "wave",
+        table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.4g}"] for k, v in values.items()])
+        + "\n\n"
+        + table([f"quantity (median over {n_seeds} seeds)", "target", "fit", "range over seeds"], rows),
+    )
 
 
 def main() -> None:
@@ -35,11 +39,15 @@ def main() -> None:
     args = ap.parse_args()
     values, fit, runs = calibrate(seeds.calibration(args.seeds))
     print("fitted:", ", ".join(f"{k} = {v:.4g}" for k, v in values.items()))
-    print("fit:", ", ".join(f"{k} {fit[k]:.3g}" + (f" (target {TARGETS[k]:g})" if k in TARGETS else "") for k in REPORTED))
+    print(
+        "fit:", ", ".join(f"{k} {fit[k]:.3g}" + (f" (target {TARGETS[k]:g})" if k in TARGETS else "") for k in REPORTED)
+    )
     if not args.dry_run:
         write_parameter_defaults({k: float(f"{v:.4g}") for k, v in values.items()})
         write_doc(values, fit, runs, args.seeds)
-        print("wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md and its section of docs/calibration.md")
+        print(
+            "wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md and its section of docs/calibration.md"
+        )
 
 
 if __name__ == "__main__":

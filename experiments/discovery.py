@@ -26,8 +26,8 @@ DOC = ROOT / "docs" / "discovery.md"
 
 def main() -> None:
     import sim
-    from sim.runs import plausible
     from sim.analysis import discovery
+    from sim.runs import plausible
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", type=int, default=None, help="the first N plausible worlds (default: all)")
@@ -38,8 +38,15 @@ def main() -> None:
     args = ap.parse_args()
     started = time.time()
     n = args.worlds or plausible.count()
-    result = sim.ensemble(["mencho_strike", "kingpin_campaign"], seeds=seedlists.test(args.seeds), worlds=range(n),
-                          horizon_days=args.horizon_days, processes=args.processes, progress=False, daily=False)  # summaries only
+    result = sim.ensemble(
+        ["mencho_strike", "kingpin_campaign"],
+        seeds=seedlists.test(args.seeds),
+        worlds=range(n),
+        horizon_days=args.horizon_days,
+        processes=args.processes,
+        progress=False,
+        daily=False,
+    )  # summaries only
     runs = result.runs
     x, y = discovery.backfire(runs, plausible.values())
     change = discovery.relative_change(runs).loc[x.index]
@@ -54,13 +61,15 @@ def main() -> None:
     holds = bool(found.limits) and held[1] >= odd_rate + 0.1  # ten points above the base rate on worlds it never saw
     verdict = (
         f"**Verdict.** The box found on half the worlds holds on the other half ({held[1]:.0%} against a base rate of "
-        f"{odd_rate:.0%}): the region is worth quoting." if holds else
-        f"**Verdict.** The box found on half the worlds does not hold on the other half ({held[1]:.0%} against a base rate "
+        f"{odd_rate:.0%}): the region is worth quoting."
+        if holds
+        else f"**Verdict.** The box found on half the worlds does not hold on the other half ({held[1]:.0%} against a base rate "
         f"of {odd_rate:.0%}): no region of at most three parameters explains when the campaign backfires. Quote the base rate "
         f"({box.base_rate:.0%} of worlds and seeds) and the spread of the change, not the box."
     )
     failed = runs[runs["status"] != "ok"]
-    args.doc.write_text(f"""# When does a kingpin campaign backfire? Scenario discovery over the plausible worlds
+    args.doc.write_text(
+        f"""# When does a kingpin campaign backfire? Scenario discovery over the plausible worlds
 
 Made by `python -m experiments.discovery` in {(time.time() - started) / 60:.0f} min on this machine (2 cores):
 `kingpin_campaign` against `mencho_strike` (the status quo after the strike) in {n} plausible worlds
@@ -100,7 +109,9 @@ Coverage: the share of all backfiring cases that lie in the box. Density: the sh
 backfire. Mass: the share of all cases in the box. Each case is one world and seed; a world's parameters are the
 explanatory variables, so chance (the seed) shows up as cases of one world on both sides. The worlds meet every
 calibration target, so the box is a region of what we do not know, not of what the data have ruled out.
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     print(f"wrote {args.doc} in {time.time() - started:.0f} s")
 
 

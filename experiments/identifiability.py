@@ -24,14 +24,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis import seeds as seedlists  # noqa: E402
 from sim import __version__  # noqa: E402
+from sim.analysis import seeds as seedlists  # noqa: E402
 from sim.analysis.identifiability import EDGE, FLAT, profiles, summary  # noqa: E402
 from sim.parameters import table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "identifiability.md"
 FIGURE = ROOT / "docs" / "figures" / "identifiability.png"
+
+
 def _figure(frame: pd.DataFrame, table_: pd.DataFrame) -> None:
     names = list(table_["parameter"])
     cols = 5
@@ -45,9 +47,12 @@ def _figure(frame: pd.DataFrame, table_: pd.DataFrame) -> None:
         ax.axvline(table()[name].default, color="tab:red", lw=0.8)
         ax.set_title(name, fontsize=8)
         ax.tick_params(labelsize=7)
-    for ax in list(axes.flat)[len(names):]:
+    for ax in list(axes.flat)[len(names) :]:
         ax.axis("off")
-    fig.suptitle("Distance from the calibration targets (RMS implausibility, capped at 10) across each fitted parameter's range; red: fitted; dashed: 1", fontsize=9)
+    fig.suptitle(
+        "Distance from the calibration targets (RMS implausibility, capped at 10) across each fitted parameter's range; red: fitted; dashed: 1",
+        fontsize=9,
+    )
     fig.tight_layout()
     FIGURE.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(FIGURE, dpi=100)
@@ -114,7 +119,21 @@ def main() -> None:
     _figure(frame, table_)
     DOC.write_text(render(table_, args.values, seed_list, time.time() - started), encoding="utf-8")
     print(f"wrote {DOC} and {FIGURE} in {time.time() - started:.0f} s")
-    print(table_[["parameter", "fitted", "best", "distance_fitted", "distance_min", "distance_max", "plausible_share", "at_edge", "flat"]].to_string(index=False))
+    print(
+        table_[
+            [
+                "parameter",
+                "fitted",
+                "best",
+                "distance_fitted",
+                "distance_min",
+                "distance_max",
+                "plausible_share",
+                "at_edge",
+                "flat",
+            ]
+        ].to_string(index=False)
+    )
 
 
 if __name__ == "__main__":

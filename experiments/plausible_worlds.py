@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis import seeds as seedlists
 from sim.analysis import abc
+from sim.analysis import seeds as seedlists
 from sim.analysis.chunks import dask
 from sim.analysis.factors import factors
 from sim.parameters import table as parameter_table
@@ -31,8 +31,9 @@ RUNS_PER_SECOND = 5.2  # measured here: a batch of 300 candidates in 58 s on 2 c
 # Parameters that act only once a leader is removed or a campaign runs: no calibration target
 # (the past, and the wave of the first 72 hours) can constrain them, so they are redrawn over
 # their whole ranges at the end (abc.redraw), each world re-run to check it.
-AFTER_STRIKE = tuple(p.name for p in parameter_table().values() if p.group in ("succession", "kingpin") and p.kind != "lever") + (
-    "capture_retaliation_share", "capture_intel_core_share")
+AFTER_STRIKE = tuple(
+    p.name for p in parameter_table().values() if p.group in ("succession", "kingpin") and p.kind != "lever"
+) + ("capture_retaliation_share", "capture_intel_core_share")
 TABLE = ROOT / "sim" / "data" / "plausible_sets.csv"
 DOC = ROOT / "docs" / "plausible.md"
 
@@ -44,8 +45,20 @@ def narrowing(sets: pd.DataFrame) -> pd.DataFrame:
     for f in factors():
         v = sets[f.name].astype(float)
         lo, hi = np.percentile(v, [5, 95])
-        rows.append({"parameter": f.name, "low": f.low, "high": f.high, "p05": lo, "median": v.median(), "p95": hi,
-                     "min": v.min(), "max": v.max(), "default": defaults[f.name], "share": (hi - lo) / (f.high - f.low)})
+        rows.append(
+            {
+                "parameter": f.name,
+                "low": f.low,
+                "high": f.high,
+                "p05": lo,
+                "median": v.median(),
+                "p95": hi,
+                "min": v.min(),
+                "max": v.max(),
+                "default": defaults[f.name],
+                "share": (hi - lo) / (f.high - f.low),
+            }
+        )
     return pd.DataFrame(rows).sort_values("share").reset_index(drop=True)
 
 
@@ -76,16 +89,30 @@ def draw(narrow: pd.DataFrame, path: Path, top: int = 25) -> None:
     ax.set_yticks(range(len(shown)), shown["parameter"])
     ax.set_xlim(0, 1)
     ax.set_xlabel("position in the parameter table's range (0 = low, 1 = high)")
-    ax.set_title(f"The {top} parameters the calibration targets narrow most: plausible worlds' 5–95% (blue), median (tick),\n"
-                 "the fitted default (red diamond); grey: the full range sampled", loc="left", fontsize=10)
+    ax.set_title(
+        f"The {top} parameters the calibration targets narrow most: plausible worlds' 5–95% (blue), median (tick),\n"
+        "the fitted default (red diamond); grey: the full range sampled",
+        loc="left",
+        fontsize=10,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     fig.subplots_adjust(left=0.3, right=0.97, top=1 - 1.0 / fig.get_figheight(), bottom=0.6 / fig.get_figheight())
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
 
 
-def render(populations: list[abc.Population], sets: pd.DataFrame, narrow: pd.DataFrame, checks: pd.DataFrame, args, seconds: float) -> str:
-    gens = "\n".join(f"| {p.generation} | {p.tolerance:.2f} | {p.simulated:,} | {len(p.runs) / p.simulated:.1%} |" for p in populations)
+def render(
+    populations: list[abc.Population],
+    sets: pd.DataFrame,
+    narrow: pd.DataFrame,
+    checks: pd.DataFrame,
+    args,
+    seconds: float,
+) -> str:
+    gens = "\n".join(
+        f"| {p.generation} | {p.tolerance:.2f} | {p.simulated:,} | {len(p.runs) / p.simulated:.1%} |"
+        for p in populations
+    )
     total = sum(p.simulated for p in populations)
     confirmed, fitted = checks.iloc[: len(sets)], checks.iloc[len(sets) :]
     again = confirmed["score"] <= 1.0
@@ -125,9 +152,9 @@ and runs candidates in batches of {args.batch} until {args.particles} meet it. E
 population a posterior sample, collapse in 76 dimensions (an effective sample size of about 3 of 100 in a first
 attempt), so the worlds are a spread of sets the targets cannot rule out, as in history matching, not a posterior. The last generation's tolerance is {populations[-1].tolerance:.2f}{": every world met every target on its run" if populations[-1].tolerance <= 1 else " (a trial: these sets are not plausible)"}. Candidates run on calibration seeds
 {seedlists.CALIBRATION.start}–{seedlists.CALIBRATION.start + args.calibration_seeds - 1} in turn. What plain rejection over the full ranges would
-give: of generation 0's {len(first):,} runs over the full ranges, {int((first['score'] <= 1).sum())} met
-every target and {int((first['score'] <= 3).sum())} came within three tolerances (the best scored
-{first['score'].min():.2f}; the median {first['score'].median():.1f}).
+give: of generation 0's {len(first):,} runs over the full ranges, {int((first["score"] <= 1).sum())} met
+every target and {int((first["score"] <= 3).sum())} came within three tolerances (the best scored
+{first["score"].min():.2f}; the median {first["score"].median():.1f}).
 
 | generation | tolerance (largest implausibility) | runs | accepted |
 |---|---|---|---|
@@ -149,15 +176,15 @@ the fitted ones one at a time).
 
 ## The worlds
 
-{len(sets)} worlds; scores {sets['score'].min():.2f}–{sets['score'].max():.2f} (median {sets['score'].median():.2f}),
-RMS implausibility {sets['distance'].min():.2f}–{sets['distance'].max():.2f}. The ensembles treat every world alike.
+{len(sets)} worlds; scores {sets["score"].min():.2f}–{sets["score"].max():.2f} (median {sets["score"].median():.2f}),
+RMS implausibility {sets["distance"].min():.2f}–{sets["distance"].max():.2f}. The ensembles treat every world alike.
 The `set` numbers are in random order, so the first N worlds are a fair subsample.
 
 **Confirmation by another chance.** Each world run once more on test seed {args.confirm_seed}, which no candidate
 ran on: {again.mean():.0%} of them ({int(again.sum())} of {len(confirmed)}) meet every target again (median score
-{confirmed['score'].median():.2f}). A world is plausible on its calibration run; that share is how much of that is
+{confirmed["score"].median():.2f}). A world is plausible on its calibration run; that share is how much of that is
 the world and how much the luck of one run. For scale, the fitted defaults meet every target on
-{int((fitted['score'] <= 1).sum())} of {len(fitted)} calibration seeds.
+{int((fitted["score"] <= 1).sum())} of {len(fitted)} calibration seeds.
 
 ## What the targets narrow, and what they leave open
 
@@ -181,25 +208,51 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=300, help="candidates per batch (default 300)")
     ap.add_argument("--max-simulations", type=int, default=20_000, help="the budget of runs (default 20,000)")
     ap.add_argument("--max-generations", type=int, default=30, help="the budget of generations (default 30)")
-    ap.add_argument("--calibration-seeds", type=int, default=20, help="calibration seeds the candidates take in turn (default 20)")
-    ap.add_argument("--confirm-seed", type=int, default=seedlists.test(100)[-1], help="the test seed of the confirmation runs")
+    ap.add_argument(
+        "--calibration-seeds", type=int, default=20, help="calibration seeds the candidates take in turn (default 20)"
+    )
+    ap.add_argument(
+        "--confirm-seed", type=int, default=seedlists.test(100)[-1], help="the test seed of the confirmation runs"
+    )
     ap.add_argument("--folder", type=Path, default=ROOT / "plausible", help="where the runs go (resumable)")
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--dask", metavar="ADDRESS", default=None, help="run on the Dask cluster at ADDRESS (a scheduler's address or its scheduler file)")
-    ap.add_argument("--table", type=Path, default=TABLE, help="where the worlds are written (default: the package's table)")
+    ap.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run on the Dask cluster at ADDRESS (a scheduler's address or its scheduler file)",
+    )
+    ap.add_argument(
+        "--table", type=Path, default=TABLE, help="where the worlds are written (default: the package's table)"
+    )
     ap.add_argument("--doc", type=Path, default=DOC, help="the page to write; its figure goes to figures/ beside it")
-    ap.add_argument("--final-tolerance", type=float, default=1.0,
-                    help="the last generation's tolerance (default 1: every target met; larger only to try the pipeline quickly)")
+    ap.add_argument(
+        "--final-tolerance",
+        type=float,
+        default=1.0,
+        help="the last generation's tolerance (default 1: every target met; larger only to try the pipeline quickly)",
+    )
     args = ap.parse_args()
     started = time.time()
     launch = {"processes": args.workers, "executor": dask(args.dask) if args.dask else None}
-    populations = abc.run(args.folder, seedlists.calibration(args.calibration_seeds), particles=args.particles, first=args.first,
-                          batch=args.batch, max_simulations=args.max_simulations, max_generations=args.max_generations,
-                          final=args.final_tolerance, progress=lambda line: print(line, flush=True), **launch)
+    populations = abc.run(
+        args.folder,
+        seedlists.calibration(args.calibration_seeds),
+        particles=args.particles,
+        first=args.first,
+        batch=args.batch,
+        max_simulations=args.max_simulations,
+        max_generations=args.max_generations,
+        final=args.final_tolerance,
+        progress=lambda line: print(line, flush=True),
+        **launch,
+    )
     final = populations[-1]
     if final.tolerance > args.final_tolerance:
-        raise SystemExit(f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) ended at a tolerance of "
-                         f"{final.tolerance:.2f}; raise --max-simulations or --max-generations (the runs so far are kept)")
+        raise SystemExit(
+            f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) ended at a tolerance of "
+            f"{final.tolerance:.2f}; raise --max-simulations or --max-generations (the runs so far are kept)"
+        )
     sets, reverted = abc.redraw(abc.plausible_sets(final), AFTER_STRIKE, args.folder / "redraw", **launch)
     args.reverted = reverted
     sets.to_csv(args.table, index=False)

@@ -60,7 +60,9 @@ def render(measured: dict[str, np.ndarray], n_seeds: int, mechanisms: str = "") 
         lo, hi = np.nanpercentile(per_seed, [5, 95])
         value = headline(t.key, v)
         status = "meets" if t.ok(value) else "**misses**"
-        rows.append(f"| {t.what} | {t.observed} | {_fmt(value)} [{_fmt(lo)}–{_fmt(hi)}] | {t.criterion} | {status} | {t.kind} | {t.source} |")
+        rows.append(
+            f"| {t.what} | {t.observed} | {_fmt(value)} [{_fmt(lo)}–{_fmt(hi)}] | {t.criterion} | {status} | {t.kind} | {t.source} |"
+        )
     met = sum(t.ok(headline(t.key, measured[t.key])) for t in TARGETS)
     return f"""# Validation
 
@@ -113,9 +115,15 @@ def main() -> None:
     findings = literature.measure(test, args.workers)
     outcomes = literature.succession_outcomes(seeds.test(max(args.seeds, SUCCESSION_SEEDS)), args.workers)
     peer = compare.run(args.seeds, args.workers)
-    DOC.write_text(render(measured, args.seeds, literature.render(findings, outcomes, args.seeds) + "\n" + compare.render(peer)), encoding="utf-8")
+    DOC.write_text(
+        render(measured, args.seeds, literature.render(findings, outcomes, args.seeds) + "\n" + compare.render(peer)),
+        encoding="utf-8",
+    )
     for fid, (direction, size) in literature.agreement(findings).items():
-        print(f"{fid}: direction {'agrees' if direction else 'disagrees'}" + ("" if size is None else f", size {'agrees' if size else 'differs'}"))
+        print(
+            f"{fid}: direction {'agrees' if direction else 'disagrees'}"
+            + ("" if size is None else f", size {'agrees' if size else 'differs'}")
+        )
     met = sum(t.ok(headline(t.key, measured[t.key])) for t in TARGETS)
     print(f"wrote {DOC}: {met} of {len(TARGETS)} targets met")
     for t in TARGETS:

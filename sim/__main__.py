@@ -1,7 +1,7 @@
 """`python -m sim [overrides]`: check the overrides in one line each, then run the Hydra app.
 
-    python -m sim scenario=no_strike seed=2 params.troop_pool=150000
-    python -m sim -m seed=1,2,3          # a sweep; see conf/config.yaml for where files go
+python -m sim scenario=no_strike seed=2 params.troop_pool=150000
+python -m sim -m seed=1,2,3          # a sweep; see conf/config.yaml for where files go
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sys
 
 from hydra._internal.utils import get_args_parser  # the parser @hydra.main uses: same flags
 
-from sim.runs.config import check_overrides
 from sim.errors import ConfigError
+from sim.runs.config import check_overrides
 
 
 def main() -> None:
@@ -22,8 +22,8 @@ def main() -> None:
         except ConfigError as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
-    from sim.runs import app
     from sim.analysis import sweep  # after the checks: a typo should not wait for the model to import
+    from sim.runs import app
 
     app.main()
     result = sweep.LAST.get("result")

@@ -10,10 +10,10 @@ what the model accepts at all: outside it a run stops with one line).
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from collections.abc import Mapping
 from typing import Any
 
 from sim.errors import ConfigError

@@ -18,18 +18,42 @@ def square_score(point):
 
 def test_abc_smc_finds_a_small_region_and_fills_it(tmp_path):
     messages = []
-    populations = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, processes=1, progress=messages.append)
+    populations = abc.run(
+        tmp_path,
+        seeds=[101],
+        particles=60,
+        first=300,
+        batch=120,
+        chosen=SQUARE,
+        fn=square_score,
+        processes=1,
+        progress=messages.append,
+    )
     tolerances = [p.tolerance for p in populations]
     assert tolerances == sorted(tolerances, reverse=True) and tolerances[-1] == 1.0
     final = abc.plausible_sets(populations[-1], chosen=SQUARE)
     assert len(final) == 60 and (final["score"] <= 1.0).all()
     assert final["x"].between(0.25, 0.35).all() and final["y"].between(6.5, 7.5).all()
-    assert final["x"].max() - final["x"].min() > 0.06 and final["y"].max() - final["y"].min() > 0.6  # the region, not a point
+    assert (
+        final["x"].max() - final["x"].min() > 0.06 and final["y"].max() - final["y"].min() > 0.6
+    )  # the region, not a point
     history = abc.history(tmp_path)
-    assert len(history) == sum(p.simulated for p in populations) and set(history["generation"]) == set(range(len(populations)))
+    assert len(history) == sum(p.simulated for p in populations) and set(history["generation"]) == set(
+        range(len(populations))
+    )
     # a second run reads every batch from the folder: the same particles, nothing run again
     chunks = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.parquet")}
-    again = abc.run(tmp_path, seeds=[101], particles=60, first=300, batch=120, chosen=SQUARE, fn=square_score, processes=1, progress=messages.append)
+    again = abc.run(
+        tmp_path,
+        seeds=[101],
+        particles=60,
+        first=300,
+        batch=120,
+        chosen=SQUARE,
+        fn=square_score,
+        processes=1,
+        progress=messages.append,
+    )
     pd.testing.assert_frame_equal(abc.plausible_sets(again[-1], chosen=SQUARE), final)
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("chunk_*.parquet")} == chunks
 
@@ -42,14 +66,40 @@ def test_the_command_makes_a_table_a_page_and_a_figure_on_a_tiny_budget(tmp_path
 
     table, doc = tmp_path / "sets.csv", tmp_path / "docs" / "plausible.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "experiments.plausible_worlds", "--particles", "4", "--first", "12", "--batch", "8",
-         "--max-simulations", "60", "--final-tolerance", "30", "--calibration-seeds", "2", "--workers", "1",
-         "--folder", str(tmp_path / "runs"), "--table", str(table), "--doc", str(doc)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "experiments.plausible_worlds",
+            "--particles",
+            "4",
+            "--first",
+            "12",
+            "--batch",
+            "8",
+            "--max-simulations",
+            "60",
+            "--final-tolerance",
+            "30",
+            "--calibration-seeds",
+            "2",
+            "--workers",
+            "1",
+            "--folder",
+            str(tmp_path / "runs"),
+            "--table",
+            str(table),
+            "--doc",
+            str(doc),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     sets = pd.read_csv(table)
     assert len(sets) == 4 and list(sets["set"]) == [0, 1, 2, 3] and (sets["score"] <= 30).all()
     text = doc.read_text()
     assert "| generation | tolerance" in text and "a trial: these sets are not plausible" in text
-    assert "Confirmation by another chance" in text and (doc.parent / "figures" / "plausible.png").stat().st_size > 10_000
+    assert (
+        "Confirmation by another chance" in text and (doc.parent / "figures" / "plausible.png").stat().st_size > 10_000
+    )

@@ -9,8 +9,8 @@ from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
 import sim
-from sim.runs.config import CONF_DIR, available_scenarios
 from sim.errors import ConfigError
+from sim.runs.config import CONF_DIR, available_scenarios
 
 
 def test_unknown_scenario_raises_the_cli_message() -> None:

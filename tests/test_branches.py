@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.analysis import seeds
 from sim import parameters
+from sim.analysis import seeds
 from sim.runs import pasts
 from sim.runs.api import configure
 from sim.runs.config import available_scenarios
@@ -41,16 +41,34 @@ def test_no_lever_acts_before_day_0():
     base = CartelModel(seed=seed, burn_in_days=0, horizon_days=1)
     base.run_until(0)
     table = parameters.table()
-    changed = {"strike_enabled": True, "strike_day": 5, "strike_target": "Mayos", "strike_state": 25, "strike_mode": "capture",
-               "us_intel_support": False, "extradite_captured": False, "heir_available": True, "campaign_enabled": True,
-               "campaign_ops_per_year": 30.0, "campaign_scope": "cjng", "revenue_disruption": 0.3, "recruitment_reduction": 0.5,
-               "incapacitation_multiplier": 2.0, "capacity_investment": 0.2, "capacity_corruption": 0.1, "sinaloa_front_factor": 0.5,
-               "cjng_front_share": 0.2, "posture": "clear"}
+    changed = {
+        "strike_enabled": True,
+        "strike_day": 5,
+        "strike_target": "Mayos",
+        "strike_state": 25,
+        "strike_mode": "capture",
+        "us_intel_support": False,
+        "extradite_captured": False,
+        "heir_available": True,
+        "campaign_enabled": True,
+        "campaign_ops_per_year": 30.0,
+        "campaign_scope": "cjng",
+        "revenue_disruption": 0.3,
+        "recruitment_reduction": 0.5,
+        "incapacitation_multiplier": 2.0,
+        "capacity_investment": 0.2,
+        "capacity_corruption": 0.1,
+        "sinaloa_front_factor": 0.5,
+        "cjng_front_share": 0.2,
+        "posture": "clear",
+    }
     assert set(changed) == {p.name for p in table.values() if p.kind == "lever"}, "give every lever a value here"
     for name, value in changed.items():
         other = CartelModel(seed=seed, burn_in_days=0, horizon_days=1, **{name: value})
         other.run_until(0)
-        assert np.array_equal(base.daily.values, other.daily.values) and np.array_equal(base.population.members, other.population.members), name
+        assert np.array_equal(base.daily.values, other.daily.values) and np.array_equal(
+            base.population.members, other.population.members
+        ), name
 
 
 def test_a_branch_may_change_only_levers_and_only_until_day_0():
@@ -71,7 +89,9 @@ def test_a_branch_may_change_only_levers_and_only_until_day_0():
 def test_a_saved_past_gives_the_run_from_scratch(tmp_path):
     settings = {"seed": seeds.test(6)[5], "record": "mexico_2024_2026", **SHORT}
     strike = {"strike_enabled": True}
-    first, loaded = pasts.branch(tmp_path, settings, {**parameters.defaults(), **strike})  # simulates and saves the past
+    first, loaded = pasts.branch(
+        tmp_path, settings, {**parameters.defaults(), **strike}
+    )  # simulates and saves the past
     assert not loaded and len(list(tmp_path.glob("*.pkl"))) == 1
     second, loaded = pasts.branch(tmp_path, settings, {**parameters.defaults(), "capacity_investment": 0.3})  # loads it
     assert loaded and len(list(tmp_path.glob("*.pkl"))) == 1 and second.day == 0

@@ -16,7 +16,19 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path):
     scenarios = ["no_strike", "mencho_strike", "kingpin_campaign", "state_capacity"]
-    proc = _run("experiments.briefing", "--worlds", "3", "--seeds", "2", "--horizon-days", "400", "--out", str(tmp_path), "--scenarios", *scenarios)
+    proc = _run(
+        "experiments.briefing",
+        "--worlds",
+        "3",
+        "--seeds",
+        "2",
+        "--horizon-days",
+        "400",
+        "--out",
+        str(tmp_path),
+        "--scenarios",
+        *scenarios,
+    )
     assert proc.returncode == 0, proc.stderr
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert len(runs) == 4 * 3 * 2 and set(runs["world"]) == {0, 1, 2} and (runs["status"] == "ok").all()
@@ -31,7 +43,9 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
     assert len(wins) == 2 and 99 <= sum(wins) <= 101  # each world is won by one of the two (no ties in homicides)
     table = pd.read_csv(tmp_path / "robust.csv")
     assert set(table["outcome"]) == {"homicides_d0_365", "homicides_last_365", "groups_alive_end", "flow_ratio_end"}
-    assert len(table) == 4 * 3 * 2 and table["share_of_worlds_better"].between(0, 1).all()  # 3 policies: 6 ordered pairs
+    assert (
+        len(table) == 4 * 3 * 2 and table["share_of_worlds_better"].between(0, 1).all()
+    )  # 3 policies: 6 ordered pairs
     assert "## When does a kingpin campaign backfire?" in summary and "plausible worlds and seeds" in summary
     for name in ("robust", "discovery", "paired_homicides_kingpin_campaign", "effect_map_kingpin_campaign"):
         image = matplotlib.image.imread(tmp_path / "figures" / f"{name}.png")
@@ -41,7 +55,9 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
 
 def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
     proc = _run("experiments.briefing", "--worlds", "100000", "--out", str(tmp_path))
-    assert proc.returncode == 2 and proc.stderr.strip().startswith("error: --worlds 100000 --seeds 2 is not allowed: worlds must be from 0 to")
+    assert proc.returncode == 2 and proc.stderr.strip().startswith(
+        "error: --worlds 100000 --seeds 2 is not allowed: worlds must be from 0 to"
+    )
     assert "Traceback" not in proc.stderr
 
 

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
+from sim import parameters
+from sim.analysis import seeds
 from sim.analysis.calibration import baseline as calibrate_baseline
 from sim.analysis.calibration import ranking as calibrate_ranking
 from sim.analysis.calibration import record as calibrate_record
 from sim.analysis.calibration import report
 from sim.analysis.calibration import wave as calibrate_wave
-from sim.analysis import seeds
-from sim import parameters
 
 
 def test_ranking_search_keeps_the_number_of_members_a_market_pays():
@@ -22,8 +22,15 @@ def test_ranking_search_keeps_the_number_of_members_a_market_pays():
     assert payroll({**base, **point}) / cost == pytest.approx(payroll(base) / base["member_cost_usd_day"])
 
 
-@pytest.mark.parametrize("fit, name", [(calibrate_ranking, "calibrate_ranking"), (calibrate_baseline, "calibrate_baseline"),
-                                       (calibrate_record, "calibrate_record"), (calibrate_wave, "calibrate_wave")])
+@pytest.mark.parametrize(
+    "fit, name",
+    [
+        (calibrate_ranking, "calibrate_ranking"),
+        (calibrate_baseline, "calibrate_baseline"),
+        (calibrate_record, "calibrate_record"),
+        (calibrate_wave, "calibrate_wave"),
+    ],
+)
 def test_every_fitted_parameter_is_global_calibrated_and_names_its_script(fit, name):
     """The parameter table's source names the command that fits it (experiments/<name>.py)."""
     table = parameters.table()

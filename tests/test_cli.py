@@ -14,9 +14,18 @@ import pytest
 from sim.world.calendar import FIRST_DAY
 
 SHORT = ["burn_in_days=365", "horizon_days=30"]
-SUMMARY_KEYS = {"homicides_baseline_annual", "members_total_d0", "cjng_members_d0", "groups_alive_d0", "homicides_2024", "homicides_2025"}
+SUMMARY_KEYS = {
+    "homicides_baseline_annual",
+    "members_total_d0",
+    "cjng_members_d0",
+    "groups_alive_d0",
+    "homicides_2024",
+    "homicides_2025",
+}
 SUMMARY_KEYS |= {"homicides_record_monthly_error", "homicides_sinaloa_war_ratio", "homicides_hidden_excess_per_day"}
-SUMMARY_KEYS |= {f"homicides_baseline_annual_{i:02d}" for i in range(1, 33)} | {f"homicides_2024_{i:02d}" for i in range(1, 33)}
+SUMMARY_KEYS |= {f"homicides_baseline_annual_{i:02d}" for i in range(1, 33)} | {
+    f"homicides_2024_{i:02d}" for i in range(1, 33)
+}
 ERROR_CASES = [
     "scenario=nope",
     "params.troop_pool=-5",
@@ -77,10 +86,14 @@ def test_timeseries_is_tidy_with_national_rows(default_run: Path) -> None:
 def test_a_single_run_draws_no_figure_and_imports_no_matplotlib(default_run: Path, tmp_path: Path) -> None:
     """Figures show ensembles (a sweep's, the briefing's): one run draws none and does not pay for matplotlib."""
     assert not list(default_run.glob("*.png"))
-    code = ("import runpy, sys; sys.argv = ['sim', 'seed=1', 'burn_in_days=30', 'horizon_days=10', 'hydra.run.dir=run']\n"
-            "runpy.run_module('sim', run_name='__main__')\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+    code = (
+        "import runpy, sys; sys.argv = ['sim', 'seed=1', 'burn_in_days=30', 'horizon_days=10', 'hydra.run.dir=run']\n"
+        "runpy.run_module('sim', run_name='__main__')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
@@ -102,7 +115,11 @@ def error_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int,
     procs = {
         arg: subprocess.Popen(
             [sys.executable, "-m", "sim", arg, *SHORT, f"hydra.run.dir={cwd / 'run'}"],
-            cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=cwd,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for arg in ERROR_CASES
     }

@@ -7,10 +7,10 @@ import yaml
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from sim.runs.config import CONF_DIR, available_scenarios, check_overrides
+import sim.runs.app  # noqa: F401  (registers the resolver conf/config.yaml uses for hydra.output_subdir)
 from sim.errors import ConfigError
 from sim.parameters import defaults
-import sim.runs.app  # noqa: F401  (registers the resolver conf/config.yaml uses for hydra.output_subdir)
+from sim.runs.config import CONF_DIR, available_scenarios, check_overrides
 
 
 def _compose(overrides: list[str] | None = None, hydra: bool = False):
@@ -20,8 +20,25 @@ def _compose(overrides: list[str] | None = None, hydra: bool = False):
 
 def test_composed_config_has_the_documented_keys_and_defaults() -> None:
     cfg = _compose()
-    assert set(cfg) == {"params", "scenario", "seed", "burn_in_days", "horizon_days", "record", "world", "figures", "outputs"}
-    assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures, cfg.outputs) == ("no_strike", 1, 365, 730, True, "all")
+    assert set(cfg) == {
+        "params",
+        "scenario",
+        "seed",
+        "burn_in_days",
+        "horizon_days",
+        "record",
+        "world",
+        "figures",
+        "outputs",
+    }
+    assert (cfg.scenario, cfg.seed, cfg.burn_in_days, cfg.horizon_days, cfg.figures, cfg.outputs) == (
+        "no_strike",
+        1,
+        365,
+        730,
+        True,
+        "all",
+    )
     assert cfg.world is None  # the parameter table's defaults, not a plausible world
     assert cfg.record == "mexico_2024_2026"
     assert OmegaConf.to_container(cfg.params) == defaults()
@@ -66,7 +83,10 @@ def test_good_overrides_pass(args: list[str]) -> None:
 @pytest.mark.parametrize(
     ("arg", "start"),
     [
-        ("scenario=nope", "unknown scenario 'nope'; choose one of: combined, hugs_not_bullets, kingpin_campaign, mencho_strike, no_strike, second_front, state_capacity"),
+        (
+            "scenario=nope",
+            "unknown scenario 'nope'; choose one of: combined, hugs_not_bullets, kingpin_campaign, mencho_strike, no_strike, second_front, state_capacity",
+        ),
         ("params.troop_pool=-5", "troop_pool = -5 is not allowed"),
         ("params.chapitos_share=1.5", "chapitos_share = 1.5 is not allowed"),
         ("params.troop_pol=1", "unknown parameter 'troop_pol' (did you mean troop_pool?)"),

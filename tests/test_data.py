@@ -1,8 +1,9 @@
 """Integrity of the shipped reference data (sim/data/states.csv)."""
 
+from importlib import resources
+
 import networkx as nx
 import pandas as pd
-from importlib import resources
 
 from sim.world.geography import border_graph, states_table
 

@@ -17,7 +17,13 @@ from sim.world import day, metrics
 from sim.world.model import CartelModel
 from sim.world.processes import commanders, forces, market, recruitment, violence
 
-PROCESS_MODULES = {"commanders": commanders, "forces": forces, "market": market, "recruitment": recruitment, "violence": violence}
+PROCESS_MODULES = {
+    "commanders": commanders,
+    "forces": forces,
+    "market": market,
+    "recruitment": recruitment,
+    "violence": violence,
+}
 
 
 def _called(fn) -> set[tuple[str | None, str]]:
@@ -38,13 +44,28 @@ def test_the_day_calls_the_unit_tested_process_functions():
     calls = _called(day.advance)
     used = {(alias, name) for alias, name in calls if alias in PROCESS_MODULES}
     expected = {
-        ("market", "payroll_revenue"), ("market", "entry_rates"), ("market", "shares"), ("market", "home_pay"),
-        ("market", "cell_income"), ("market", "guard_income"), ("market", "trafficking_flow"),
-        ("recruitment", "recruits"), ("recruitment", "desertion"), ("recruitment", "switch_employers"),
-        ("forces", "held_share"), ("forces", "built_capacity"), ("forces", "arrests"), ("forces", "force_clashes"),
-        ("violence", "hostile_pairs"), ("violence", "clash_intensity"), ("violence", "clash_deaths"),
-        ("violence", "hidden_share"), ("violence", "background_homicides"),
-        ("commanders", "mean_strength"), ("commanders", "after_arrests"), ("commanders", "rebuilt"),
+        ("market", "payroll_revenue"),
+        ("market", "entry_rates"),
+        ("market", "shares"),
+        ("market", "home_pay"),
+        ("market", "cell_income"),
+        ("market", "guard_income"),
+        ("market", "trafficking_flow"),
+        ("recruitment", "recruits"),
+        ("recruitment", "desertion"),
+        ("recruitment", "switch_employers"),
+        ("forces", "held_share"),
+        ("forces", "built_capacity"),
+        ("forces", "arrests"),
+        ("forces", "force_clashes"),
+        ("violence", "hostile_pairs"),
+        ("violence", "clash_intensity"),
+        ("violence", "clash_deaths"),
+        ("violence", "hidden_share"),
+        ("violence", "background_homicides"),
+        ("commanders", "mean_strength"),
+        ("commanders", "after_arrests"),
+        ("commanders", "rebuilt"),
     }
     assert expected <= used
     for alias, name in used:
@@ -63,8 +84,9 @@ def test_no_process_is_left_uncalled_or_written_twice():
         for name, fn in vars(module).items():
             if isinstance(fn, CPUDispatcher) and fn.__module__ == module.__name__:
                 assert name in called or name in ("payroll_revenue", "after_arrests", "rebuilt"), name
-    import sim.world as world_pkg
     from pathlib import Path
+
+    import sim.world as world_pkg
 
     sources = {p.name for p in Path(world_pkg.__file__).parent.rglob("*.py")}
     assert not {"kernel.py", "draws.py"} & sources

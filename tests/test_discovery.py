@@ -63,10 +63,22 @@ def test_backfire_builds_one_case_per_world_and_seed():
     for s in (1, 2, 3):
         for seed in (1, 2):
             base = 100.0 * s
-            rows.append({"scenario": "mencho_strike", "world": s, "seed": seed, "status": "ok", "homicides_last_365": base})
+            rows.append(
+                {"scenario": "mencho_strike", "world": s, "seed": seed, "status": "ok", "homicides_last_365": base}
+            )
             rise = {1: 0.05, 2: 0.25, 3: 0.10}[s] + (0.2 if seed == 2 else 0)  # exactly 10% does not count
-            rows.append({"scenario": "kingpin_campaign", "world": s, "seed": seed, "status": "ok", "homicides_last_365": base * (1 + rise)})
-    rows.append({"scenario": "kingpin_campaign", "world": 4, "seed": 1, "status": "ok", "homicides_last_365": 500.0})  # no status quo
+            rows.append(
+                {
+                    "scenario": "kingpin_campaign",
+                    "world": s,
+                    "seed": seed,
+                    "status": "ok",
+                    "homicides_last_365": base * (1 + rise),
+                }
+            )
+    rows.append(
+        {"scenario": "kingpin_campaign", "world": 4, "seed": 1, "status": "ok", "homicides_last_365": 500.0}
+    )  # no status quo
     runs = pd.DataFrame(rows)
     runs.loc[(runs["world"] == 3) & (runs["seed"] == 2) & (runs["scenario"] == "kingpin_campaign"), "status"] = "failed"
     worlds = pd.DataFrame({"p": [0.1, 0.2, 0.3, 0.4], "fixed": 1.0, "label": list("wxyz")}, index=[1, 2, 3, 4])

@@ -28,8 +28,10 @@ def test_a_dask_cluster_gives_the_runs_the_local_pool_gives(pool):
     distributed = pytest.importorskip("distributed")
     args = dict(scenarios=["no_strike", "mencho_strike"], seeds=[1, 2], progress=False, **SHORT)
     local = sim.ensemble(**args, executor=pool)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         far = sim.ensemble(**args, executor=client.get_executor())
     assert (far.runs["status"] == "ok").all()
     pd.testing.assert_frame_equal(far.runs, local.runs)
@@ -37,12 +39,23 @@ def test_a_dask_cluster_gives_the_runs_the_local_pool_gives(pool):
 
 
 def test_design_points_with_a_measure_give_each_run_s_numbers(pool):
-    points = [{"troop_pool": 150_000.0}, {"troop_pool": 250_000.0, "recruitment_reduction": 0.3}, {"seed": 7, "troop_pool": 200_000.0}]
-    result = sim.ensemble(["mencho_strike"], seeds=[1, 2], points=points, measure=MEASURE, executor=pool, progress=False, **SHORT)
+    points = [
+        {"troop_pool": 150_000.0},
+        {"troop_pool": 250_000.0, "recruitment_reduction": 0.3},
+        {"seed": 7, "troop_pool": 200_000.0},
+    ]
+    result = sim.ensemble(
+        ["mencho_strike"], seeds=[1, 2], points=points, measure=MEASURE, executor=pool, progress=False, **SHORT
+    )
     runs = result.runs
     assert list(runs.columns) == ["run", "scenario", "world", "point", "seed", "status", "error", *KEYS]
-    assert list(runs["run"]) == ["mencho_strike/point0/seed1", "mencho_strike/point0/seed2", "mencho_strike/point1/seed1",
-                                 "mencho_strike/point1/seed2", "mencho_strike/point2/seed7"]
+    assert list(runs["run"]) == [
+        "mencho_strike/point0/seed1",
+        "mencho_strike/point0/seed2",
+        "mencho_strike/point1/seed1",
+        "mencho_strike/point1/seed2",
+        "mencho_strike/point2/seed7",
+    ]
     assert result.daily.empty  # a measure: no daily rows unless asked
     for row in runs.itertuples():
         values = {k: v for k, v in points[row.point].items() if k != "seed"}
@@ -54,7 +67,9 @@ def test_a_folder_resumes_where_it_stopped_and_refuses_another_design(pool, tmp_
     args = dict(scenarios=["no_strike", "mencho_strike"], seeds=[1, 2, 3], executor=pool, chunk_size=2, **SHORT)
     first = sim.ensemble(**args, folder=tmp_path, progress=False)
     chunks = sorted(tmp_path.glob("chunk_*.parquet"))
-    assert len(chunks) == 6 and (tmp_path / "ensemble.json").exists()  # three chunks of one seed's two scenarios, and their daily rows
+    assert (
+        len(chunks) == 6 and (tmp_path / "ensemble.json").exists()
+    )  # three chunks of one seed's two scenarios, and their daily rows
     (tmp_path / "chunk_00001.parquet").unlink()  # chunk 1's rows: as if interrupted before it finished
     calls = []
     again = sim.ensemble(**args, folder=tmp_path, progress=lambda *c: calls.append(c))
@@ -70,10 +85,24 @@ def test_a_folder_resumes_where_it_stopped_and_refuses_another_design(pool, tmp_
 
 def test_a_failing_point_fails_alone(pool):
     points = [{"troop_pool": 150_000.0}, {"troop_pool": -5}, {"capacity_investment": 7.0}]
-    result = sim.ensemble(["no_strike", "state_capacity"], seeds=[1], points=points, measure=MEASURE, executor=pool, progress=False, **SHORT)
+    result = sim.ensemble(
+        ["no_strike", "state_capacity"],
+        seeds=[1],
+        points=points,
+        measure=MEASURE,
+        executor=pool,
+        progress=False,
+        **SHORT,
+    )
     status = result.runs.set_index("run")["status"].to_dict()
-    assert status == {"no_strike/point0/seed1": "ok", "no_strike/point1/seed1": "failed", "no_strike/point2/seed1": "failed",
-                      "state_capacity/point0/seed1": "ok", "state_capacity/point1/seed1": "failed", "state_capacity/point2/seed1": "failed"}
+    assert status == {
+        "no_strike/point0/seed1": "ok",
+        "no_strike/point1/seed1": "failed",
+        "no_strike/point2/seed1": "failed",
+        "state_capacity/point0/seed1": "ok",
+        "state_capacity/point1/seed1": "failed",
+        "state_capacity/point2/seed1": "failed",
+    }
     errors = result.failed.set_index("run")["error"]
     assert errors["no_strike/point1/seed1"].startswith("troop_pool = -5 is not allowed")
     assert errors["state_capacity/point2/seed1"].startswith("capacity_investment = 7.0 is not allowed")
@@ -82,7 +111,14 @@ def test_a_failing_point_fails_alone(pool):
 
 
 def test_scenarios_that_share_a_past_give_the_runs_from_scratch(pool):
-    result = sim.ensemble(["no_strike", "mencho_strike", "kingpin_campaign"], seeds=[4], executor=pool, progress=False, daily=False, **SHORT)
+    result = sim.ensemble(
+        ["no_strike", "mencho_strike", "kingpin_campaign"],
+        seeds=[4],
+        executor=pool,
+        progress=False,
+        daily=False,
+        **SHORT,
+    )
     for row in result.runs.itertuples():
         settings, params = sim.runs.api.configure(row.scenario, row.seed, **SHORT)
         alone = sim.simulate(**settings, **params).summary
@@ -93,7 +129,10 @@ def test_each_maps_a_function_and_keeps_or_raises_errors():
     from sim.analysis.ensembles import each
 
     assert each(abs, [-1, 2, -3], processes=1) == [1, 2, 3]
-    assert each(int, ["1", "x"], processes=1, errors="keep") == [1, {"error": "ValueError: invalid literal for int() with base 10: 'x'"}]
+    assert each(int, ["1", "x"], processes=1, errors="keep") == [
+        1,
+        {"error": "ValueError: invalid literal for int() with base 10: 'x'"},
+    ]
     with pytest.raises(ValueError):
         each(int, ["1", "x"], processes=1)
 

@@ -32,7 +32,12 @@ def test_the_levers_are_the_parameter_tables_levers_with_their_units_and_ranges(
     table = parameters.table()
     assert list(levers()) == [name for name, p in table.items() if p.kind == "lever"]
     for name, lever in levers().items():
-        assert (lever.unit, lever.low, lever.high, lever.domain) == (table[name].unit, table[name].low, table[name].high, table[name].domain)
+        assert (lever.unit, lever.low, lever.high, lever.domain) == (
+            table[name].unit,
+            table[name].low,
+            table[name].high,
+            table[name].domain,
+        )
     assert levers()["recruitment_reduction"].widget == "float" and levers()["strike_state"].widget == "int"
     assert levers()["posture"].options == ["hold", "clear"] and levers()["campaign_enabled"].widget == "checkbox"
 
@@ -61,7 +66,9 @@ def test_a_sound_choice_has_no_problem_and_names_its_arm():
     choice = Choice(levers={"recruitment_reduction": 0.3, "posture": "clear"}, seeds=2)
     assert choice.problems() == {}
     assert choice.arm == "kingpin_campaign + levers" and Choice().arm == "kingpin_campaign"
-    assert results.commands(choice)[0].endswith("horizon_days=365 params.recruitment_reduction=0.3 params.posture=clear")
+    assert results.commands(choice)[0].endswith(
+        "horizon_days=365 params.recruitment_reduction=0.3 params.posture=clear"
+    )
 
 
 def test_the_commands_the_page_prints_give_the_pages_numbers(tmp_path):
@@ -73,8 +80,13 @@ def test_the_commands_the_page_prints_give_the_pages_numbers(tmp_path):
         out = tmp_path / str(len(list(tmp_path.iterdir())))
         args = shlex.split(command)
         assert args[:3] == ["python", "-m", "sim"]
-        done = subprocess.run([sys.executable, *args[1:], "outputs=summary", f"hydra.sweep.dir={out}"], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, *args[1:], "outputs=summary", f"hydra.sweep.dir={out}"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         cli = pd.read_csv(out / "runs.csv").iloc[0]
         assert cli["seed"] == 1
@@ -94,8 +106,12 @@ def test_one_crashed_unit_is_a_failed_row_and_the_others_are_kept(monkeypatch):
     with ThreadPoolExecutor(2) as pool:  # threads, so the patched function is the one that runs
         result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[1, 2, 3], executor=pool, progress=False, **SHORT)
     status = result.runs.set_index("run")["status"]
-    assert status.to_dict() == {f"{s}/seed{n}": ("failed" if n == 2 else "ok") for s in ("no_strike", "mencho_strike") for n in (1, 2, 3)}
-    assert set(result.runs.loc[result.runs["status"] == "failed", "error"]) == {"MemoryError: the worker ran out of memory"}
+    assert status.to_dict() == {
+        f"{s}/seed{n}": ("failed" if n == 2 else "ok") for s in ("no_strike", "mencho_strike") for n in (1, 2, 3)
+    }
+    assert set(result.runs.loc[result.runs["status"] == "failed", "error"]) == {
+        "MemoryError: the worker ran out of memory"
+    }
     assert sorted(set(result.daily["seed"])) == [1, 3]
     failures = results.failures(result.runs)
     assert [f["run"] for f in failures] == ["no_strike/seed2", "mencho_strike/seed2"]
@@ -110,7 +126,9 @@ def test_cancelling_keeps_the_finished_runs_and_marks_the_rest():
         stop.set()  # cancel as soon as the first unit is in
 
     with ThreadPoolExecutor(1) as pool:
-        result = sim.ensemble(["no_strike"], seeds=[1, 2, 3], executor=pool, progress=progress, cancel=stop.is_set, chunk_size=1, **SHORT)
+        result = sim.ensemble(
+            ["no_strike"], seeds=[1, 2, 3], executor=pool, progress=progress, cancel=stop.is_set, chunk_size=1, **SHORT
+        )
     assert calls[0] == (1, 3, 0)
     assert result.runs["status"].tolist().count("ok") >= 1
     cancelled = result.runs[result.runs["status"] == "cancelled"]
@@ -125,30 +143,57 @@ def test_the_page_shows_each_failed_run_with_its_error_line_and_the_rest_of_the_
     from sim.analysis.ensembles import EnsembleResult
     from sim.explorer import page
 
-    runs = pd.DataFrame([
-        {"run": "mencho_strike/seed1", "scenario": "mencho_strike", "world": None, "seed": 1, "status": "failed", "error": "MemoryError: out"},
-        {"run": "kingpin_campaign/seed1", "scenario": "kingpin_campaign", "world": None, "seed": 1, "status": "ok", "error": None},
-    ])
+    runs = pd.DataFrame(
+        [
+            {
+                "run": "mencho_strike/seed1",
+                "scenario": "mencho_strike",
+                "world": None,
+                "seed": 1,
+                "status": "failed",
+                "error": "MemoryError: out",
+            },
+            {
+                "run": "kingpin_campaign/seed1",
+                "scenario": "kingpin_campaign",
+                "world": None,
+                "seed": 1,
+                "status": "ok",
+                "error": None,
+            },
+        ]
+    )
     table = pd.DataFrame({"outcome": ["first-year homicides"], "baseline": ["1"]})
     page.shown.set(page.Shown(Choice(seeds=1), EnsembleResult(runs, pd.DataFrame()), table))
     try:
         _, rc = solara.render(page.Results(), handle_error=False)
         assert [w.children for w in rc.find(v.Alert).widgets] == [["mencho_strike/seed1 failed: MemoryError: out"]]
-        shown = [str(getattr(w, attr, "")) for w in rc.find().widgets for attr in ("value", "unsafe_innerHTML", "children")]
-        assert any('class="dataframe key-numbers"' in text and "first-year homicides" in text for text in shown)  # the table still shows
+        shown = [
+            str(getattr(w, attr, "")) for w in rc.find().widgets for attr in ("value", "unsafe_innerHTML", "children")
+        ]
+        assert any(
+            'class="dataframe key-numbers"' in text and "first-year homicides" in text for text in shown
+        )  # the table still shows
     finally:
         page.shown.set(None)
 
 
 def test_the_explorer_command_refuses_a_bad_port_in_one_line():
-    done = subprocess.run([sys.executable, "-m", "sim.explorer", "--port", "70000"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.explorer", "--port", "70000"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2
     assert "--port 70000 is not allowed: it must be from 0 to 65535" in done.stderr and "Traceback" not in done.stderr
 
 
 def _not_blank(png: bytes) -> bool:
     pixels = mpimg.imread(io.BytesIO(png), format="png")[..., :3]
-    return pixels.shape[0] > 200 and pixels.shape[1] > 200 and (pixels.min(axis=2) < 0.9).mean() > 0.02 and pixels.std() > 0.05
+    return (
+        pixels.shape[0] > 200
+        and pixels.shape[1] > 200
+        and (pixels.min(axis=2) < 0.9).mean() > 0.02
+        and pixels.std() > 0.05
+    )
 
 
 def test_the_page_in_headless_chromium():

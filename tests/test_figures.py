@@ -60,7 +60,9 @@ def test_the_model_against_the_record(tables, tmp_path):
     fig = figures.record_fit(tables[1])
     assert_readable(fig, tmp_path, "record")
     assert re.search(r"\d+ of 15 months within 15%", fig.get_suptitle())
-    points = [c for c in fig.axes[0].collections if c.get_offsets().shape[0] > 1 and c.get_label().startswith("observed")]
+    points = [
+        c for c in fig.axes[0].collections if c.get_offsets().shape[0] > 1 and c.get_label().startswith("observed")
+    ]
     assert sum(len(c.get_offsets()) for c in points) == 15  # every observed month, fitted or not
 
 

@@ -4,9 +4,8 @@ import mesa
 import numpy as np
 import pytest
 
-from sim import CartelModel, simulate
+from sim import CartelModel, parameters, simulate
 from sim.errors import ConfigError
-from sim import parameters
 from sim.world.calendar import FIRST_DAY
 from sim.world.geography import states_table
 from sim.world.placement import sinaloa_tiers
@@ -36,7 +35,9 @@ def test_placement_starts_the_steady_world_at_the_literature_sizes(model):
 def test_cjng_size_follows_its_parameter_to_day_0(size):
     from sim import simulate
 
-    assert simulate(seed=3, horizon_days=0, cjng_members=size).summary["cjng_members_d0"] == pytest.approx(size, rel=0.15)
+    assert simulate(seed=3, horizon_days=0, cjng_members=size).summary["cjng_members_d0"] == pytest.approx(
+        size, rel=0.15
+    )
 
 
 def test_cjng_is_a_franchise_of_dozens_of_cells(model):
@@ -109,7 +110,10 @@ def test_daily_table_is_tidy_with_national_rows():
     assert national == pytest.approx(one_day.loc[one_day.state != "MX", "value"].sum())
     assert str(ts.loc[ts.day == 0, "date"].iloc[0].date()) == "2026-02-22"
     hom = ts[(ts.metric == "homicides") & (ts.state == "MX")].value.sum()
-    parts = sum(ts[(ts.metric == m) & (ts.state == "MX")].value.sum() for m in ("homicides_criminal", "homicides_civilian", "homicides_forces"))
+    parts = sum(
+        ts[(ts.metric == m) & (ts.state == "MX")].value.sum()
+        for m in ("homicides_criminal", "homicides_civilian", "homicides_forces")
+    )
     assert hom == pytest.approx(parts)
 
 

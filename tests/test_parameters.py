@@ -10,9 +10,9 @@ from importlib import resources
 import pytest
 
 from sim import parameters
-from sim.runs import paramfiles
 from sim.__main__ import main
 from sim.errors import ConfigError
+from sim.runs import paramfiles
 
 
 def test_every_parameter_has_default_range_unit_source():

@@ -86,7 +86,9 @@ def test_euler_objective_and_refit(net):
     T = pc.targets()[0]
     assert pc.sse(pc.Params().scaled(), net.K, T) == pytest.approx(37_964, rel=0.01)
     fitted, value = pc.refit(net)
-    for got, expected, tolerance in zip(fitted.scaled(), (2.5275, 110.0, 1.5493, 0.04, 115.0), (0.001, 0.01, 0.001, 1e-4, 0.05)):
+    for got, expected, tolerance in zip(
+        fitted.scaled(), (2.5275, 110.0, 1.5493, 0.04, 115.0), (0.001, 0.01, 0.001, 1e-4, 0.05)
+    ):
         assert got == pytest.approx(expected, abs=tolerance)
     assert value == pytest.approx(37_964, rel=0.01)
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from sim import parameters
 import pytest
 
-from sim.analysis import identifiability
-from sim.analysis import seeds
-from sim.analysis import plausibility
+from sim import parameters
+from sim.analysis import identifiability, plausibility, seeds
 
 
 def test_implausibility_is_the_distance_in_tolerances_on_the_side_that_counts():
@@ -37,19 +34,28 @@ def test_a_missing_quantity_counts_as_infinitely_implausible():
 
 
 def test_profiles_flag_a_fitted_value_at_its_range_edge_and_a_flat_profile():
-    fitted = {name: float(parameters.defaults()[name]) for name in ("capacity_index_exponent", "hostility_local")}  # the table's
-    frame = pd.DataFrame({
-        "parameter": ["capacity_index_exponent"] * 3 + ["hostility_local"] * 3,
-        "value": [0.0, 3.0, fitted["capacity_index_exponent"], 0.1, fitted["hostility_local"], 1.0],
-        "seed": [101] * 6,
-        "score": [5.0, 2.0, 0.5, 0.6, 0.5, 0.55],
-        "distance": [3.0, 1.2, 0.3, 0.35, 0.3, 0.32],
-    })
+    fitted = {
+        name: float(parameters.defaults()[name]) for name in ("capacity_index_exponent", "hostility_local")
+    }  # the table's
+    frame = pd.DataFrame(
+        {
+            "parameter": ["capacity_index_exponent"] * 3 + ["hostility_local"] * 3,
+            "value": [0.0, 3.0, fitted["capacity_index_exponent"], 0.1, fitted["hostility_local"], 1.0],
+            "seed": [101] * 6,
+            "score": [5.0, 2.0, 0.5, 0.6, 0.5, 0.55],
+            "distance": [3.0, 1.2, 0.3, 0.35, 0.3, 0.32],
+        }
+    )
     t = identifiability.summary(frame).set_index("parameter")
-    assert not t.loc["capacity_index_exponent", "flat"] and t.loc["capacity_index_exponent", "best"] == fitted["capacity_index_exponent"]
+    assert (
+        not t.loc["capacity_index_exponent", "flat"]
+        and t.loc["capacity_index_exponent", "best"] == fitted["capacity_index_exponent"]
+    )
     assert t.loc["hostility_local", "flat"] and t.loc["hostility_local", "plausible_share"] == 1.0
 
 
 def test_a_profile_runs_the_grid_and_the_fitted_value_on_each_seed():
     frame = identifiability.profiles(["hostility_war"], 2, seeds.calibration(1), workers=1)
-    assert len(frame) == 3 and np.isfinite(frame["score"]).all() and (frame["distance"] <= frame["score"]).all()  # low, high, fitted
+    assert (
+        len(frame) == 3 and np.isfinite(frame["score"]).all() and (frame["distance"] <= frame["score"]).all()
+    )  # low, high, fitted

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 import sim
+from sim import CartelModel, simulate
 from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
-from sim import CartelModel, simulate
-from sim.runs.config import available_scenarios, check_overrides
 from sim.errors import ConfigError
+from sim.runs.config import available_scenarios, check_overrides
 from sim.world.geography import SINALOA
 from sim.world.processes import market
 
@@ -38,14 +38,18 @@ def test_fronts_that_exceed_the_troop_pool_are_a_clear_error():
     with pytest.raises(ConfigError) as err:
         CartelModel(cjng_front_share=0.95)
     assert str(err.value).startswith(TOO_MANY)
-    with pytest.raises(ConfigError, match="sinaloa_front_troops \\+ border_front_troops = 140000 in the steady world is not allowed"):
+    with pytest.raises(
+        ConfigError, match="sinaloa_front_troops \\+ border_front_troops = 140000 in the steady world is not allowed"
+    ):
         CartelModel(sinaloa_front_troops=130000.0, border_front_troops=10000.0)
 
 
 def test_an_unknown_lever_or_option_is_a_clear_error():
     with pytest.raises(ConfigError, match="unknown parameter 'troops_pool'"):
         check_overrides(["params.troops_pool=5"])
-    with pytest.raises(ConfigError, match="unknown option of policy/military 'third_front'; choose one of: second_front, status_quo"):
+    with pytest.raises(
+        ConfigError, match="unknown option of policy/military 'third_front'; choose one of: second_front, status_quo"
+    ):
         check_overrides(["policy/military=third_front"])
 
 
@@ -57,7 +61,15 @@ def test_every_scenario_runs_from_the_api(scenario):
 
 
 def test_the_scenarios_are_the_seven_of_the_brief():
-    expected = {"no_strike", "mencho_strike", "kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined"}
+    expected = {
+        "no_strike",
+        "mencho_strike",
+        "kingpin_campaign",
+        "state_capacity",
+        "second_front",
+        "hugs_not_bullets",
+        "combined",
+    }
     assert set(available_scenarios()) == expected
 
 
@@ -82,7 +94,9 @@ def test_capacity_grows_with_investment_and_decays_with_corruption():
     base, built, corrupt = _run(), _run(capacity_investment=0.3), _run(capacity_corruption=0.2)
     room = base.government.capacity < 1.0  # a state at full capacity has no gap left to close
     assert room.sum() >= 20
-    assert (built.government.capacity[room] > base.government.capacity[room]).all() and (built.government.capacity >= base.government.capacity).all()
+    assert (built.government.capacity[room] > base.government.capacity[room]).all() and (
+        built.government.capacity >= base.government.capacity
+    ).all()
     assert (corrupt.government.capacity < base.government.capacity).all()
 
 
@@ -90,7 +104,9 @@ def test_entry_follows_the_unserved_market_and_falls_with_capacity():
     served = market.entry_rates(np.array([100.0]), np.array([100.0]), np.array([0.0]), 10.0, 5.0)
     assert served.tolist() == [0.0]
     rates = market.entry_rates(np.array([50.0, 50.0]), np.array([100.0, 100.0]), np.array([0.0, 0.8]), 1.0, 5.0)
-    assert rates.tolist() == pytest.approx([0.5, 0.5 / 5.0])  # half the market unserved; capacity 0.8 divides by 1 + 5 x 0.8
+    assert rates.tolist() == pytest.approx(
+        [0.5, 0.5 / 5.0]
+    )  # half the market unserved; capacity 0.8 divides by 1 + 5 x 0.8
 
 
 def test_disruption_cuts_revenue_and_flow_and_social_policy_cuts_recruits():
@@ -130,7 +146,9 @@ def _campaign(seed_list):
     The groups no longer double (issue 4's first pattern): with operations that fail as often as
     the record says and splits that happen only where lieutenants' cells follow them, a campaign
     adds about 15 groups, 1.5 times day 0's (docs/validation.md, fragmentation_groups)."""
-    runs, base = summaries([{"horizon_days": 2190, **STRIKE, "campaign_enabled": True}, {"horizon_days": 2190}], seed_list)
+    runs, base = summaries(
+        [{"horizon_days": 2190, **STRIKE, "campaign_enabled": True}, {"horizon_days": 2190}], seed_list
+    )
     med = lambda rs, k: np.median([r[k] for r in rs])  # noqa: E731
     assert 15 <= med(runs, "leaders_removed") <= 50
     assert all(c["groups_alive_end"] > b["groups_alive_end"] for c, b in zip(runs, base))
@@ -151,30 +169,49 @@ def test_capacity_lowers_recruitment_and_violence_over_three_years():
     clashes. New groups find entry costlier, but arrests also open markets for them: their
     count is not part of the pattern (the entry mechanism itself: the unit test above)."""
     levels = (0.0, 0.15, 0.3)
-    runs = dict(zip(levels, summaries([{"horizon_days": 1095, **STRIKE, "capacity_investment": c} for c in levels], seeds.test(10))))
+    runs = dict(
+        zip(
+            levels,
+            summaries([{"horizon_days": 1095, **STRIKE, "capacity_investment": c} for c in levels], seeds.test(10)),
+        )
+    )
     med = lambda c, k: np.median([r[k] for r in runs[c]])  # noqa: E731
     recruits = [med(c, "recruits_weekly_d0_end") for c in levels]
     final_year = [med(c, "homicides_last_365") for c in levels]
-    assert recruits[0] > max(recruits[1], recruits[2])  # with more capacity, arrests that stick open room that recruits fill
+    assert recruits[0] > max(
+        recruits[1], recruits[2]
+    )  # with more capacity, arrests that stick open room that recruits fill
     assert final_year[0] > final_year[1] > final_year[2]
 
 
 # ----- the command line ------------------------------------------------------------------------
 def _cli(*args: str, cwd) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_every_scenario_runs_from_the_cli(tmp_path):
     scenarios = ",".join(available_scenarios())
-    proc = _cli("-m", f"scenario={scenarios}", "burn_in_days=365", "horizon_days=30", "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    proc = _cli(
+        "-m",
+        f"scenario={scenarios}",
+        "burn_in_days=365",
+        "horizon_days=30",
+        "figures=false",
+        f"hydra.sweep.dir={tmp_path}",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert sorted(runs.scenario) == sorted(available_scenarios()) and (runs.status == "ok").all()
 
 
 def test_fronts_over_the_pool_stop_the_cli_in_one_line(tmp_path):
-    proc = _cli("params.cjng_front_share=0.95", "burn_in_days=365", "horizon_days=0", f"hydra.run.dir={tmp_path}", cwd=tmp_path)
+    proc = _cli(
+        "params.cjng_front_share=0.95", "burn_in_days=365", "horizon_days=0", f"hydra.run.dir={tmp_path}", cwd=tmp_path
+    )
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1 and "Traceback" not in proc.stderr
     assert lines[0].startswith(f"error: {TOO_MANY}")

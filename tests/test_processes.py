@@ -6,7 +6,8 @@ import pytest
 from sim import parameters
 from sim.world.geography import geography
 from sim.world.metrics import effective_groups, groups_alive
-from sim.world.processes import commanders as core, forces, market, recruitment, violence
+from sim.world.processes import commanders as core
+from sim.world.processes import forces, market, recruitment, violence
 
 P = parameters.defaults()
 
@@ -28,7 +29,9 @@ def test_income_is_shared_by_members():
     org, state = np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])  # group 0 has two cells in state 0
     members = np.array([20.0, 10.0, 10.0, 0.0])
     by_org = np.array([[30.0, 0.0], [10.0, 0.0]])
-    income = lambda e: market.cell_income(revenue, market.shares(np.ones((2, 2)), by_org, e), by_org, org, state, members)  # noqa: E731
+    income = lambda e: market.cell_income(
+        revenue, market.shares(np.ones((2, 2)), by_org, e), by_org, org, state, members
+    )  # noqa: E731
     assert income(1.0).tolist() == [50.0, 25.0, 25.0, 0.0]
     concave = income(0.5)
     assert concave[:3].sum() == pytest.approx(100.0)  # the whole market is still shared out
@@ -57,29 +60,45 @@ def test_arrests_follow_members_and_stick_with_capacity():
     members = np.array([100.0, 300.0, 100.0])
     arrested = forces.arrests(members, 10.0, np.array([1.0, 1.0, 0.5]))
     assert arrested.tolist() == pytest.approx([2.0, 6.0, 1.0])
-    assert forces.arrests(members * 2, 10.0, np.ones(3)).sum() == pytest.approx(10.0)  # the tempo, not the size, sets the total
+    assert forces.arrests(members * 2, 10.0, np.ones(3)).sum() == pytest.approx(
+        10.0
+    )  # the tempo, not the size, sets the total
 
 
 def test_the_core_falls_with_targeted_arrests_and_rebuilds_as_it_trains_itself():
     q = np.array([1.0, 0.5])
     after = core.after_arrests(q, np.array([0.001, 0.001]), 0.1, 10.0)
     assert after.tolist() == pytest.approx([0.99, 0.495])  # core lost at targeting x the members' arrest rate
-    assert core.after_arrests(np.array([1.0]), np.array([0.01]), 0.1, 100.0)[0] == pytest.approx(0.9)  # at most all arrested are core
-    assert core.rebuilt(np.array([0.0, 0.5, 1.0]), 36.5).tolist() == pytest.approx([0.0, 0.525, 1.0])  # the core trains the core
+    assert core.after_arrests(np.array([1.0]), np.array([0.01]), 0.1, 100.0)[0] == pytest.approx(
+        0.9
+    )  # at most all arrested are core
+    assert core.rebuilt(np.array([0.0, 0.5, 1.0]), 36.5).tolist() == pytest.approx(
+        [0.0, 0.525, 1.0]
+    )  # the core trains the core
     steady = core.steady(np.array([0.0001]), 0.1, 5.0, 0.73)[0]
     assert steady == pytest.approx(1 - 0.1825 / 0.73, rel=1e-3)  # T q < 1/share: the core loses T x the arrest rate
-    assert core.rebuilt(core.after_arrests(np.array([steady]), np.array([0.0001]), 0.1, 5.0), 0.73)[0] == pytest.approx(steady, abs=1e-12)
+    assert core.rebuilt(core.after_arrests(np.array([steady]), np.array([0.0001]), 0.1, 5.0), 0.73)[0] == pytest.approx(
+        steady, abs=1e-12
+    )
     saturated = core.steady(np.array([0.0001]), 0.1, 40.0, 2.0)[0]  # every arrested member is core: 0.365 = 2 q (1 - q)
-    assert saturated == pytest.approx(0.5 * (1 + np.sqrt(1 - 4 * 0.365 / 2.0)), rel=3e-3)  # the daily steps, not the continuous limit
-    assert core.steady(np.array([0.01]), 0.1, 10.0, 0.73)[0] == pytest.approx(0.001)  # arrests outpace promotion: the core erodes
+    assert saturated == pytest.approx(
+        0.5 * (1 + np.sqrt(1 - 4 * 0.365 / 2.0)), rel=3e-3
+    )  # the daily steps, not the continuous limit
+    assert core.steady(np.array([0.01]), 0.1, 10.0, 0.73)[0] == pytest.approx(
+        0.001
+    )  # arrests outpace promotion: the core erodes
 
 
 def test_a_depleted_core_makes_fewer_clashes_and_the_stronger_side_wins():
     full = _clash(500, 500)
-    half = violence.clash_intensity(*(np.array([x]) for x in (500.0, 500.0, 1000.0, 0.25, 0.25, 1.0, 0.0)), 0.01, 1.0, 1.0)[0]
+    half = violence.clash_intensity(
+        *(np.array([x]) for x in (500.0, 500.0, 1000.0, 0.25, 0.25, 1.0, 0.0)), 0.01, 1.0, 1.0
+    )[0]
     assert half == pytest.approx(full / 4)
     rng = np.random.default_rng(4)
-    _, lost_a, lost_b = violence.clash_deaths(rng, np.full(2000, 10.0), np.arange(2000), 2000, np.full(2000, 500.0 * 1.0), np.full(2000, 500.0 * 0.25))
+    _, lost_a, lost_b = violence.clash_deaths(
+        rng, np.full(2000, 10.0), np.arange(2000), 2000, np.full(2000, 500.0 * 1.0), np.full(2000, 500.0 * 0.25)
+    )
     assert lost_b.mean() > 3.5 * lost_a.mean()  # the side with its core in place kills more
 
 
@@ -94,7 +113,9 @@ def test_the_market_steady_state_follows_advantage_and_home_guards():
     adv = np.array([[2.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
     x = market.equilibrium_shares(adv, present, 0.5)  # exponent 1: shares proportional to advantage
     assert x[:, 0].tolist() == pytest.approx([0.5, 0.25, 0.25]) and x[1, 1] == 0.0
-    m = market.steady_members(adv, present, np.array([100.0, 100.0]), np.array([0.0, 0.0, 30.0]), np.array([-1, -1, 1]), 0.5)
+    m = market.steady_members(
+        adv, present, np.array([100.0, 100.0]), np.array([0.0, 0.0, 30.0]), np.array([-1, -1, 1]), 0.5
+    )
     assert m[:, 0].tolist() == pytest.approx([50.0, 25.0, 25.0])  # no home there
     assert m[:, 1].sum() == pytest.approx(130.0) and m[2, 1] > 30 + 50  # guards on top, and they win share
     pay = market.home_pay(np.array([[0.5], [0.5]]), np.array([100.0]), 0.2, 0.5, np.array([0, -1]))
@@ -120,7 +141,9 @@ def test_hostile_pairs_only_within_a_state_and_skip_allies():
 def _clash(m_a: float, m_b: float, m_state: float | None = None, capacity: float = 0.0) -> float:
     one = lambda x: np.array([float(x)])  # noqa: E731
     total = m_a + m_b if m_state is None else m_state
-    return violence.clash_intensity(one(m_a), one(m_b), one(total), one(1.0), one(1.0), one(1.0), one(capacity), 0.01, 1.0, 1.0)[0]
+    return violence.clash_intensity(
+        one(m_a), one(m_b), one(total), one(1.0), one(1.0), one(1.0), one(capacity), 0.01, 1.0, 1.0
+    )[0]
 
 
 def test_clashes_peak_when_evenly_matched_and_fade_under_monopoly():
@@ -140,7 +163,9 @@ def test_a_crowded_market_is_not_n_squared_times_as_deadly():
 
 def test_weaker_side_loses_more():
     rng = np.random.default_rng(0)
-    killed, lost_a, lost_b = violence.clash_deaths(rng, np.full(2000, 10.0), np.arange(2000), 2000, np.full(2000, 900.0), np.full(2000, 100.0))
+    killed, lost_a, lost_b = violence.clash_deaths(
+        rng, np.full(2000, 10.0), np.arange(2000), 2000, np.full(2000, 900.0), np.full(2000, 100.0)
+    )
     assert (lost_a + lost_b == killed).all()
     assert lost_b.mean() == pytest.approx(9.0, abs=0.2)
 
@@ -207,5 +232,7 @@ def test_two_organisations_at_home_in_one_state_keep_both_their_guards():
     both armed wings (the second's guards once replaced the first's)."""
     adv = np.ones((3, 2))
     present = np.ones((3, 2), dtype=bool)
-    m = market.steady_members(adv, present, np.array([100.0, 100.0]), np.array([20.0, 30.0, 0.0]), np.array([1, 1, -1]), 0.5)
+    m = market.steady_members(
+        adv, present, np.array([100.0, 100.0]), np.array([20.0, 30.0, 0.0]), np.array([1, 1, -1]), 0.5
+    )
     assert m[:, 1].sum() == pytest.approx(150.0, rel=1e-4) and m.sum() == pytest.approx(250.0, rel=1e-4)

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.analysis import seeds
 from sim import CartelModel, parameters
-from sim.runs.summary import summarise
+from sim.analysis import seeds
 from sim.errors import ConfigError
+from sim.runs.summary import summarise
 from sim.world import record as history
 from sim.world.calendar import day_of
 from sim.world.geography import JALISCO, SINALOA
@@ -33,7 +33,10 @@ def test_the_shipped_record_has_its_events_and_a_source_for_each():
     assert all(len(e.source) > 20 for e in SHIPPED.events)
     assert all(dt.date(2024, 7, 1) <= e.date < dt.date(2026, 2, 22) for e in SHIPPED.events)
     tempo = [e for e in SHIPPED.events if e.action == "set" and "arrests_per_day" in e.args]
-    assert [(e.date, e.args["arrests_per_day"]) for e in tempo] == [(dt.date(2024, 7, 1), 30.0), (dt.date(2024, 10, 1), 90.0)]
+    assert [(e.date, e.args["arrests_per_day"]) for e in tempo] == [
+        (dt.date(2024, 7, 1), 30.0),
+        (dt.date(2024, 10, 1), 90.0),
+    ]
 
 
 def test_the_record_restates_the_steady_world_where_it_starts():
@@ -56,15 +59,27 @@ def test_record_none_has_no_events_and_names_are_listed():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("events: [{date: 2025-01-01, set: {troops: 5}, source: x}]", "'troops' is not a setting the record can change; settable: "),
+        (
+            "events: [{date: 2025-01-01, set: {troops: 5}, source: x}]",
+            "'troops' is not a setting the record can change; settable: ",
+        ),
         ("events: [{date: 2025-01-01, set: {arrests_per_day: -5}, source: x}]", "arrests_per_day = -5 is not allowed"),
         ("events: [{date: 2025-01-01, set: {arrests_per_day: 50}}]", "has no source"),
         ("events: [{date: 2025-01-01, fly: {}, source: x}]", "must have exactly one action"),
         ("events: [{date: 2026-03-01, note: later, source: x}]", "is on or after day 0"),
         ("events: [{date: 'soon', note: x, source: x}]", "date = 'soon' is not allowed"),
-        ("events: [{date: 2025-01-01, remove_leader: {organisation: Mayos, mode: betrayed}, source: x}]", "'by' (the ally who betrayed the leader) is required"),
-        ("events: [{date: 2025-01-01, remove_leader: {organisation: Mayos, mode: shot}, source: x}]", "mode = 'shot' is not allowed"),
-        ("events: [{date: 2025-01-01, arrest_cell_leaders: {organisation: CJNG, states: [40], arrested: 3}, source: x}]", "INEGI codes 1 to 32"),
+        (
+            "events: [{date: 2025-01-01, remove_leader: {organisation: Mayos, mode: betrayed}, source: x}]",
+            "'by' (the ally who betrayed the leader) is required",
+        ),
+        (
+            "events: [{date: 2025-01-01, remove_leader: {organisation: Mayos, mode: shot}, source: x}]",
+            "mode = 'shot' is not allowed",
+        ),
+        (
+            "events: [{date: 2025-01-01, arrest_cell_leaders: {organisation: CJNG, states: [40], arrested: 3}, source: x}]",
+            "INEGI codes 1 to 32",
+        ),
         ("events: {}", "must be a mapping with a list 'events'"),
         ("events: [{date: 2025-01-01, note: x: y, source: z}]", "is not valid YAML at line 1"),
     ],
@@ -76,7 +91,9 @@ def test_a_bad_record_is_one_line(tmp_path, text, message):
 
 
 def test_unknown_organisations_and_unknown_records_stop_before_the_run(tmp_path):
-    path = _write(tmp_path, "events: [{date: 2025-01-01, remove_leader: {organisation: Zetas, mode: killed}, source: x}]")
+    path = _write(
+        tmp_path, "events: [{date: 2025-01-01, remove_leader: {organisation: Zetas, mode: killed}, source: x}]"
+    )
     with pytest.raises(ConfigError, match="unknown organisation 'Zetas'; the world starts with: "):
         CartelModel(record=path)
     with pytest.raises(ConfigError, match="unknown record 'nope': choose none, mexico_2024_2026"):
@@ -94,9 +111,17 @@ def lived() -> CartelModel:
 
 def test_the_strategy_and_deployments_arrive_on_their_dates(lived):
     settings = lived.government.settings
-    assert settings == {**settings, "arrests_per_day": 90.0, "sinaloa_front_troops": 10180.0, "border_front_troops": 10000.0}
+    assert settings == {
+        **settings,
+        "arrests_per_day": 90.0,
+        "sinaloa_front_troops": 10180.0,
+        "border_front_troops": 10000.0,
+    }
     arrests = lived.daily.data["arrests"].sum(axis=1)
-    before, after = arrests[: day_of(dt.date(2024, 10, 1)) - lived.daily.start_day], arrests[day_of(dt.date(2024, 10, 1)) - lived.daily.start_day :]
+    before, after = (
+        arrests[: day_of(dt.date(2024, 10, 1)) - lived.daily.start_day],
+        arrests[day_of(dt.date(2024, 10, 1)) - lived.daily.start_day :],
+    )
     assert after.mean() > 2.5 * before.mean()  # the tempo tripled on 1 Oct 2024
 
 
@@ -125,29 +150,40 @@ def test_without_el_mayos_removal_the_war_does_not_start():
 def test_middle_tier_arrests_take_commanders_from_cjng_in_jalisco():
     day = day_of(dt.date(2026, 1, 13))
     with_it = CartelModel(seed=3, burn_in_days=0, horizon_days=0)
-    without = CartelModel(seed=3, burn_in_days=0, horizon_days=0, record=SHIPPED.without(lambda e: e.action == "arrest_cell_leaders"))
+    without = CartelModel(
+        seed=3, burn_in_days=0, horizon_days=0, record=SHIPPED.without(lambda e: e.action == "arrest_cell_leaders")
+    )
     for m in (with_it, without):
         while m.day <= day:
             m.step()
     cells = lambda m: m.live_cells(m.cjng)[m.population.state[m.live_cells(m.cjng)] == JALISCO]  # noqa: E731
     core = lambda m: (m.population.core[cells(m)] * m.population.members[cells(m)]).sum() * m.p["core_share"]  # noqa: E731
     assert core(without) - core(with_it) == pytest.approx(5.0, abs=0.5)  # the record's five commanders
-    assert with_it.daily.total("arrests", day, day + 1, state=JALISCO) > without.daily.total("arrests", day, day + 1, state=JALISCO)
+    assert with_it.daily.total("arrests", day, day + 1, state=JALISCO) > without.daily.total(
+        "arrests", day, day + 1, state=JALISCO
+    )
 
 
 def test_an_extradition_takes_the_backing_from_a_successor_named_from_prison(tmp_path):
-    path = _write(tmp_path, """events:
+    path = _write(
+        tmp_path,
+        """events:
   - {date: 2025-01-01, remove_leader: {organisation: CDN, mode: captured}, source: test}
   - {date: 2025-01-05, extradite: {prisoners: 1, organisations: [CDN]}, source: test}
-""")
-    m = CartelModel(seed=2, burn_in_days=0, horizon_days=0, record=path, loyalty_mean=0.5)  # fractious: the lieutenants split
+""",
+    )
+    m = CartelModel(
+        seed=2, burn_in_days=0, horizon_days=0, record=path, loyalty_mean=0.5
+    )  # fractious: the lieutenants split
     cdn = m.organisations[m.org_index("CDN")]
     while m.day <= day_of(dt.date(2025, 1, 2)):
         m.step()
     assert cdn.leader_held and cdn.succession == "heir"  # he names his successor from prison
     while m.day <= day_of(dt.date(2025, 1, 6)):
         m.step()
-    born = [o for o in m.organisations if o.parent is cdn]  # factions, or splinters once the brand's claimant consolidates
+    born = [
+        o for o in m.organisations if o.parent is cdn
+    ]  # factions, or splinters once the brand's claimant consolidates
     assert not cdn.leader_held and born  # sent to the US: the lieutenants decide, and split
 
 

@@ -28,8 +28,19 @@ def test_same_seed_same_summary_bytes_in_process_and_under_the_joblib_launcher(t
     first, again = _in_process(5), _in_process(5)
     assert first == again and first != _in_process(6)
     out = tmp_path / "sweep"
-    cmd = [sys.executable, "-m", "sim", "-m", "scenario=mencho_strike", "seed=5,6", "outputs=summary", "figures=false",
-           *(f"{k}={v}" for k, v in SETTINGS.items()), "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={out}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "-m",
+        "scenario=mencho_strike",
+        "seed=5,6",
+        "outputs=summary",
+        "figures=false",
+        *(f"{k}={v}" for k, v in SETTINGS.items()),
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={out}",
+    ]
     proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     written = next(out.glob("**/seed5/summary.json")).read_text(encoding="utf-8")

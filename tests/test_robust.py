@@ -23,14 +23,25 @@ def _runs() -> pd.DataFrame:
         for seed in SEEDS:
             for scenario, value in truth.items():
                 v = value + 300 * seed  # common random numbers: a seed moves every scenario alike
-                rows.append({"scenario": scenario, "world": w, "seed": seed, "status": "ok", **{o: v for o in robust.OUTCOMES}})
+                rows.append(
+                    {"scenario": scenario, "world": w, "seed": seed, "status": "ok", **{o: v for o in robust.OUTCOMES}}
+                )
     runs = pd.DataFrame(rows)
     extra = [
         # a failed run with a number that would flip world 35 if it were read
         {"scenario": "A", "world": 35, "seed": 3, "status": "failed", **{o: -1e9 for o in robust.OUTCOMES}},
         # world 40 lacks scenario A, world 41 has no number under A: both are dropped where A is compared
         *({"scenario": s, "world": 40, "seed": 1, "status": "ok", **{o: 1.0 for o in robust.OUTCOMES}} for s in "BCD"),
-        *({"scenario": s, "world": 41, "seed": 1, "status": "ok", **{o: np.nan if s == "A" else 1.0 for o in robust.OUTCOMES}} for s in "ABCD"),
+        *(
+            {
+                "scenario": s,
+                "world": 41,
+                "seed": 1,
+                "status": "ok",
+                **{o: np.nan if s == "A" else 1.0 for o in robust.OUTCOMES},
+            }
+            for s in "ABCD"
+        ),
     ]
     return pd.concat([runs, pd.DataFrame(extra)], ignore_index=True)
 
@@ -94,7 +105,10 @@ def test_markdown_reads_as_a_briefing(runs):
 
 def test_the_figure_renders_with_its_headline(runs):
     fig = robust.figure(runs, "homicides_last_365", version="test")
-    assert "A is best in 75% of 40 plausible worlds and beats the second best, B, in 75%" in fig._suptitle.get_text().replace("\n", " ")
+    assert (
+        "A is best in 75% of 40 plausible worlds and beats the second best, B, in 75%"
+        in fig._suptitle.get_text().replace("\n", " ")
+    )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     image = matplotlib.image.imread(io.BytesIO(buffer.getvalue()))

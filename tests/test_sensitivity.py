@@ -42,9 +42,15 @@ def test_every_uncertain_parameter_is_a_factor_with_its_range():
 def test_a_design_runs_the_four_scenarios_on_common_seeds_and_a_failing_point_fails_alone(tmp_path):
     points = [{"loyalty_mean": 0.9}, {"loyalty_mean": -1.0}]
     frame = sa.run_design(points, tmp_path, seeds=[1], horizon_days=365, processes=1)
-    assert set(frame.columns) == {*sa.OUTPUTS, "error"} and frame["error"][0] == "" and frame["effective_groups_d365"][0] > 1
+    assert (
+        set(frame.columns) == {*sa.OUTPUTS, "error"}
+        and frame["error"][0] == ""
+        and frame["effective_groups_d365"][0] > 1
+    )
     assert np.isfinite(frame["campaign_minus_capacity_year3"][0])  # with a one-year horizon, the last year is the first
-    assert frame["error"][1].startswith("loyalty_mean = -1.0 is not allowed") and np.isnan(frame["strike_excess_year1"][1])
+    assert frame["error"][1].startswith("loyalty_mean = -1.0 is not allowed") and np.isnan(
+        frame["strike_excess_year1"][1]
+    )
     assert sa.evaluate(points[0], seeds=[1], horizon_days=365, processes=1) == {k: frame[k][0] for k in sa.OUTPUTS}
     again = sa.run_design(points, tmp_path, seeds=[1], horizon_days=365, processes=1)  # read from the folder
     pd.testing.assert_frame_equal(again, frame)
@@ -65,10 +71,34 @@ def test_the_command_writes_its_page_on_a_tiny_design(tmp_path):
 
     doc = tmp_path / "docs" / "sensitivity.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "experiments.sensitivity", "--trajectories", "2", "--sobol-n", "2", "--seeds", "1", "--top", "2",
-         "--only", "loyalty_mean", "clash_lethality", "succession_claim_ratio", "--horizon-days", "365", "--workers", "2",
-         "--folder", str(tmp_path / "runs"), "--doc", str(doc)],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "experiments.sensitivity",
+            "--trajectories",
+            "2",
+            "--sobol-n",
+            "2",
+            "--seeds",
+            "1",
+            "--top",
+            "2",
+            "--only",
+            "loyalty_mean",
+            "clash_lethality",
+            "succession_claim_ratio",
+            "--horizon-days",
+            "365",
+            "--workers",
+            "2",
+            "--folder",
+            str(tmp_path / "runs"),
+            "--doc",
+            str(doc),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr
     text = doc.read_text()

@@ -8,9 +8,9 @@ uses 20 seeds, the default run uses 8 (the 20-seed versions are marked slow).
 import numpy as np
 import pytest
 
+from sim import CartelModel, simulate
 from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
-from sim import CartelModel, simulate
 from sim.errors import ConfigError
 from sim.world.geography import adjacency, border_distance
 from sim.world.processes import retaliation, succession
@@ -102,7 +102,9 @@ def test_the_strike_removes_the_leader_and_splits_the_organisation(contested):
     assert cjng.removed_day == 0
     factions = [o for o in contested.organisations if o.parent is cjng]
     assert len(factions) >= 1  # lieutenants' factions contest the succession
-    assert all(contested.relations.hostility[cjng.index, f.index] == contested.p["hostility_succession"] for f in factions)
+    assert all(
+        contested.relations.hostility[cjng.index, f.index] == contested.p["hostility_succession"] for f in factions
+    )
 
 
 def test_the_daily_table_carries_the_wave_and_fragmentation(contested):
@@ -127,7 +129,9 @@ def test_no_strike_has_no_wave_and_keeps_cjng_whole():
 
 def test_without_us_intelligence_the_removal_can_come_later():
     # an even chance per attempt: over 8 seeds both a day-0 hit and a miss are near certain (1 - 2 * 0.5**8)
-    (runs,) = summaries([{"horizon_days": 200, "us_intel_support": False, "hvt_success_prob": 0.5, **STRIKE}], seeds.test(8))
+    (runs,) = summaries(
+        [{"horizon_days": 200, "us_intel_support": False, "hvt_success_prob": 0.5, **STRIKE}], seeds.test(8)
+    )
     days = {r["leader_removed_day"] for r in runs}
     assert 0 in days and any(d is None or d > 0 for d in days)
 
@@ -135,7 +139,14 @@ def test_without_us_intelligence_the_removal_can_come_later():
 # ----- patterns (acceptance of issue 3) -----------------------------------------------------------
 def _pairs(seed_list):
     """(no_strike, mencho_strike, mencho_strike with an heir) per seed, a year's horizon, on two workers."""
-    runs = summaries([{"horizon_days": 365}, {"horizon_days": 365, **STRIKE}, {"horizon_days": 365, "heir_available": True, **STRIKE}], seed_list)
+    runs = summaries(
+        [
+            {"horizon_days": 365},
+            {"horizon_days": 365, **STRIKE},
+            {"horizon_days": 365, "heir_available": True, **STRIKE},
+        ],
+        seed_list,
+    )
     return list(zip(*runs))
 
 

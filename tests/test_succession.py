@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim import parameters
 from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
-from sim import parameters
 from sim.world.model import CartelModel
 from sim.world.processes import market, succession
 
@@ -109,10 +109,14 @@ def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
 
 
 def test_a_leader_held_in_mexico_names_a_successor_and_an_extradited_one_cannot():
-    held = CartelModel(seed=1, horizon_days=5, strike_mode="capture", extradite_captured=False, loyalty_mean=0.5, **STRIKE)
+    held = CartelModel(
+        seed=1, horizon_days=5, strike_mode="capture", extradite_captured=False, loyalty_mean=0.5, **STRIKE
+    )
     held.run()
     assert held.organisations[held.cjng].succession == "heir" and not held.organisations[held.cjng].factions
-    gone = CartelModel(seed=1, horizon_days=5, strike_mode="capture", extradite_captured=True, loyalty_mean=0.5, **STRIKE)
+    gone = CartelModel(
+        seed=1, horizon_days=5, strike_mode="capture", extradite_captured=True, loyalty_mean=0.5, **STRIKE
+    )
     gone.run()
     assert gone.organisations[gone.cjng].factions  # a fractious organisation without a successor splits
 

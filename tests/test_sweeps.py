@@ -26,7 +26,9 @@ SHORT = ["burn_in_days=365", "horizon_days=60"]
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,10 @@ def test_an_experiment_leaves_combined_tables_and_figures(experiment_sweep):
     assert len(runs) == 8 and (runs.status == "ok").all()
     assert set(runs.scenario) == {"no_strike", "mencho_strike", "kingpin_campaign", "state_capacity"}
     daily = pd.read_parquet(out / "daily.parquet")
-    assert set(daily.columns) == {"run", "scenario", "world", "seed", "day", "date", "metric", "value"} and daily["world"].isna().all()
+    assert (
+        set(daily.columns) == {"run", "scenario", "world", "seed", "day", "date", "metric", "value"}
+        and daily["world"].isna().all()
+    )
     assert daily.groupby("run").ngroups == 8
     pngs = sorted((out / "figures").glob("*.png"))
     assert len(pngs) >= 4
@@ -63,12 +68,28 @@ def test_scenarios_of_a_seed_share_one_past_and_give_the_numbers_of_a_run_from_s
     loaded = next(p for p, s in zip(out.glob("*/seed*/status.json"), statuses) if s["past"] == "loaded")
     status = json.loads(loaded.read_text())
     scratch = sim.run(status["scenario"], seed=status["seed"], burn_in_days=365, horizon_days=60).summary
-    expected = dumps({"scenario": status["scenario"], "seed": status["seed"], "world": None, "model_version": sim.__version__, **scratch})
+    expected = dumps(
+        {
+            "scenario": status["scenario"],
+            "seed": status["seed"],
+            "world": None,
+            "model_version": sim.__version__,
+            **scratch,
+        }
+    )
     assert (loaded.parent / "summary.json").read_text(encoding="utf-8") == expected
 
 
 def test_a_sweep_of_summaries_only_writes_no_daily_tables_and_draws_the_runs_spread(tmp_path: Path):
-    proc = cli("-m", "seed=1,2,3", "burn_in_days=365", "horizon_days=365", "outputs=summary", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    proc = cli(
+        "-m",
+        "seed=1,2,3",
+        "burn_in_days=365",
+        "horizon_days=365",
+        "outputs=summary",
+        f"hydra.sweep.dir={tmp_path}",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert len(runs) == 3 and (runs.status == "ok").all() and runs.homicides_d0_365.notna().all()
@@ -94,7 +115,15 @@ def test_a_rerun_into_the_same_folder_skips_complete_runs(experiment_sweep):
 
 
 def test_a_failing_job_is_recorded_and_the_others_kept(tmp_path: Path):
-    proc = cli("-m", "params.troop_pool=100000,-5", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    proc = cli(
+        "-m",
+        "params.troop_pool=100000,-5",
+        "seed=1,2",
+        *SHORT,
+        "figures=false",
+        f"hydra.sweep.dir={tmp_path}",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "error: 2 of 4 runs failed" in proc.stderr
     failures = pd.read_csv(tmp_path / "failures.csv")
@@ -112,9 +141,16 @@ def test_the_collector_runs_on_its_own(tmp_path: Path):
 
 
 def test_only_a_joblib_launcher_with_several_workers_lends_its_pool():
-    joblib = lambda n: OmegaConf.create({"_target_": JOBLIB_LAUNCHERS[0], "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None})  # noqa: E731
+    joblib = lambda n: OmegaConf.create(
+        {"_target_": JOBLIB_LAUNCHERS[0], "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None}
+    )  # noqa: E731
     assert LauncherPool.of(joblib(1)) is None
-    assert LauncherPool.of(OmegaConf.create({"_target_": "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher"})) is None
+    assert (
+        LauncherPool.of(
+            OmegaConf.create({"_target_": "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher"})
+        )
+        is None
+    )
     pool = LauncherPool.of(joblib(2))
     assert pool is not None and pool.workers == 2
     assert pool.map(pow, [(2, 3), (3, 2)]) == [8, 9]
@@ -163,21 +199,44 @@ def test_workers_forked_from_the_server_give_the_numbers_of_one_process(tmp_path
     summaries = {}
     for n_jobs in (1, 2):
         out = tmp_path / f"n{n_jobs}"
-        proc = cli("-m", "seed=1,2", *SHORT, "figures=false", f"hydra.launcher.n_jobs={n_jobs}", f"hydra.sweep.dir={out}", cwd=tmp_path)
+        proc = cli(
+            "-m",
+            "seed=1,2",
+            *SHORT,
+            "figures=false",
+            f"hydra.launcher.n_jobs={n_jobs}",
+            f"hydra.sweep.dir={out}",
+            cwd=tmp_path,
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         summaries[n_jobs] = [next(out.glob(f"**/seed{seed}/summary.json")).read_bytes() for seed in (1, 2)]
     assert summaries[1] == summaries[2] and summaries[1][0] != summaries[1][1]
 
 
 def test_submitit_local_launcher_runs_a_sweep(tmp_path: Path):
-    proc = cli("-m", "hydra/launcher=submitit_local", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    proc = cli(
+        "-m",
+        "hydra/launcher=submitit_local",
+        "seed=1,2",
+        *SHORT,
+        "figures=false",
+        f"hydra.sweep.dir={tmp_path}",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert len(runs) == 2 and (runs.status == "ok").all()
 
 
 def test_jobs_are_counted_from_command_line_and_experiment_sweeps():
-    cfg = OmegaConf.create({"hydra": {"overrides": {"task": ["seed=1,2,3", "horizon_days=10"]}, "sweeper": {"params": {"scenario": "a,b", "seed": "range(1,5)"}}}})
+    cfg = OmegaConf.create(
+        {
+            "hydra": {
+                "overrides": {"task": ["seed=1,2,3", "horizon_days=10"]},
+                "sweeper": {"params": {"scenario": "a,b", "seed": "range(1,5)"}},
+            }
+        }
+    )
     assert count_jobs(cfg) == 6  # the command line's seeds replace the experiment's
 
 
@@ -187,14 +246,21 @@ def test_progress_line_counts_the_markers_of_finished_jobs(tmp_path: Path):
     for num, status in enumerate(["ok", "failed"]):
         (tmp_path / f"r{num}").mkdir()
         (tmp_path / f"r{num}" / "status.json").write_text(json.dumps({"status": status}))
-        mark_done(tmp_path, OmegaConf.create({"hydra": {"job": {"num": num}, "runtime": {"output_dir": str(tmp_path / f"r{num}")}}}))
-    mark_done(tmp_path, OmegaConf.create({"hydra": {"job": {"num": 2}, "runtime": {"output_dir": str(tmp_path / "none")}}}))
+        mark_done(
+            tmp_path,
+            OmegaConf.create({"hydra": {"job": {"num": num}, "runtime": {"output_dir": str(tmp_path / f"r{num}")}}}),
+        )
+    mark_done(
+        tmp_path, OmegaConf.create({"hydra": {"job": {"num": 2}, "runtime": {"output_dir": str(tmp_path / "none")}}})
+    )
     assert sorted(os.listdir(tmp_path / PROGRESS_DIR)) == ["0.ok", "1.failed", "2.failed"]
     assert progress_line(tmp_path).startswith("[sweep] 3 of 4 runs done (2 failed), about ")
 
 
 def test_ensemble_returns_both_tables_and_keeps_failures():
-    result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[1, 2], processes=2, progress=False, burn_in_days=365, horizon_days=30)
+    result = sim.ensemble(
+        ["no_strike", "mencho_strike"], seeds=[1, 2], processes=2, progress=False, burn_in_days=365, horizon_days=30
+    )
     assert len(result.runs) == 4 and (result.runs.status == "ok").all()
     assert list(result.runs.scenario) == ["no_strike", "no_strike", "mencho_strike", "mencho_strike"]
     assert set(result.daily.run) == set(result.runs.run)
@@ -217,11 +283,21 @@ def test_a_config_copied_for_another_seed_is_the_one_hydra_composes():
 
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
         hydra_loader = GlobalHydra.instance().config_loader()
-        master = hydra_loader.load_configuration("config", ["hydra.sweep.dir=/tmp/x", "seed=1,2", "scenario=no_strike,second_front"], run_mode=RunMode.MULTIRUN)
+        master = hydra_loader.load_configuration(
+            "config",
+            ["hydra.sweep.dir=/tmp/x", "seed=1,2", "scenario=no_strike,second_front"],
+            run_mode=RunMode.MULTIRUN,
+        )
         cached = SeedCachingLoader(hydra_loader)
-        jobs = [["seed=1", "scenario=second_front", "params.troop_pool=150000"], ["seed=2", "scenario=second_front", "params.troop_pool=150000"],
-                ["seed=3", "scenario=second_front", "params.troop_pool=150000"], ["seed=3", "scenario=no_strike", "params.troop_pool=150000"]]
+        jobs = [
+            ["seed=1", "scenario=second_front", "params.troop_pool=150000"],
+            ["seed=2", "scenario=second_front", "params.troop_pool=150000"],
+            ["seed=3", "scenario=second_front", "params.troop_pool=150000"],
+            ["seed=3", "scenario=no_strike", "params.troop_pool=150000"],
+        ]
         for job in jobs:
             ours, theirs = cached.load_sweep_config(master, job), hydra_loader.load_sweep_config(master, job)
             assert OmegaConf.to_container(ours) == OmegaConf.to_container(theirs), job
-            assert ours.seed == int(job[0][5:]) and ours.hydra.job.override_dirname == "params.troop_pool=150000," + job[1]
+            assert (
+                ours.seed == int(job[0][5:]) and ours.hydra.job.override_dirname == "params.troop_pool=150000," + job[1]
+            )

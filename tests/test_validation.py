@@ -26,7 +26,9 @@ KNOWN_MISSES: dict[str, str] = {}
 
 def _targets() -> list:
     return [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[t.key])) if t.key in KNOWN_MISSES else t
+        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[t.key]))
+        if t.key in KNOWN_MISSES
+        else t
         for t in validation.TARGETS
     ]
 
@@ -72,9 +74,24 @@ def test_the_validation_page_lists_every_published_finding_with_the_model_beside
 
 
 def test_every_published_finding_has_an_agreement_rule_the_model_can_meet_or_miss() -> None:
-    values = {k: np.array([1.0]) for k in ("calderon_local", "lindo_local", "lindo_network", "lindo_network_late", "dickenson_mode",
-                                             "phillips_arrest", "fragmentation_groups", "prieto_recruitment", "dell_diversion",
-                                             "jordan_factions", "jordan_homicides")}
+    values = {
+        k: np.array([1.0])
+        for k in (
+            "calderon_local",
+            "lindo_local",
+            "lindo_network",
+            "lindo_network_late",
+            "dickenson_mode",
+            "phillips_arrest",
+            "fragmentation_groups",
+            "prieto_recruitment",
+            "dell_diversion",
+            "jordan_factions",
+            "jordan_homicides",
+        )
+    }
     agree = literature.agreement(values)
     assert set(agree) == {f["id"] for f in literature.literature()}
-    assert not agree["phillips_arrest"][0] and agree["dickenson_mode"][0]  # +1 victims: a capture held did not calm things
+    assert (
+        not agree["phillips_arrest"][0] and agree["dickenson_mode"][0]
+    )  # +1 victims: a capture held did not calm things

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.runs import plausible
 from sim.analysis import plausibility
 from sim.analysis.factors import factors
 from sim.errors import ConfigError
+from sim.runs import plausible
 
 
 def test_the_shipped_worlds_met_every_target_and_stay_near_their_scores():
@@ -26,7 +26,10 @@ def test_the_shipped_worlds_met_every_target_and_stay_near_their_scores():
 
 
 def test_a_world_outside_the_table_is_refused_in_one_line():
-    with pytest.raises(ConfigError, match=r"world = 100000 is not allowed: it must be null \(the defaults\) or a whole number from 0 to \d+"):
+    with pytest.raises(
+        ConfigError,
+        match=r"world = 100000 is not allowed: it must be null \(the defaults\) or a whole number from 0 to \d+",
+    ):
         plausible.check_world(100000)
     with pytest.raises(ConfigError, match="world = 'a' is not allowed"):
         plausible.check_world("a")
@@ -49,16 +52,41 @@ def test_a_world_runs_the_same_from_the_command_line_sim_run_and_an_ensemble(tmp
 
     short = {"burn_in_days": 365, "horizon_days": 30}
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "world=1", "seed=3", "burn_in_days=365", "horizon_days=30", "params.troop_pool=150000",
-         "figures=false", f"hydra.run.dir={tmp_path}"], capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "world=1",
+            "seed=3",
+            "burn_in_days=365",
+            "horizon_days=30",
+            "params.troop_pool=150000",
+            "figures=false",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     cli = json.loads((tmp_path / "summary.json").read_text())
     api = sim.run("no_strike", seed=3, world=1, troop_pool=150_000, **short).summary
-    assert cli["world"] == 1 and cli["homicides_2024"] == api["homicides_2024"] and cli["members_total_d0"] == api["members_total_d0"]
+    assert (
+        cli["world"] == 1
+        and cli["homicides_2024"] == api["homicides_2024"]
+        and cli["members_total_d0"] == api["members_total_d0"]
+    )
     default = sim.run("no_strike", seed=3, troop_pool=150_000, **short).summary
     assert default["homicides_2024"] != api["homicides_2024"]  # the world's parameters, not the defaults
-    result = sim.ensemble(["no_strike", "mencho_strike"], seeds=[3], worlds=[0, 1], processes=1, progress=False, troop_pool=150_000, **short)
+    result = sim.ensemble(
+        ["no_strike", "mencho_strike"],
+        seeds=[3],
+        worlds=[0, 1],
+        processes=1,
+        progress=False,
+        troop_pool=150_000,
+        **short,
+    )
     row = result.runs.query("scenario == 'no_strike' and world == 1").iloc[0]
     assert row["run"] == "no_strike/world1/seed3" and row["homicides_2024"] == api["homicides_2024"]
     assert set(result.daily["world"].dropna()) == {0, 1} and len(result.runs) == 4
@@ -71,11 +99,30 @@ def test_a_sweep_over_worlds_pairs_its_runs_by_world_and_seed(tmp_path):
     import pandas as pd
 
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "-m", "world=0,1", "seed=1", "scenario=no_strike,mencho_strike", "horizon_days=30",
-         "burn_in_days=365", "hydra.launcher.n_jobs=1", f"hydra.sweep.dir={tmp_path}"], capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "-m",
+            "world=0,1",
+            "seed=1",
+            "scenario=no_strike,mencho_strike",
+            "horizon_days=30",
+            "burn_in_days=365",
+            "hydra.launcher.n_jobs=1",
+            f"hydra.sweep.dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     runs = pd.read_csv(tmp_path / "runs.csv")
-    assert sorted(zip(runs["scenario"], runs["world"])) == [("mencho_strike", 0), ("mencho_strike", 1), ("no_strike", 0), ("no_strike", 1)]
+    assert sorted(zip(runs["scenario"], runs["world"])) == [
+        ("mencho_strike", 0),
+        ("mencho_strike", 1),
+        ("no_strike", 0),
+        ("no_strike", 1),
+    ]
     assert set(pd.read_parquet(tmp_path / "daily.parquet")["world"]) == {0, 1}
     assert (tmp_path / "figures" / "paired_homicides_mencho_strike.png").is_file()  # two runs per seed, paired by world

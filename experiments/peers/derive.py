@@ -17,7 +17,9 @@ from sim.analysis.peers.derive import DATA, write
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", type=Path, help="folder with the four BACRIM 2020 / trends CSVs")
-    parser.add_argument("--out", type=Path, default=DATA, help="where to write the tables (default: sim/analysis/peers/data)")
+    parser.add_argument(
+        "--out", type=Path, default=DATA, help="where to write the tables (default: sim/analysis/peers/data)"
+    )
     args = parser.parse_args()
     for path in write(args.source, args.out):
         print(path)

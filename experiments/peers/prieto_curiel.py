@@ -25,8 +25,12 @@ def main() -> None:
     print(report(reproduce(rng=rng)))
     if args.refit:
         fitted, value = refit()
-        print("\nRefit (scaled):", np.round(fitted.scaled(), 4), f"SSE {value:,.0f}",
-              "; expected (2.5275, 110, 1.5493, 0.04, 115), SSE 37,964")
+        print(
+            "\nRefit (scaled):",
+            np.round(fitted.scaled(), 4),
+            f"SSE {value:,.0f}",
+            "; expected (2.5275, 110, 1.5493, 0.04, 115), SSE 37,964",
+        )
 
 
 if __name__ == "__main__":

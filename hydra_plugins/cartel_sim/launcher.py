@@ -18,7 +18,9 @@ from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 HYDRA_EXECUTE_JOB = _core.execute_job  # Hydra's own, whatever `launch` swaps in for a while
 
 
-def execute_job(idx: int, overrides: Sequence[str], hydra_context: Any, config: Any, task_function: Any, singleton_state: dict) -> JobReturn:
+def execute_job(
+    idx: int, overrides: Sequence[str], hydra_context: Any, config: Any, task_function: Any, singleton_state: dict
+) -> JobReturn:
     """Hydra's joblib job, with this worker's plugins (if discovered) among the singletons it restores."""
     from hydra.core.plugins import Plugins
     from hydra.core.singleton import Singleton

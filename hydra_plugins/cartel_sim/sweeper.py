@@ -17,7 +17,9 @@ class SeedSweeper(BasicSweeper):
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
         from sim.analysis.compose import SeedCachingLoader
 
-        context = HydraContext(config_loader=SeedCachingLoader(hydra_context.config_loader), callbacks=hydra_context.callbacks)
+        context = HydraContext(
+            config_loader=SeedCachingLoader(hydra_context.config_loader), callbacks=hydra_context.callbacks
+        )
         super().setup(hydra_context=context, task_function=task_function, config=config)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:

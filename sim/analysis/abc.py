@@ -44,7 +44,9 @@ from sim.analysis.ensembles import each, ensemble
 from sim.analysis.factors import Factor, factors, point_params
 
 QUANTILE = 0.5  # the next tolerance: this quantile of the last population's scores
-MOVED = 8  # factors a candidate moves, on average: moving all 76 at once lands almost every candidate outside the tolerance
+MOVED = (
+    8  # factors a candidate moves, on average: moving all 76 at once lands almost every candidate outside the tolerance
+)
 
 
 def measure(model: Any) -> dict[str, float]:
@@ -59,8 +61,15 @@ def evaluate(points: list[dict[str, Any]], folder: Path | None = None, **options
     `error` column (empty where the run finished), in order."""
     options.setdefault("progress", False)
     options.setdefault("memory_gb", 8.0)  # a candidate whose world grows without bound fails alone
-    runs = ensemble(["mencho_strike"], points=points, measure=measure, daily=False, folder=folder,
-                    horizon_days=plausibility.STRIKE_HORIZON, **options).runs
+    runs = ensemble(
+        ["mencho_strike"],
+        points=points,
+        measure=measure,
+        daily=False,
+        folder=folder,
+        horizon_days=plausibility.STRIKE_HORIZON,
+        **options,
+    ).runs
     frame = runs.reindex(columns=outputs()).astype(float)
     frame["error"] = runs["error"].where(runs["status"] != "ok", "").fillna("").astype(str)
     return frame.reset_index(drop=True)
@@ -120,7 +129,9 @@ def _points(chosen: Sequence[Factor], unit: np.ndarray, seeds: Sequence[int], st
     return [{"seed": int(seeds[(start + i) % len(seeds)]), **p} for i, p in enumerate(from_unit(chosen, unit))]
 
 
-def _batch(folder: Path, points: list[dict[str, Any]], fn: Callable[..., dict[str, float]] | None, **options: Any) -> pd.DataFrame:
+def _batch(
+    folder: Path, points: list[dict[str, Any]], fn: Callable[..., dict[str, float]] | None, **options: Any
+) -> pd.DataFrame:
     """Run a batch (resumable: its design is saved with it, and finished chunks are read): model
     runs through `evaluate`, or a test problem's `fn(point)` through the same engine (`each`)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -182,9 +193,13 @@ def run(
     runs = _batch(folder / "gen_00" / "batch_00", _points(chosen, unit, seeds, 0), fn, **options)
     ok = runs["score"].notna().to_numpy()
     best = np.argsort(np.where(ok, runs["score"].to_numpy(float), np.inf))[:particles]
-    population = Population(0, float(runs["score"].iloc[best].max()), unit[best], runs.iloc[best].reset_index(drop=True), first)
+    population = Population(
+        0, float(runs["score"].iloc[best].max()), unit[best], runs.iloc[best].reset_index(drop=True), first
+    )
     populations, simulated = [population], first
-    progress(f"[abc] generation 0: {first} runs from the full ranges; the best {len(best)} score at most {population.tolerance:.2f}")
+    progress(
+        f"[abc] generation 0: {first} runs from the full ranges; the best {len(best)} score at most {population.tolerance:.2f}"
+    )
     for generation in range(1, max_generations + 1):
         if population.tolerance <= final or simulated >= max_simulations:
             break
@@ -194,14 +209,21 @@ def run(
         while sum(len(k) for k in kept_unit) < particles and simulated < max_simulations:
             candidates = perturb(population, batch, rng)
             b = len(kept_runs)
-            runs = _batch(folder / f"gen_{generation:02d}" / f"batch_{b:02d}", _points(chosen, candidates, seeds, simulated), fn, **options)
+            runs = _batch(
+                folder / f"gen_{generation:02d}" / f"batch_{b:02d}",
+                _points(chosen, candidates, seeds, simulated),
+                fn,
+                **options,
+            )
             candidates = to_unit(chosen, runs)  # what ran (whole numbers rounded), also on a resumed run
             good = (runs["score"] <= tolerance).to_numpy()
             kept_unit.append(candidates[good])
             kept_runs.append(runs[good])
             tried += len(runs)
             simulated += len(runs)
-            progress(f"[abc] generation {generation}: tolerance {tolerance:.2f}, {sum(len(k) for k in kept_unit)} of {particles} particles after {tried} runs ({simulated} in all)")
+            progress(
+                f"[abc] generation {generation}: tolerance {tolerance:.2f}, {sum(len(k) for k in kept_unit)} of {particles} particles after {tried} runs ({simulated} in all)"
+            )
         unit = np.vstack(kept_unit)[:particles]
         frame = pd.concat(kept_runs, ignore_index=True).iloc[:particles].reset_index(drop=True)
         if len(frame) < particles:
@@ -212,7 +234,9 @@ def run(
     return populations
 
 
-def redraw(sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int = 3, seed: int = 1, **options: Any) -> tuple[pd.DataFrame, int]:
+def redraw(
+    sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int = 3, seed: int = 1, **options: Any
+) -> tuple[pd.DataFrame, int]:
     """The worlds with `names` redrawn over their whole ranges (a Latin hypercube), each world run
     again on its seed and kept with its new values where it still meets every target; the worlds
     that missed one try again with new draws, `rounds` times in all.
@@ -229,7 +253,9 @@ def redraw(sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int =
     out, todo = sets.copy(), np.arange(len(sets))
     for r in range(rounds):
         fresh = from_unit(chosen, qmc.LatinHypercube(d=len(chosen), seed=seed + r).random(len(todo)))
-        points = [{"seed": int(row["seed"]), **typed(row), **new} for (_, row), new in zip(sets.iloc[todo].iterrows(), fresh)]
+        points = [
+            {"seed": int(row["seed"]), **typed(row), **new} for (_, row), new in zip(sets.iloc[todo].iterrows(), fresh)
+        ]
         tag = zlib.crc32(json.dumps(points, sort_keys=True).encode())  # other worlds or names, other runs
         runs = _batch(folder / f"{tag:08x}", points, None, **options)
         ok = (runs["score"] <= 1.0).to_numpy()
@@ -242,7 +268,9 @@ def redraw(sets: pd.DataFrame, names: Sequence[str], folder: Path, rounds: int =
     return out, len(todo)
 
 
-def plausible_sets(population: Population, shuffle_seed: int = 1, chosen: Sequence[Factor] | None = None) -> pd.DataFrame:
+def plausible_sets(
+    population: Population, shuffle_seed: int = 1, chosen: Sequence[Factor] | None = None
+) -> pd.DataFrame:
     """The final population as a table of parameter sets (`set` 0, 1, ... in random order, so
     that the first k are a fair subsample) with the seed each ran on, its score and distance."""
     chosen = list(chosen) if chosen is not None else factors()

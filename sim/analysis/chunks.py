@@ -32,8 +32,12 @@ SETTINGS = "ensemble.json"
 def local_pool(workers: int, memory_gb: float | None = None) -> ProcessPoolExecutor:
     """The default executor: `workers` processes, started with "spawn" (Mesa sets it on import
     anyway, and it behaves the same on every OS); each may use `memory_gb` of address space."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=limit_memory, initargs=(memory_gb,))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=limit_memory,
+        initargs=(memory_gb,),
+    )
 
 
 def limit_memory(memory_gb: float | None) -> None:
@@ -112,7 +116,15 @@ class Progress:
         if progress is True:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=done, unit="run", desc="[ensemble]", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
+            self.bar = tqdm(
+                total=total,
+                initial=done,
+                unit="run",
+                desc="[ensemble]",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                smoothing=0.05,
+            )
 
     def update(self, runs: int, failed: int) -> None:
         self.done += runs
@@ -143,7 +155,8 @@ class Folder:
                 if saved.get(key) != settings.get(key):
                     raise ConfigError(
                         f"{self.path} holds another ensemble: its {key} is {_short(saved.get(key))}, this call's "
-                        f"{_short(settings.get(key))} (use another folder, or delete this one to start again)")
+                        f"{_short(settings.get(key))} (use another folder, or delete this one to start again)"
+                    )
         else:
             here.write_text(json.dumps(settings, indent=1), encoding="utf-8")
 

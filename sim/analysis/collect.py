@@ -30,7 +30,16 @@ DAILY = "daily.parquet"
 FAILURES = "failures.csv"
 FIGURES = "figures"
 NON_OVERRIDE_KEYS = ("scenario", "seed")  # columns of their own in runs.csv
-DAILY_COLUMNS = ["run", "scenario", "world", "seed", "day", "date", "metric", "value"]  # world: a plausible world, or null
+DAILY_COLUMNS = [
+    "run",
+    "scenario",
+    "world",
+    "seed",
+    "day",
+    "date",
+    "metric",
+    "value",
+]  # world: a plausible world, or null
 
 
 @dataclass
@@ -62,7 +71,9 @@ def _override_columns(overrides: list[str]) -> dict[str, str]:
     return out
 
 
-def national_daily(timeseries: pd.DataFrame, run: str, scenario: str, seed: int, world: int | None = None) -> pd.DataFrame:
+def national_daily(
+    timeseries: pd.DataFrame, run: str, scenario: str, seed: int, world: int | None = None
+) -> pd.DataFrame:
     """A run's national rows of its daily table, tagged with the run, in the combined table's columns."""
     national = timeseries[timeseries["state"] == "MX"].drop(columns="state")
     return national.assign(run=run, scenario=scenario, world=world, seed=seed)[DAILY_COLUMNS]
@@ -73,7 +84,13 @@ def _run_row(folder: Path, sweep_dir: Path) -> tuple[dict, pd.DataFrame | None]:
 
     status = json.loads((folder / "status.json").read_text(encoding="utf-8"))
     run = folder.relative_to(sweep_dir).as_posix()
-    row = {"run": run, "scenario": status.get("scenario"), "seed": status.get("seed"), "status": status["status"], "error": status.get("error")}
+    row = {
+        "run": run,
+        "scenario": status.get("scenario"),
+        "seed": status.get("seed"),
+        "status": status["status"],
+        "error": status.get("error"),
+    }
     row.update(_override_columns(status.get("overrides", [])))
     daily = None
     if status["status"] == "ok" and (folder / "summary.json").exists():

@@ -22,8 +22,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.analysis.style import OKABE_ITO, head, new_figure, source_line, style_axes
 from sim.analysis.robust import markdown_table, percent, seed_values
+from sim.analysis.style import OKABE_ITO, head, new_figure, source_line, style_axes
 
 CLAIM = "a kingpin campaign raises third-year homicides by more than 10% over the status quo"
 
@@ -42,12 +42,19 @@ class Box:
     min_coverage: float
     min_density: float
     note: str = ""  # why the box restricts nothing, when it does not
-    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)  # coverage, density, mass, res_dim
+    trajectory: pd.DataFrame = field(
+        default_factory=pd.DataFrame, compare=False, repr=False
+    )  # coverage, density, mass, res_dim
     chosen: int = 0  # the box's row in `trajectory`
     nearest: Box | None = None  # when no box qualifies: the densest that holds enough of them, whatever its density
 
 
-def relative_change(runs: pd.DataFrame, policy: str = "kingpin_campaign", status_quo: str = "mencho_strike", outcome: str = "homicides_last_365") -> pd.Series:
+def relative_change(
+    runs: pd.DataFrame,
+    policy: str = "kingpin_campaign",
+    status_quo: str = "mencho_strike",
+    outcome: str = "homicides_last_365",
+) -> pd.Series:
     """(policy - status quo) / status quo per (world, seed) with both runs ok and a positive status
     quo: the effect on the same world and chance, as a share the briefing can quote."""
     values = seed_values(runs, outcome, [policy, status_quo])
@@ -56,8 +63,12 @@ def relative_change(runs: pd.DataFrame, policy: str = "kingpin_campaign", status
 
 
 def backfire(
-    runs: pd.DataFrame, worlds: pd.DataFrame, policy: str = "kingpin_campaign", status_quo: str = "mencho_strike",
-    outcome: str = "homicides_last_365", threshold: float = 0.10,
+    runs: pd.DataFrame,
+    worlds: pd.DataFrame,
+    policy: str = "kingpin_campaign",
+    status_quo: str = "mencho_strike",
+    outcome: str = "homicides_last_365",
+    threshold: float = 0.10,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """PRIM's inputs: X, one row per (world, seed) case with that world's parameters (from `worlds`,
     indexed by world; only numeric columns that vary across the cases' worlds: a constant cannot
@@ -70,7 +81,9 @@ def backfire(
     return x.loc[:, x.nunique() > 1], (change > threshold).to_numpy()
 
 
-def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, min_coverage: float = 0.5, max_restricted: int = 3) -> Box:
+def find_box(
+    x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, min_coverage: float = 0.5, max_restricted: int = 3
+) -> Box:
     """The box on PRIM's peeling trajectory with the highest density among those with coverage >=
     `min_coverage`, density >= `threshold` and at most `max_restricted` parameters restricted
     (ties go to the earlier, larger box). With dozens of parameters and a few hundred cases, PRIM
@@ -86,23 +99,37 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, min_coverag
     """
     x, y = x.astype(float), np.asarray(y, dtype=bool)
     ranges = {c: (float(x[c].min()), float(x[c].max())) for c in x.columns}
-    base = dict(ranges=ranges, cases=len(y), base_rate=float(y.mean()), min_coverage=min_coverage, min_density=threshold)
+    base = dict(
+        ranges=ranges, cases=len(y), base_rate=float(y.mean()), min_coverage=min_coverage, min_density=threshold
+    )
     if y.all() or not y.any():
         note = "every case backfires" if y.all() else "no case backfires"
         coverage, density = (1.0, 1.0) if y.all() else (math.nan, 0.0)
         row = pd.DataFrame([{"coverage": coverage, "density": density, "mass": 1.0, "res_dim": 0}])
         return Box({}, coverage=coverage, density=density, mass=1.0, note=note, trajectory=row, **base)
     trajectory, box_at = _peel(x, y, threshold, base)
-    eligible = trajectory[(trajectory["coverage"] >= min_coverage) & (trajectory["density"] >= threshold) & (trajectory["res_dim"] <= max_restricted)]
+    eligible = trajectory[
+        (trajectory["coverage"] >= min_coverage)
+        & (trajectory["density"] >= threshold)
+        & (trajectory["res_dim"] <= max_restricted)
+    ]
     if not eligible.empty:
         return box_at(int(eligible["density"].idxmax()))
-    note = (f"no region of at most {max_restricted} parameters holds at least {percent(min_coverage)} of them "
-            f"with a density of at least {percent(threshold)}")
+    note = (
+        f"no region of at most {max_restricted} parameters holds at least {percent(min_coverage)} of them "
+        f"with a density of at least {percent(threshold)}"
+    )
     # ema_workbench keeps a trajectory only when its last box meets the threshold: peel again with the base rate as one
     full, near_at = _peel(x, y, base["base_rate"], base)
     near = full[(full["coverage"] >= min_coverage) & full["res_dim"].between(1, max_restricted)]
-    nearest = near_at(int(near["density"].idxmax()), f"its density is below the {percent(threshold)} asked") if len(near) else None
-    return Box({}, coverage=1.0, density=base["base_rate"], mass=1.0, note=note, trajectory=trajectory, nearest=nearest, **base)
+    nearest = (
+        near_at(int(near["density"].idxmax()), f"its density is below the {percent(threshold)} asked")
+        if len(near)
+        else None
+    )
+    return Box(
+        {}, coverage=1.0, density=base["base_rate"], mass=1.0, note=note, trajectory=trajectory, nearest=nearest, **base
+    )
 
 
 def _peel(x: pd.DataFrame, y: np.ndarray, threshold: float, base: dict) -> tuple[pd.DataFrame, Callable[..., Box]]:
@@ -119,8 +146,16 @@ def _peel(x: pd.DataFrame, y: np.ndarray, threshold: float, base: dict) -> tuple
         limits = {c: (float(lims.at[0, c]), float(lims.at[1, c])) for c in x.columns if not lims[c].equals(init[c])}
         r = trajectory.loc[i]
         note = note or ("" if limits else "no smaller region concentrates them further")
-        return Box(limits, coverage=float(r["coverage"]), density=float(r["density"]), mass=float(r["mass"]), note=note,
-                   trajectory=trajectory, chosen=i, **base)
+        return Box(
+            limits,
+            coverage=float(r["coverage"]),
+            density=float(r["density"]),
+            mass=float(r["mass"]),
+            note=note,
+            trajectory=trajectory,
+            chosen=i,
+            **base,
+        )
 
     return trajectory, box_at
 
@@ -156,7 +191,9 @@ def _quiet() -> Iterator[None]:
 def sentence(box: Box, claim: str = CLAIM) -> str:
     """One sentence for the briefing: how often the claim holds, where it holds most, how much."""
     if not box.limits:
-        return f"{_overall(box, claim)}; {box.note}." if box.note and 0 < box.base_rate < 1 else f"{_overall(box, claim)}."
+        return (
+            f"{_overall(box, claim)}; {box.note}." if box.note and 0 < box.base_rate < 1 else f"{_overall(box, claim)}."
+        )
     *rest, last = [_where(name, box) for name in box.limits]
     where = f"{', '.join(rest)} and {last}" if rest else last
     return (
@@ -170,11 +207,21 @@ def markdown(box: Box) -> str:
     rows = []
     for name, (low, high) in box.limits.items():
         lo, hi = box.ranges[name]
-        rows.append([name, "–" if low <= lo else _value(low, hi - lo), "–" if high >= hi else _value(high, hi - lo),
-                     f"{_value(lo, hi - lo)} to {_value(hi, hi - lo)}"])
-    limits = markdown_table(["parameter", "low", "high", "range across the sets"], rows or [["(none)", "–", "–", box.note]])
-    stats = markdown_table(["coverage", "density", "mass", "base rate", "cases"],
-                   [[percent(box.coverage), percent(box.density), percent(box.mass), percent(box.base_rate), str(box.cases)]])
+        rows.append(
+            [
+                name,
+                "–" if low <= lo else _value(low, hi - lo),
+                "–" if high >= hi else _value(high, hi - lo),
+                f"{_value(lo, hi - lo)} to {_value(hi, hi - lo)}",
+            ]
+        )
+    limits = markdown_table(
+        ["parameter", "low", "high", "range across the sets"], rows or [["(none)", "–", "–", box.note]]
+    )
+    stats = markdown_table(
+        ["coverage", "density", "mass", "base rate", "cases"],
+        [[percent(box.coverage), percent(box.density), percent(box.mass), percent(box.base_rate), str(box.cases)]],
+    )
     if box.nearest is None:
         return f"{limits}\n\n{stats}"
     near = box.nearest
@@ -185,7 +232,12 @@ def markdown(box: Box) -> str:
     )
 
 
-def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_campaign", "mencho_strike"), version: str = __version__) -> Figure:
+def figure(
+    box: Box,
+    claim: str = CLAIM,
+    scenarios: Sequence[str] = ("kingpin_campaign", "mencho_strike"),
+    version: str = __version__,
+) -> Figure:
     """Left: the box on each restricted parameter's range (0 = lowest, 1 = highest across the sets),
     as ema_workbench's show_box draws it; right: the peeling trajectory with the chosen box."""
     fig = new_figure(12, 5.5)
@@ -224,8 +276,16 @@ def figure(box: Box, claim: str = CLAIM, scenarios: Sequence[str] = ("kingpin_ca
         left.axis("off")
     t = drawn.trajectory
     right.plot(t["coverage"], t["density"], color=OKABE_ITO["blue"], lw=1, marker="o", ms=3.5)
-    right.scatter([t["coverage"].iloc[drawn.chosen]], [t["density"].iloc[drawn.chosen]], s=160, facecolor="none",
-                  edgecolor=OKABE_ITO["vermillion"], lw=2, zorder=3, label="chosen box" if drawn is box else "nearest region")
+    right.scatter(
+        [t["coverage"].iloc[drawn.chosen]],
+        [t["density"].iloc[drawn.chosen]],
+        s=160,
+        facecolor="none",
+        edgecolor=OKABE_ITO["vermillion"],
+        lw=2,
+        zorder=3,
+        label="chosen box" if drawn is box else "nearest region",
+    )
     right.axhline(box.base_rate, color="0.4", ls="--", lw=1, label=f"base rate ({percent(box.base_rate)})")
     right.set_xlabel("coverage: share of all backfires inside the box")
     right.set_ylabel("density: share of cases inside that backfire")

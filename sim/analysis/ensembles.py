@@ -37,11 +37,13 @@ import pandas as pd
 from sim.analysis import chunks as chunking
 from sim.analysis import runner
 from sim.analysis.collect import DAILY_COLUMNS
-from sim.runs.config import check_scenario
 from sim.errors import ConfigError
+from sim.runs.config import check_scenario
 
 FOLDER_CHUNK = 32  # runs per chunk in a folder (fixed, so that the same design resumes on any machine)
-MAX_CHUNK = 32  # runs per chunk at most without a folder: enough to amortise a task's cost, few enough for a live progress bar
+MAX_CHUNK = (
+    32  # runs per chunk at most without a folder: enough to amortise a task's cost, few enough for a live progress bar
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ class EnsembleResult:
         without points), each in the table's order (scenario, world, seed); RuntimeError if a run failed."""
         if len(self.failed):
             first = self.failed.iloc[0]
-            raise RuntimeError(f"{len(self.failed)} of {len(self.runs)} runs failed, e.g. {first['run']}: {first['error']}")
+            raise RuntimeError(
+                f"{len(self.failed)} of {len(self.runs)} runs failed, e.g. {first['run']}: {first['error']}"
+            )
         if "point" not in self.runs:
             return [self.runs.to_dict("records")]
         return [group.to_dict("records") for _, group in self.runs.groupby("point", sort=True)]
@@ -88,10 +92,22 @@ class _Key:
 
     def row(self, status: str, error: str | None, with_point: bool) -> dict[str, Any]:
         """The run's identifying columns (its name from scenario, world, point and seed), status and error line."""
-        parts = [self.scenario, *([f"world{self.world}"] if self.world is not None else []),
-                 *([f"point{self.point}"] if self.point is not None else []), f"seed{self.seed}"]
+        parts = [
+            self.scenario,
+            *([f"world{self.world}"] if self.world is not None else []),
+            *([f"point{self.point}"] if self.point is not None else []),
+            f"seed{self.seed}",
+        ]
         point = {"point": self.point} if with_point else {}
-        return {"run": "/".join(parts), "scenario": self.scenario, "world": self.world, **point, "seed": self.seed, "status": status, "error": error}
+        return {
+            "run": "/".join(parts),
+            "scenario": self.scenario,
+            "world": self.world,
+            **point,
+            "seed": self.seed,
+            "status": status,
+            "error": error,
+        }
 
 
 def _daily_table(parts: list[tuple[dict, pd.DataFrame]], with_point: bool = False) -> pd.DataFrame:
@@ -107,13 +123,15 @@ def _daily_table(parts: list[tuple[dict, pd.DataFrame]], with_point: bool = Fals
         names = list(dict.fromkeys(row[key] for row, _ in parts))
         codes = np.repeat([names.index(row[key]) for row, _ in parts], lengths)
         table[key] = pd.Categorical.from_codes(codes, categories=names)
-    table["world"] = pd.array(np.repeat(np.array([row["world"] for row, _ in parts], dtype=object), lengths), dtype="Int64")
+    table["world"] = pd.array(
+        np.repeat(np.array([row["world"] for row, _ in parts], dtype=object), lengths), dtype="Int64"
+    )
     if with_point:
-        table["point"] = pd.array(np.repeat(np.array([row["point"] for row, _ in parts], dtype=object), lengths), dtype="Int64")
+        table["point"] = pd.array(
+            np.repeat(np.array([row["point"] for row, _ in parts], dtype=object), lengths), dtype="Int64"
+        )
     table["seed"] = np.repeat([row["seed"] for row, _ in parts], lengths)
     return table[columns]
-
-
 
 
 def ensemble(
@@ -184,21 +202,52 @@ def ensemble(
             configured.append((arm.name, {k: v for k, v in settings.items() if k != "seed"}, params))
         except ConfigError as err:
             refused[arm.name] = str(err)
-    units = [(w, p, seed) for w in chosen for p, values in designs for seed in ([values["seed"]] if "seed" in values else seeds)]
+    units = [
+        (w, p, seed)
+        for w in chosen
+        for p, values in designs
+        for seed in ([values["seed"]] if "seed" in values else seeds)
+    ]
     keys = [_Key(s, w, p, seed) for s in names for w, p, seed in units]
-    rows = {_Key(s, w, p, seed): _Key(s, w, p, seed).row("failed", err, with_point) for s, err in refused.items() for w, p, seed in units}
+    rows = {
+        _Key(s, w, p, seed): _Key(s, w, p, seed).row("failed", err, with_point)
+        for s, err in refused.items()
+        for w, p, seed in units
+    }
     parts: dict[_Key, pd.DataFrame] = {}
     in_world = {w: _in_world(configured, w, kept) for w in chosen}  # once a world, not once a seed
-    work = [[(_Key(s, w, p, seed), {**settings, **_settings(values)}, {**params, **_values(values)})
-             for s, settings, params in in_world[w]] for w, p, seed in units for values in [designs[p][1] if p is not None else {}]] if configured else []
+    work = (
+        [
+            [
+                (_Key(s, w, p, seed), {**settings, **_settings(values)}, {**params, **_values(values)})
+                for s, settings, params in in_world[w]
+            ]
+            for w, p, seed in units
+            for values in [designs[p][1] if p is not None else {}]
+        ]
+        if configured
+        else []
+    )
     per_chunk = chunk_size or (FOLDER_CHUNK if folder else _chunk_runs(sum(map(len, work)), processes, executor))
     plan = chunking.split([len(u) for u in work], per_chunk)
     store = None
     if folder is not None:
-        store = chunking.Folder(folder, {
-            "version": __version__, "scenarios": [[a.name, a.scenario, a.overrides] for a in arms], "seeds": seeds,
-            "worlds": chosen, "points": _digest(points), "overrides": overrides, "daily": daily, "chunk_runs": per_chunk,
-            "measure": None if measure is None else f"{measure.__module__}:{getattr(measure, '__qualname__', repr(measure))}"})
+        store = chunking.Folder(
+            folder,
+            {
+                "version": __version__,
+                "scenarios": [[a.name, a.scenario, a.overrides] for a in arms],
+                "seeds": seeds,
+                "worlds": chosen,
+                "points": _digest(points),
+                "overrides": overrides,
+                "daily": daily,
+                "chunk_runs": per_chunk,
+                "measure": None
+                if measure is None
+                else f"{measure.__module__}:{getattr(measure, '__qualname__', repr(measure))}",
+            },
+        )
 
     def keep(i: int, chunk_rows: list[dict[str, Any]], tables: list[pd.DataFrame | None]) -> int:
         for key, row, table in zip(_runs(i), chunk_rows, tables):
@@ -215,18 +264,30 @@ def ensemble(
         if store is not None and store.has(i):
             keep(i, *store.read(i))
         else:
-            todo[i] = ([(seed, [(settings, params) for _, settings, params in work[u]]) for u in members for seed in [work[u][0][0].seed]], measure, daily)
+            todo[i] = (
+                [
+                    (seed, [(settings, params) for _, settings, params in work[u]])
+                    for u in members
+                    for seed in [work[u][0][0].seed]
+                ],
+                measure,
+                daily,
+            )
     bar = chunking.Progress(progress, len(keys), done=len(rows), failed=sum(r["status"] != "ok" for r in rows.values()))
 
     def done(i: int, outcomes: Any) -> None:
         runs = _runs(i)
-        if isinstance(outcomes, BaseException):  # the chunk was lost (its worker died): not kept in the folder, so a re-run tries it again
+        if isinstance(
+            outcomes, BaseException
+        ):  # the chunk was lost (its worker died): not kept in the folder, so a re-run tries it again
             line = runner.error_line(outcomes)
             for key in runs:
                 rows[key] = key.row("failed", line, with_point)
             bar.update(len(runs), len(runs))
             return
-        chunk_rows = [{**key.row(status, error, with_point), **values} for key, (status, error, values, _) in zip(runs, outcomes)]
+        chunk_rows = [
+            {**key.row(status, error, with_point), **values} for key, (status, error, values, _) in zip(runs, outcomes)
+        ]
         tables = [table for *_, table in outcomes]
         if store is not None:
             store.write(i, chunk_rows, tables)
@@ -249,7 +310,9 @@ def ensemble(
     return EnsembleResult(runs, _daily_table(dailies, with_point))
 
 
-def summaries(points: Sequence[dict[str, Any]], seeds: Sequence[int], processes: int | None = None, **options: Any) -> list[list[dict[str, Any]]]:
+def summaries(
+    points: Sequence[dict[str, Any]], seeds: Sequence[int], processes: int | None = None, **options: Any
+) -> list[list[dict[str, Any]]]:
     """Each design point's summaries on every seed, in order (the parameter table's defaults, and
     the point's values and run settings): `ensemble(["no_strike"], points=..., daily=False)`, for
     the calibration scripts and the tests. RuntimeError if a run failed."""
@@ -328,7 +391,9 @@ def each(
     plan = chunking.split([1] * len(items), per_chunk)
     store = None
     if folder is not None:
-        store = chunking.Folder(folder, {"fn": f"{fn.__module__}:{fn.__qualname__}", "items": _digest(items), "chunk_runs": per_chunk})
+        store = chunking.Folder(
+            folder, {"fn": f"{fn.__module__}:{fn.__qualname__}", "items": _digest(items), "chunk_runs": per_chunk}
+        )
     out: list[Any] = [None] * len(items)
     todo = {}
     for i, members in enumerate(plan):
@@ -357,7 +422,9 @@ def each(
     return out
 
 
-def _in_world(configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, kept: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+def _in_world(
+    configured: list[tuple[str, dict[str, Any], dict[str, Any]]], world: int | None, kept: dict[str, dict[str, Any]]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """The arms' configs in plausible world `world`: as `configure(..., world=world)` gives them,
     without composing the config again for every world; `kept[arm]` are the values set for that arm."""
     from sim.runs import plausible

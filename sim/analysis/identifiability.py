@@ -41,14 +41,19 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
         p = t[name]
         span = p.high - p.low
         finite = med[np.isfinite(med)]
-        rows.append({
-            "parameter": name, "fitted": p.default, "low": p.low, "high": p.high,
-            "best": float(finite.idxmin()) if len(finite) else np.nan,
-            "distance_fitted": float(med.loc[float(p.default)]),
-            "distance_min": float(finite.min()) if len(finite) else np.inf,
-            "distance_max": float(finite.max()) if len(finite) else np.inf,
-            "plausible_share": float((worst <= 1.0).mean()),
-            "at_edge": min(p.default - p.low, p.high - p.default) <= EDGE * span,
-            "flat": (float(finite.max() - finite.min()) < FLAT) if len(finite) else False,
-        })
+        rows.append(
+            {
+                "parameter": name,
+                "fitted": p.default,
+                "low": p.low,
+                "high": p.high,
+                "best": float(finite.idxmin()) if len(finite) else np.nan,
+                "distance_fitted": float(med.loc[float(p.default)]),
+                "distance_min": float(finite.min()) if len(finite) else np.inf,
+                "distance_max": float(finite.max()) if len(finite) else np.inf,
+                "plausible_share": float((worst <= 1.0).mean()),
+                "at_edge": min(p.default - p.low, p.high - p.default) <= EDGE * span,
+                "flat": (float(finite.max() - finite.min()) < FLAT) if len(finite) else False,
+            }
+        )
     return pd.DataFrame(rows)

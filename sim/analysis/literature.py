@@ -63,6 +63,7 @@ def _measure(seed: int) -> dict[str, float]:
             if states is None or isinstance(states, int):
                 return m.daily.total("homicides", a, b, state=states)
             return sum(m.daily.total("homicides", a, b, state=int(s)) for s in states)
+
         return 100.0 * (total(model) / total(base) - 1.0)
 
     def factions(model: CartelModel) -> int:
@@ -82,7 +83,8 @@ def _measure(seed: int) -> dict[str, float]:
         "prieto_recruitment": pct(halve, *YEAR5) - pct(double, *YEAR5),
         "prieto_halve": pct(halve, *YEAR5),
         "prieto_double": pct(double, *YEAR5),
-        "dell_diversion": campaign.daily.mean("flow", CAMPAIGN_DAYS - 90, CAMPAIGN_DAYS) / campaign.daily.mean("flow", -90, 0),
+        "dell_diversion": campaign.daily.mean("flow", CAMPAIGN_DAYS - 90, CAMPAIGN_DAYS)
+        / campaign.daily.mean("flow", -90, 0),
         "jordan_factions": factions(heir) - factions(killed),
         "jordan_homicides": heir.daily.total("homicides", 0, 365) - killed.daily.total("homicides", 0, 365),
         "held_vs_extradited": held.daily.total("homicides", 0, 365) - captured.daily.total("homicides", 0, 365),
@@ -108,7 +110,7 @@ def measure(seed_list: list[int], workers: int | None = None) -> dict[str, np.nd
 def succession_outcomes(seed_list: list[int], workers: int | None = None) -> dict[float, np.ndarray]:
     """Organisations born from CJNG within a year of the strike, per seed, at each loyalty."""
     found = each(_factions_of, [(s, lo) for lo in LOYALTIES for s in seed_list], processes=workers)
-    return {lo: np.array(found[i * len(seed_list):(i + 1) * len(seed_list)]) for i, lo in enumerate(LOYALTIES)}
+    return {lo: np.array(found[i * len(seed_list) : (i + 1) * len(seed_list)]) for i, lo in enumerate(LOYALTIES)}
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,20 @@ def _within(low: float, high: float) -> Callable[[float], bool]:
 FINDINGS = {
     "calderon_local": Finding("calderon_local", "%", lambda m: m["calderon_local"] > 0, _within(18.25, 73.0)),
     "lindo_local": Finding("lindo_local", "%", lambda m: m["lindo_local"] > 0, _within(40.0, 160.0)),
-    "lindo_network": Finding("lindo_network", "%", lambda m: m["lindo_network"] > 0 and m["lindo_network_late"] < m["lindo_network"], _within(15.0, 60.0)),
+    "lindo_network": Finding(
+        "lindo_network",
+        "%",
+        lambda m: m["lindo_network"] > 0 and m["lindo_network_late"] < m["lindo_network"],
+        _within(15.0, 60.0),
+    ),
     "dickenson_mode": Finding("dickenson_mode", "victims", lambda m: m["dickenson_mode"] > 0, None),
     "phillips_arrest": Finding("phillips_arrest", "victims", lambda m: m["phillips_arrest"] < 0, None),
     "fragmentation_groups": Finding("fragmentation_groups", "groups", lambda m: m["fragmentation_groups"] > 0, None),
     "prieto_recruitment": Finding("prieto_recruitment", "pp", lambda m: m["prieto_recruitment"] < 0, None),
     "dell_diversion": Finding("dell_diversion", "ratio", lambda m: m["dell_diversion"] >= 0.85, _within(0.85, np.inf)),
-    "jordan_succession": Finding("jordan_factions", "organisations", lambda m: m["jordan_factions"] < 0 and m["jordan_homicides"] < 0, None),
+    "jordan_succession": Finding(
+        "jordan_factions", "organisations", lambda m: m["jordan_factions"] < 0 and m["jordan_homicides"] < 0, None
+    ),
 }
 
 
@@ -198,7 +207,11 @@ def render(measured: dict[str, np.ndarray], outcomes: dict[float, np.ndarray], n
     table = []
     for lo, values in outcomes.items():
         counts = np.bincount(values, minlength=4)
-        table.append(f"| {lo} | {np.mean(values == 0):.0%} | " + " | ".join(str(int(c)) for c in counts[:4]) + f" | {int(counts[4:].sum())} |")
+        table.append(
+            f"| {lo} | {np.mean(values == 0):.0%} | "
+            + " | ".join(str(int(c)) for c in counts[:4])
+            + f" | {int(counts[4:].sum())} |"
+        )
     held = _estimate(measured, "held_vs_extradited", "victims")
     held_f = _estimate(measured, "held_vs_extradited_factions", "organisations")
     return f"""## The model beside the published findings

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
-from sim.world.observed import monthly
 from sim.world.geography import states_table
 from sim.world.model import CartelModel
+from sim.world.observed import monthly
 
 STRIKE_HORIZON = 3  # days after the strike: the wave's 72 hours
 
@@ -68,7 +68,13 @@ def quantities(model: CartelModel) -> dict[str, float]:
 
     s = summarise(model)
     out = {t.key: s[t.key] for t in targets() if t.key in s}
-    out.update({f"month_{m.month}": model.daily.mean("homicides", m.first_day, m.end_day) for m in monthly() if m.window == "fit"})
+    out.update(
+        {
+            f"month_{m.month}": model.daily.mean("homicides", m.first_day, m.end_day)
+            for m in monthly()
+            if m.window == "fit"
+        }
+    )
     df = states_table()
     counts = np.array([s[f"homicides_2024_{c}"] for c in df["code"]], dtype=float)
     out["spearman_counts_2024"] = float(spearmanr(counts, df["homicides_2024"].to_numpy(float))[0])

@@ -30,7 +30,14 @@ JOBLIB_LAUNCHERS = (  # Hydra's, and ours (conf/config.yaml) that runs the same 
 
 # What a job imports, for the forkserver to import once: the launcher's job function (unpickled
 # with each job), the run and its files; the figures only when the sweep draws them.
-PRELOAD = ["hydra_plugins.hydra_joblib_launcher._core", "pyarrow.parquet", "sim.runs.app", "sim.runs.simulate", "sim.runs.summary", "sim.analysis.collect"]
+PRELOAD = [
+    "hydra_plugins.hydra_joblib_launcher._core",
+    "pyarrow.parquet",
+    "sim.runs.app",
+    "sim.runs.simulate",
+    "sim.runs.summary",
+    "sim.analysis.collect",
+]
 PRELOAD_FIGURES = ["sim.analysis.figures"]
 
 

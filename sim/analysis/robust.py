@@ -20,7 +20,18 @@ from matplotlib.ticker import PercentFormatter
 
 from sim import __version__
 from sim.analysis.figures import pair_keys
-from sim.analysis.style import OKABE_ITO, QUANTILES, head, new_figure, num, ordered, scenario_colour, signed, source_line, style_axes
+from sim.analysis.style import (
+    OKABE_ITO,
+    QUANTILES,
+    head,
+    new_figure,
+    num,
+    ordered,
+    scenario_colour,
+    signed,
+    source_line,
+    style_axes,
+)
 
 OUTCOMES = {  # column -> short label; all lower is better
     "homicides_d0_365": "first-year homicides",
@@ -77,10 +88,17 @@ def regret_summary(
         best = r.eq(0)
         best = best.div(best.sum(axis=1), axis=0)
         for s in r.columns:
-            rows.append({
-                "outcome": outcome, "scenario": s, "best_share": best[s].mean(), "regret_median": r[s].median(),
-                "regret_p90": r[s].quantile(0.9), "regret_max": r[s].max(), "worlds": len(r),
-            })
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "scenario": s,
+                    "best_share": best[s].mean(),
+                    "regret_median": r[s].median(),
+                    "regret_p90": r[s].quantile(0.9),
+                    "regret_max": r[s].max(),
+                    "worlds": len(r),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -92,8 +110,12 @@ def pair_table(runs: pd.DataFrame, a: str, b: str, outcomes: Sequence[str] = tup
         v = world_values(runs, outcome, [a, b])
         d = v[a] - v[b]
         rows[outcome] = {
-            "a_wins": (d < 0).mean(), "b_wins": (d > 0).mean(), "diff_median": d.median(),
-            "diff_p05": d.quantile(0.05), "diff_p95": d.quantile(0.95), "worlds": len(d),
+            "a_wins": (d < 0).mean(),
+            "b_wins": (d > 0).mean(),
+            "diff_median": d.median(),
+            "diff_p05": d.quantile(0.05),
+            "diff_p95": d.quantile(0.95),
+            "worlds": len(d),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("outcome")
 
@@ -109,8 +131,15 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     """The regret summary, one row per outcome and scenario, in the outcome's own units."""
     header = ["outcome", "scenario", "best in", "median regret", "90th pct regret", "max regret", "worlds"]
     rows = [
-        [OUTCOMES.get(r.outcome, r.outcome), r.scenario, percent(r.best_share), num(r.regret_median),
-         num(r.regret_p90), num(r.regret_max), str(r.worlds)]
+        [
+            OUTCOMES.get(r.outcome, r.outcome),
+            r.scenario,
+            percent(r.best_share),
+            num(r.regret_median),
+            num(r.regret_p90),
+            num(r.regret_max),
+            str(r.worlds),
+        ]
         for r in summary.itertuples()
     ]
     return markdown_table(header, rows)
@@ -120,8 +149,13 @@ def pair_markdown(pair: pd.DataFrame, a: str, b: str) -> str:
     """The pair table with the scenarios named: who wins how often and by how much."""
     header = ["outcome", f"{a} better", f"{b} better", f"median {a} − {b} (5th–95th pct)", "worlds"]
     rows = [
-        [OUTCOMES.get(o, o), percent(r.a_wins), percent(r.b_wins),
-         f"{signed(r.diff_median)} ({signed(r.diff_p05)} to {signed(r.diff_p95)})", str(int(r.worlds))]
+        [
+            OUTCOMES.get(o, o),
+            percent(r.a_wins),
+            percent(r.b_wins),
+            f"{signed(r.diff_median)} ({signed(r.diff_p05)} to {signed(r.diff_p95)})",
+            str(int(r.worlds)),
+        ]
         for o, r in pair.iterrows()
     ]
     return markdown_table(header, rows)
@@ -139,7 +173,12 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 # ----- the figure --------------------------------------------------------------------------------
-def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: Sequence[str] | None = None, version: str = __version__) -> Figure:
+def figure(
+    runs: pd.DataFrame,
+    outcome: str = "homicides_last_365",
+    scenarios: Sequence[str] | None = None,
+    version: str = __version__,
+) -> Figure:
     """Left: who beats whom in how many worlds; right: each scenario's regret over the worlds.
     The title names the scenario best in most worlds and in what share."""
     label = OUTCOMES.get(outcome, outcome)
@@ -147,7 +186,9 @@ def figure(runs: pd.DataFrame, outcome: str = "homicides_last_365", scenarios: S
     names, worlds = list(r.columns), len(r)
     best = regret_summary(runs, [outcome], names).set_index("scenario")["best_share"]
     top = best.idxmax()
-    rival = r.drop(columns=top).median().idxmin() if len(names) > 1 else None  # the second best: least regret after the best
+    rival = (
+        r.drop(columns=top).median().idxmin() if len(names) > 1 else None
+    )  # the second best: least regret after the best
     headline = (
         f"{label[:1].upper() + label[1:]}: {top} is best in {percent(best[top])} of {worlds} plausible worlds"
         + (f" and beats the second best, {rival}, in {percent(shares.loc[top, rival])} of them" if rival else "")

@@ -19,7 +19,9 @@ from sim.errors import ConfigError
 
 # One run's outcome: status ("ok"/"failed"), error line, its values (summary or measure), national daily rows or None.
 Outcome = tuple[str, str | None, dict[str, Any], pd.DataFrame | None]
-Run = tuple[dict[str, Any], dict[str, Any]]  # (settings without the seed: burn_in_days, horizon_days, record; parameters)
+Run = tuple[
+    dict[str, Any], dict[str, Any]
+]  # (settings without the seed: burn_in_days, horizon_days, record; parameters)
 Unit = tuple[int, list[Run]]  # a seed and its runs
 
 
@@ -33,7 +35,9 @@ def failed(err: BaseException | str) -> Outcome:
     return ("failed", err if isinstance(err, str) else error_line(err), {}, None)
 
 
-def run_chunk(units: Sequence[Unit], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False) -> list[Outcome]:
+def run_chunk(
+    units: Sequence[Unit], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False
+) -> list[Outcome]:
     """Every run of every unit, in order. A unit that raises (e.g. out of memory) fails alone."""
     out: list[Outcome] = []
     for seed, runs in units:
@@ -44,7 +48,9 @@ def run_chunk(units: Sequence[Unit], measure: Callable[[Any], dict[str, Any]] | 
     return out
 
 
-def run_unit(seed: int, runs: Sequence[Run], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False) -> list[Outcome]:
+def run_unit(
+    seed: int, runs: Sequence[Run], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False
+) -> list[Outcome]:
     """One seed's runs; those with the same settings and past branch from one `Past`."""
     from sim.runs.pasts import Past
     from sim.world.model import CartelModel
@@ -61,7 +67,11 @@ def run_unit(seed: int, runs: Sequence[Run], measure: Callable[[Any], dict[str, 
         for j, i in enumerate(group):
             settings, params = runs[i]
             try:
-                model = past.branch(params, last=j == len(group) - 1) if past else CartelModel(seed=seed, **settings, **params)
+                model = (
+                    past.branch(params, last=j == len(group) - 1)
+                    if past
+                    else CartelModel(seed=seed, **settings, **params)
+                )
                 out[i] = finish(model, measure, daily)
             except Exception as err:  # noqa: BLE001 - the run fails alone, with its error line
                 out[i] = failed(err)

@@ -48,7 +48,8 @@ def outputs(runs: dict[str, dict[str, Any]]) -> dict[str, float]:
     return {
         "strike_excess_year1": runs["mencho_strike"]["homicides_d0_365"] - runs["no_strike"]["homicides_d0_365"],
         "effective_groups_d365": runs["mencho_strike"]["effective_groups_d365"],
-        "campaign_minus_capacity_year3": runs["kingpin_campaign"]["homicides_last_365"] - runs["state_capacity"]["homicides_last_365"],
+        "campaign_minus_capacity_year3": runs["kingpin_campaign"]["homicides_last_365"]
+        - runs["state_capacity"]["homicides_last_365"],
     }
 
 
@@ -56,26 +57,45 @@ MEASURED = ("homicides_d0_365", "effective_groups_d365", "homicides_last_365")  
 measure = partial(summary_of, keys=MEASURED)
 
 
-def run_design(points: Sequence[dict[str, Any]], folder: Path | None, seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any) -> pd.DataFrame:
+def run_design(
+    points: Sequence[dict[str, Any]],
+    folder: Path | None,
+    seeds: Sequence[int],
+    horizon_days: int = HORIZON_DAYS,
+    **options: Any,
+) -> pd.DataFrame:
     """The outputs at every point, each averaged over the same seeds, with an `error` column
     (empty where every run of the point ran): the four scenarios x points x seeds through
     `sim.ensemble` in resumable chunks in `folder` (`options` go there: processes, executor,
     chunk_size, progress, memory_gb, ...)."""
     options.setdefault("progress", False)
-    runs = ensemble(list(SCENARIOS), seeds=seeds, points=points, measure=measure, daily=False, folder=folder,
-                    horizon_days=horizon_days, **options).runs
+    runs = ensemble(
+        list(SCENARIOS),
+        seeds=seeds,
+        points=points,
+        measure=measure,
+        daily=False,
+        folder=folder,
+        horizon_days=horizon_days,
+        **options,
+    ).runs
     rows = []
     for point, group in runs.groupby("point", sort=True):
         failed = group[group["status"] != "ok"]
         if len(failed):
             rows.append({**{k: np.nan for k in OUTPUTS}, "error": str(failed["error"].iloc[0])})
             continue
-        per_seed = [outputs({r["scenario"]: r for r in seed.to_dict("records")}) for _, seed in group.groupby("seed", sort=False)]
+        per_seed = [
+            outputs({r["scenario"]: r for r in seed.to_dict("records")})
+            for _, seed in group.groupby("seed", sort=False)
+        ]
         rows.append({**{k: float(np.mean([o[k] for o in per_seed])) for k in OUTPUTS}, "error": ""})
     return pd.DataFrame(rows, columns=[*OUTPUTS, "error"])
 
 
-def evaluate(params: dict[str, Any], seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any) -> dict[str, float]:
+def evaluate(
+    params: dict[str, Any], seeds: Sequence[int], horizon_days: int = HORIZON_DAYS, **options: Any
+) -> dict[str, float]:
     """The outputs of one design point, averaged over the seeds."""
     row = run_design([params], None, seeds, horizon_days, **options).iloc[0]
     if row["error"]:
@@ -94,15 +114,24 @@ def complete_trajectories(design: np.ndarray, y: np.ndarray, k: int) -> tuple[np
     failed point, and how many were dropped."""
     rows = y.reshape(-1, k + 1)
     keep = np.isfinite(rows).all(axis=1)
-    return design.reshape(-1, k + 1, design.shape[1])[keep].reshape(-1, design.shape[1]), rows[keep].ravel(), int((~keep).sum())
+    return (
+        design.reshape(-1, k + 1, design.shape[1])[keep].reshape(-1, design.shape[1]),
+        rows[keep].ravel(),
+        int((~keep).sum()),
+    )
 
 
-def morris_indices(chosen: Sequence[Factor], design: np.ndarray, y: np.ndarray, levels: int = 4, seed: int = 1) -> pd.DataFrame:
+def morris_indices(
+    chosen: Sequence[Factor], design: np.ndarray, y: np.ndarray, levels: int = 4, seed: int = 1
+) -> pd.DataFrame:
     """mu* (mean absolute elementary effect), its confidence interval and sigma, per factor."""
     from SALib.analyze import morris
 
     res = morris.analyze(problem(chosen), design, y, num_levels=levels, seed=seed, print_to_console=False)
-    return pd.DataFrame({"mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]}, index=[f.name for f in chosen])
+    return pd.DataFrame(
+        {"mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]},
+        index=[f.name for f in chosen],
+    )
 
 
 def sobol_design(chosen: Sequence[Factor], n: int, seed: int = 1) -> np.ndarray:
@@ -116,7 +145,10 @@ def sobol_indices(chosen: Sequence[Factor], y: np.ndarray, seed: int = 1) -> pd.
     from SALib.analyze import sobol
 
     res = sobol.analyze(problem(chosen), y, calc_second_order=False, seed=seed, print_to_console=False)
-    return pd.DataFrame({"S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]}, index=[f.name for f in chosen])
+    return pd.DataFrame(
+        {"S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]},
+        index=[f.name for f in chosen],
+    )
 
 
 def top_factors(morris: dict[str, pd.DataFrame], chosen: Sequence[Factor], k: int) -> list[Factor]:

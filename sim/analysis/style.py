@@ -128,7 +128,13 @@ def mark_day0(ax: Axes, label: str) -> None:
     day0 = pd.Timestamp(DAY0)
     ax.axvline(day0, color="black", ls="--", lw=1)
     ax.text(
-        day0, 0.99, f"{label} ", transform=ax.get_xaxis_transform(), ha="right", va="top", fontsize=9,
+        day0,
+        0.99,
+        f"{label} ",
+        transform=ax.get_xaxis_transform(),
+        ha="right",
+        va="top",
+        fontsize=9,
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
     )
 
@@ -176,9 +182,7 @@ def quantiles(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def bands(
-    ax: Axes, x: pd.DatetimeIndex, wide: pd.DataFrame, colour: str, label: str, zorder: float = 2.5
-) -> None:
+def bands(ax: Axes, x: pd.DatetimeIndex, wide: pd.DataFrame, colour: str, label: str, zorder: float = 2.5) -> None:
     """Median line with shaded 50% and 90% bands over runs: the spread of possible futures."""
     lo90, lo50, med, hi50, hi90 = quantiles(wide.to_numpy(dtype=float))
     ax.fill_between(x, lo90, hi90, color=colour, alpha=0.12, lw=0, zorder=zorder - 1)

@@ -53,8 +53,8 @@ def count_jobs(config: DictConfig) -> int:
 def shares_pasts(config: DictConfig) -> bool:
     """Whether some of the sweep's runs share their past: it varies a scenario, a policy group or a
     lever (which act from day 0), so runs with the same seed and other settings differ only after it."""
-    from sim.runs.config import POLICY_GROUPS
     from sim.parameters import table
+    from sim.runs.config import POLICY_GROUPS
 
     levers = {f"params.{p.name}" for p in table().values() if p.kind == "lever"}
     after_day0 = {"scenario", *POLICY_GROUPS, *levers, "outputs", "figures"}
@@ -132,4 +132,8 @@ class SweepCallback(Callback):
                 self.pool.stop()
         LAST["result"] = result
         end = "\n" if sys.stderr.isatty() else ""  # after the bar
-        print(f"{end}[sweep] {result.ok} of {result.total} runs ok; combined tables and figures in {result.folder}", file=sys.stderr, flush=True)
+        print(
+            f"{end}[sweep] {result.ok} of {result.total} runs ok; combined tables and figures in {result.folder}",
+            file=sys.stderr,
+            flush=True,
+        )

@@ -21,11 +21,11 @@ from scipy.stats import spearmanr
 
 from sim.analysis import seeds
 from sim.analysis.ensembles import each
-from sim.world.observed import monthly
 from sim.runs.summary import summarise
 from sim.world.calendar import day_of, year_days
 from sim.world.geography import states_table
 from sim.world.model import CartelModel
+from sim.world.observed import monthly
 
 STRIKE = {"strike_enabled": True}  # the mencho_strike settings; its past is the default world's, seed by seed
 H1_2024 = (day_of(dt.date(2024, 1, 1)), day_of(dt.date(2024, 7, 1)))
@@ -51,59 +51,211 @@ def _months() -> list[Target]:
     out = []
     for m in monthly():
         label = "1-21 Feb 2026" if m.month == "2026-02" else dt.date.fromisoformat(m.month + "-01").strftime("%b %Y")
-        out.append(Target(
-            f"month_{m.month}", f"national victims a day, {label}", f"{m.per_day:g}", "within ±15%", _within(m.per_day, 0.15),
-            "calibration fit" if m.window == "fit" else "check", m.source,
-        ))
+        out.append(
+            Target(
+                f"month_{m.month}",
+                f"national victims a day, {label}",
+                f"{m.per_day:g}",
+                "within ±15%",
+                _within(m.per_day, 0.15),
+                "calibration fit" if m.window == "fit" else "check",
+                m.source,
+            )
+        )
     return out
 
 
 TARGETS: list[Target] = [
     *_months(),
-    Target("homicides_2024", "national victims, calendar 2024", "30,046", "27,000–33,000", lambda x: 27_000 <= x <= 33_000,
-           "calibration fit", "SESNSP 2024 (mexico-states.md [H1]); experiments/calibrate_baseline.py"),
-    Target("per_day_h1_2024", "national victims a day, Jan–Jun 2024", "about 83", "within ±15%", _within(83.0, 0.15),
-           "check", "record-2024-2026.md section 3 (Jan-Jun 2025 at 70.5 a day, about 15% below Jan-Jun 2024)"),
-    Target("homicides_2025", "national victims, calendar 2025", "about 23,240", "21,000–25,500", lambda x: 21_000 <= x <= 25_500,
-           "check", "record-2024-2026.md section 1 (SESNSP Jan-Nov plus December's preliminary count, via La Razón)"),
-    Target("spearman_counts_2024", "ranking of states by 2024 homicides (Spearman, counts)", "population alone: 0.70",
-           "≥ 0.75", lambda x: x >= 0.75, "calibration fit", "SESNSP 2024 by state (mexico-states.md [H1]); experiments/calibrate_ranking.py"),
-    Target("spearman_rates_2024", "ranking of states by 2024 homicide rates (Spearman)", "", "≥ 0.4", lambda x: x >= 0.4,
-           "calibration fit", "SESNSP 2024 by state / Census 2020; a constraint of experiments/calibrate_ranking.py"),
-    Target("spearman_counts_2023", "ranking of states by 2023 homicides (Spearman, counts)", "", "≥ 0.7", lambda x: x >= 0.7,
-           "check", "SESNSP 2023 by state (mexico-states.md [H1]); the ranking search never sees it"),
-    Target("homicides_sinaloa_war_ratio", "Sinaloa, 9 Sep–31 Dec 2024 against before 25 Jul 2024 (victims a day)", "994 in 2024, 531 in 2023",
-           "≥ 2", lambda x: x >= 2.0, "calibration fit", "a constraint of experiments/calibrate_ranking.py (≥ 2.2); the war follows from El Mayo's removal in the record"),
-    Target("homicides_hidden_excess_per_day", "killings hidden as disappearances, Oct 2024–Sep 2025 over Jan–Jun 2024 (a day)",
-           "≈ 14 more registered disappearances a day", "≤ 14", lambda x: x <= 14.0, "calibration fit",
-           "record-2024-2026.md section 3; a constraint of experiments/calibrate_record.py"),
-    Target("members_total_2024", "members of all armed groups, 1 Jan 2024", "175,000 (160,000–185,000)", "160,000–185,000",
-           lambda x: 160_000 <= x <= 185_000, "calibration fit", "Prieto-Curiel, Campedelli & Hope 2023; experiments/calibrate_baseline.py"),
-    Target("cjng_members_d0", "CJNG members on day 0", "about 30,000", "25,000–35,000", lambda x: 25_000 <= x <= 35_000,
-           "check", "Prieto-Curiel et al. 2023; the placement solves CJNG's strength for 30,000 in 2024 (by construction then), day 0 follows the record"),
-    Target("recruits_weekly_2024", "recruits a week, 2024", "350–370", "300–420", lambda x: 300 <= x <= 420,
-           "check", "Prieto-Curiel, Campedelli & Hope 2023"),
-    Target("armed_group_share_2024", "armed groups' share of homicides, 2024", "0.54–0.80", "≥ 0.5", lambda x: x >= 0.5,
-           "by construction", "Molzahn, Rios & Shirk 2012; Semáforo Delictivo: follows from background_homicide_rate once the total is calibrated"),
-    Target("homicides_forces_2024", "security forces killed, 2024", "about 400 (assumption)", "300–500", lambda x: 300 <= x <= 500,
-           "calibration fit", "assumption in the parameter table; experiments/calibrate_baseline.py"),
-    Target("steady_year_1", "record=none: national homicides in the 2nd year over 2024", "steady", "within ±3%", _within(1.0, 0.03),
-           "check", "MODEL.md (a steady burn-in); 10 seeds"),
-    Target("steady_year_2", "record=none: national homicides in the 3rd year over the 2nd", "steady", "within ±3%", _within(1.0, 0.03),
-           "check", "MODEL.md (a steady burn-in); 10 seeds"),
-    Target("roadblocks_48h", "roadblocks in the first 48 hours", "more than 250", "200–330", lambda x: 200 <= x <= 330,
-           "calibration fit", "000, 002 (seed-facts.md); experiments/calibrate_wave.py"),
-    Target("roadblock_states_48h", "states with a roadblock", "20 of 32", "15–25", lambda x: 15 <= x <= 25,
-           "calibration fit", "000, 002; experiments/calibrate_wave.py"),
-    Target("roadblocks_cleared_24h_share", "roadblocks cleared within 24 hours", "most by Monday morning", "≥ 0.6", lambda x: x >= 0.6,
-           "calibration fit", "000, 002; experiments/calibrate_wave.py"),
-    Target("guard_killed_jalisco_72h", "National Guard killed in Jalisco, 72 hours", "25", "10–45", lambda x: 10 <= x <= 45,
-           "calibration fit", "002, 003; experiments/calibrate_wave.py"),
-    Target("spearman_wave_margin", "roadblocks by state: Spearman with CJNG's members by state minus Spearman with population",
-           "the day's deaths in Jalisco, Michoacán, Guanajuato", "> 0", lambda x: x > 0.0, "check",
-           "000, 002 (seed-facts.md); issue 13: the wave follows the organisation's cells and their loyalty, not population"),
-    Target("gunmen_killed_72h", "gunmen killed by forces, 72 hours (raid included)", "about 34", "15–60", lambda x: 15 <= x <= 60,
-           "check", "002, 003 (about 30 in Jalisco and 4 in Michoacán)"),
+    Target(
+        "homicides_2024",
+        "national victims, calendar 2024",
+        "30,046",
+        "27,000–33,000",
+        lambda x: 27_000 <= x <= 33_000,
+        "calibration fit",
+        "SESNSP 2024 (mexico-states.md [H1]); experiments/calibrate_baseline.py",
+    ),
+    Target(
+        "per_day_h1_2024",
+        "national victims a day, Jan–Jun 2024",
+        "about 83",
+        "within ±15%",
+        _within(83.0, 0.15),
+        "check",
+        "record-2024-2026.md section 3 (Jan-Jun 2025 at 70.5 a day, about 15% below Jan-Jun 2024)",
+    ),
+    Target(
+        "homicides_2025",
+        "national victims, calendar 2025",
+        "about 23,240",
+        "21,000–25,500",
+        lambda x: 21_000 <= x <= 25_500,
+        "check",
+        "record-2024-2026.md section 1 (SESNSP Jan-Nov plus December's preliminary count, via La Razón)",
+    ),
+    Target(
+        "spearman_counts_2024",
+        "ranking of states by 2024 homicides (Spearman, counts)",
+        "population alone: 0.70",
+        "≥ 0.75",
+        lambda x: x >= 0.75,
+        "calibration fit",
+        "SESNSP 2024 by state (mexico-states.md [H1]); experiments/calibrate_ranking.py",
+    ),
+    Target(
+        "spearman_rates_2024",
+        "ranking of states by 2024 homicide rates (Spearman)",
+        "",
+        "≥ 0.4",
+        lambda x: x >= 0.4,
+        "calibration fit",
+        "SESNSP 2024 by state / Census 2020; a constraint of experiments/calibrate_ranking.py",
+    ),
+    Target(
+        "spearman_counts_2023",
+        "ranking of states by 2023 homicides (Spearman, counts)",
+        "",
+        "≥ 0.7",
+        lambda x: x >= 0.7,
+        "check",
+        "SESNSP 2023 by state (mexico-states.md [H1]); the ranking search never sees it",
+    ),
+    Target(
+        "homicides_sinaloa_war_ratio",
+        "Sinaloa, 9 Sep–31 Dec 2024 against before 25 Jul 2024 (victims a day)",
+        "994 in 2024, 531 in 2023",
+        "≥ 2",
+        lambda x: x >= 2.0,
+        "calibration fit",
+        "a constraint of experiments/calibrate_ranking.py (≥ 2.2); the war follows from El Mayo's removal in the record",
+    ),
+    Target(
+        "homicides_hidden_excess_per_day",
+        "killings hidden as disappearances, Oct 2024–Sep 2025 over Jan–Jun 2024 (a day)",
+        "≈ 14 more registered disappearances a day",
+        "≤ 14",
+        lambda x: x <= 14.0,
+        "calibration fit",
+        "record-2024-2026.md section 3; a constraint of experiments/calibrate_record.py",
+    ),
+    Target(
+        "members_total_2024",
+        "members of all armed groups, 1 Jan 2024",
+        "175,000 (160,000–185,000)",
+        "160,000–185,000",
+        lambda x: 160_000 <= x <= 185_000,
+        "calibration fit",
+        "Prieto-Curiel, Campedelli & Hope 2023; experiments/calibrate_baseline.py",
+    ),
+    Target(
+        "cjng_members_d0",
+        "CJNG members on day 0",
+        "about 30,000",
+        "25,000–35,000",
+        lambda x: 25_000 <= x <= 35_000,
+        "check",
+        "Prieto-Curiel et al. 2023; the placement solves CJNG's strength for 30,000 in 2024 (by construction then), day 0 follows the record",
+    ),
+    Target(
+        "recruits_weekly_2024",
+        "recruits a week, 2024",
+        "350–370",
+        "300–420",
+        lambda x: 300 <= x <= 420,
+        "check",
+        "Prieto-Curiel, Campedelli & Hope 2023",
+    ),
+    Target(
+        "armed_group_share_2024",
+        "armed groups' share of homicides, 2024",
+        "0.54–0.80",
+        "≥ 0.5",
+        lambda x: x >= 0.5,
+        "by construction",
+        "Molzahn, Rios & Shirk 2012; Semáforo Delictivo: follows from background_homicide_rate once the total is calibrated",
+    ),
+    Target(
+        "homicides_forces_2024",
+        "security forces killed, 2024",
+        "about 400 (assumption)",
+        "300–500",
+        lambda x: 300 <= x <= 500,
+        "calibration fit",
+        "assumption in the parameter table; experiments/calibrate_baseline.py",
+    ),
+    Target(
+        "steady_year_1",
+        "record=none: national homicides in the 2nd year over 2024",
+        "steady",
+        "within ±3%",
+        _within(1.0, 0.03),
+        "check",
+        "MODEL.md (a steady burn-in); 10 seeds",
+    ),
+    Target(
+        "steady_year_2",
+        "record=none: national homicides in the 3rd year over the 2nd",
+        "steady",
+        "within ±3%",
+        _within(1.0, 0.03),
+        "check",
+        "MODEL.md (a steady burn-in); 10 seeds",
+    ),
+    Target(
+        "roadblocks_48h",
+        "roadblocks in the first 48 hours",
+        "more than 250",
+        "200–330",
+        lambda x: 200 <= x <= 330,
+        "calibration fit",
+        "000, 002 (seed-facts.md); experiments/calibrate_wave.py",
+    ),
+    Target(
+        "roadblock_states_48h",
+        "states with a roadblock",
+        "20 of 32",
+        "15–25",
+        lambda x: 15 <= x <= 25,
+        "calibration fit",
+        "000, 002; experiments/calibrate_wave.py",
+    ),
+    Target(
+        "roadblocks_cleared_24h_share",
+        "roadblocks cleared within 24 hours",
+        "most by Monday morning",
+        "≥ 0.6",
+        lambda x: x >= 0.6,
+        "calibration fit",
+        "000, 002; experiments/calibrate_wave.py",
+    ),
+    Target(
+        "guard_killed_jalisco_72h",
+        "National Guard killed in Jalisco, 72 hours",
+        "25",
+        "10–45",
+        lambda x: 10 <= x <= 45,
+        "calibration fit",
+        "002, 003; experiments/calibrate_wave.py",
+    ),
+    Target(
+        "spearman_wave_margin",
+        "roadblocks by state: Spearman with CJNG's members by state minus Spearman with population",
+        "the day's deaths in Jalisco, Michoacán, Guanajuato",
+        "> 0",
+        lambda x: x > 0.0,
+        "check",
+        "000, 002 (seed-facts.md); issue 13: the wave follows the organisation's cells and their loyalty, not population",
+    ),
+    Target(
+        "gunmen_killed_72h",
+        "gunmen killed by forces, 72 hours (raid included)",
+        "about 34",
+        "15–60",
+        lambda x: 15 <= x <= 60,
+        "check",
+        "002, 003 (about 30 in Jalisco and 4 in Michoacán)",
+    ),
 ]
 
 
@@ -151,13 +303,19 @@ def measure(n_seeds: int = 20, workers: int | None = None) -> dict[str, np.ndarr
         ref = df[f"homicides_{year}"].to_numpy(float)
         for kind, d in (("counts", 1.0), ("rates", pop)):
             if f"spearman_{kind}_{year}" in {t.key for t in TARGETS}:
-                values = [spearmanr(h / d, ref / d)[0] for h in per_seed] + [spearmanr(np.median(per_seed, axis=0) / d, ref / d)[0]]
+                values = [spearmanr(h / d, ref / d)[0] for h in per_seed] + [
+                    spearmanr(np.median(per_seed, axis=0) / d, ref / d)[0]
+                ]
                 out[f"spearman_{kind}_{year}"] = np.array(values)
     wave = np.array([[r[f"roadblocks_48h_{c}"] for c in df["code"]] for r in past], dtype=float)
     cjng = np.array([[r[f"cjng_members_d0_{c}"] for c in df["code"]] for r in past])
     margin = lambda w, c: spearmanr(w, c)[0] - spearmanr(w, pop)[0]  # noqa: E731
-    out["spearman_wave_margin"] = np.array([margin(w, c) for w, c in zip(wave, cjng)] + [margin(np.median(wave, axis=0), np.median(cjng, axis=0))])
-    out["wave_rho"] = np.array([spearmanr(np.median(wave, axis=0), ref)[0] for ref in (np.median(cjng, axis=0), pop)])  # for the notes
+    out["spearman_wave_margin"] = np.array(
+        [margin(w, c) for w, c in zip(wave, cjng)] + [margin(np.median(wave, axis=0), np.median(cjng, axis=0))]
+    )
+    out["wave_rho"] = np.array(
+        [spearmanr(np.median(wave, axis=0), ref)[0] for ref in (np.median(cjng, axis=0), pop)]
+    )  # for the notes
     return out
 
 

@@ -10,9 +10,13 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m sim.explorer", description="Serve the explorer page on this machine.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.explorer", description="Serve the explorer page on this machine."
+    )
     parser.add_argument("--port", type=int, default=8765, help="port to serve on (0: any free port; default 8765)")
-    parser.add_argument("--host", default="localhost", help="address to listen on (default localhost: this machine only)")
+    parser.add_argument(
+        "--host", default="localhost", help="address to listen on (default localhost: this machine only)"
+    )
     parser.add_argument("--no-open", action="store_true", help="do not open a browser")
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:

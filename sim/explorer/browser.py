@@ -21,8 +21,14 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -43,7 +49,9 @@ def served(timeout: float = 120.0) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "sim.explorer", "--no-open", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,  # its own group: the pool's workers stop with it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own group: the pool's workers stop with it
     )
     url = f"http://localhost:{port}"
     try:
@@ -111,7 +119,8 @@ def run(page: Any, timeout: float = 300.0) -> float:
     page.wait_for_function(  # the last figure's image can reach the page a moment after the count does
         "n => { const imgs = [...document.querySelectorAll('.figure-card img')];"
         " return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }",
-        arg=n, timeout=timeout * 1000,
+        arg=n,
+        timeout=timeout * 1000,
     )
     return first
 

@@ -14,9 +14,9 @@ from functools import cache
 from typing import Any
 
 from sim import parameters
+from sim.errors import ConfigError
 from sim.runs import plausible
 from sim.runs.config import available_scenarios
-from sim.errors import ConfigError
 
 MAX_LEVERS = 6
 MAX_SEEDS = 50  # the test seeds are 1-100; calibration seeds (101+) stay out of the page
@@ -133,5 +133,7 @@ class Choice:
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 out[key] = f"{key} must be a whole number from {low} to {high}"
         if not out and self.runs > MAX_RUNS:
-            out["runs"] = f"{self.runs:,} runs is more than the page runs at once ({MAX_RUNS:,}): fewer seeds or worlds, or a sweep"
+            out["runs"] = (
+                f"{self.runs:,} runs is more than the page runs at once ({MAX_RUNS:,}): fewer seeds or worlds, or a sweep"
+            )
         return out

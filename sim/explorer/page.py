@@ -16,11 +16,11 @@ from typing import Any
 import solara
 from solara.lab import task
 
-from sim.runs import plausible
 from sim.analysis.ensembles import EnsembleResult
-from sim.runs.config import available_scenarios
 from sim.explorer import results, workers
 from sim.explorer.choices import MAX_LEVERS, MAX_SEEDS, MAX_YEARS, Choice, baseline_for, levers, scenario_values
+from sim.runs import plausible
+from sim.runs.config import available_scenarios
 
 NONE = "(none)"
 
@@ -72,7 +72,9 @@ def run(choice: Choice) -> None:
     shown.set(None)
     progress.set((0, choice.runs, 0))
     result = results.run(choice, workers.pool(), progress=lambda *p: progress.set(p), cancel=event.is_set)
-    now = Shown(choice, result, results.key_numbers(result.runs, choice.arm, choice.baseline, choice.years), event.is_set())
+    now = Shown(
+        choice, result, results.key_numbers(result.runs, choice.arm, choice.baseline, choice.years), event.is_set()
+    )
     shown.set(now)
     if now.cancelled:
         return
@@ -102,7 +104,9 @@ def LeverRow(i: int, problem: str | None) -> None:
         if name != NONE and name not in values.value:
             values.set({**values.value, name: scenario_values(scenario.value)[name]})
 
-    solara.Select(f"lever {i + 1}", value=chosen[i], values=[NONE, *(n for n in levers() if n not in taken)], on_value=pick)
+    solara.Select(
+        f"lever {i + 1}", value=chosen[i], values=[NONE, *(n for n in levers() if n not in taken)], on_value=pick
+    )
     name = chosen[i]
     if name == NONE:
         return
@@ -117,7 +121,12 @@ def LeverRow(i: int, problem: str | None) -> None:
         solara.Select(lever.label(), value=value, values=lever.options, on_value=set_value)
     else:
         number = solara.InputInt if lever.widget == "int" else solara.InputFloat
-        number(f"{lever.label()}, {lever.low:g} to {lever.high:g}", value=value, on_value=set_value, continuous_update=False)
+        number(
+            f"{lever.label()}, {lever.low:g} to {lever.high:g}",
+            value=value,
+            on_value=set_value,
+            continuous_update=False,
+        )
         slider = solara.SliderInt if lever.widget == "int" else solara.SliderFloat
         if lever.low <= value <= lever.high:
             slider("", value=value, min=lever.low, max=lever.high, step=lever.step, on_value=set_value)
@@ -154,7 +163,11 @@ def Controls() -> None:
     with solara.Row():
         solara.Button("Run", color="primary", on_click=lambda: run(current()), disabled=bool(problems) or run.pending)
         solara.Button("Cancel", on_click=lambda: stop.value.set(), disabled=not run.pending)
-    solara.Text("workers ready" if warm_up.finished else "starting the workers…", classes=["workers-state"], style={"font-size": "0.8em", "color": "#555"})
+    solara.Text(
+        "workers ready" if warm_up.finished else "starting the workers…",
+        classes=["workers-state"],
+        style={"font-size": "0.8em", "color": "#555"},
+    )
     if run.pending:
         Progress()
 
@@ -171,7 +184,9 @@ def Progress() -> None:
 @solara.component
 def Results() -> None:
     if run.error:
-        solara.Error(f"The run stopped: {str(run.exception).splitlines()[0] if str(run.exception) else type(run.exception).__name__}")
+        solara.Error(
+            f"The run stopped: {str(run.exception).splitlines()[0] if str(run.exception) else type(run.exception).__name__}"
+        )
     now = shown.value
     if now is None:
         if not run.pending:
@@ -182,7 +197,9 @@ def Results() -> None:
         return
     choice, runs = now.choice, now.result.runs
     if now.cancelled:
-        solara.Warning(f"Cancelled: {int((runs['status'] == 'ok').sum())} of {len(runs)} runs had finished. Nothing is shown.")
+        solara.Warning(
+            f"Cancelled: {int((runs['status'] == 'ok').sum())} of {len(runs)} runs had finished. Nothing is shown."
+        )
         return
     for bad in results.failures(runs):
         solara.Error(f"{bad['run']} {bad['status']}: {bad['error']}", classes=["run-failure"])
@@ -193,20 +210,29 @@ def Results() -> None:
     solara.HTML(tag="div", unsafe_innerHTML=now.table.to_html(index=False, classes="key-numbers", border=0))
     with solara.Row():
         solara.FileDownload(lambda: results.table_bytes(runs), "runs.csv", label="runs.csv", mime_type="text/csv")
-        solara.FileDownload(lambda: results.table_bytes(now.result.daily), "daily.csv", label="daily.csv", mime_type="text/csv")
+        solara.FileDownload(
+            lambda: results.table_bytes(now.result.daily), "daily.csv", label="daily.csv", mime_type="text/csv"
+        )
     for name, title, png, fig in now.figures:
         with solara.Card(title, classes=["figure-card"]):
             solara.Image(png, width="100%", classes=[f"figure-{name}"])
             with solara.Row():
                 solara.FileDownload(png, f"{name}.png", label=f"{name}.png", mime_type="image/png")
-                solara.FileDownload(lambda fig=fig: results.image(fig, "pdf"), f"{name}.pdf", label=f"{name}.pdf", mime_type="application/pdf")
+                solara.FileDownload(
+                    lambda fig=fig: results.image(fig, "pdf"),
+                    f"{name}.pdf",
+                    label=f"{name}.pdf",
+                    mime_type="application/pdf",
+                )
 
 
 @solara.component
 def Explorer() -> None:
     """The whole page: the controls in the sidebar, the results beside them."""
     solara.Title("Cartel fragmentation: explorer")
-    solara.use_effect(lambda: None if not warm_up.not_called else warm_up(), [])  # warm the workers while the analyst sets the levers
+    solara.use_effect(
+        lambda: None if not warm_up.not_called else warm_up(), []
+    )  # warm the workers while the analyst sets the levers
     with solara.Sidebar():
         Controls()
     Results()

@@ -41,7 +41,9 @@ def run(
     and the scenario with the levers, named `choice.arm`. Where the two differ only in levers they
     share each seed's past, simulated once. One seed a chunk: the page's bar moves with every seed."""
     arms = [choice.baseline, Arm(choice.arm, choice.scenario, dict(choice.levers))]
-    return ensemble(arms, executor=executor, progress=progress or False, cancel=cancel, chunk_size=1, **choice.ensemble_args())
+    return ensemble(
+        arms, executor=executor, progress=progress or False, cancel=cancel, chunk_size=1, **choice.ensemble_args()
+    )
 
 
 def key_numbers(runs: pd.DataFrame, arm: str, baseline: str, years: int = 1) -> pd.DataFrame:
@@ -56,13 +58,15 @@ def key_numbers(runs: pd.DataFrame, arm: str, baseline: str, years: int = 1) -> 
         if pairs.empty:
             continue
         diff = pairs[arm] - pairs[baseline]
-        rows.append({
-            "outcome": label,
-            "baseline": _spread(pairs[baseline]),
-            "scenario": _spread(pairs[arm]),
-            "difference": _spread(diff, signed=True),
-            "lower under the scenario": f"{(diff < 0).mean():.0%} of {len(diff)} pairs",
-        })
+        rows.append(
+            {
+                "outcome": label,
+                "baseline": _spread(pairs[baseline]),
+                "scenario": _spread(pairs[arm]),
+                "difference": _spread(diff, signed=True),
+                "lower under the scenario": f"{(diff < 0).mean():.0%} of {len(diff)} pairs",
+            }
+        )
     return pd.DataFrame(rows, columns=["outcome", "baseline", "scenario", "difference", "lower under the scenario"])
 
 
@@ -87,14 +91,24 @@ def figure_plan(result: EnsembleResult, choice: Choice) -> dict[str, tuple[str, 
     both = {choice.arm, choice.baseline} <= arms
     plan: dict[str, tuple[str, Callable[[], Figure]]] = {}
     if len(daily):
-        plan["homicides"] = ("National homicides against the baseline and the record", partial(figures.record_fit, daily, choice.baseline))
+        plan["homicides"] = (
+            "National homicides against the baseline and the record",
+            partial(figures.record_fit, daily, choice.baseline),
+        )
         if both:
-            plan["paired"] = ("Paired difference", partial(figures.paired_difference, daily, choice.baseline, scenarios=[choice.arm]))
+            plan["paired"] = (
+                "Paired difference",
+                partial(figures.paired_difference, daily, choice.baseline, scenarios=[choice.arm]),
+            )
     if both and ok["homicides_d0_365"].notna().any():
         plan["effect_map"] = ("Effect per state", partial(figures.effect_map, ok, choice.arm, choice.baseline))
     if len(daily):
         plan["groups_alive"] = ("Armed groups alive", partial(figures.groups_over_time, daily))
-    struck = [s for s in (choice.arm, choice.baseline) if "roadblocks_48h" in ok and (ok.loc[ok["scenario"] == s, "roadblocks_48h"] > 0).any()]
+    struck = [
+        s
+        for s in (choice.arm, choice.baseline)
+        if "roadblocks_48h" in ok and (ok.loc[ok["scenario"] == s, "roadblocks_48h"] > 0).any()
+    ]
     if struck:
         plan["wave"] = ("The day-0 wave", partial(figures.wave, ok, struck[0]))
     return plan

@@ -10,8 +10,8 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from sim.runs.config import check_setting, compose, run_overrides
 from sim.runs import plausible
+from sim.runs.config import check_setting, compose, run_overrides
 from sim.runs.simulate import RunResult, simulate
 
 

@@ -19,18 +19,22 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
+from sim.errors import ConfigError
 from sim.runs import plausible
 from sim.runs.config import CONF_DIR, RUN_SETTINGS, check_setting
-from sim.errors import ConfigError
 
-SHARED_PASTS = ".pasts"  # a sweep's shared pasts (sim/runs/pasts.py); the sweep callback creates it when runs share them
+SHARED_PASTS = (
+    ".pasts"  # a sweep's shared pasts (sim/runs/pasts.py); the sweep callback creates it when runs share them
+)
 
 log = logging.getLogger(__name__)
 
 # conf/config.yaml's hydra.output_subdir: a run of `outputs=summary` writes no .hydra/ folder (its
 # three YAML files cost a sweep of short runs about 5% of its time); its status.json keeps the
 # overrides that make it.
-OmegaConf.register_new_resolver("sim_output_subdir", lambda outputs: None if outputs == "summary" else ".hydra", replace=True)
+OmegaConf.register_new_resolver(
+    "sim_output_subdir", lambda outputs: None if outputs == "summary" else ".hydra", replace=True
+)
 
 
 def write_status(out: Path, cfg: DictConfig, overrides: list[str], error: str | None, past: str | None = None) -> None:
@@ -59,13 +63,17 @@ def user_params(overrides: list[str]) -> set[str]:
     return {k.removeprefix("params.") for k in keys if k.startswith("params.")}
 
 
-def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()) -> tuple[dict[str, Any], str]:
+def run_job(
+    cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()
+) -> tuple[dict[str, Any], str]:
     """Simulate the configured run and write summary.json and, unless `outputs=summary`,
     timeseries.parquet (figures show ensembles: a sweep draws them, never one run). With `cfg.world` the parameters not in `keep` take that
     plausible world's values (sim/runs/plausible.py). With `pasts` (a sweep's folder of shared pasts) the
     run goes on from its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the
     summary, and whether the past was "simulated" or "loaded"."""
-    from sim.runs.simulate import result as run_result  # here, not at the top: a sweep's parent process never needs the model
+    from sim.runs.simulate import (
+        result as run_result,
+    )  # here, not at the top: a sweep's parent process never needs the model
     from sim.runs.summary import dumps
     from sim.world.model import CartelModel
 
@@ -84,7 +92,13 @@ def run_job(cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str
         model = CartelModel(**settings, **params)
     model.run()
     result = run_result(model, timeseries=everything)
-    summary = {"scenario": cfg.scenario, "seed": settings["seed"], "world": world, "model_version": __version__, **result.summary}
+    summary = {
+        "scenario": cfg.scenario,
+        "seed": settings["seed"],
+        "world": world,
+        "model_version": __version__,
+        **result.summary,
+    }
     (out / "summary.json").write_text(dumps(summary), encoding="utf-8")
     if result.timeseries is None:
         return summary, past

@@ -23,7 +23,18 @@ CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
 GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
 RUN_SETTINGS = {"seed": 0, "burn_in_days": 0, "horizon_days": 0}  # whole numbers and their minimum
-TOP_LEVEL = ("scenario", "seed", "burn_in_days", "horizon_days", "record", "world", "outputs", "figures", "params.NAME", *POLICY_GROUPS)
+TOP_LEVEL = (
+    "scenario",
+    "seed",
+    "burn_in_days",
+    "horizon_days",
+    "record",
+    "world",
+    "outputs",
+    "figures",
+    "params.NAME",
+    *POLICY_GROUPS,
+)
 OUTPUTS = ("all", "summary")  # what a run writes: everything, or its summary.json only
 GRAMMAR_URL = "https://hydra.cc/docs/advanced/override_grammar/basic/"
 

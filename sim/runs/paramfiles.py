@@ -60,7 +60,9 @@ def render_docs() -> str:
     for p in parameters.table().values():
         rng = f"{p.low:g} – {p.high:g}" if p.low is not None else ""
         default = _yaml_value(p)
-        out.append(f"| `{p.name}` | {default} | {rng} | {parameters.allowed(p)} | {p.unit} | {p.kind} | {p.source} | {p.description} |")
+        out.append(
+            f"| `{p.name}` | {default} | {rng} | {parameters.allowed(p)} | {p.unit} | {p.kind} | {p.source} | {p.description} |"
+        )
     return "\n".join(out) + "\n"
 
 

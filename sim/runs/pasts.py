@@ -84,9 +84,16 @@ def key(settings: dict[str, Any], params: dict[str, Any]) -> str:
     past = split_levers(params)[1]
     events = history.load(settings["record"]).events
     text = json.dumps(
-        {"version": __version__, "seed": settings["seed"], "burn_in_days": settings["burn_in_days"],
-         "horizon_days": settings["horizon_days"], "record": repr(events), "params": past},
-        sort_keys=True, default=str,
+        {
+            "version": __version__,
+            "seed": settings["seed"],
+            "burn_in_days": settings["burn_in_days"],
+            "horizon_days": settings["horizon_days"],
+            "record": repr(events),
+            "params": past,
+        },
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.parameters import check_value, table as parameter_table
+from sim.parameters import check_value
+from sim.parameters import table as parameter_table
 
 FILE = "plausible_sets.csv"
 META = ("set", "seed", "score", "distance")  # the table's columns that are not parameters
@@ -46,7 +47,9 @@ def check_world(value: Any) -> int | None:
         return None
     n = count()
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value < n:
-        raise ConfigError(f"world = {value!r} is not allowed: it must be null (the defaults) or a whole number from 0 to {n - 1} (the plausible worlds in sim/data/{FILE})")
+        raise ConfigError(
+            f"world = {value!r} is not allowed: it must be null (the defaults) or a whole number from 0 to {n - 1} (the plausible worlds in sim/data/{FILE})"
+        )
     return int(value)
 
 
@@ -58,7 +61,11 @@ def parameters(world: int) -> dict[str, Any]:
 def typed(row: pd.Series) -> dict[str, Any]:
     """A row of parameter values (and meta columns, left out) as the model takes them."""
     names = parameter_table()
-    return {name: check_value(name, int(v) if names[name].domain.startswith("int") else float(v)) for name, v in row.items() if name not in META}
+    return {
+        name: check_value(name, int(v) if names[name].domain.startswith("int") else float(v))
+        for name, v in row.items()
+        if name not in META
+    }
 
 
 def apply(params: dict[str, Any], world: int | None, keep: Iterable[str] = ()) -> dict[str, Any]:

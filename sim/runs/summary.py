@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.world.observed import monthly
 from sim.world.calendar import day_of, year_days
 from sim.world.geography import JALISCO, SINALOA
 from sim.world.model import CartelModel
+from sim.world.observed import monthly
 
 BASELINE = (-365, 0)  # the 365 days before day 0
 YEARS = (2024, 2025)  # calendar years reported (both lie before day 0)
@@ -60,8 +60,11 @@ def _calendar(model: CartelModel) -> dict[str, Any]:
         recruits_weekly_2024=rec.total("recruits", *y2024) / (366 / 7.0),
         arrests_2024=rec.total("arrests", *y2024),
         homicides_record_monthly_error=record_error(model),
-        homicides_sinaloa_war_ratio=_ratio(rec.mean("homicides", *SINALOA_WAR, state=SINALOA), rec.mean("homicides", *SINALOA_BEFORE, state=SINALOA)),
-        homicides_hidden_excess_per_day=rec.mean("homicides_hidden", *HIDDEN_STRATEGY) - rec.mean("homicides_hidden", *HIDDEN_BEFORE),
+        homicides_sinaloa_war_ratio=_ratio(
+            rec.mean("homicides", *SINALOA_WAR, state=SINALOA), rec.mean("homicides", *SINALOA_BEFORE, state=SINALOA)
+        ),
+        homicides_hidden_excess_per_day=rec.mean("homicides_hidden", *HIDDEN_STRATEGY)
+        - rec.mean("homicides_hidden", *HIDDEN_BEFORE),
     )
     for i, code in enumerate(model.geo.codes):
         out[f"homicides_2024_{code}"] = rec.total("homicides", *y2024, state=i)
@@ -107,13 +110,18 @@ def _strike(model: CartelModel) -> dict[str, Any]:
         "roadblocks_48h": wave.count if wave else 0,
         "roadblock_states_48h": wave.states_hit() if wave else 0,
         "roadblocks_cleared_24h_share": wave.cleared_within(24.0) if wave else None,
-        "guard_killed_jalisco_72h": rec.total("homicides_forces", start, start + 3, state=JALISCO) if in_window else None,
+        "guard_killed_jalisco_72h": rec.total("homicides_forces", start, start + 3, state=JALISCO)
+        if in_window
+        else None,
         "forces_killed_72h": rec.total("homicides_forces", start, start + 3) if in_window else None,
         "gunmen_killed_72h": rec.total("gunmen_killed", start, start + 3) if in_window else None,
         "new_factions_d365": new_organisations(model, org, start, 365) if model.horizon_days >= 365 else None,
         "succession_days": org.consolidated_day - org.removed_day
-        if removal and org.removed_day is not None and org.removed_day >= 0
-        and org.consolidated_day is not None and org.consolidated_day <= model.horizon_days
+        if removal
+        and org.removed_day is not None
+        and org.removed_day >= 0
+        and org.consolidated_day is not None
+        and org.consolidated_day <= model.horizon_days
         else None,
     }
 

@@ -16,21 +16,64 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.jit import compiled, power
-from sim.world.metrics import CELL_DEATH_MEMBERS, concentration, effective_groups, groups_alive, org_state_members, per_group
+from sim.world.metrics import (
+    CELL_DEATH_MEMBERS,
+    concentration,
+    effective_groups,
+    groups_alive,
+    org_state_members,
+    per_group,
+)
 from sim.world.processes import commanders, forces, market, recruitment, violence
 
 # Rows of the day's per-state table (the order of sim.world.recorder.METRICS).
-(HOMICIDES, CRIMINAL, CIVILIAN, FORCES, BACKGROUND, HIDDEN, GUNMEN, MEMBERS, RECRUITS, ARRESTS, ROADBLOCKS, ENTRIES, FLOW) = range(13)
+(
+    HOMICIDES,
+    CRIMINAL,
+    CIVILIAN,
+    FORCES,
+    BACKGROUND,
+    HIDDEN,
+    GUNMEN,
+    MEMBERS,
+    RECRUITS,
+    ARRESTS,
+    ROADBLOCKS,
+    ENTRIES,
+    FLOW,
+) = range(13)
 # The national metrics the day fills (positions in sim.world.recorder.NATIONAL).
 NAT_GROUPS, NAT_EFFECTIVE, NAT_LOYAL, NAT_HELD, NAT_REMOVED, NAT_CORE = range(6)
 
 # The parameters the day reads, in the order of the array `scalars` makes.
 PARAMETERS = (
-    "market_share_exponent", "member_cost_usd_day", "recruit_rate_max", "capacity_recruit_damping", "desertion_rate",
-    "arrest_member_share", "unpaid_switch_rate", "core_share", "core_targeting", "core_rebuild_rate", "core_violence_exponent",
-    "clash_lethality", "evenness_exponent", "capacity_violence_damping", "hold_violence_damping", "civilians_per_member_killed",
-    "force_attack_rate", "gunmen_per_force_killed", "background_homicide_rate", "trafficking_labour_share", "home_guard_share",
-    "concealment", "route_spare_capacity", "hold_troops_per_member", "hold_interdiction", "entry_rate", "entry_capacity_cost",
+    "market_share_exponent",
+    "member_cost_usd_day",
+    "recruit_rate_max",
+    "capacity_recruit_damping",
+    "desertion_rate",
+    "arrest_member_share",
+    "unpaid_switch_rate",
+    "core_share",
+    "core_targeting",
+    "core_rebuild_rate",
+    "core_violence_exponent",
+    "clash_lethality",
+    "evenness_exponent",
+    "capacity_violence_damping",
+    "hold_violence_damping",
+    "civilians_per_member_killed",
+    "force_attack_rate",
+    "gunmen_per_force_killed",
+    "background_homicide_rate",
+    "trafficking_labour_share",
+    "home_guard_share",
+    "concealment",
+    "route_spare_capacity",
+    "hold_troops_per_member",
+    "hold_interdiction",
+    "entry_rate",
+    "entry_capacity_cost",
     "absorb_rate",
 )
 # The government's settings of the day, after the parameters: recruitment factor, arrests a day,
@@ -45,11 +88,42 @@ def scalars(p: dict, government: tuple[float, ...]) -> np.ndarray:
 
 @compiled
 def advance(
-    first, last, rng, s,
-    members, core, core0, cell_state, cell_org,
-    home, is_local, absorbs, entrant, advantage, hostility, moves, aggression, loyal_cells, cjng, removed,
-    holding, local_revenue, trafficking, capacity, density, population, risk0, held, revenue, flow_capacity,
-    pairs, presence, values, levels, national, record_start,
+    first,
+    last,
+    rng,
+    s,
+    members,
+    core,
+    core0,
+    cell_state,
+    cell_org,
+    home,
+    is_local,
+    absorbs,
+    entrant,
+    advantage,
+    hostility,
+    moves,
+    aggression,
+    loyal_cells,
+    cjng,
+    removed,
+    holding,
+    local_revenue,
+    trafficking,
+    capacity,
+    density,
+    population,
+    risk0,
+    held,
+    revenue,
+    flow_capacity,
+    pairs,
+    presence,
+    values,
+    levels,
+    national,
+    record_start,
 ):
     """Simulate days `first` .. `last` - 1 in place; return the day reached (the end of the first
     day new groups entered, or `last`) and the entries per state of that day.
@@ -59,12 +133,75 @@ def advance(
     changes (pass an empty `presence` to force it), and returned; `values`, `levels` and `national` the daily
     record's arrays from day `record_start` on (days before it are simulated, not kept).
     """
-    (e, cost, rmax, cap_damp, desertion, arrest_share, switch, core_share, targeting, rebuild, gamma,
-     lethality, even_exp, violence_damp, hold_damp, civ_ratio, force_rate, per_force, bg_rate, labour,
-     guard_share, concealment, spare, troops_per_member, interdiction, entry_rate, entry_cost, absorb_rate,
-     recruit_factor, arrests_per_day, kept, investment, corruption) = (
-        s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[16],
-        s[17], s[18], s[19], s[20], s[21], s[22], s[23], s[24], s[25], s[26], s[27], s[28], s[29], s[30], s[31], s[32])
+    (
+        e,
+        cost,
+        rmax,
+        cap_damp,
+        desertion,
+        arrest_share,
+        switch,
+        core_share,
+        targeting,
+        rebuild,
+        gamma,
+        lethality,
+        even_exp,
+        violence_damp,
+        hold_damp,
+        civ_ratio,
+        force_rate,
+        per_force,
+        bg_rate,
+        labour,
+        guard_share,
+        concealment,
+        spare,
+        troops_per_member,
+        interdiction,
+        entry_rate,
+        entry_cost,
+        absorb_rate,
+        recruit_factor,
+        arrests_per_day,
+        kept,
+        investment,
+        corruption,
+    ) = (
+        s[0],
+        s[1],
+        s[2],
+        s[3],
+        s[4],
+        s[5],
+        s[6],
+        s[7],
+        s[8],
+        s[9],
+        s[10],
+        s[11],
+        s[12],
+        s[13],
+        s[14],
+        s[15],
+        s[16],
+        s[17],
+        s[18],
+        s[19],
+        s[20],
+        s[21],
+        s[22],
+        s[23],
+        s[24],
+        s[25],
+        s[26],
+        s[27],
+        s[28],
+        s[29],
+        s[30],
+        s[31],
+        s[32],
+    )
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
     m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)  # as the day starts
@@ -169,7 +306,9 @@ def advance(
             civilians[st] = rng.poisson(civ_ratio * expected[st]) if expected[st] > 0 else 0
             # a binomial of none, or at a share of 0, is 0 without a draw (as numpy's)
             hidden_dead[st] = rng.binomial(clash_dead[st], hidden[st]) if clash_dead[st] > 0 and hidden[st] > 0 else 0
-            hidden_civilians[st] = rng.binomial(civilians[st], hidden[st]) if civilians[st] > 0 and hidden[st] > 0 else 0
+            hidden_civilians[st] = (
+                rng.binomial(civilians[st], hidden[st]) if civilians[st] > 0 and hidden[st] > 0 else 0
+            )
         # the forces' fights, and homicides outside armed groups
         armed_cells = members * aggression
         armed = per_group(armed_cells, cell_state, n_states)

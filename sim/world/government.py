@@ -71,7 +71,11 @@ class Government:
                     f"{when} is not allowed: the fronts cannot take more than troop_pool = {pool:g}"
                 )
         end = record.settings_until(-1, self.settings)
-        fronts = p["sinaloa_front_factor"] * end["sinaloa_front_troops"] + end["border_front_troops"] + p["cjng_front_share"] * pool
+        fronts = (
+            p["sinaloa_front_factor"] * end["sinaloa_front_troops"]
+            + end["border_front_troops"]
+            + p["cjng_front_share"] * pool
+        )
         if fronts > pool * (1 + 1e-9):
             raise ConfigError(
                 f"sinaloa_front_factor x {end['sinaloa_front_troops']:g} Sinaloa troops + {end['border_front_troops']:g} on the border "
@@ -97,7 +101,10 @@ class Government:
         the Sinaloa front's size relative to the record's, adds a CJNG front and chooses the posture.
         """
         p, s, population = self.model.p, self.settings, self.model.geo.population
-        fronts = [(SINALOA_FRONT, s["sinaloa_front_troops"] * self.sinaloa_front_factor), (self.border_front, s["border_front_troops"])]
+        fronts = [
+            (SINALOA_FRONT, s["sinaloa_front_troops"] * self.sinaloa_front_factor),
+            (self.border_front, s["border_front_troops"]),
+        ]
         if self.cjng_front_troops > 0:
             fronts.append((self.cjng_front, self.cjng_front_troops))
         garrison, front = forces.allocate_troops(population, p["troop_pool"], fronts)
@@ -114,7 +121,9 @@ class Government:
         self.held = forces.held_share(self.holding, self.model.population.by_state(), p["hold_troops_per_member"])
         open_route = 1.0 - p["hold_interdiction"] * self.held
         kept = 1.0 - self.disruption
-        self.revenue = kept * market.payroll_revenue(self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"])
+        self.revenue = kept * market.payroll_revenue(
+            self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"]
+        )
         self.flow_capacity = kept * self.trafficking * open_route
 
     def moves(self) -> np.ndarray:
@@ -127,21 +136,40 @@ class Government:
 
     def scalars(self) -> tuple[float, ...]:
         """The settings the day reads (sim.world.day.GOVERNMENT)."""
-        return (self.recruit_factor, self.arrests_per_day * 1.0, 1.0 - self.disruption, self.investment, self.corruption)
+        return (
+            self.recruit_factor,
+            self.arrests_per_day * 1.0,
+            1.0 - self.disruption,
+            self.investment,
+            self.corruption,
+        )
 
     # ----- policies from day 0 (applied by sim/world/interventions.py) ---------------------------
-    def deploy_fronts(self, sinaloa_front_factor: float, cjng_front: np.ndarray, cjng_front_troops: float, posture: str) -> None:
+    def deploy_fronts(
+        self, sinaloa_front_factor: float, cjng_front: np.ndarray, cjng_front_troops: float, posture: str
+    ) -> None:
         """The fronts from day 0: the Sinaloa front's size relative to the record's, a CJNG front
         (its weights over states and its troops) and the posture of front troops."""
         self.sinaloa_front_factor, self.posture = sinaloa_front_factor, posture
         self.cjng_front, self.cjng_front_troops = cjng_front, cjng_front_troops
         self.deploy()
 
-    def adopt(self, recruit_factor: float | None = None, arrest_factor: float | None = None, disruption: float | None = None,
-              investment: float | None = None, corruption: float | None = None) -> None:
+    def adopt(
+        self,
+        recruit_factor: float | None = None,
+        arrest_factor: float | None = None,
+        disruption: float | None = None,
+        investment: float | None = None,
+        corruption: float | None = None,
+    ) -> None:
         """Policy settings from day 0: social prevention, incapacitation, revenue disruption, capacity building."""
-        for name, value in (("recruit_factor", recruit_factor), ("arrest_factor", arrest_factor), ("disruption", disruption),
-                            ("investment", investment), ("corruption", corruption)):
+        for name, value in (
+            ("recruit_factor", recruit_factor),
+            ("arrest_factor", arrest_factor),
+            ("disruption", disruption),
+            ("investment", investment),
+            ("corruption", corruption),
+        ):
             if value is not None:
                 setattr(self, name, float(value))
 
@@ -175,5 +203,8 @@ class Government:
         return [
             o
             for o in model.organisations
-            if o.kind in TARGETABLE and o.leader_present and size[o.index] >= ALIVE_MEMBERS and (scope == "all" or o.lineage() is cjng)
+            if o.kind in TARGETABLE
+            and o.leader_present
+            and size[o.index] >= ALIVE_MEMBERS
+            and (scope == "all" or o.lineage() is cjng)
         ]

@@ -80,7 +80,9 @@ class RemoveLeader(Intervention):
 
     def apply(self, model: CartelModel) -> None:
         by = model.org_index(self.by) if self.by else None
-        model.leadership.lose_leader(model.organisations[model.org_index(self.organisation)], model.day, self.mode, by, self.heir)
+        model.leadership.lose_leader(
+            model.organisations[model.org_index(self.organisation)], model.day, self.mode, by, self.heir
+        )
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ class Deployment(Intervention):
 
     def apply(self, model: CartelModel) -> None:
         troops = self.cjng_front_share * model.p["troop_pool"]
-        model.government.deploy_fronts(self.sinaloa_front_factor, model.org_state_members()[model.cjng], troops, self.posture)
+        model.government.deploy_fronts(
+            self.sinaloa_front_factor, model.org_state_members()[model.cjng], troops, self.posture
+        )
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,9 @@ class Strike(Intervention):
 
     def apply(self, model: CartelModel) -> None:
         day = self.strike_day if self.enabled else None
-        model.leadership.adopt_strike(day, model.org_index(self.target), self.state - 1, self.mode, self.success, self.heir)
+        model.leadership.adopt_strike(
+            day, model.org_index(self.target), self.state - 1, self.mode, self.success, self.heir
+        )
 
 
 @dataclass(frozen=True)
@@ -207,10 +213,26 @@ def from_levers(p: Mapping[str, Any]) -> list[Intervention]:
     success = min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
     out: list[Intervention] = [
         Deployment(DAY0, LEVER_SOURCE, p["sinaloa_front_factor"], p["cjng_front_share"], p["posture"]),
-        Policies(DAY0, LEVER_SOURCE, p["recruitment_reduction"], p["incapacitation_multiplier"], p["revenue_disruption"],
-                 p["capacity_investment"], p["capacity_corruption"]),
-        Strike(DAY0, LEVER_SOURCE, bool(p["strike_enabled"]), int(p["strike_day"]), p["strike_target"], int(p["strike_state"]), mode,
-               success, bool(p["heir_available"])),
+        Policies(
+            DAY0,
+            LEVER_SOURCE,
+            p["recruitment_reduction"],
+            p["incapacitation_multiplier"],
+            p["revenue_disruption"],
+            p["capacity_investment"],
+            p["capacity_corruption"],
+        ),
+        Strike(
+            DAY0,
+            LEVER_SOURCE,
+            bool(p["strike_enabled"]),
+            int(p["strike_day"]),
+            p["strike_target"],
+            int(p["strike_state"]),
+            mode,
+            success,
+            bool(p["heir_available"]),
+        ),
     ]
     if p["campaign_enabled"]:
         out.append(Campaign(DAY0, LEVER_SOURCE, float(p["campaign_ops_per_year"]), p["campaign_scope"]))

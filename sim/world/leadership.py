@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sim.world.agents import Organisation
     from sim.world.model import CartelModel
 
+
 class Leadership:
     """The government's strike and the succession process of every organisation."""
 
@@ -52,7 +53,9 @@ class Leadership:
         the target is the one named."""
         p = self.model.p
         if p["strike_state"] > N_STATES:
-            raise ConfigError(f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}")
+            raise ConfigError(
+                f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}"
+            )
         self.target = self.model.org_index(p["strike_target"])
         self.strike_state = p["strike_state"] - 1
 
@@ -73,7 +76,13 @@ class Leadership:
 
     def busy(self, day: int) -> bool:
         """Whether today needs the leadership's step: an attempt, a succession, a wave."""
-        return self.next_attempt == day or bool(self.unsettled) or bool(self.retaliations) or bool(self._surge) or day in self.roadblocks
+        return (
+            self.next_attempt == day
+            or bool(self.unsettled)
+            or bool(self.retaliations)
+            or bool(self._surge)
+            or day in self.roadblocks
+        )
 
     def aggression(self, n_cells: int) -> np.ndarray:
         """Each cell's aggression toward forces today: 1, raised during a retaliation."""
@@ -120,7 +129,9 @@ class Leadership:
         self.next_attempt = None
         self.remove_leader(org, day, home=self.strike_state, mode=self.strike_mode)
 
-    def remove_leader(self, org: Organisation, day: int, home: int | None = None, mode: str = "killed", by: int | None = None) -> None:
+    def remove_leader(
+        self, org: Organisation, day: int, home: int | None = None, mode: str = "killed", by: int | None = None
+    ) -> None:
         """The leader leaves (`mode`: killed, captured, extradited, or betrayed `by` an ally) and the succession starts.
 
         A removal by the state brings the raid (in `home`, by default where the organisation has
@@ -135,7 +146,9 @@ class Leadership:
         if mode == "betrayed":
             self._avenge(org, by)
         else:
-            wave = self._raid_and_wave(cells, home, day, revenge=1.0 if mode == "killed" else p["capture_retaliation_share"])
+            wave = self._raid_and_wave(
+                cells, home, day, revenge=1.0 if mode == "killed" else p["capture_retaliation_share"]
+            )
             if mode != "killed":  # what a captured leader's phones and papers lead to
                 model.population.lose_core(cells, p["capture_intel_core_share"])
         org.leader_present = False
@@ -167,8 +180,15 @@ class Leadership:
         p, model, pop = self.model.p, self.model, self.model.population
         self._raid[home] += pop.kill(cells[pop.state[cells] == home], p["raid_gunmen_killed"])
         wave = retaliation.roadblocks(
-            model.rng, pop.state[cells], pop.members[cells], pop.loyalty[cells], model.government.density_ratio,
-            p["roadblock_rate"], p["roadblock_size_exponent"], p["roadblock_onset_hours"], p["clearance_rate_hour"],
+            model.rng,
+            pop.state[cells],
+            pop.members[cells],
+            pop.loyalty[cells],
+            model.government.density_ratio,
+            p["roadblock_rate"],
+            p["roadblock_size_exponent"],
+            p["roadblock_onset_hours"],
+            p["clearance_rate_hour"],
         )
         for offset, row in enumerate(retaliation.per_day(wave, N_STATES)):
             self.roadblocks[day + offset] = self.roadblocks.get(day + offset, np.zeros(N_STATES)) + row
@@ -193,7 +213,9 @@ class Leadership:
         self.retaliations = [r for r in self.retaliations if day < r[1]]
         for cells, _, home, revenge in self.retaliations:
             hops = border_distance()[home, pop.state[cells]]
-            surge = retaliation.attack_aggression(pop.loyalty[cells], hops, revenge * p["retaliation_attack_surge"], p["retaliation_distance_decay"])
+            surge = retaliation.attack_aggression(
+                pop.loyalty[cells], hops, revenge * p["retaliation_attack_surge"], p["retaliation_distance_decay"]
+            )
             self._surge.update(zip(cells.tolist(), surge.tolist()))
 
     # ----- succession ----------------------------------------------------------------------
@@ -211,7 +233,9 @@ class Leadership:
             return
         lts = succession.assign_lieutenants(pop.state[cells], pop.members[cells], p["lieutenants"], border_distance())
         follows = succession.follows_lieutenant(pop.loyalty[cells], model.rng.random(len(cells)))
-        claimant, choice = succession.lieutenant_choices(lts, pop.members[cells], pop.loyalty[cells], self._stakes(cells), p["succession_claim_ratio"])
+        claimant, choice = succession.lieutenant_choices(
+            lts, pop.members[cells], pop.loyalty[cells], self._stakes(cells), p["succession_claim_ratio"]
+        )
         for lt in np.flatnonzero(choice == 1):
             moving = cells[(lts == lt) & follows]
             if len(moving) == 0:  # he claimed, but no cell followed him
@@ -226,7 +250,9 @@ class Leadership:
         org.succession = "contest"
         family = [org.index] + org.factions
         model.relations.set_hostility(family, family, p["hostility_succession"])
-        org.cohesion = p["heir_cohesion"] * succession.claimant_share(model.org_members()[family])  # an heir's, less the breakaways
+        org.cohesion = p["heir_cohesion"] * succession.claimant_share(
+            model.org_members()[family]
+        )  # an heir's, less the breakaways
 
     def _stakes(self, cells: np.ndarray) -> np.ndarray:
         """What each cell's region is worth to a lieutenant: the revenue per armed member of its
@@ -248,7 +274,9 @@ class Leadership:
             model.population.move(moving, org.index)
         share = succession.claimant_share(model.org_members()[family])
         org.cohesion = p["heir_cohesion"] * share
-        if share >= p["consolidation_share"] and day >= org.removed_day + p["heir_succession_days"]:  # no faster than an heir
+        if (
+            share >= p["consolidation_share"] and day >= org.removed_day + p["heir_succession_days"]
+        ):  # no faster than an heir
             org.succession = "heir"  # from here on like a hand-over: cohesion recovers
             org.consolidated_day = day
             for f in org.factions:
@@ -265,7 +293,9 @@ class Leadership:
         m = model.org_state_members()
         eligible = ~model.relations.local
         for c in leaving:
-            target = succession.defection_target(m, model.relations.hostility[:, org.index], family, int(model.population.state[c]), eligible)
+            target = succession.defection_target(
+                m, model.relations.hostility[:, org.index], family, int(model.population.state[c]), eligible
+            )
             if target >= 0:
                 model.population.move(c, target)
 
@@ -277,7 +307,9 @@ class Leadership:
         hostile = model.relations.hostility[:, org.index] > p["hostility_alliance"]
         hostile[family] = False
         pop = model.population
-        for o, s, source in succession.encroachers(model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion):
+        for o, s, source in succession.encroachers(
+            model.rng, m, weak, adjacency(), hostile, reach, p["encroach_rate"], org.cohesion
+        ):
             donors = np.flatnonzero((pop.org == o) & (pop.state == source))
             model.detach(int(donors[np.argmax(pop.members[donors])]), p["encroach_share"], o, s)
 

@@ -61,7 +61,9 @@ def concentration(org_state_members: np.ndarray) -> np.ndarray:
 
 
 @compiled
-def org_state_members(members: np.ndarray, org: np.ndarray, state: np.ndarray, n_orgs: int, n_states: int) -> np.ndarray:
+def org_state_members(
+    members: np.ndarray, org: np.ndarray, state: np.ndarray, n_orgs: int, n_states: int
+) -> np.ndarray:
     """Members of each organisation in each state (organisations x states)."""
     m = np.zeros((n_orgs, n_states))
     for c in range(members.shape[0]):

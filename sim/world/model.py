@@ -73,8 +73,14 @@ class CartelModel(mesa.Model):
         self._build_world()
         history.check_organisations(self.record, (o.name for o in self.organisations))
         self.government = Government(self)
-        self.population.set_core(commanders.steady(self._arrest_rate(), self.p["core_share"], self.p["core_targeting"], self.p["core_rebuild_rate"]))
-        self._arrest_risk0 = self._arrest_risk(self.population.members * self._arrest_rate())  # the steady world's, per state
+        self.population.set_core(
+            commanders.steady(
+                self._arrest_rate(), self.p["core_share"], self.p["core_targeting"], self.p["core_rebuild_rate"]
+            )
+        )
+        self._arrest_risk0 = self._arrest_risk(
+            self.population.members * self._arrest_rate()
+        )  # the steady world's, per state
         self.leadership = Leadership(self)
         self.cjng = self.org_index("CJNG")
         self.cjng_cells_d0 = np.zeros(0, dtype=np.int64)
@@ -85,19 +91,31 @@ class CartelModel(mesa.Model):
         self.snapshots: dict[str, dict[str, float]] = {}
         # Mesa's DataCollector holds the daily national series for notebooks and mesa.batch_run,
         # from the daily record's first day; `_collect` copies the recorded days into it.
-        self.datacollector = mesa.DataCollector(model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
+        )
         self._collected = FIRST_DAY
 
     # ----- construction -------------------------------------------------------------------
     def _build_world(self) -> None:
         specs, hostility = initial_organisations(self.p, self.rng)
-        self.relations = Relations([s.kind for s in specs], hostility, advantage_matrix(specs, self.p, N_STATES), [s.home for s in specs], self.p)
-        self.organisations: list[Organisation] = [Organisation(self, o, spec.name, spec.unverified) for o, spec in enumerate(specs)]
+        self.relations = Relations(
+            [s.kind for s in specs],
+            hostility,
+            advantage_matrix(specs, self.p, N_STATES),
+            [s.home for s in specs],
+            self.p,
+        )
+        self.organisations: list[Organisation] = [
+            Organisation(self, o, spec.name, spec.unverified) for o, spec in enumerate(specs)
+        ]
         placed = [(s, o, m) for o, spec in enumerate(specs) for s, m in spec.cells]
         states, orgs, members = (np.array(x) for x in zip(*placed))
         loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
         self.population = Population(states, orgs, members, loyalty, N_STATES)
-        self.cells: list[Cell] = [Cell(self, c, self.space._cells[int(s)]) for c, s in enumerate(states)]  # mesa: node id -> Cell
+        self.cells: list[Cell] = [
+            Cell(self, c, self.space._cells[int(s)]) for c, s in enumerate(states)
+        ]  # mesa: node id -> Cell
 
     def _plan_interventions(self) -> None:
         """The record's events, then the scenario's interventions from day 0, in date order."""
@@ -135,7 +153,9 @@ class CartelModel(mesa.Model):
         """`arrested` commanders of an organisation's cells in a state taken out of their core
         (and their cells), in proportion to each cell's core (the record's middle-tier arrests)."""
         cells = self.live_cells(org)
-        self._event_arrests[state] += self.population.arrest_core(cells[self.population.state[cells] == state], arrested, self.p["core_share"])
+        self._event_arrests[state] += self.population.arrest_core(
+            cells[self.population.state[cells] == state], arrested, self.p["core_share"]
+        )
 
     # ----- views ---------------------------------------------------------------------------
     @property
@@ -172,7 +192,9 @@ class CartelModel(mesa.Model):
     def core_strength(self) -> float:
         """Members' mean core strength relative to the steady world's, nationally (1 before the record)."""
         pop = self.population
-        return float(commanders.mean_strength(pop.core / pop.core0, pop.members, np.zeros(len(pop), dtype=np.int64), 1)[0])
+        return float(
+            commanders.mean_strength(pop.core / pop.core0, pop.members, np.zeros(len(pop), dtype=np.int64), 1)[0]
+        )
 
     @property
     def cjng_loyal_share(self) -> float:
@@ -187,7 +209,9 @@ class CartelModel(mesa.Model):
     def _arrest_rate(self) -> np.ndarray:
         """Share of each cell's members arrested (and held) today."""
         pop, gov = self.population, self.government
-        arrested = forces.arrests(pop.members, gov.arrests_per_day * self.p["arrest_member_share"], gov.capacity[pop.state])
+        arrested = forces.arrests(
+            pop.members, gov.arrests_per_day * self.p["arrest_member_share"], gov.capacity[pop.state]
+        )
         return np.divide(arrested, pop.members, out=np.zeros_like(arrested), where=pop.members > 0)
 
     # ----- the day -------------------------------------------------------------------------
@@ -232,19 +256,53 @@ class CartelModel(mesa.Model):
             self._presence, rel.changed = np.zeros((0, 0), dtype=bool), False
         rec = self.daily
         reached, entries, self._pairs, self._presence = the_day.advance(
-            first, last, self.rng, the_day.scalars(self.p, gov.scalars()),
-            pop.members, pop.core, pop.core0, pop.state, pop.org,
-            rel.home, rel.local, rel.absorbs(), rel.entrant, rel.advantage, rel.hostility, gov.moves(), lead.aggression(len(pop)),
-            self.cjng_cells_d0, self.cjng, float(lead.removed_since_day0),
-            gov.holding, gov.local_revenue, gov.trafficking, gov.capacity, gov.density, self.geo.population, self._arrest_risk0,
-            gov.held, gov.revenue, gov.flow_capacity,
-            self._pairs, self._presence, rec.values, rec.level_values, rec.national_values, rec.start_day,
+            first,
+            last,
+            self.rng,
+            the_day.scalars(self.p, gov.scalars()),
+            pop.members,
+            pop.core,
+            pop.core0,
+            pop.state,
+            pop.org,
+            rel.home,
+            rel.local,
+            rel.absorbs(),
+            rel.entrant,
+            rel.advantage,
+            rel.hostility,
+            gov.moves(),
+            lead.aggression(len(pop)),
+            self.cjng_cells_d0,
+            self.cjng,
+            float(lead.removed_since_day0),
+            gov.holding,
+            gov.local_revenue,
+            gov.trafficking,
+            gov.capacity,
+            gov.density,
+            self.geo.population,
+            self._arrest_risk0,
+            gov.held,
+            gov.revenue,
+            gov.flow_capacity,
+            self._pairs,
+            self._presence,
+            rec.values,
+            rec.level_values,
+            rec.national_values,
+            rec.start_day,
         )
         self.day = int(reached)
         for s in np.flatnonzero(entries):  # new groups in unserved markets, from the next day on
             for _ in range(int(entries[s])):
                 o = self.add_organisation(f"New group {self.geo.abbr[s]} {self.n_orgs}", "entrant")
-                self.add_cell(o, int(s), self.p["entry_members"], float(retaliation.loyalty_draw(self.rng, 1, self.p["loyalty_mean"])[0]))
+                self.add_cell(
+                    o,
+                    int(s),
+                    self.p["entry_members"],
+                    float(retaliation.loyalty_draw(self.rng, 1, self.p["loyalty_mean"])[0]),
+                )
 
     def _after_day(self, day: int, raid: np.ndarray | None) -> None:
         """What Python adds to the first day's rows: raid deaths, roadblocks, the record's arrests."""
@@ -301,7 +359,9 @@ class CartelModel(mesa.Model):
         self.p = new
         self.government.check_fronts()
         self.leadership.check_target()
-        pending = [i for i in self.interventions[self._next :] if i.source != interventions.LEVER_SOURCE]  # the record's
+        pending = [
+            i for i in self.interventions[self._next :] if i.source != interventions.LEVER_SOURCE
+        ]  # the record's
         self.interventions[self._next :] = sorted(pending + interventions.from_levers(new), key=lambda i: i.day)
 
     def snapshot(self) -> dict[str, float]:

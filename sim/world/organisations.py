@@ -18,7 +18,9 @@ LEADERSHIP_KINDS = ("national", "regional")  # organisations with lieutenants an
 class Relations:
     """Per-organisation arrays and the hostility matrix; `add` grows them by one organisation."""
 
-    def __init__(self, kinds: list[str], hostility: np.ndarray, advantage: np.ndarray, home: np.ndarray, p: dict) -> None:
+    def __init__(
+        self, kinds: list[str], hostility: np.ndarray, advantage: np.ndarray, home: np.ndarray, p: dict
+    ) -> None:
         self.p = p
         self.kinds = list(kinds)
         self.hostility = hostility
@@ -56,7 +58,9 @@ class Relations:
         self.advantage = np.vstack([self.advantage, standing])
         self.home = np.append(self.home, -1)
         self.local = np.append(self.local, False)
-        self.network = np.append(self.network, market.network_share(kind, self.network[like] if like is not None else 1.0, self.p))
+        self.network = np.append(
+            self.network, market.network_share(kind, self.network[like] if like is not None else 1.0, self.p)
+        )
         self.entrant = np.append(self.entrant, kind == "entrant")
         self.kinds.append(kind)
         self.changed = True

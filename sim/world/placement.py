@@ -56,7 +56,9 @@ def sinaloa_tiers(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     where reported and in every other CDS state.
     """
     mayos, chapitos = [], []
-    for cds, mayo, cell, chapo in zip(df["cds"], df["mayos_faction_map"], df["mayos_cell_only"], df["chapitos_reported"]):
+    for cds, mayo, cell, chapo in zip(
+        df["cds"], df["mayos_faction_map"], df["mayos_cell_only"], df["chapitos_reported"]
+    ):
         mayos.append(("L" if cell else cds or "L") if mayo else "")
         chapitos.append((cds or "L") if (chapo or (cds and not mayo)) else "")
     return mayos, chapitos
@@ -121,7 +123,13 @@ def steady_world(specs: list[OrgSpec], p: dict, n_states: int) -> tuple[np.ndarr
     strength = np.ones(len(specs))
     for _ in range(200):
         advantage = weight * strength[:, None]
-        funding = market.home_pay(market.equilibrium_shares(advantage, present, e), trafficking, p["trafficking_labour_share"], p["home_guard_share"], home)
+        funding = market.home_pay(
+            market.equilibrium_shares(advantage, present, e),
+            trafficking,
+            p["trafficking_labour_share"],
+            p["home_guard_share"],
+            home,
+        )
         scale = p["members_total"] / (payroll.sum() + funding.sum())  # members per USD a day
         members = market.steady_members(advantage, present, payroll * scale, funding * scale, home, e)
         worst = 0.0

@@ -18,7 +18,9 @@ class Population:
     """Per-cell arrays: `state`, `org` (indices), `members`, `loyalty` to the leader, `core`
     (core strength, 0-1) and `core0` (the steady world's, which clashes are scaled by)."""
 
-    def __init__(self, state: np.ndarray, org: np.ndarray, members: np.ndarray, loyalty: np.ndarray, n_states: int) -> None:
+    def __init__(
+        self, state: np.ndarray, org: np.ndarray, members: np.ndarray, loyalty: np.ndarray, n_states: int
+    ) -> None:
         self.n_states = n_states
         self.state = np.asarray(state, dtype=np.int64)
         self.org = np.asarray(org, dtype=np.int64)

@@ -102,7 +102,9 @@ def _read(text: str, name: str) -> Any:
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise ConfigError(f"record '{name}' is not valid YAML{line}: {getattr(err, 'problem', None) or 'unreadable'}") from None
+        raise ConfigError(
+            f"record '{name}' is not valid YAML{line}: {getattr(err, 'problem', None) or 'unreadable'}"
+        ) from None
 
 
 def parse(data: Any, name: str) -> Record:
@@ -123,13 +125,17 @@ def _event(raw: Any, name: str, i: int) -> Event:
         raise ConfigError(f"{where}: date = {date!r} is not allowed: it must be a date such as 2024-10-01")
     where = f"{where} ({date})"
     if day_of(date) >= 0:
-        raise ConfigError(f"{where} is on or after day 0 ({DAY0}): a record holds the past; change what follows day 0 with the scenario's levers")
+        raise ConfigError(
+            f"{where} is on or after day 0 ({DAY0}): a record holds the past; change what follows day 0 with the scenario's levers"
+        )
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         raise ConfigError(f"{where} has no source: every event needs one (a publication or 'assumption: why')")
     actions = [key for key in raw if key not in ("date", "source")]
     if len(actions) != 1 or actions[0] not in ACTIONS:
-        raise ConfigError(f"{where} must have exactly one action, one of {', '.join(ACTIONS)} (found: {', '.join(actions) or 'none'})")
+        raise ConfigError(
+            f"{where} must have exactly one action, one of {', '.join(ACTIONS)} (found: {', '.join(actions) or 'none'})"
+        )
     action = actions[0]
     try:
         args = CHECKS[action](raw[action])
@@ -157,8 +163,10 @@ def _fields(args: Any, required: Iterable[str], optional: Iterable[str] = ()) ->
     missing = [k for k in required if k not in args]
     unknown = [k for k in args if k not in allowed]
     if missing or unknown:
-        raise ConfigError(f"fields {', '.join(sorted(allowed))} allowed and {', '.join(required)} required "
-                          f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'})")
+        raise ConfigError(
+            f"fields {', '.join(sorted(allowed))} allowed and {', '.join(required)} required "
+            f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'})"
+        )
     return dict(args)
 
 
@@ -204,7 +212,11 @@ def _check_cell_leaders(args: Any) -> dict[str, Any]:
     out = _fields(args, ("organisation", "states", "arrested"))
     _name(out["organisation"], "organisation")
     states = out["states"]
-    if not isinstance(states, list) or not states or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= 32 for s in states):
+    if (
+        not isinstance(states, list)
+        or not states
+        or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= 32 for s in states)
+    ):
         raise ConfigError(f"states = {states!r} is not allowed: it must be a list of INEGI codes 1 to 32")
     _count(out["arrested"], "arrested")
     return out
@@ -232,14 +244,20 @@ def check_organisations(record: Record, names: Iterable[str]) -> None:
         named = [event.args.get("organisation"), event.args.get("by"), *event.args.get("organisations", [])]
         for org in filter(None, named):
             if org not in known:
-                raise ConfigError(f"record '{record.name}', event on {event.date}: unknown organisation '{org}'; "
-                                  f"the world starts with: {', '.join(sorted(known))}")
+                raise ConfigError(
+                    f"record '{record.name}', event on {event.date}: unknown organisation '{org}'; "
+                    f"the world starts with: {', '.join(sorted(known))}"
+                )
 
 
 BUILD: dict[str, Callable[[dt.date, str, dict[str, Any]], Intervention]] = {
     "set": lambda date, source, a: SetPolicy(date, source, a),
-    "remove_leader": lambda date, source, a: RemoveLeader(date, source, a["organisation"], a["mode"], a.get("by"), a["heir"]),
+    "remove_leader": lambda date, source, a: RemoveLeader(
+        date, source, a["organisation"], a["mode"], a.get("by"), a["heir"]
+    ),
     "extradite": lambda date, source, a: Extradite(date, source, a["prisoners"], tuple(a["organisations"])),
-    "arrest_cell_leaders": lambda date, source, a: ArrestCellLeaders(date, source, a["organisation"], tuple(a["states"]), a["arrested"]),
+    "arrest_cell_leaders": lambda date, source, a: ArrestCellLeaders(
+        date, source, a["organisation"], tuple(a["states"]), a["arrested"]
+    ),
     "note": lambda date, source, a: Note(date, source, a["text"]),
 }

@@ -26,7 +26,14 @@ METRICS = (
     "flow",
 )
 LEVELS = ("concentration",)  # per-state levels with their own national value
-NATIONAL = ("groups_alive", "effective_groups", "cjng_loyal_share", "held_states", "leaders_removed", "core_strength")  # national only (MX)
+NATIONAL = (
+    "groups_alive",
+    "effective_groups",
+    "cjng_loyal_share",
+    "held_states",
+    "leaders_removed",
+    "core_strength",
+)  # national only (MX)
 
 
 class DailyRecord:
@@ -44,7 +51,11 @@ class DailyRecord:
         self.values = np.zeros((n_days, len(METRICS), n_states))
         self.level_values = np.zeros((n_days, len(LEVELS), n_states + 1))
         self.national_values = np.full((n_days, len(NATIONAL)), np.nan)
-        self._unrecorded = (np.zeros((len(METRICS), n_states)), np.zeros((len(LEVELS), n_states + 1)), np.zeros(len(NATIONAL)))
+        self._unrecorded = (
+            np.zeros((len(METRICS), n_states)),
+            np.zeros((len(LEVELS), n_states + 1)),
+            np.zeros(len(NATIONAL)),
+        )
 
     @property
     def data(self) -> dict[str, np.ndarray]:
@@ -78,7 +89,9 @@ class DailyRecord:
     def total(self, metric: str, first_day: int, last_day: int, state: int | None = None) -> float:
         """Sum of a metric over days first_day .. last_day - 1, nationally or for one state."""
         rows = self.values[first_day - self.start_day : last_day - self.start_day, METRICS.index(metric)]
-        return float(np.ascontiguousarray(rows).sum() if state is None else rows[:, state].sum())  # numpy's pairwise order
+        return float(
+            np.ascontiguousarray(rows).sum() if state is None else rows[:, state].sum()
+        )  # numpy's pairwise order
 
     def mean(self, metric: str, first_day: int, last_day: int, state: int | None = None) -> float:
         """Mean per day of a metric over days first_day .. last_day - 1."""
@@ -93,7 +106,10 @@ class DailyRecord:
         codes = ["MX"] if national else [*state_codes, "MX"]
         n_days, n_codes = len(days), len(codes)
         day_parts, state_parts, metric_parts, value_parts, names = [], [], [], [], []
-        per_state = {m: a.sum(axis=1, keepdims=True) if national else np.concatenate([a, a.sum(axis=1, keepdims=True)], axis=1) for m, a in self.data.items()}
+        per_state = {
+            m: a.sum(axis=1, keepdims=True) if national else np.concatenate([a, a.sum(axis=1, keepdims=True)], axis=1)
+            for m, a in self.data.items()
+        }
         levels = {m: a[:, -1:] if national else a for m, a in self.levels.items()}
         for metric, values in {**per_state, **levels}.items():
             day_parts.append(np.repeat(days, n_codes))

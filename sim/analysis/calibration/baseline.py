@@ -19,8 +19,8 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from sim.analysis.ensembles import summaries
 from sim import parameters
+from sim.analysis.ensembles import summaries
 
 HOMICIDES_TARGET = 30046.0
 FORCES_TARGET = 400.0
@@ -39,7 +39,9 @@ def measure(values: dict[str, Any], seed_list: list[int]) -> dict[str, float]:
     }
 
 
-def calibrate(seed_list: list[int], rounds: int = 8, tolerance: float = 0.01) -> tuple[dict[str, float], dict[str, float]]:
+def calibrate(
+    seed_list: list[int], rounds: int = 8, tolerance: float = 0.01
+) -> tuple[dict[str, float], dict[str, float]]:
     values = {k: parameters.defaults()[k] for k in FITTED}
     members_target = parameters.defaults()["members_total"]
     for i in range(rounds):
@@ -50,8 +52,10 @@ def calibrate(seed_list: list[int], rounds: int = 8, tolerance: float = 0.01) ->
             "clash_lethality": (HOMICIDES_TARGET - background) / max(m["group_homicides"], 1.0),
             "force_attack_rate": FORCES_TARGET / max(m["forces"], 1.0),
         }
-        print(f"round {i}: members {m['members']:.0f}, homicides {m['homicides']:.0f}, forces {m['forces']:.0f}, "
-              f"recruits/week {m['recruits_weekly']:.0f}  " + " ".join(f"{k}={v:.4g}" for k, v in values.items()))
+        print(
+            f"round {i}: members {m['members']:.0f}, homicides {m['homicides']:.0f}, forces {m['forces']:.0f}, "
+            f"recruits/week {m['recruits_weekly']:.0f}  " + " ".join(f"{k}={v:.4g}" for k, v in values.items())
+        )
         if all(abs(r - 1) < tolerance for r in ratios.values()):
             break
         for k, r in ratios.items():

@@ -42,15 +42,21 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
+from sim import parameters
 from sim.analysis import seeds
 from sim.analysis.ensembles import summaries
-from sim import parameters
 from sim.world.geography import geography, states_table
 from sim.world.processes.market import state_revenue
 
 FITTED = (
-    "trafficking_labour_share", "market_share_exponent", "capacity_index_exponent", "hostility_local",
-    "lesser_tier_weight", "home_advantage", "home_guard_share", "hostility_war",
+    "trafficking_labour_share",
+    "market_share_exponent",
+    "capacity_index_exponent",
+    "hostility_local",
+    "lesser_tier_weight",
+    "home_advantage",
+    "home_guard_share",
+    "hostility_war",
 )
 MIN_RATES = 0.45  # the rates must keep clear of the 0.4 the validation asks
 MIN_WAR = 2.2  # Sinaloa's homicides from 9 Sep to 31 Dec 2024 at least twice (with a margin) its rate before 25 Jul
@@ -77,7 +83,11 @@ def measure(points: list[dict[str, float]], seeds: list[int], workers: int) -> l
     scores = []
     for runs in summaries([{**with_cost(p), "horizon_days": 0} for p in points], seeds, workers):
         h = np.median([[r[f"homicides_2024_{c}"] for c in codes] for r in runs], axis=0)
-        sc = {f"{kind}_{year}": float(spearmanr(h / d, ref[year] / d)[0]) for year in ref for kind, d in (("counts", 1.0), ("rates", pop))}
+        sc = {
+            f"{kind}_{year}": float(spearmanr(h / d, ref[year] / d)[0])
+            for year in ref
+            for kind, d in (("counts", 1.0), ("rates", pop))
+        }
         sc.update(cjng=statistics.median(r["cjng_members_d0"] for r in runs))
         sc.update(war=statistics.median(r["homicides_sinaloa_war_ratio"] for r in runs))
         feasible = sc["rates_2024"] >= MIN_RATES and sc["war"] >= MIN_WAR
@@ -86,7 +96,9 @@ def measure(points: list[dict[str, float]], seeds: list[int], workers: int) -> l
     return scores
 
 
-def search(n_points: int, n_seeds: int, finalists: int, workers: int) -> tuple[dict[str, float], dict[str, float], list[tuple[dict[str, float], dict[str, float]]]]:
+def search(
+    n_points: int, n_seeds: int, finalists: int, workers: int
+) -> tuple[dict[str, float], dict[str, float], list[tuple[dict[str, float], dict[str, float]]]]:
     rng = np.random.default_rng(2024)
     table = parameters.table()
     points = [{k: float(rng.uniform(table[k].low, table[k].high)) for k in FITTED} for _ in range(n_points)]
@@ -102,5 +114,7 @@ def search(n_points: int, n_seeds: int, finalists: int, workers: int) -> tuple[d
 
 def describe(point: dict[str, float], sc: dict[str, float]) -> str:
     values = " ".join(f"{k}={v:.3g}" for k, v in point.items())
-    return (f"{values}: counts {sc['counts_2024']:.3f} rates {sc['rates_2024']:.3f} (2024), "
-            f"counts {sc['counts_2023']:.3f} rates {sc['rates_2023']:.3f} (2023), CJNG {sc['cjng']:.0f}, Sinaloa war ratio {sc['war']:.2f}")
+    return (
+        f"{values}: counts {sc['counts_2024']:.3f} rates {sc['rates_2024']:.3f} (2024), "
+        f"counts {sc['counts_2023']:.3f} rates {sc['rates_2023']:.3f} (2023), CJNG {sc['cjng']:.0f}, Sinaloa war ratio {sc['war']:.2f}"
+    )

@@ -34,13 +34,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis import seeds
 from sim import parameters
+from sim.analysis import seeds
 from sim.analysis.ensembles import each
-from sim.world.observed import monthly
 from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
 from sim.world.calendar import year_days
 from sim.world.model import CartelModel
+from sim.world.observed import monthly
 
 FITTED = ("core_targeting", "core_rebuild_rate", "concealment")
 LOG_SCALE = ("core_targeting", "core_rebuild_rate")
@@ -57,7 +57,12 @@ def _parts(values: dict[str, Any], seed: int) -> dict[str, np.ndarray]:
     model.run()
     rec = model.daily
     windows = [year_days(2024), HIDDEN_BEFORE, HIDDEN_STRATEGY] + [(m.first_day, m.end_day) for m in monthly()]
-    fixed = np.array([sum(rec.mean(k, a, b) for k in ("homicides_background", "homicides_forces", "gunmen_killed")) for a, b in windows])
+    fixed = np.array(
+        [
+            sum(rec.mean(k, a, b) for k in ("homicides_background", "homicides_forces", "gunmen_killed"))
+            for a, b in windows
+        ]
+    )
     total = np.array([rec.mean("homicides", a, b) for a, b in windows])
     hidden = np.array([rec.mean("homicides_hidden", a, b) for a, b in windows])
     return {"fixed": fixed, "clash": total - fixed, "hidden": hidden}
@@ -94,7 +99,7 @@ def _parts_of(task: tuple[dict[str, Any], int]) -> dict[str, np.ndarray]:
 def measure(points: list[dict[str, float]], seed_list: list[int], workers: int) -> list[dict[str, Any]]:
     parts = each(_parts_of, [(p, s) for p in points for s in seed_list], processes=workers)
     n = len(seed_list)
-    return [evaluate(parts[i * n:(i + 1) * n]) for i in range(len(points))]
+    return [evaluate(parts[i * n : (i + 1) * n]) for i in range(len(points))]
 
 
 def _to_unit(name: str, value: float) -> float:
@@ -118,7 +123,9 @@ def latin_hypercube(rng: np.random.Generator, n: int, dims: int) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def search(n_points: int, n_local: int, n_seeds: int, finalists: int, workers: int) -> tuple[dict[str, float], dict[str, Any]]:
+def search(
+    n_points: int, n_local: int, n_seeds: int, finalists: int, workers: int
+) -> tuple[dict[str, float], dict[str, Any]]:
     rng = np.random.default_rng(2025)
     units = list(latin_hypercube(rng, n_points, len(FITTED)))
     units.insert(0, np.array([_to_unit(k, parameters.defaults()[k]) for k in FITTED]))  # the current values compete too
@@ -138,5 +145,7 @@ def search(n_points: int, n_local: int, n_seeds: int, finalists: int, workers: i
 
 def describe(point: dict[str, float], sc: dict[str, Any]) -> str:
     values = " ".join(f"{k}={v:.3g}" for k, v in point.items())
-    return (f"{values}: msle {sc['score']:.4f}, fit months within 15%: {sc['fit_within']}/10, "
-            f"hidden excess {sc['hidden_excess']:.1f}/day")
+    return (
+        f"{values}: msle {sc['score']:.4f}, fit months within 15%: {sc['fit_within']}/10, "
+        f"hidden excess {sc['hidden_excess']:.1f}/day"
+    )

@@ -26,8 +26,8 @@ import math
 import statistics
 from typing import Any
 
-from sim.analysis.ensembles import summaries
 from sim import parameters
+from sim.analysis.ensembles import summaries
 
 TARGETS = {
     "roadblocks_48h": 260.0,
@@ -36,9 +36,21 @@ TARGETS = {
     "guard_killed_jalisco_72h": 25.0,
     "forces_killed_72h": 34.0,
 }
-FITTED = ("roadblock_rate", "roadblock_size_exponent", "clearance_rate_hour", "retaliation_attack_surge", "retaliation_distance_decay")
+FITTED = (
+    "roadblock_rate",
+    "roadblock_size_exponent",
+    "clearance_rate_hour",
+    "retaliation_attack_surge",
+    "retaliation_distance_decay",
+)
 REPORTED = (*TARGETS, "gunmen_killed_72h")
-STRIKE = {"strike_enabled": True, "strike_target": "CJNG", "strike_mode": "kill", "us_intel_support": True, "heir_available": False}
+STRIKE = {
+    "strike_enabled": True,
+    "strike_target": "CJNG",
+    "strike_mode": "kill",
+    "us_intel_support": True,
+    "heir_available": False,
+}
 
 
 def measure(values: dict[str, Any], seed_list: list[int]) -> tuple[dict[str, float], list[dict[str, Any]]]:
@@ -51,19 +63,35 @@ def step(values: dict[str, float], m: dict[str, float]) -> dict[str, float]:
     share = min(max(m["roadblocks_cleared_24h_share"], 0.01), 0.99)
     new = dict(values)
     new["roadblock_rate"] *= (TARGETS["roadblocks_48h"] / max(m["roadblocks_48h"], 1.0)) ** 0.8
-    new["roadblock_size_exponent"] = max(0.0, values["roadblock_size_exponent"] + 0.8 * (m["roadblock_states_48h"] / TARGETS["roadblock_states_48h"] - 1))
+    new["roadblock_size_exponent"] = max(
+        0.0, values["roadblock_size_exponent"] + 0.8 * (m["roadblock_states_48h"] / TARGETS["roadblock_states_48h"] - 1)
+    )
     new["clearance_rate_hour"] *= (math.log(1 - TARGETS["roadblocks_cleared_24h_share"]) / math.log(1 - share)) ** 0.8
-    new["retaliation_attack_surge"] *= (TARGETS["guard_killed_jalisco_72h"] / max(m["guard_killed_jalisco_72h"], 1.0)) ** 0.8
-    outside, target_outside = m["forces_killed_72h"] - m["guard_killed_jalisco_72h"], TARGETS["forces_killed_72h"] - TARGETS["guard_killed_jalisco_72h"]
-    new["retaliation_distance_decay"] = min(1.0, values["retaliation_distance_decay"] * (target_outside / max(outside, 1.0)) ** 0.5)
+    new["retaliation_attack_surge"] *= (
+        TARGETS["guard_killed_jalisco_72h"] / max(m["guard_killed_jalisco_72h"], 1.0)
+    ) ** 0.8
+    outside, target_outside = (
+        m["forces_killed_72h"] - m["guard_killed_jalisco_72h"],
+        TARGETS["forces_killed_72h"] - TARGETS["guard_killed_jalisco_72h"],
+    )
+    new["retaliation_distance_decay"] = min(
+        1.0, values["retaliation_distance_decay"] * (target_outside / max(outside, 1.0)) ** 0.5
+    )
     return new
 
 
-def calibrate(seed_list: list[int], rounds: int = 12, tolerance: float = 0.05) -> tuple[dict[str, float], dict[str, float], list[dict[str, Any]]]:
+def calibrate(
+    seed_list: list[int], rounds: int = 12, tolerance: float = 0.05
+) -> tuple[dict[str, float], dict[str, float], list[dict[str, Any]]]:
     values = {k: float(parameters.defaults()[k]) for k in FITTED}
     for i in range(rounds):
         m, runs = measure(values, seed_list)
-        print(f"round {i}: " + ", ".join(f"{k} {m[k]:.3g}" for k in REPORTED) + "  |  " + " ".join(f"{k}={v:.4g}" for k, v in values.items()))
+        print(
+            f"round {i}: "
+            + ", ".join(f"{k} {m[k]:.3g}" for k in REPORTED)
+            + "  |  "
+            + " ".join(f"{k}={v:.4g}" for k, v in values.items())
+        )
         if all(abs(m[k] / t - 1) <= tolerance for k, t in TARGETS.items()):
             return values, m, runs
         values = step(values, m)

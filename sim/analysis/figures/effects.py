@@ -128,7 +128,8 @@ def effect_map(
     )
     detail = (
         f"National 5–95% over paired runs: {signed(np.percentile(national, 5))} to {signed(np.percentile(national, 95))}. "
-        f"Colour and number: median of the % change per state." + ("" if valid.all() else f" Grey: no {baseline} value to compare.")
+        f"Colour and number: median of the % change per state."
+        + ("" if valid.all() else f" Grey: no {baseline} value to compare.")
     )
     fig = new_figure()
     top = head(fig, headline, detail)

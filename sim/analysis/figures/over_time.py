@@ -103,9 +103,22 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
     observed = np.array([m.per_day for m in months])
     mid = dates([(m.first_day + m.end_day - 1) / 2 for m in months])
     fitted = np.array([m.window == "fit" for m in months])
-    for chosen, label, face in ((fitted, "observed, fitted month", "black"), (~fitted, "observed, not fitted", "white")):
+    for chosen, label, face in (
+        (fitted, "observed, fitted month", "black"),
+        (~fitted, "observed, not fitted", "white"),
+    ):
         if chosen.any():
-            ax.scatter(mid[chosen], observed[chosen], s=28, marker="o", facecolor=face, edgecolor="black", lw=1.2, zorder=5, label=label)
+            ax.scatter(
+                mid[chosen],
+                observed[chosen],
+                s=28,
+                marker="o",
+                facecolor=face,
+                edgecolor="black",
+                lw=1.2,
+                zorder=5,
+                label=label,
+            )
     mark_day0(ax, "22 Feb 2026")
     error = np.abs(model / observed - 1)
     headline = (

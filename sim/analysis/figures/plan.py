@@ -16,7 +16,11 @@ from sim.analysis.figures.tables import pair_keys, successful, versions
 from sim.analysis.style import multipage_pdf, ordered, save
 from sim.world.observed import monthly
 
-OUTCOME_KEYS = ("homicides_d0_365", "homicides_d0_180", "homicides_baseline_annual")  # the outcomes figure's key, first present
+OUTCOME_KEYS = (
+    "homicides_d0_365",
+    "homicides_d0_180",
+    "homicides_baseline_annual",
+)  # the outcomes figure's key, first present
 
 
 def briefing_plan(
@@ -44,7 +48,9 @@ def briefing_plan(
         for s in ordered(ok["scenario"]):
             if s != baseline:
                 if daily is not None and len(daily):
-                    plan[f"paired_homicides_{s}"] = partial(paired_difference, daily, baseline, scenarios=[s], version=version)
+                    plan[f"paired_homicides_{s}"] = partial(
+                        paired_difference, daily, baseline, scenarios=[s], version=version
+                    )
                 if has_year:
                     plan[f"effect_map_{s}"] = partial(effect_map, ok, s, baseline, version=version)
     if daily is not None and len(daily):

@@ -51,7 +51,9 @@ def outcomes(runs: pd.DataFrame, key: str = "homicides_d0_365", version: str = _
         ax.plot([med], [row], marker="|", markersize=18, mew=3, color="black")
     hi = max(medians, key=lambda s: medians[s][0])
     headline = f"{cap(label)}: median {num(medians[hi][0])} under {hi}" + (
-        f", {num(min(m for m, _ in medians.values()))} at the lowest" if len(medians) > 1 else f" ({medians[hi][1]} runs)"
+        f", {num(min(m for m, _ in medians.values()))} at the lowest"
+        if len(medians) > 1
+        else f" ({medians[hi][1]} runs)"
     )
     top = head(fig, headline, "Dots: runs; thick bar: 50% of runs; thin bar: 90%; tick: median.")
     ax.set_yticks(range(len(scenarios)), scenarios)

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from sim.analysis import seeds as seedlists
-from sim.analysis.peers import prieto_curiel as peer
 from sim.analysis.ensembles import each
+from sim.analysis.peers import prieto_curiel as peer
 from sim.world.model import CartelModel
 
 HORIZON_DAYS = 1826  # 5 years from day 0, as the peer's 2022 -> 2027
@@ -75,7 +75,8 @@ def _seed(seed: int, horizon_days: int) -> dict[str, dict[str, float]]:
             "arrests_week_end": 7 * rec.mean("arrests", *after),
             "core_d0": rec.on_day("core_strength", -1),
             "core_end": rec.on_day("core_strength", h - 1),
-            "entrant_members": rec.total("entries", 0, h) * model.p["entry_members"],  # members of new groups, day 0 to the end
+            "entrant_members": rec.total("entries", 0, h)
+            * model.p["entry_members"],  # members of new groups, day 0 to the end
         }
         level.update(
             members=_pct(level["members_end"], level["members_d0"]),
@@ -120,7 +121,13 @@ def run(n_seeds: int = 20, workers: int | None = None, horizon_days: int = HORIZ
     start = time.perf_counter()
     per_seed = each(partial(_seed, horizon_days=horizon_days), test, processes=workers)
     seconds = time.perf_counter() - start
-    model: dict[str, Any] = {"seeds": test, "horizon_days": horizon_days, "window_days": WINDOW, "workers": workers, "seconds": seconds}
+    model: dict[str, Any] = {
+        "seeds": test,
+        "horizon_days": horizon_days,
+        "window_days": WINDOW,
+        "workers": workers,
+        "seconds": seconds,
+    }
     per: dict[str, dict[str, list[float]]] = {}
     for label, _, _ in EXPERIMENTS:
         keys = list(per_seed[0][label])
@@ -156,8 +163,11 @@ def _published(results: dict[str, Any], name: str, metric: str) -> str:
 def render(results: dict[str, Any]) -> str:
     """A markdown section: both models' numbers for the four experiments and why they differ."""
     mine, reimpl = results["model"], results["peer"]["reimplementation"]
-    gap = max(abs(reimpl[name][metric] - expected)
-              for name, pair in peer.EXPECTED_POLICIES.items() for metric, expected in zip(("members", "victims"), pair))
+    gap = max(
+        abs(reimpl[name][metric] - expected)
+        for name, pair in peer.EXPECTED_POLICIES.items()
+        for metric, expected in zip(("members", "victims"), pair)
+    )
     s, n, h = mine["summary"], len(mine["seeds"]), mine["horizon_days"]
     sq = s["status quo"]
     years = h / 365.25
@@ -184,7 +194,9 @@ def render(results: dict[str, Any]) -> str:
     for label, name, _ in results["experiments"]:
         vs = "–" if label == "status quo" else _range(s[label]["members_vs_status_quo"])
         peer_vs = "–" if label == "status quo" else _p(reimpl[name]["members_vs_status_quo"])
-        lines.append(f"| {label} | {_published(results, name, 'members')} | {_p(reimpl[name]['members'])} | {_range(s[label]['members'])} | {peer_vs} | {vs} |")
+        lines.append(
+            f"| {label} | {_published(results, name, 'members')} | {_p(reimpl[name]['members'])} | {_range(s[label]['members'])} | {peer_vs} | {vs} |"
+        )
     lines += [
         "",
         "**Victims**, % change at the end against the start: the peer's weekly conflict deaths (all of them members); "
@@ -246,7 +258,7 @@ def render(results: dict[str, Any]) -> str:
         "result of doubling incapacitation rests on the three fitted parameters of the core, which docs/ODD.md "
         "(known limitations) asks to treat as uncertain.",
         "- **Who dies, and how many.** In the peer every conflict death is a member, fitted to 10 % of homicides + "
-        "missing persons, and deaths are θ C'KC over all 150 × 150 pairs nationally (78 % of them from the \"+1\" base "
+        'missing persons, and deaths are θ C\'KC over all 150 × 150 pairs nationally (78 % of them from the "+1" base '
         "conflict that every pair has, in 2022). Here clashes happen only between hostile groups present in the same state "
         "(mass action within the state, damped by uneven balance, state capacity and held ground), bring civilian "
         "victims at a fixed ratio, and forces kill gunmen; homicides also count the background (interpersonal, "

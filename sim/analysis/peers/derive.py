@@ -13,7 +13,12 @@ import csv
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-NODES, RIVALS, ALLIANCES, TRENDS = "BACRIM2020_Nodes.csv", "BACRIM2020_Rivals.csv", "BACRIM2020_Alliances.csv", "Trends2012_2021.csv"
+NODES, RIVALS, ALLIANCES, TRENDS = (
+    "BACRIM2020_Nodes.csv",
+    "BACRIM2020_Rivals.csv",
+    "BACRIM2020_Alliances.csv",
+    "Trends2012_2021.csv",
+)
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -41,10 +46,23 @@ def tables(source: Path) -> dict[str, list[list[str | int]]]:
             strength[kind][b] += w
     total = {n["Node"]: strength["rival"][n["Node"]] + strength["ally"][n["Node"]] for n in nodes}
     ranked = sorted(nodes, key=lambda n: -total[n["Node"]])  # stable: ties keep file order
-    groups: list[list[str | int]] = [["rank", "node", "name", "short_name", "state", "rival_strength", "ally_strength", "strength"]]
+    groups: list[list[str | int]] = [
+        ["rank", "node", "name", "short_name", "state", "rival_strength", "ally_strength", "strength"]
+    ]
     for rank, n in enumerate(ranked, start=1):
         node = n["Node"]
-        groups.append([rank, node, n["Group"], n["ShortName"], n["State"], strength["rival"][node], strength["ally"][node], total[node]])
+        groups.append(
+            [
+                rank,
+                node,
+                n["Group"],
+                n["ShortName"],
+                n["State"],
+                strength["rival"][node],
+                strength["ally"][node],
+                total[node],
+            ]
+        )
     name = {n["Node"]: n["Group"] for n in nodes}
     pairs: list[list[str | int]] = [["node_a", "node_b", "name_a", "name_b", "w_rival", "w_ally"]]
     for a, b in sorted(set(rival) | set(ally)):

@@ -33,7 +33,10 @@ from scipy.optimize import brentq, minimize
 
 WEEKS = 520  # calibration window, start of 2012 to start of 2022; policies run as long again
 POLICY_WEEK = 260  # start of 2027, where the paper reads its policy results
-DEATH_SHARE, ARREST_SHARE = 0.1, 0.05  # 10 % of homicides + missing are cartel conflict deaths; 5 % of arrests cartel members
+DEATH_SHARE, ARREST_SHARE = (
+    0.1,
+    0.05,
+)  # 10 % of homicides + missing are cartel conflict deaths; 5 % of arrests cartel members
 RTOL, ATOL = 1e-10, 1e-6
 
 
@@ -63,8 +66,17 @@ FD_STEP = 1e-3  # R optim's default finite-difference step on the scaled paramet
 
 # The description's checklist (section 10, steps 4 and 5) and the paper's published 2027 figures.
 EXPECTED_BASELINE = {
-    "members": 173_840, "deaths": 124.3, "recruits": 439.4, "saturation": 64.1, "D": 48_070, "R": 186_630,
-    "deaths_t0": 67.2, "recruits_t0": 290.7, "saturation_t0": 27.7, "CJNG": 28_670, "Sinaloa": 17_740,
+    "members": 173_840,
+    "deaths": 124.3,
+    "recruits": 439.4,
+    "saturation": 64.1,
+    "D": 48_070,
+    "R": 186_630,
+    "deaths_t0": 67.2,
+    "recruits_t0": 290.7,
+    "saturation_t0": 27.7,
+    "CJNG": 28_670,
+    "Sinaloa": 17_740,
 }
 EXPECTED_POLICIES = {"status quo": (23.0, 36.3), "rho/2": (-9.9, -25.8), "2*eta": (5.9, 1.7), "rho=0": (-34.8, -60.8)}
 EXPECTED_CROSSING_WEEK = 169
@@ -168,7 +180,10 @@ def targets() -> tuple[np.ndarray, np.ndarray]:
     rows = _table("trends.csv")
     years = np.array([float(r["year"]) for r in rows])
     t = np.linspace(years[0], years[0] + 10.0, WEEKS)
-    weekly = {k: _natural_spline(years, np.array([float(r[k]) for r in rows]) / 52.0)(t) for k in ("homicides", "missing", "arrests")}
+    weekly = {
+        k: _natural_spline(years, np.array([float(r[k]) for r in rows]) / 52.0)(t)
+        for k in ("homicides", "missing", "arrests")
+    }
     return DEATH_SHARE * (weekly["homicides"] + weekly["missing"]), ARREST_SHARE * weekly["arrests"]
 
 
@@ -263,7 +278,9 @@ class Run:
 def integrate(y0: np.ndarray, K: np.ndarray, p: Params, weeks: int = WEEKS) -> Run:
     """solve_ivp (DOP853, rtol 1e-10) for `weeks` weeks, output every week (the paper used LSODA)."""
     t = np.arange(weeks + 1, dtype=float)
-    sol = solve_ivp(rhs, (0.0, float(weeks)), y0, method="DOP853", t_eval=t, args=(K, p), rtol=RTOL, atol=ATOL, dense_output=True)
+    sol = solve_ivp(
+        rhs, (0.0, float(weeks)), y0, method="DOP853", t_eval=t, args=(K, p), rtol=RTOL, atol=ATOL, dense_output=True
+    )
     if not sol.success:
         raise RuntimeError(f"integration failed: {sol.message}")
     return Run(weeks=t, C=sol.y[:-2].T, D=sol.y[-2], R=sol.y[-1], p=p, dense=sol.sol)
@@ -314,14 +331,23 @@ def reproduce(p: Params = Params(), rng: np.random.Generator | None = None) -> R
     base = baseline(net, p, rng)
     start, end = flows(base.C[0], net.K, p), flows(base.C[-1], net.K, p)
     numbers = {
-        "members": float(base.members[-1]), "deaths": end["deaths"], "recruits": end["recruits"], "saturation": end["saturation"],
-        "D": float(base.D[-1]), "R": float(base.R[-1]),
-        "deaths_t0": start["deaths"], "recruits_t0": start["recruits"], "saturation_t0": start["saturation"],
-        "CJNG": float(base.C[-1, net.index("CJNG")]), "Sinaloa": float(base.C[-1, net.index("Sinaloa")]),
+        "members": float(base.members[-1]),
+        "deaths": end["deaths"],
+        "recruits": end["recruits"],
+        "saturation": end["saturation"],
+        "D": float(base.D[-1]),
+        "R": float(base.R[-1]),
+        "deaths_t0": start["deaths"],
+        "recruits_t0": start["recruits"],
+        "saturation_t0": start["saturation"],
+        "CJNG": float(base.C[-1, net.index("CJNG")]),
+        "Sinaloa": float(base.C[-1, net.index("Sinaloa")]),
     }
     runs = policies(net, base)
     changes = {name: (change(r.members), change(r.deaths(net.K))) for name, r in runs.items()}
-    return Reproduction(numbers, changes, crossing_week(runs["rho=0"], net.K, start["deaths"]), {"baseline": base, **runs})
+    return Reproduction(
+        numbers, changes, crossing_week(runs["rho=0"], net.K, start["deaths"]), {"baseline": base, **runs}
+    )
 
 
 # ----- the checklist ---------------------------------------------------------------------------
@@ -331,20 +357,37 @@ def _pct(x: float | None, digits: int = 1) -> str:
 
 def report(rep: Reproduction) -> str:
     """The checklist's numbers beside the expected ones (section 10) and the paper's."""
-    lines = ["Baseline 2012-2022 (week 520; *_t0 at week 0)", f"{'quantity':<14}{'ours':>12}{'expected':>12}{'diff':>9}"]
+    lines = [
+        "Baseline 2012-2022 (week 520; *_t0 at week 0)",
+        f"{'quantity':<14}{'ours':>12}{'expected':>12}{'diff':>9}",
+    ]
     for key, expected in EXPECTED_BASELINE.items():
         ours = rep.baseline[key]
         lines.append(f"{key:<14}{ours:>12,.1f}{expected:>12,.1f}{100 * (ours / expected - 1):>+8.2f}%")
-    lines += ["", "Policies from 2022: % change at policy week 260 (2027) against week 0",
-              f"{'run':<12}{'members':>10}{'expected':>10}{'paper':>9}{'deaths':>10}{'expected':>10}{'paper':>9}"]
+    lines += [
+        "",
+        "Policies from 2022: % change at policy week 260 (2027) against week 0",
+        f"{'run':<12}{'members':>10}{'expected':>10}{'paper':>9}{'deaths':>10}{'expected':>10}{'paper':>9}",
+    ]
     for name, (members, deaths) in rep.policies.items():
         em, ed = EXPECTED_POLICIES[name]
         pm, pd = PUBLISHED[name]
-        lines.append(f"{name:<12}{_pct(members, 2):>10}{_pct(em):>10}{_pct(pm):>9}{_pct(deaths, 2):>10}{_pct(ed):>10}{_pct(pd):>9}")
+        lines.append(
+            f"{name:<12}{_pct(members, 2):>10}{_pct(em):>10}{_pct(pm):>9}{_pct(deaths, 2):>10}{_pct(ed):>10}{_pct(pd):>9}"
+        )
     for name, words in PUBLISHED_WORDS.items():
-        lines.append(f"  paper, {name}: " + "; ".join(f"{what} {w}" for what, w in zip(("members", "victims"), words) if w))
+        lines.append(
+            f"  paper, {name}: " + "; ".join(f"{what} {w}" for what, w in zip(("members", "victims"), words) if w)
+        )
     week = rep.crossing_week
-    when = "never" if week is None else f"week {week:.1f} ({week / 52:.2f} yr; first whole week below: {np.ceil(week):.0f})"
-    lines += ["", f"rho=0: deaths first below the 2012 level ({rep.baseline['deaths_t0']:.1f}/week) at {when}; "
-              f"expected week {EXPECTED_CROSSING_WEEK} (3.25 yr); paper ~3 yr"]
+    when = (
+        "never"
+        if week is None
+        else f"week {week:.1f} ({week / 52:.2f} yr; first whole week below: {np.ceil(week):.0f})"
+    )
+    lines += [
+        "",
+        f"rho=0: deaths first below the 2012 level ({rep.baseline['deaths_t0']:.1f}/week) at {when}; "
+        f"expected week {EXPECTED_CROSSING_WEEK} (3.25 yr); paper ~3 yr",
+    ]
     return "\n".join(lines)

@@ -8,7 +8,9 @@ import numpy as np
 from sim.world.jit import compiled
 
 
-def allocate_troops(population: np.ndarray, pool: float, fronts: list[tuple[np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
+def allocate_troops(
+    population: np.ndarray, pool: float, fronts: list[tuple[np.ndarray, float]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Garrison and front troops per state.
 
     Each front is (weights over states, troops): its troops go where its weights are. What the
@@ -62,7 +64,13 @@ def troop_density(troops: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 
 @compiled
-def force_clashes(rng: np.random.Generator, armed_members: np.ndarray, density: np.ndarray, attack_rate: float, gunmen_per_force_killed: float) -> tuple[np.ndarray, np.ndarray]:
+def force_clashes(
+    rng: np.random.Generator,
+    armed_members: np.ndarray,
+    density: np.ndarray,
+    attack_rate: float,
+    gunmen_per_force_killed: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Security-force and gunmen deaths per state today.
 
     Encounters scale with the members willing to fight times the troops per 1,000 inhabitants;

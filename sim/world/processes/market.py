@@ -11,7 +11,11 @@ from sim.world.jit import compiled, power
 def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:
     """Criminal revenue of each state in USD per day: (local markets, trafficking routes to the US)."""
     local = p["local_revenue_usd_pc"] * geo.population
-    trafficking = p["border_revenue_usd"] * geo.us_border + p["port_revenue_usd"] * geo.key_port + p["coast_revenue_usd"] * geo.coastal
+    trafficking = (
+        p["border_revenue_usd"] * geo.us_border
+        + p["port_revenue_usd"] * geo.key_port
+        + p["coast_revenue_usd"] * geo.coastal
+    )
     return local / 365.0, trafficking / 365.0
 
 
@@ -34,7 +38,9 @@ def state_revenue(geo: Geography, p: dict) -> np.ndarray:
 
 
 @compiled
-def entry_rates(state_members: np.ndarray, affordable: np.ndarray, capacity: np.ndarray, rate: float, capacity_cost: float) -> np.ndarray:
+def entry_rates(
+    state_members: np.ndarray, affordable: np.ndarray, capacity: np.ndarray, rate: float, capacity_cost: float
+) -> np.ndarray:
     """Expected new groups entering each state today (the day draws a Poisson number of them).
 
     Entry follows the share of a state's market that no group serves (members below what its
@@ -79,7 +85,12 @@ def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent:
 
 @compiled
 def cell_income(
-    revenue: np.ndarray, org_share: np.ndarray, org_state_members: np.ndarray, org: np.ndarray, state: np.ndarray, members: np.ndarray
+    revenue: np.ndarray,
+    org_share: np.ndarray,
+    org_state_members: np.ndarray,
+    org: np.ndarray,
+    state: np.ndarray,
+    members: np.ndarray,
 ) -> np.ndarray:
     """Each cell's income (USD per day): its organisation's share of its state's revenue, split
     among the organisation's cells there by members."""
@@ -92,7 +103,9 @@ def cell_income(
 
 
 @compiled
-def home_pay(org_share: np.ndarray, trafficking: np.ndarray, labour_share: float, guard_share: float, home: np.ndarray) -> np.ndarray:
+def home_pay(
+    org_share: np.ndarray, trafficking: np.ndarray, labour_share: float, guard_share: float, home: np.ndarray
+) -> np.ndarray:
     """What each organisation's leadership pays its armed wing at home (USD per day).
 
     The leadership keeps the part of its trafficking margins that does not pay the rank and file
@@ -111,7 +124,14 @@ def home_pay(org_share: np.ndarray, trafficking: np.ndarray, labour_share: float
 
 
 @compiled
-def guard_income(pay: np.ndarray, home: np.ndarray, org_state_members: np.ndarray, org: np.ndarray, state: np.ndarray, members: np.ndarray) -> np.ndarray:
+def guard_income(
+    pay: np.ndarray,
+    home: np.ndarray,
+    org_state_members: np.ndarray,
+    org: np.ndarray,
+    state: np.ndarray,
+    members: np.ndarray,
+) -> np.ndarray:
     """Each cell's share of its organisation's home pay: the cells in the home state, by members."""
     out = np.zeros(members.shape[0])
     for c in range(members.shape[0]):
@@ -135,7 +155,14 @@ def equilibrium_shares(advantage: np.ndarray, present: np.ndarray, share_exponen
     return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
 
 
-def steady_members(advantage: np.ndarray, present: np.ndarray, capacity: np.ndarray, guard: np.ndarray, home: np.ndarray, share_exponent: float) -> np.ndarray:
+def steady_members(
+    advantage: np.ndarray,
+    present: np.ndarray,
+    capacity: np.ndarray,
+    guard: np.ndarray,
+    home: np.ndarray,
+    share_exponent: float,
+) -> np.ndarray:
     """Members of each organisation in each state in the steady state (organisations x states).
 
     Each state's market pays `capacity` members, shared as `equilibrium_shares` gives; an

@@ -38,7 +38,9 @@ def desertion(members: np.ndarray, rate_per_year: float) -> np.ndarray:
 
 
 @compiled
-def switch_employers(state: np.ndarray, members: np.ndarray, affordable: np.ndarray, rate: float, n_states: int) -> tuple[np.ndarray, np.ndarray]:
+def switch_employers(
+    state: np.ndarray, members: np.ndarray, affordable: np.ndarray, rate: float, n_states: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Members beyond what their cell's income pays move to cells with room in the same state.
 
     Gunmen are mostly contractors who work for whoever pays (002_21516952c28177aa.txt): each day

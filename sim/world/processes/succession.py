@@ -34,7 +34,9 @@ def follows_lieutenant(loyalty: np.ndarray, draw: np.ndarray) -> np.ndarray:
     return draw >= loyalty
 
 
-def lieutenant_choices(lts: np.ndarray, members: np.ndarray, loyalty: np.ndarray, value: np.ndarray, claim_ratio: float) -> tuple[int, np.ndarray]:
+def lieutenant_choices(
+    lts: np.ndarray, members: np.ndarray, loyalty: np.ndarray, value: np.ndarray, claim_ratio: float
+) -> tuple[int, np.ndarray]:
     """The brand's claimant and what every lieutenant decides: 1 claims, 0 submits (-1: the claimant).
 
     The strongest lieutenant claims the brand. Another weighs, in his own region, the members he
@@ -70,7 +72,9 @@ def defect(rng: np.random.Generator, n_cells: int, rate: float, cohesion: float)
     return rng.random(n_cells) < rate * (1.0 - cohesion)
 
 
-def defection_target(org_state_members: np.ndarray, hostility_to_family: np.ndarray, family: np.ndarray, state: int, eligible: np.ndarray) -> int:
+def defection_target(
+    org_state_members: np.ndarray, hostility_to_family: np.ndarray, family: np.ndarray, state: int, eligible: np.ndarray
+) -> int:
     """The organisation a defecting cell in `state` joins, or -1 if none is there.
 
     The defector prefers the group least hostile to its old organisation (an ally), then the

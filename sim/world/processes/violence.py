@@ -69,7 +69,9 @@ def clash_intensity(
 
 
 @compiled
-def clash_deaths(rng: np.random.Generator, lam: np.ndarray, pair_s: np.ndarray, n_states: int, fire_a: np.ndarray, fire_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def clash_deaths(
+    rng: np.random.Generator, lam: np.ndarray, pair_s: np.ndarray, n_states: int, fire_a: np.ndarray, fire_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The day's dead of each pair's clashes and each side's share: (killed, lost by a, lost by b).
 
     Each pair's dead are Poisson(`lam`), shared between the sides in proportion to the other
