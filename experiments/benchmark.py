@@ -65,7 +65,8 @@ else:
     from sim.model import CartelModel
 from sim import simulate  # sim.core before the run moved to sim/runs/, sim.runs.simulate after
 what, seed = sys.argv[1], int(sys.argv[2])
-steady = {"record": "none", "burn_in_days": 365} if "record" in inspect.signature(CartelModel.__init__).parameters else {"burn_in_days": 730}
+steady = {"record": "none", "burn_in_days": 365} \
+if "record" in inspect.signature(CartelModel.__init__).parameters else {"burn_in_days": 730}
 warm = CartelModel(seed=0, horizon_days=10, **steady)
 warm.run()  # imports, data tables, compiled code: not timed
 simulate(seed=0, horizon_days=10)
@@ -98,7 +99,8 @@ out = {}
 for scenario in ("no_strike", "mencho_strike", "second_front"):
     for seed in (1, 2, 3):
         r = sim.run(scenario, seed=seed, horizon_days=400)
-        out[f"{scenario}/seed{seed}"] = [dumps(r.summary), hashlib.sha256(r.timeseries.to_csv(index=False).encode()).hexdigest()]
+        out[f"{scenario}/seed{seed}"] = \
+[dumps(r.summary), hashlib.sha256(r.timeseries.to_csv(index=False).encode()).hexdigest()]
 print(json.dumps(out))
 """
 
@@ -264,7 +266,8 @@ def pool_check(runs: int, repeats: int) -> None:
                     )
             pairs.append(times)
             print(
-                f"  1 worker {times[0]:.1f} s, {cores} workers {times[1]:.1f} s: {times[0] / times[1]:.2f}x (machine: {machine[-1]:.2f}x)"
+                f"  1 worker {times[0]:.1f} s, {cores} workers {times[1]:.1f} s: {times[0] / times[1]:.2f}x "
+                f"(machine: {machine[-1]:.2f}x)"
             )
     one, many = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
     print(

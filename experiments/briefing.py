@@ -99,8 +99,10 @@ def headlines(runs: pd.DataFrame, horizon: int) -> list[str]:
     for scenario, base in comparisons:
         if scenario in present and base in present:
             lines.append(
-                f"| `{scenario}` | `{base}` | {_effect(runs, 'homicides_d0_365', scenario, base)} | {_lower_share(runs, 'homicides_d0_365', scenario, base)} | "
-                f"{_effect(runs, 'homicides_last_365', scenario, base)} | {_lower_share(runs, 'homicides_last_365', scenario, base)} |"
+                f"| `{scenario}` | `{base}` | {_effect(runs, 'homicides_d0_365', scenario, base)} | "
+                f"{_lower_share(runs, 'homicides_d0_365', scenario, base)} | "
+                f"{_effect(runs, 'homicides_last_365', scenario, base)} | "
+                f"{_lower_share(runs, 'homicides_last_365', scenario, base)} |"
             )
     return lines
 
@@ -239,8 +241,8 @@ def summary_markdown(
         "# Briefing: after the strike on the CJNG leader (22 February 2026)",
         "",
         f"cartel-sim {version}; generated {dt.date.today().isoformat()}; {len(ok)} runs ({sample} per scenario, "
-        f"the same in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over runs with the "
-        "5th–95th percentile in brackets: the spread of outcomes the model gives over "
+        f"the same in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over runs "
+        "with the 5th–95th percentile in brackets: the spread of outcomes the model gives over "
         + (
             "parameter sets that meet every calibration target (docs/plausible.md) and chance"
             if worlds
@@ -252,13 +254,17 @@ def summary_markdown(
         "",
         "## Key numbers",
         "",
-        "| scenario | homicides, first year | change vs no strike (paired) | groups alive, day 365 | effective groups, day 365 | trafficking flow at the end (vs before) | states held (mean) | leaders removed |",
+        "| scenario | homicides, first year | change vs no strike (paired) | groups alive, day 365 "
+        "| effective groups, day 365 | trafficking flow at the end (vs before) | states held (mean) "
+        "| leaders removed |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for scenario, g in ok.groupby("scenario", sort=False):
         lines.append(
-            f"| `{scenario}` | {_range(g['homicides_d0_365'])} | {_effect(ok, 'homicides_d0_365', scenario, BASELINE) if scenario != BASELINE else '—'} | "
-            f"{_range(g['groups_alive_d365'])} | {_range(g['effective_groups_d365'], 1)} | {_range(g['flow_ratio_end'], 2)} | "
+            f"| `{scenario}` | {_range(g['homicides_d0_365'])} | "
+            f"{_effect(ok, 'homicides_d0_365', scenario, BASELINE) if scenario != BASELINE else '—'} | "
+            f"{_range(g['groups_alive_d365'])} | {_range(g['effective_groups_d365'], 1)} | "
+            f"{_range(g['flow_ratio_end'], 2)} | "
             f"{_range(g['state_held_states_mean'], 1)} | {_range(g['leaders_removed'])} |"
         )
     lines += spread_section(ok)
@@ -268,11 +274,13 @@ def summary_markdown(
             "",
             "## The past the scenarios share (the record, July 2024 - 21 February 2026)",
             "",
-            f"- National homicides: {_range(past['homicides_2024'])} in 2024 (SESNSP: 30,046), {_range(past['homicides_2025'])} "
-            "in 2025 (SESNSP, preliminary: about 23,240; not fitted).",
-            f"- Against the 15 observed months from September 2024 (86.9 victims a day) to February 2026 (48.8): median error "
-            f"{_range(100 * past['homicides_record_monthly_error'], 1)}% (figure `record`; docs/validation.md).",
-            f"- Killings hidden as disappearances under the strategy: {_range(past['homicides_hidden_excess_per_day'], 1)} a day "
+            f"- National homicides: {_range(past['homicides_2024'])} in 2024 (SESNSP: 30,046), "
+            f"{_range(past['homicides_2025'])} in 2025 (SESNSP, preliminary: about 23,240; not fitted).",
+            "- Against the 15 observed months from September 2024 (86.9 victims a day) to February 2026 (48.8): "
+            f"median error {_range(100 * past['homicides_record_monthly_error'], 1)}% "
+            "(figure `record`; docs/validation.md).",
+            "- Killings hidden as disappearances under the strategy: "
+            f"{_range(past['homicides_hidden_excess_per_day'], 1)} a day "
             "more than before it (registered disappearances rose by about 14 a day).",
         ]
     strike = ok[ok["scenario"] == STATUS_QUO]
@@ -282,12 +290,16 @@ def summary_markdown(
             "",
             "## The day-0 wave and the succession (`mencho_strike`)",
             "",
-            f"- Roadblocks in the first 48 hours: {_range(strike['roadblocks_48h'])}, in {_range(strike['roadblock_states_48h'])} states "
+            f"- Roadblocks in the first 48 hours: {_range(strike['roadblocks_48h'])}, "
+            f"in {_range(strike['roadblock_states_48h'])} states "
             "(articles: more than 250 in 20 states).",
-            f"- Share cleared within 24 hours of being set: {_range(strike['roadblocks_cleared_24h_share'], 2)} (articles: most by Monday morning).",
-            f"- National Guard killed in Jalisco in 72 hours: {_range(strike['guard_killed_jalisco_72h'])} (articles: 25); "
+            "- Share cleared within 24 hours of being set: "
+            f"{_range(strike['roadblocks_cleared_24h_share'], 2)} (articles: most by Monday morning).",
+            f"- National Guard killed in Jalisco in 72 hours: {_range(strike['guard_killed_jalisco_72h'])} "
+            "(articles: 25); "
             f"gunmen killed by forces: {_range(strike['gunmen_killed_72h'])} (articles: about 34).",
-            f"- A successor consolidated within the horizon in {consolidated:.0%} of runs, after {_range(strike['succession_days'])} days; "
+            f"- A successor consolidated within the horizon in {consolidated:.0%} of runs, "
+            f"after {_range(strike['succession_days'])} days; "
             f"CJNG cells still loyal a year later: {_range(strike['cjng_loyal_share_d365'], 2)}.",
         ]
     lines += list(extra)
@@ -299,9 +311,10 @@ def summary_markdown(
         "## How to read this",
         "",
         "The model and its assumptions: docs/ODD.md; each policy lever and what it cannot represent: docs/policies.md; "
-        "every parameter with its source: docs/parameters.md; the plausible worlds and how they were found: docs/plausible.md. "
-        "The day-0 wave is calibrated to the articles (docs/calibration.md); the months after it are results of the model's "
-        "mechanisms, not inputs.",
+        "every parameter with its source: docs/parameters.md; the plausible worlds and how they were found: "
+        "docs/plausible.md. "
+        "The day-0 wave is calibrated to the articles (docs/calibration.md); the months after it are results of the "
+        "model's mechanisms, not inputs.",
         "",
     ]
     return "\n".join(lines)
@@ -313,7 +326,10 @@ def main() -> None:
         "--worlds",
         type=int,
         default=WORLDS,
-        help=f"plausible worlds, the first N of sim/data/plausible_sets.csv (default {WORLDS}; 0: the fitted defaults only)",
+        help=(
+            f"plausible worlds, the first N of sim/data/plausible_sets.csv (default {WORLDS}; "
+            "0: the fitted defaults only)"
+        ),
     )
     ap.add_argument("--seeds", type=int, default=SEEDS, help=f"test seeds per world and scenario (default {SEEDS})")
     ap.add_argument(
@@ -369,7 +385,8 @@ def main() -> None:
     summary = summary_markdown(result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found)
     (out / "summary.md").write_text(summary, encoding="utf-8")
     print(
-        f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md ({len(ok)} runs, {time.time() - start:.0f} s)"
+        f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md "
+        f"({len(ok)} runs, {time.time() - start:.0f} s)"
     )
     if len(result.failed):
         print(f"error: {len(result.failed)} runs failed; see {out / 'runs.csv'}", file=sys.stderr)

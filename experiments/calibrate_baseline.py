@@ -26,7 +26,8 @@ def main() -> None:
     print("fitted:", ", ".join(f"{k} = {v:.4g}" for k, v in values.items()))
     print(
         f"fit: members {fit['members']:.0f} (target {parameters.defaults()['members_total']:.0f}), "
-        f"homicides {fit['homicides']:.0f} (target {HOMICIDES_TARGET:.0f}), forces {fit['forces']:.0f} (target {FORCES_TARGET:.0f}), "
+        f"homicides {fit['homicides']:.0f} (target {HOMICIDES_TARGET:.0f}), "
+        f"forces {fit['forces']:.0f} (target {FORCES_TARGET:.0f}), "
         f"recruits/week {fit['recruits_weekly']:.0f} (literature 350-370, not fitted)"
     )
     if not args.dry_run:

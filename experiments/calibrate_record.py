@@ -40,8 +40,10 @@ def main() -> None:
         write_section(
             "record",
             table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.3g}"] for k, v in point.items()])
-            + f"\n\nHidden killings under the strategy: {sc['hidden_excess']:.1f} a day above the steady world's (bound {HIDDEN_BOUND:g}). "
-            f"Months on the 2024 level, median over {FINAL_SEEDS} calibration seeds (the check months shown, not fitted):\n\n"
+            + f"\n\nHidden killings under the strategy: {sc['hidden_excess']:.1f} a day above the steady world's "
+            f"(bound {HIDDEN_BOUND:g}). "
+            f"Months on the 2024 level, median over {FINAL_SEEDS} calibration seeds "
+            "(the check months shown, not fitted):\n\n"
             + table(["month", "window", "observed (victims a day)", "model"], rows),
         )
         print(

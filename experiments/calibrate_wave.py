@@ -46,7 +46,8 @@ def main() -> None:
         write_parameter_defaults({k: float(f"{v:.4g}") for k, v in values.items()})
         write_doc(values, fit, runs, args.seeds)
         print(
-            "wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md and its section of docs/calibration.md"
+            "wrote sim/data/parameters.csv, conf/params/default.yaml, docs/parameters.md "
+            "and its section of docs/calibration.md"
         )
 
 

@@ -63,9 +63,10 @@ def main() -> None:
         f"**Verdict.** The box found on half the worlds holds on the other half ({held[1]:.0%} against a base rate of "
         f"{odd_rate:.0%}): the region is worth quoting."
         if holds
-        else f"**Verdict.** The box found on half the worlds does not hold on the other half ({held[1]:.0%} against a base rate "
-        f"of {odd_rate:.0%}): no region of at most three parameters explains when the campaign backfires. Quote the base rate "
-        f"({box.base_rate:.0%} of worlds and seeds) and the spread of the change, not the box."
+        else "**Verdict.** The box found on half the worlds does not hold on the other half "
+        f"({held[1]:.0%} against a base rate "
+        f"of {odd_rate:.0%}): no region of at most three parameters explains when the campaign backfires. "
+        f"Quote the base rate ({box.base_rate:.0%} of worlds and seeds) and the spread of the change, not the box."
     )
     failed = runs[runs["status"] != "ok"]
     args.doc.write_text(

@@ -115,12 +115,18 @@ def render(
     )
     total = sum(p.simulated for p in populations)
     confirmed, fitted = checks.iloc[: len(sets)], checks.iloc[len(sets) :]
+    reached = (
+        ": every world met every target on its run"
+        if populations[-1].tolerance <= 1
+        else " (a trial: these sets are not plausible)"
+    )
     again = confirmed["score"] <= 1.0
     runs = abc.history(args.folder)
     first = runs[runs["generation"] == 0]
     fmt = lambda v: f"{v:,.4g}"  # noqa: E731
     rows = "\n".join(
-        f"| `{r.parameter}` | {fmt(r.low)}–{fmt(r.high)} | {fmt(r.min)}–{fmt(r.max)} | {fmt(r.p05)}–{fmt(r.p95)} | {fmt(r.median)} | {fmt(r.default)} | {r.share:.0%} |"
+        f"| `{r.parameter}` | {fmt(r.low)}–{fmt(r.high)} | {fmt(r.min)}–{fmt(r.max)} | {fmt(r.p05)}–{fmt(r.p95)} | "
+        f"{fmt(r.median)} | {fmt(r.default)} | {r.share:.0%} |"
         for r in narrow.itertuples()
     )
     return f"""# Plausible worlds: calibration as an ensemble
@@ -148,10 +154,13 @@ Every factor with a range in the parameter table ({len(factors())} parameters of
 the best {args.particles} are the first population. Each next generation lowers the tolerance to the median score of
 the last population (never below {args.final_tolerance:g}), moves particles drawn at random with a Gaussian kernel
 (twice the population's variance per factor, truncated to the ranges) in a random subset of about {abc.MOVED} factors,
-and runs candidates in batches of {args.batch} until {args.particles} meet it. Every particle weighs the same: importance weights, which would make the last
+and runs candidates in batches of {args.batch} until {args.particles} meet it. Every particle weighs the same: \
+importance weights, which would make the last
 population a posterior sample, collapse in 76 dimensions (an effective sample size of about 3 of 100 in a first
-attempt), so the worlds are a spread of sets the targets cannot rule out, as in history matching, not a posterior. The last generation's tolerance is {populations[-1].tolerance:.2f}{": every world met every target on its run" if populations[-1].tolerance <= 1 else " (a trial: these sets are not plausible)"}. Candidates run on calibration seeds
-{seedlists.CALIBRATION.start}–{seedlists.CALIBRATION.start + args.calibration_seeds - 1} in turn. What plain rejection over the full ranges would
+attempt), so the worlds are a spread of sets the targets cannot rule out, as in history matching, not a posterior. \
+The last generation's tolerance is {populations[-1].tolerance:.2f}{reached}. Candidates run on calibration seeds
+{seedlists.CALIBRATION.start}–{seedlists.CALIBRATION.start + args.calibration_seeds - 1} in turn. \
+What plain rejection over the full ranges would
 give: of generation 0's {len(first):,} runs over the full ranges, {int((first["score"] <= 1).sum())} met
 every target and {int((first["score"] <= 3).sum())} came within three tolerances (the best scored
 {first["score"].min():.2f}; the median {first["score"].median():.1f}).
@@ -166,11 +175,13 @@ cluster's workers.
 
 **Parameters no target can see.** Resampling generation after generation makes the worlds descend from a few
 ancestors, so a parameter no target constrains ends up narrower than its range for no reason but kinship. The
-{len(AFTER_STRIKE)} parameters that act only once a leader is removed or a campaign runs ({", ".join(f"`{n}`" for n in AFTER_STRIKE)})
+{len(AFTER_STRIKE)} parameters that act only once a leader is removed or a campaign runs \
+({", ".join(f"`{n}`" for n in AFTER_STRIKE)})
 are therefore redrawn at the end over their whole ranges (a Latin hypercube, `abc.redraw`) and every world is run again
 on its seed; a world that now misses a target (they change the wave's first 72 hours and the random draws after the
 strike) tries new values, three times in all. {len(sets) - args.reverted} of {len(sets)} worlds meet every target
-with new values and keep them; the other {args.reverted} keep their old values. The other parameters' spread below is what the targets allow *and* the
+with new values and keep them; the other {args.reverted} keep their old values. \
+The other parameters' spread below is what the targets allow *and* the
 worlds' kinship: a narrow range is not proof that the targets pin a parameter down (docs/identifiability.md profiles
 the fitted ones one at a time).
 
@@ -250,7 +261,8 @@ def main() -> None:
     final = populations[-1]
     if final.tolerance > args.final_tolerance:
         raise SystemExit(
-            f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) ended at a tolerance of "
+            f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) "
+            "ended at a tolerance of "
             f"{final.tolerance:.2f}; raise --max-simulations or --max-generations (the runs so far are kept)"
         )
     sets, reverted = abc.redraw(abc.plausible_sets(final), AFTER_STRIKE, args.folder / "redraw", **launch)
