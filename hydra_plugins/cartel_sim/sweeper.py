@@ -23,6 +23,7 @@ class SeedSweeper(BasicSweeper):
         super().setup(hydra_context=context, task_function=task_function, config=config)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        """Check every job's config before launching any, as the basic sweeper does, composing once per set of overrides besides the seed."""
+        """Check every job's config before launching any, as the basic sweeper does, composing once per set of
+        overrides besides the seed."""
         for overrides in batch:
             self.hydra_context.config_loader.check(self.config, list(overrides))

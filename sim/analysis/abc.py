@@ -198,7 +198,8 @@ def run(
     )
     populations, simulated = [population], first
     progress(
-        f"[abc] generation 0: {first} runs from the full ranges; the best {len(best)} score at most {population.tolerance:.2f}"
+        f"[abc] generation 0: {first} runs from the full ranges; the best {len(best)} score at most "
+        f"{population.tolerance:.2f}"
     )
     for generation in range(1, max_generations + 1):
         if population.tolerance <= final or simulated >= max_simulations:
@@ -222,7 +223,8 @@ def run(
             tried += len(runs)
             simulated += len(runs)
             progress(
-                f"[abc] generation {generation}: tolerance {tolerance:.2f}, {sum(len(k) for k in kept_unit)} of {particles} particles after {tried} runs ({simulated} in all)"
+                f"[abc] generation {generation}: tolerance {tolerance:.2f}, {sum(len(k) for k in kept_unit)} of "
+                f"{particles} particles after {tried} runs ({simulated} in all)"
             )
         unit = np.vstack(kept_unit)[:particles]
         frame = pd.concat(kept_runs, ignore_index=True).iloc[:particles].reset_index(drop=True)

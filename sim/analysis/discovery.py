@@ -247,7 +247,8 @@ def figure(
     detail = (
         "Left: the box's limits (colour) on each restricted parameter's range over the plausible worlds (grey). "
         f"Right: PRIM's peeling trajectory, one point per box; ringed: the chosen box, the densest holding at least "
-        f"{percent(box.min_coverage)} of the backfires (coverage) with a density of at least {percent(box.min_density)}."
+        f"{percent(box.min_coverage)} of the backfires (coverage) "
+        f"with a density of at least {percent(box.min_density)}."
     )
     top = head(fig, headline, detail)
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)

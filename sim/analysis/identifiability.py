@@ -22,7 +22,8 @@ def profiles(names: list[str], n_values: int, seed_list: list[int], workers: int
         p = t[name]
         for v in sorted(set(np.linspace(p.low, p.high, n_values).tolist() + [float(p.default)])):
             tasks += [(name, float(v), s) for s in seed_list]
-    # one calibration run per task through sim.ensemble (design points with their seeds, the score measured in the worker)
+    # one calibration run per task through sim.ensemble (design points with their seeds, the score measured in the
+    # worker)
     runs = abc.evaluate([{name: value, "seed": seed} for name, value, seed in tasks], processes=workers, memory_gb=None)
     failed = (runs["error"] != "").to_numpy()  # a value the model cannot take scores as infinitely implausible
     frame = pd.DataFrame(tasks, columns=["parameter", "value", "seed"])

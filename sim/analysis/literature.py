@@ -170,15 +170,16 @@ def _estimate(measured: dict[str, np.ndarray], key: str, unit: str) -> str:
 REASONS = {  # why the model and a finding differ, where they do (kept beside the numbers they explain)
     "calderon_local": "the model's unit is the state: the raid's municipality is a small part of Jalisco's homicides, "
     "and the model has no municipal turf war at the raid's site",
-    "lindo_local": "besides the dilution above, a capture in the model takes a tenth of the organisation's core in follow-up "
-    "arrests (Phillips 2015's short-term calm) and is avenged less than a killing; Lindo & Padilla-Romo find the opposite "
-    "locally. The two findings pull against each other and the model sides with Phillips",
-    "lindo_network": "the model's effect grows instead of fading: the succession's wars and rivals' entry into the weakened "
-    "states build up over months (cohesion recovers slowly), where the published effect comes at once and is gone in six months",
-    "prieto_recruitment": "recruitment here is limited by what the market pays, not by a per-member rate: halving the rate "
-    "still fills most of the market, so members barely fall; arrests take the cells' core, and clashes scale with the core "
-    "squared, so doubled incapacitation calms violence strongly. That rests on the three fitted core parameters "
-    "(docs/calibration.md); the peer has no labour market and no core (next section)",
+    "lindo_local": "besides the dilution above, a capture in the model takes a tenth of the organisation's core in "
+    "follow-up arrests (Phillips 2015's short-term calm) and is avenged less than a killing; Lindo & Padilla-Romo find "
+    "the opposite locally. The two findings pull against each other and the model sides with Phillips",
+    "lindo_network": "the model's effect grows instead of fading: the succession's wars and rivals' entry into the "
+    "weakened states build up over months (cohesion recovers slowly), where the published effect comes at once and is "
+    "gone in six months",
+    "prieto_recruitment": "recruitment here is limited by what the market pays, not by a per-member rate: halving the "
+    "rate still fills most of the market, so members barely fall; arrests take the cells' core, and clashes scale with "
+    "the core squared, so doubled incapacitation calms violence strongly. That rests on the three fitted core "
+    "parameters (docs/calibration.md); the peer has no labour market and no core (next section)",
 }
 
 
@@ -188,7 +189,8 @@ def render(measured: dict[str, np.ndarray], outcomes: dict[float, np.ndarray], n
     extra = {
         "lindo_network": f"; months 7-12: {_estimate(measured, 'lindo_network_late', '%')}",
         "fragmentation_groups": f"; leaders removed in six years: {_estimate(measured, 'campaign_removals', '')}",
-        "prieto_recruitment": f" (halving recruitment {_estimate(measured, 'prieto_halve', '%')}; doubling incapacitation {_estimate(measured, 'prieto_double', '%')}, each against the status quo)",
+        "prieto_recruitment": f" (halving recruitment {_estimate(measured, 'prieto_halve', '%')}; "
+        f"doubling incapacitation {_estimate(measured, 'prieto_double', '%')}, each against the status quo)",
         "jordan_succession": f"; homicides in year 1: {_estimate(measured, 'jordan_homicides', 'victims')}",
     }
     rows = []
@@ -199,7 +201,8 @@ def render(measured: dict[str, np.ndarray], outcomes: dict[float, np.ndarray], n
         verdict += "" if size is None else ("; agrees in size" if size else "; **differs in size**")
         reason = REASONS.get(r["id"], "") if size is False or not direction else ""
         rows.append(
-            f"| {r['id']} | {r['published_effect']} | {_estimate(measured, f.key, f.unit)}{extra.get(r['id'], '')} | {verdict} | {reason} |"
+            f"| {r['id']} | {r['published_effect']} | {_estimate(measured, f.key, f.unit)}{extra.get(r['id'], '')} | "
+            f"{verdict} | {reason} |"
         )
     met_direction = sum(d for d, _ in agree.values())
     ratio = _estimate(measured, "campaign_groups_ratio", "x")

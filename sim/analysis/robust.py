@@ -198,7 +198,8 @@ def figure(
         f"Left: share of worlds in which the row's scenario has lower {label} than the column's (ties count half). "
         f"Right: regret, a scenario's {label} minus the best scenario's in the same world "
         "(dots: worlds; thick bar: 50% of worlds; thin bar: 90%; tick: median). "
-        f"Each world: mean of {seeds.min() if seeds.min() == seeds.max() else f'{seeds.min()}–{seeds.max()}'} paired seeds."
+        f"Each world: mean of {seeds.min() if seeds.min() == seeds.max() else f'{seeds.min()}–{seeds.max()}'} "
+        "paired seeds."
     )
     fig = new_figure(12, 5.5)
     top_y = head(fig, headline, detail)

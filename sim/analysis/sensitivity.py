@@ -25,7 +25,9 @@ from sim.analysis.ensembles import ensemble, summary_of
 from sim.analysis.factors import Factor, factors, point_params  # noqa: F401 (the factors are this analysis's too)
 
 HORIZON_DAYS = 1095  # three years: the third year is what the campaign-vs-capacity output reads
-SCENARIOS = {  # the four branches of one design point and seed (levers only: they share the past); the scenarios of conf/scenario/ by these names
+# the four branches of one design point and seed (levers only: they share the past); the scenarios of conf/scenario/
+# by these names
+SCENARIOS = {
     "no_strike": {},
     "mencho_strike": {"strike_enabled": True},
     "kingpin_campaign": {"strike_enabled": True, "campaign_enabled": True},

@@ -5,8 +5,9 @@ when the sweep starts (written to `sweep.json`), opens the folder of shared past
 varies levers or scenarios (sim/runs/pasts.py), and collects the folder when it ends; each job,
 wherever it runs (joblib worker, SLURM node), leaves an empty marker file named for its number
 and status in `.progress/` and writes the progress when it is done: on a terminal one updating
-bar, in a log one whole line, in one write each, so parallel workers cannot interleave characters. Counting the markers is one directory listing, where
-reading every run's status.json after every job would cost a sweep of n runs n² file reads.
+bar, in a log one whole line, in one write each, so parallel workers cannot interleave characters. Counting the
+markers is one directory listing, where reading every run's status.json after every job would cost a sweep of n runs
+n² file reads.
 """
 
 from __future__ import annotations

@@ -128,7 +128,8 @@ TARGETS: list[Target] = [
         "≥ 2",
         lambda x: x >= 2.0,
         "calibration fit",
-        "a constraint of experiments/calibrate_ranking.py (≥ 2.2); the war follows from El Mayo's removal in the record",
+        "a constraint of experiments/calibrate_ranking.py (≥ 2.2); "
+        "the war follows from El Mayo's removal in the record",
     ),
     Target(
         "homicides_hidden_excess_per_day",
@@ -155,7 +156,8 @@ TARGETS: list[Target] = [
         "25,000–35,000",
         lambda x: 25_000 <= x <= 35_000,
         "check",
-        "Prieto-Curiel et al. 2023; the placement solves CJNG's strength for 30,000 in 2024 (by construction then), day 0 follows the record",
+        "Prieto-Curiel et al. 2023; the placement solves CJNG's strength for 30,000 in 2024 (by construction then), "
+        "day 0 follows the record",
     ),
     Target(
         "recruits_weekly_2024",
@@ -173,7 +175,8 @@ TARGETS: list[Target] = [
         "≥ 0.5",
         lambda x: x >= 0.5,
         "by construction",
-        "Molzahn, Rios & Shirk 2012; Semáforo Delictivo: follows from background_homicide_rate once the total is calibrated",
+        "Molzahn, Rios & Shirk 2012; Semáforo Delictivo: "
+        "follows from background_homicide_rate once the total is calibrated",
     ),
     Target(
         "homicides_forces_2024",
@@ -245,7 +248,8 @@ TARGETS: list[Target] = [
         "> 0",
         lambda x: x > 0.0,
         "check",
-        "000, 002 (seed-facts.md); issue 13: the wave follows the organisation's cells and their loyalty, not population",
+        "000, 002 (seed-facts.md); "
+        "issue 13: the wave follows the organisation's cells and their loyalty, not population",
     ),
     Target(
         "gunmen_killed_72h",

@@ -134,6 +134,7 @@ class Choice:
                 out[key] = f"{key} must be a whole number from {low} to {high}"
         if not out and self.runs > MAX_RUNS:
             out["runs"] = (
-                f"{self.runs:,} runs is more than the page runs at once ({MAX_RUNS:,}): fewer seeds or worlds, or a sweep"
+                f"{self.runs:,} runs is more than the page runs at once ({MAX_RUNS:,}): "
+                "fewer seeds or worlds, or a sweep"
             )
         return out

@@ -185,7 +185,8 @@ def Progress() -> None:
 def Results() -> None:
     if run.error:
         solara.Error(
-            f"The run stopped: {str(run.exception).splitlines()[0] if str(run.exception) else type(run.exception).__name__}"
+            "The run stopped: "
+            f"{str(run.exception).splitlines()[0] if str(run.exception) else type(run.exception).__name__}"
         )
     now = shown.value
     if now is None:

@@ -67,9 +67,9 @@ def run_job(
     cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()
 ) -> tuple[dict[str, Any], str]:
     """Simulate the configured run and write summary.json and, unless `outputs=summary`,
-    timeseries.parquet (figures show ensembles: a sweep draws them, never one run). With `cfg.world` the parameters not in `keep` take that
-    plausible world's values (sim/runs/plausible.py). With `pasts` (a sweep's folder of shared pasts) the
-    run goes on from its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the
+    timeseries.parquet (figures show ensembles: a sweep draws them, never one run). With `cfg.world` the parameters
+    not in `keep` take that plausible world's values (sim/runs/plausible.py). With `pasts` (a sweep's folder of
+    shared pasts) the run goes on from its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the
     summary, and whether the past was "simulated" or "loaded"."""
     from sim.runs.simulate import (
         result as run_result,

@@ -73,7 +73,8 @@ def check_param_name(name: str) -> None:
 
 
 def check_setting(key: str, value: Any) -> Any:
-    """Check a top-level setting (seed, burn_in_days, horizon_days, record, world, outputs, figures); return it as int/bool/str/None."""
+    """Check a top-level setting (seed, burn_in_days, horizon_days, record, world, outputs, figures); return it as
+    int/bool/str/None."""
     if key == "world":
         from sim.runs.plausible import check_world
 

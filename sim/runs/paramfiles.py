@@ -61,7 +61,8 @@ def render_docs() -> str:
         rng = f"{p.low:g} – {p.high:g}" if p.low is not None else ""
         default = _yaml_value(p)
         out.append(
-            f"| `{p.name}` | {default} | {rng} | {parameters.allowed(p)} | {p.unit} | {p.kind} | {p.source} | {p.description} |"
+            f"| `{p.name}` | {default} | {rng} | {parameters.allowed(p)} | {p.unit} | {p.kind} | {p.source} | "
+            f"{p.description} |"
         )
     return "\n".join(out) + "\n"
 

@@ -48,7 +48,8 @@ def check_world(value: Any) -> int | None:
     n = count()
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value < n:
         raise ConfigError(
-            f"world = {value!r} is not allowed: it must be null (the defaults) or a whole number from 0 to {n - 1} (the plausible worlds in sim/data/{FILE})"
+            f"world = {value!r} is not allowed: it must be null (the defaults) or a whole number from 0 to {n - 1} "
+            f"(the plausible worlds in sim/data/{FILE})"
         )
     return int(value)
 

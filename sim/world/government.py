@@ -67,8 +67,9 @@ class Government:
             if values["sinaloa_front_troops"] + values["border_front_troops"] > pool:
                 when = f"from {event.date} (record '{record.name}')" if event else "in the steady world"
                 raise ConfigError(
-                    f"sinaloa_front_troops + border_front_troops = {values['sinaloa_front_troops'] + values['border_front_troops']:g} "
-                    f"{when} is not allowed: the fronts cannot take more than troop_pool = {pool:g}"
+                    "sinaloa_front_troops + border_front_troops = "
+                    f"{values['sinaloa_front_troops'] + values['border_front_troops']:g} {when} is not allowed: the "
+                    f"fronts cannot take more than troop_pool = {pool:g}"
                 )
         end = record.settings_until(-1, self.settings)
         fronts = (
@@ -78,9 +79,9 @@ class Government:
         )
         if fronts > pool * (1 + 1e-9):
             raise ConfigError(
-                f"sinaloa_front_factor x {end['sinaloa_front_troops']:g} Sinaloa troops + {end['border_front_troops']:g} on the border "
-                f"+ cjng_front_share x troop_pool = {fronts:g} troops from day 0 is not allowed: "
-                f"the fronts cannot take more than troop_pool = {pool:g}"
+                f"sinaloa_front_factor x {end['sinaloa_front_troops']:g} Sinaloa troops + "
+                f"{end['border_front_troops']:g} on the border + cjng_front_share x troop_pool = {fronts:g} troops "
+                f"from day 0 is not allowed: the fronts cannot take more than troop_pool = {pool:g}"
             )
 
     # ----- settings and deployment ----------------------------------------------------------

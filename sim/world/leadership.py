@@ -54,7 +54,8 @@ class Leadership:
         p = self.model.p
         if p["strike_state"] > N_STATES:
             raise ConfigError(
-                f"strike_state = {p['strike_state']} is not allowed: it must be an INEGI state code from 1 to {N_STATES}"
+                f"strike_state = {p['strike_state']} is not allowed: "
+                f"it must be an INEGI state code from 1 to {N_STATES}"
             )
         self.target = self.model.org_index(p["strike_target"])
         self.strike_state = p["strike_state"] - 1

@@ -38,7 +38,8 @@ def effective_groups(org_members: np.ndarray, is_local: np.ndarray) -> float:
 
 @compiled
 def concentration(org_state_members: np.ndarray) -> np.ndarray:
-    """Herfindahl index of each state's criminal market: sum of squared member shares (organisations x states in, one per state out).
+    """Herfindahl index of each state's criminal market: sum of squared member shares (organisations x states in,
+    one per state out).
 
     1 is a monopoly; 1/k is k groups of equal size; 0 where no group is present.
     """

@@ -126,7 +126,8 @@ def _event(raw: Any, name: str, i: int) -> Event:
     where = f"{where} ({date})"
     if day_of(date) >= 0:
         raise ConfigError(
-            f"{where} is on or after day 0 ({DAY0}): a record holds the past; change what follows day 0 with the scenario's levers"
+            f"{where} is on or after day 0 ({DAY0}): a record holds the past; "
+            "change what follows day 0 with the scenario's levers"
         )
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():

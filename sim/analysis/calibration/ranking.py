@@ -116,5 +116,6 @@ def describe(point: dict[str, float], sc: dict[str, float]) -> str:
     values = " ".join(f"{k}={v:.3g}" for k, v in point.items())
     return (
         f"{values}: counts {sc['counts_2024']:.3f} rates {sc['rates_2024']:.3f} (2024), "
-        f"counts {sc['counts_2023']:.3f} rates {sc['rates_2023']:.3f} (2023), CJNG {sc['cjng']:.0f}, Sinaloa war ratio {sc['war']:.2f}"
+        f"counts {sc['counts_2023']:.3f} rates {sc['rates_2023']:.3f} (2023), "
+        f"CJNG {sc['cjng']:.0f}, Sinaloa war ratio {sc['war']:.2f}"
     )

@@ -76,7 +76,8 @@ def paired_difference(
     others = ", ".join(f"{s} {percent(effects[s][0])}" for s in effects if s != top_s)
     what = "Difference" if level else "Cumulative difference since 22 Feb 2026"
     detail = (
-        f"{what} from the {baseline} run with the same {'world and ' if len(pair_keys(daily)) == 2 else ''}seed (common random numbers). "
+        f"{what} from the {baseline} run with the same {'world and ' if len(pair_keys(daily)) == 2 else ''}seed "
+        "(common random numbers). "
         f"Line: median; shaded: 50% and 90% of paired runs." + (f" Others: {others}." if others else "")
     )
     top = head(fig, headline, detail)
@@ -127,8 +128,8 @@ def effect_map(
         f"{states['name'].iloc[i]} ({signed(change[i])}, {percent(med[i])})"
     )
     detail = (
-        f"National 5–95% over paired runs: {signed(np.percentile(national, 5))} to {signed(np.percentile(national, 95))}. "
-        f"Colour and number: median of the % change per state."
+        f"National 5–95% over paired runs: {signed(np.percentile(national, 5))} to "
+        f"{signed(np.percentile(national, 95))}. Colour and number: median of the % change per state."
         + ("" if valid.all() else f" Grey: no {baseline} value to compare.")
     )
     fig = new_figure()

@@ -122,13 +122,13 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
     mark_day0(ax, "22 Feb 2026")
     error = np.abs(model / observed - 1)
     headline = (
-        f"Homicides fell with the record, as observed: {int((error <= 0.15).sum())} of {len(months)} months within 15%, "
-        f"median error {100 * np.median(error):.0f}%"
+        f"Homicides fell with the record, as observed: {int((error <= 0.15).sum())} of {len(months)} months within "
+        f"15%, median error {100 * np.median(error):.0f}%"
     )
     unfitted = error[~fitted]
     detail = (
-        f"National victims a day ({WINDOW}-day centred mean), median and 50%/90% bands of {wides[past_of].shape[1]} runs; "
-        f"points: SESNSP monthly averages (record-2024-2026.md)."
+        f"National victims a day ({WINDOW}-day centred mean), median and 50%/90% bands of {wides[past_of].shape[1]} "
+        "runs; points: SESNSP monthly averages (record-2024-2026.md)."
         + (f" Months not fitted: median error {100 * np.median(unfitted):.0f}%." if len(unfitted) else "")
     )
     top = head(fig, headline, detail)

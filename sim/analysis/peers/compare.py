@@ -35,7 +35,9 @@ from sim.world.model import CartelModel
 
 HORIZON_DAYS = 1826  # 5 years from day 0, as the peer's 2022 -> 2027
 WINDOW, LONG_WINDOW = 91, 365  # days averaged at each end for homicides
-STOP = 1.0  # recruitment_reduction for "stop": allowed (a share, 0-1), though above the plausible range (0-0.8) sensitivity analysis varies
+# recruitment_reduction for "stop": allowed (a share, 0-1), though above the plausible range (0-0.8) sensitivity
+# analysis varies
+STOP = 1.0
 EXPERIMENTS = (  # (label, the peer's run, our levers)
     ("status quo", "status quo", {}),
     ("halve recruitment", "rho/2", {"recruitment_reduction": 0.5}),
@@ -177,40 +179,45 @@ def render(results: dict[str, Any]) -> str:
         "Prieto-Curiel, Campedelli & Hope (2023, *Science* 381:1312) project Mexico's cartels with an ODE model and "
         "change one thing from 2022: recruitment halved or stopped, incapacitation doubled. We re-implemented their "
         f"model from its description (`sim/analysis/peers/prieto_curiel.py`; its policy changes are within {gap:.2f} "
-        "percentage points of the description's checklist) and ran the same four experiments on this model from day 0 (22 Feb 2026) with "
-        "the levers `recruitment_reduction` (0.5; 1.0 to stop, the top of its allowed domain, above the plausible range "
-        "0–0.8 that sensitivity analysis varies) and `incapacitation_multiplier` (2.0), no strike, the rest of the "
-        f"default world unchanged, on {n} test seeds paired by seed (`python -m experiments.peers.compare`, "
-        f"{mine['seconds']:.0f} s on {mine['workers']} workers). The peer reads 2027 against 2022 (policy week 260 "
-        f"against week 0); we read members at the start of day {h} ({years:.1f} years) against the start of day 0, and "
-        f"homicides a day over the last {mine['window_days']} days against the {mine['window_days']} days before day 0. "
-        "Ranges are 5–95 % over seeds. Nothing of this model was tuned to the peer.",
+        "percentage points of the description's checklist) and ran the same four experiments on this model from day 0 "
+        "(22 Feb 2026) with the levers `recruitment_reduction` (0.5; 1.0 to stop, the top of its allowed domain, above "
+        "the plausible range 0–0.8 that sensitivity analysis varies) and `incapacitation_multiplier` (2.0), no strike, "
+        f"the rest of the default world unchanged, on {n} test seeds paired by seed "
+        f"(`python -m experiments.peers.compare`, {mine['seconds']:.0f} s on {mine['workers']} workers). The peer "
+        f"reads 2027 against 2022 (policy week 260 against week 0); we read members at the start of day {h} "
+        f"({years:.1f} years) against the start of day 0, and homicides a day over the last {mine['window_days']} days "
+        f"against the {mine['window_days']} days before day 0. Ranges are 5–95 % over seeds. Nothing of this model was "
+        "tuned to the peer.",
         "",
         "**Members**, % change at the end against the start",
         "",
-        "| experiment | peer (published) | peer (our re-implementation) | this model, median [5–95 %] | peer vs its status quo | this model vs its status quo (paired) |",
+        "| experiment | peer (published) | peer (our re-implementation) | this model, median [5–95 %] "
+        "| peer vs its status quo | this model vs its status quo (paired) |",
         "|---|---|---|---|---|---|",
     ]
     for label, name, _ in results["experiments"]:
         vs = "–" if label == "status quo" else _range(s[label]["members_vs_status_quo"])
         peer_vs = "–" if label == "status quo" else _p(reimpl[name]["members_vs_status_quo"])
         lines.append(
-            f"| {label} | {_published(results, name, 'members')} | {_p(reimpl[name]['members'])} | {_range(s[label]['members'])} | {peer_vs} | {vs} |"
+            f"| {label} | {_published(results, name, 'members')} | {_p(reimpl[name]['members'])} | "
+            f"{_range(s[label]['members'])} | {peer_vs} | {vs} |"
         )
     lines += [
         "",
         "**Victims**, % change at the end against the start: the peer's weekly conflict deaths (all of them members); "
-        "this model's recorded homicides a day (all victims), and its members killed (in clashes and by forces, as recorded)",
+        "this model's recorded homicides a day (all victims), and its members killed (in clashes and by forces, as "
+        "recorded)",
         "",
-        "| experiment | peer (published) | peer (our re-implementation) | this model: homicides | this model: members killed | peer vs its status quo | this model vs its status quo: homicides (paired) |",
+        "| experiment | peer (published) | peer (our re-implementation) | this model: homicides "
+        "| this model: members killed | peer vs its status quo | this model vs its status quo: homicides (paired) |",
         "|---|---|---|---|---|---|---|",
     ]
     for label, name, _ in results["experiments"]:
         vs = "–" if label == "status quo" else _range(s[label]["homicides_vs_status_quo"])
         peer_vs = "–" if label == "status quo" else _p(reimpl[name]["victims_vs_status_quo"])
         lines.append(
-            f"| {label} | {_published(results, name, 'victims')} | {_p(reimpl[name]['victims'])} | {_range(s[label]['homicides'])} "
-            f"| {_range(s[label]['members_killed'])} | {peer_vs} | {vs} |"
+            f"| {label} | {_published(results, name, 'victims')} | {_p(reimpl[name]['victims'])} | "
+            f"{_range(s[label]['homicides'])} | {_range(s[label]['members_killed'])} | {peer_vs} | {vs} |"
         )
     crossing = reimpl["crossing_week"]
     long = ", ".join(f"{label} {s[label]['homicides_365']['median']:+.1f} %" for label, _, _ in results["experiments"])
@@ -219,27 +226,29 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"With 365-day windows instead (the last year against the year before day 0) the homicide medians are: {long}. "
         f"In the peer, with recruitment stopped, weekly deaths fall below their 2012 level after "
-        f"{'never' if crossing is None else f'{crossing:.1f} weeks ({crossing / 52:.2f} years)'} (the paper: about 3 years).",
+        f"{'never' if crossing is None else f'{crossing:.1f} weeks ({crossing / 52:.2f} years)'} "
+        "(the paper: about 3 years).",
         "",
         "### Why the numbers differ",
         "",
-        f"- **Where each starts.** The peer's cartels grow without a nearby equilibrium (its status quo: +23 % members by "
-        f"2027, still growing after 60 years). This model starts from the market's steady state: members stay near what "
-        f"the markets pay ({sq['members_d0']['median']:,.0f} on day 0; status quo {med('status quo', 'members'):+.1f} % "
-        f"after {years:.0f} years). Its homicides fall under the status quo ({med('status quo', 'homicides'):+.1f} %), "
-        "because the record's arrest tempo, held after day 0, keeps eroding the cells' core (docs/ODD.md, known "
-        "limitations: the status quo keeps the decline going). So this model's status quo is a flat, calming world and "
-        "the peer's a growing, worsening one; the columns against each model's own status quo compare the levers' "
-        "effects without that difference in trend.",
+        "- **Where each starts.** The peer's cartels grow without a nearby equilibrium (its status quo: +23 % members "
+        "by 2027, still growing after 60 years). This model starts from the market's steady state: members stay near "
+        f"what the markets pay ({sq['members_d0']['median']:,.0f} on day 0; status quo "
+        f"{med('status quo', 'members'):+.1f} % after {years:.0f} years). Its homicides fall under the status quo "
+        f"({med('status quo', 'homicides'):+.1f} %), because the record's arrest tempo, held after day 0, keeps "
+        "eroding the cells' core (docs/ODD.md, known limitations: the status quo keeps the decline going). So this "
+        "model's status quo is a flat, calming world and the peer's a growing, worsening one; the columns against each "
+        "model's own status quo compare the levers' effects without that difference in trend.",
         "- **Recruitment.** The peer's is linear, ρ per member per week with no labour market: halving ρ halves "
         "recruitment whatever the cartels' size, and only a logistic saturation (ω C_i²) limits a group. In this model "
         "a cell recruits only while its income pays for more members (rate `recruit_rate_max` × members × the room "
         "left under income / member cost, cut by state capacity), and unpaid members move to cells that can pay them. "
         "Halving the rate lowers members only until the room left about doubles and recruits again match losses, so "
         f"members fall a little ({med('halve recruitment', 'members'):+.1f} %) and settle; recruits a week go from "
-        f"{sq['recruits_week_d0']['median']:.0f} before day 0 to {s['halve recruitment']['recruits_week_end']['median']:.0f} "
-        f"(status quo {sq['recruits_week_end']['median']:.0f}). Stopping it leaves the peer's cartels no inflow at all; "
-        "here new groups still enter markets no group fully serves, and more of them as the cartels shrink "
+        f"{sq['recruits_week_d0']['median']:.0f} before day 0 to "
+        f"{s['halve recruitment']['recruits_week_end']['median']:.0f} (status quo "
+        f"{sq['recruits_week_end']['median']:.0f}). Stopping it leaves the peer's cartels no inflow at all; here new "
+        "groups still enter markets no group fully serves, and more of them as the cartels shrink "
         f"({s['stop recruitment']['entrant_members']['median']:,.0f} members in new groups over the {years:.0f} years, "
         f"{sq['entrant_members']['median']:,.0f} under the status quo). Members fall by similar amounts in both "
         f"({med('stop recruitment', 'members'):+.1f} % here, {reimpl['rho=0']['members']:+.1f} % in the peer), by "
@@ -247,24 +256,25 @@ def render(results: dict[str, Any]) -> str:
         "- **Incapacitation.** The peer removes a constant η = 110 members a week, shared by size, and arrests do "
         "nothing else: doubling η only slows growth. Here arrests are also a national daily count shared by size "
         f"(`arrests_per_day` × `arrest_member_share`, sticking with the state's capacity: about "
-        f"{sq['arrests_week_d0']['median']:.0f} members a week before day 0), which the market refills as it refills any "
-        f"loss (members {med('double incapacitation', 'members'):+.1f} %). But arrests fall on a cell's core (commanders "
-        "and trained gunmen) `core_targeting` times more often than on a random member, the core rebuilds slowly, and "
-        f"clashes scale with core strength squared: the core goes from {sq['core_d0']['median']:.2f} of the steady "
-        f"world's before day 0 to {s['double incapacitation']['core_end']['median']:.2f} with arrests doubled "
-        f"({sq['core_end']['median']:.2f} under the status quo), and homicides fall by "
-        f"{-med('double incapacitation', 'homicides'):.1f} % (stopping recruitment: {-med('stop recruitment', 'homicides'):.1f} %). The peer has no such "
-        "channel, so its conclusion that only recruitment lowers violence does not carry over: in this model the "
-        "result of doubling incapacitation rests on the three fitted parameters of the core, which docs/ODD.md "
-        "(known limitations) asks to treat as uncertain.",
+        f"{sq['arrests_week_d0']['median']:.0f} members a week before day 0), which the market refills as it refills "
+        f"any loss (members {med('double incapacitation', 'members'):+.1f} %). But arrests fall on a cell's core "
+        "(commanders and trained gunmen) `core_targeting` times more often than on a random member, the core rebuilds "
+        f"slowly, and clashes scale with core strength squared: the core goes from {sq['core_d0']['median']:.2f} of "
+        f"the steady world's before day 0 to {s['double incapacitation']['core_end']['median']:.2f} with arrests "
+        f"doubled ({sq['core_end']['median']:.2f} under the status quo), and homicides fall by "
+        f"{-med('double incapacitation', 'homicides'):.1f} % (stopping recruitment: "
+        f"{-med('stop recruitment', 'homicides'):.1f} %). The peer has no such channel, so its conclusion that only "
+        "recruitment lowers violence does not carry over: in this model the result of doubling incapacitation rests on "
+        "the three fitted parameters of the core, which docs/ODD.md (known limitations) asks to treat as uncertain.",
         "- **Who dies, and how many.** In the peer every conflict death is a member, fitted to 10 % of homicides + "
         'missing persons, and deaths are θ C\'KC over all 150 × 150 pairs nationally (78 % of them from the "+1" base '
-        "conflict that every pair has, in 2022). Here clashes happen only between hostile groups present in the same state "
-        "(mass action within the state, damped by uneven balance, state capacity and held ground), bring civilian "
-        "victims at a fixed ratio, and forces kill gunmen; homicides also count the background (interpersonal, "
-        f"domestic: {sq['background_d0']['median']:.0f} a day, {100 * sq['background_d0']['median'] / sq['homicides_d0']['median']:.0f} % "
-        "of homicides before day 0), which no lever moves, and leave out killings hidden as disappearances. So our "
-        "homicides move less in relative terms than our members killed, which are the closer match to the peer's victims.",
+        "conflict that every pair has, in 2022). Here clashes happen only between hostile groups present in the same "
+        "state (mass action within the state, damped by uneven balance, state capacity and held ground), bring "
+        "civilian victims at a fixed ratio, and forces kill gunmen; homicides also count the background "
+        f"(interpersonal, domestic: {sq['background_d0']['median']:.0f} a day, "
+        f"{100 * sq['background_d0']['median'] / sq['homicides_d0']['median']:.0f} % of homicides before day 0), which "
+        "no lever moves, and leave out killings hidden as disappearances. So our homicides move less in relative "
+        "terms than our members killed, which are the closer match to the peer's victims.",
         "- **Scale.** The peer's deaths are quadratic in total members (every member meets every other across the "
         "country), so a 10 % fall in members cuts deaths by about 20 %; here a fall in members acts within each state, "
         "through each pair's contact and balance, and through the core.",

@@ -3,7 +3,8 @@
 `python -m experiments.peers.derive /path/to/bacrim2020` (`write` below) reads the four CSVs of
 GitHub rafaelprietocuriel/Recruitment (commit a1db30c; UTF-8 with BOM, CRLF) and writes
 `groups.csv`, `pairs.csv` and `trends.csv` to `data/` beside this module. The originals carry no
-licence, so the project ships only these derived tables (and the code that makes them) and never reads the originals at run time; `data/README.md` says where each comes from.
+licence, so the project ships only these derived tables (and the code that makes them) and never reads the
+originals at run time; `data/README.md` says where each comes from.
 Run again, it writes the same bytes (tests/test_peers.py checks this when the source folder exists).
 """
 

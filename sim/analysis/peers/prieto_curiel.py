@@ -373,7 +373,8 @@ def report(rep: Reproduction) -> str:
         em, ed = EXPECTED_POLICIES[name]
         pm, pd = PUBLISHED[name]
         lines.append(
-            f"{name:<12}{_pct(members, 2):>10}{_pct(em):>10}{_pct(pm):>9}{_pct(deaths, 2):>10}{_pct(ed):>10}{_pct(pd):>9}"
+            f"{name:<12}{_pct(members, 2):>10}{_pct(em):>10}{_pct(pm):>9}"
+            f"{_pct(deaths, 2):>10}{_pct(ed):>10}{_pct(pd):>9}"
         )
     for name, words in PUBLISHED_WORDS.items():
         lines.append(
