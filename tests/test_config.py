@@ -85,7 +85,8 @@ def test_good_overrides_pass(args: list[str]) -> None:
     [
         (
             "scenario=nope",
-            "unknown scenario 'nope'; choose one of: combined, hugs_not_bullets, kingpin_campaign, mencho_strike, no_strike, second_front, state_capacity",
+            "unknown scenario 'nope'; choose one of: combined, hugs_not_bullets, kingpin_campaign, mencho_strike, "
+            "no_strike, second_front, state_capacity",
         ),
         ("params.troop_pool=-5", "troop_pool = -5 is not allowed"),
         ("params.chapitos_share=1.5", "chapitos_share = 1.5 is not allowed"),

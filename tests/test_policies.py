@@ -23,7 +23,10 @@ from sim.world.processes import market
 
 STRIKE = {"strike_enabled": True}
 SECOND_FRONT = {**STRIKE, "sinaloa_front_factor": 0.5, "cjng_front_share": 0.15, "posture": "clear"}
-TOO_MANY = "sinaloa_front_factor x 10180 Sinaloa troops + 10000 on the border + cjng_front_share x troop_pool = 143680 troops from day 0 is not allowed"
+TOO_MANY = (
+    "sinaloa_front_factor x 10180 Sinaloa troops + 10000 on the border + cjng_front_share x troop_pool = 143680 troops "
+    "from day 0 is not allowed"
+)
 SHORT = {"burn_in_days": 365, "horizon_days": 60}
 
 

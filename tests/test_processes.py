@@ -29,9 +29,10 @@ def test_income_is_shared_by_members():
     org, state = np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])  # group 0 has two cells in state 0
     members = np.array([20.0, 10.0, 10.0, 0.0])
     by_org = np.array([[30.0, 0.0], [10.0, 0.0]])
-    income = lambda e: market.cell_income(
-        revenue, market.shares(np.ones((2, 2)), by_org, e), by_org, org, state, members
-    )  # noqa: E731
+
+    def income(e):
+        return market.cell_income(revenue, market.shares(np.ones((2, 2)), by_org, e), by_org, org, state, members)
+
     assert income(1.0).tolist() == [50.0, 25.0, 25.0, 0.0]
     concave = income(0.5)
     assert concave[:3].sum() == pytest.approx(100.0)  # the whole market is still shared out

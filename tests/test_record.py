@@ -77,7 +77,8 @@ def test_record_none_has_no_events_and_names_are_listed():
             "mode = 'shot' is not allowed",
         ),
         (
-            "events: [{date: 2025-01-01, arrest_cell_leaders: {organisation: CJNG, states: [40], arrested: 3}, source: x}]",
+            "events: [{date: 2025-01-01, arrest_cell_leaders: {organisation: CJNG, states: [40], arrested: 3}, "
+            "source: x}]",
             "INEGI codes 1 to 32",
         ),
         ("events: {}", "must be a mapping with a list 'events'"),

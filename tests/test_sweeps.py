@@ -141,9 +141,11 @@ def test_the_collector_runs_on_its_own(tmp_path: Path):
 
 
 def test_only_a_joblib_launcher_with_several_workers_lends_its_pool():
-    joblib = lambda n: OmegaConf.create(
-        {"_target_": JOBLIB_LAUNCHERS[0], "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None}
-    )  # noqa: E731
+    def joblib(n):
+        return OmegaConf.create(
+            {"_target_": JOBLIB_LAUNCHERS[0], "n_jobs": n, "max_nbytes": None, "mmap_mode": "r", "temp_folder": None}
+        )
+
     assert LauncherPool.of(joblib(1)) is None
     assert (
         LauncherPool.of(
