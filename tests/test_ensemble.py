@@ -126,7 +126,7 @@ def test_scenarios_that_share_a_past_give_the_runs_from_scratch(pool):
 
 
 def test_each_maps_a_function_and_keeps_or_raises_errors():
-    from sim.analysis.ensembles import each
+    from sim.analysis.mapping import each
 
     assert each(abs, [-1, 2, -3], processes=1) == [1, 2, 3]
     assert each(int, ["1", "x"], processes=1, errors="keep") == [
@@ -144,7 +144,7 @@ def _greedy(x):
 
 
 def test_a_run_that_eats_memory_fails_alone_under_the_workers_cap():
-    from sim.analysis.ensembles import each
+    from sim.analysis.mapping import each
 
     out = each(_greedy, [1, 2], processes=1, memory_gb=3.0, errors="keep", chunk_size=1)
     assert out[0] == 1 and out[1]["error"].startswith("MemoryError")

@@ -40,8 +40,9 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import plausibility
-from sim.analysis.ensembles import each, ensemble
+from sim.analysis.ensembles import ensemble
 from sim.analysis.factors import Factor, factors, point_params
+from sim.analysis.mapping import each
 
 QUANTILE = 0.5  # the next tolerance: this quantile of the last population's scores
 MOVED = (

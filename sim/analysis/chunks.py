@@ -1,4 +1,5 @@
-"""How `sim.ensemble` spreads its chunks over an executor, reports progress and keeps them in a folder.
+"""How `sim.ensemble` (and `each`) sizes its chunks, spreads them over an executor, reports progress and keeps them
+in a folder.
 
 The executor is any `concurrent.futures.Executor`: by default a local process pool ("spawn", all
 cores) that lives for one call; a caller's own (a warm pool, Dask's `client.get_executor()`,
@@ -13,6 +14,7 @@ settings is refused with a ConfigError naming the difference.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -27,6 +29,9 @@ import pandas as pd
 from sim.errors import ConfigError
 
 SETTINGS = "ensemble.json"
+FOLDER_CHUNK = 32  # runs per chunk in a folder (fixed, so that the same design resumes on any machine)
+# runs per chunk at most without a folder: enough to amortise a task's cost, few enough for a live progress bar
+MAX_CHUNK = 32
 
 
 def local_pool(workers: int, memory_gb: float | None = None) -> ProcessPoolExecutor:
@@ -208,3 +213,17 @@ def split(sizes: Sequence[int], per_chunk: int) -> list[list[int]]:
         chunks[-1].append(i)
         runs += size
     return chunks
+
+
+def runs_per_chunk(total: int, processes: int | None, executor: Executor | None) -> int:
+    """Runs per chunk without a folder: about eight chunks a worker, at most MAX_CHUNK runs."""
+    workers = getattr(executor, "_max_workers", None) or processes or os.cpu_count() or 1
+    return max(1, min(MAX_CHUNK, -(-total // (8 * workers))))
+
+
+def digest(points: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """What a folder keeps of the design points (or of `each`'s items): how many, and a hash of them."""
+    if points is None:
+        return None
+    text = json.dumps([dict(p) for p in points], sort_keys=True, default=str)
+    return {"count": len(points), "sha256": hashlib.sha256(text.encode()).hexdigest()[:16]}

@@ -21,9 +21,6 @@ started with `mpiexec -n N python -m mpi4py.futures script.py`).
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
@@ -39,11 +36,6 @@ from sim.analysis import runner
 from sim.analysis.collect import DAILY_COLUMNS
 from sim.errors import ConfigError
 from sim.runs.config import check_scenario
-
-FOLDER_CHUNK = 32  # runs per chunk in a folder (fixed, so that the same design resumes on any machine)
-MAX_CHUNK = (
-    32  # runs per chunk at most without a folder: enough to amortise a task's cost, few enough for a live progress bar
-)
 
 
 @dataclass(frozen=True)
@@ -228,7 +220,8 @@ def ensemble(
         if configured
         else []
     )
-    per_chunk = chunk_size or (FOLDER_CHUNK if folder else _chunk_runs(sum(map(len, work)), processes, executor))
+    total = sum(map(len, work))
+    per_chunk = chunk_size or (chunking.FOLDER_CHUNK if folder else chunking.runs_per_chunk(total, processes, executor))
     plan = chunking.split([len(u) for u in work], per_chunk)
     store = None
     if folder is not None:
@@ -239,7 +232,7 @@ def ensemble(
                 "scenarios": [[a.name, a.scenario, a.overrides] for a in arms],
                 "seeds": seeds,
                 "worlds": chosen,
-                "points": _digest(points),
+                "points": chunking.digest(points),
                 "overrides": overrides,
                 "daily": daily,
                 "chunk_runs": per_chunk,
@@ -354,72 +347,6 @@ def _settings(point: dict[str, Any]) -> dict[str, Any]:
     from sim.runs.config import check_setting
 
     return {k: check_setting(k, v) for k, v in point.items() if k in SETTINGS}
-
-
-def _digest(points: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
-    """What a folder keeps of the design points: how many, and a hash of them."""
-    if points is None:
-        return None
-    text = json.dumps([dict(p) for p in points], sort_keys=True, default=str)
-    return {"count": len(points), "sha256": hashlib.sha256(text.encode()).hexdigest()[:16]}
-
-
-def _chunk_runs(total: int, processes: int | None, executor: Executor | None) -> int:
-    """Runs per chunk without a folder: about eight chunks a worker, at most MAX_CHUNK runs."""
-    workers = getattr(executor, "_max_workers", None) or processes or os.cpu_count() or 1
-    return max(1, min(MAX_CHUNK, -(-total // (8 * workers))))
-
-
-def each(
-    fn: Callable[[Any], Any],
-    items: Sequence[Any],
-    executor: Executor | None = None,
-    processes: int | None = None,
-    progress: bool | Callable[[int, int, int], None] = False,
-    chunk_size: int | None = None,
-    memory_gb: float | None = None,
-    errors: str = "raise",
-    folder: str | Path | None = None,
-) -> list[Any]:
-    """`fn(item)` for every item, in order, on the ensemble's executor and chunks: for work that is
-    not one model run per row (a peer model, several runs compared inside one seed, a known-answer
-    test problem). `fn` is a module-level function. `errors="raise"` raises the first item's
-    error; "keep" gives `{"error": line}` for a failed item. With `folder`, `fn` returns a dict of
-    numbers (a row): the rows are kept in chunks there and a re-run reads them (as `ensemble`)."""
-    items = list(items)
-    per_chunk = chunk_size or (FOLDER_CHUNK if folder else _chunk_runs(len(items), processes, executor))
-    plan = chunking.split([1] * len(items), per_chunk)
-    store = None
-    if folder is not None:
-        store = chunking.Folder(
-            folder, {"fn": f"{fn.__module__}:{fn.__qualname__}", "items": _digest(items), "chunk_runs": per_chunk}
-        )
-    out: list[Any] = [None] * len(items)
-    todo = {}
-    for i, members in enumerate(plan):
-        if store is not None and store.has(i):
-            for j, row in zip(members, store.read(i)[0]):
-                out[j] = {k: v for k, v in row.items() if k != "error" or isinstance(v, str)}
-        else:
-            todo[i] = (fn, [items[j] for j in members])
-    bar = chunking.Progress(progress, len(items), done=len(items) - sum(len(plan[i]) for i in todo))
-
-    def done(i: int, results: Any) -> None:
-        if isinstance(results, BaseException):
-            results = [("failed", runner.error_line(results), results)] * len(plan[i])
-        for j, (status, line, value) in zip(plan[i], results):
-            if status != "ok" and errors == "raise":
-                raise value if isinstance(value, BaseException) else RuntimeError(line)
-            out[j] = value if status == "ok" else {"error": line}
-        if store is not None:
-            store.write(i, [out[j] for j in plan[i]])
-        bar.update(len(plan[i]), sum(status != "ok" for status, _, _ in results))
-
-    try:
-        chunking.execute(runner.map_chunk, todo, done, executor, processes, memory_gb)
-    finally:
-        bar.close()
-    return out
 
 
 def _in_world(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.ensembles import each
+from sim.analysis.mapping import each
 from sim.runs.summary import new_organisations
 from sim.world.geography import JALISCO
 from sim.world.model import CartelModel

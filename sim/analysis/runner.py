@@ -112,7 +112,7 @@ def finish(model: Any, measure: Callable[[Any], dict[str, Any]] | None, daily: b
 
 
 def map_chunk(fn: Callable[..., Any], items: Sequence[Any]) -> list[tuple[str, str | None, Any]]:
-    """`fn(item)` for every item of a chunk (the generic work of `sim.analysis.ensembles.each`):
+    """`fn(item)` for every item of a chunk (the generic work of `sim.analysis.mapping.each`):
     ("ok", None, value), or ("failed", error line, the exception) for an item that raised."""
     out = []
     for item in items:

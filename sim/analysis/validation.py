@@ -20,7 +20,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from sim.analysis import seeds
-from sim.analysis.ensembles import each
+from sim.analysis.mapping import each
 from sim.runs.summary import summarise
 from sim.world.calendar import day_of, year_days
 from sim.world.geography import states_table

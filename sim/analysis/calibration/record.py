@@ -36,7 +36,7 @@ import numpy as np
 
 from sim import parameters
 from sim.analysis import seeds
-from sim.analysis.ensembles import each
+from sim.analysis.mapping import each
 from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
 from sim.world.calendar import year_days
 from sim.world.model import CartelModel

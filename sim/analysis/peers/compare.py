@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis import seeds as seedlists
-from sim.analysis.ensembles import each
+from sim.analysis.mapping import each
 from sim.analysis.peers import prieto_curiel as peer
 from sim.world.model import CartelModel
 
