@@ -13,7 +13,7 @@ import inspect
 import numpy as np
 from numba.core.registry import CPUDispatcher
 
-from sim.world import day, metrics
+from sim.world import day, metrics, sampling
 from sim.world.model import CartelModel
 from sim.world.processes import commanders, forces, market, recruitment, violence
 
@@ -74,6 +74,7 @@ def test_the_day_calls_the_unit_tested_process_functions():
         assert isinstance(fn, CPUDispatcher), f"{alias}.{name} is not compiled: it would be a second path"
     for name in ("concentration", "groups_alive", "effective_groups", "org_state_members", "per_group"):
         assert (None, name) in calls and day.__dict__[name] is getattr(metrics, name)
+    assert (None, "poisson_shared") in calls and day.poisson_shared is sampling.poisson_shared
 
 
 def test_no_process_is_left_uncalled_or_written_twice():

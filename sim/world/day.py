@@ -25,6 +25,7 @@ from sim.world.metrics import (
     per_group,
 )
 from sim.world.processes import commanders, forces, market, recruitment, violence
+from sim.world.sampling import poisson_shared
 
 # Rows of the day's per-state table (the order of sim.world.recorder.METRICS).
 (
@@ -238,8 +239,8 @@ def advance(
                     cell_org[c] = strongest
                     absorbed = True
         lam_entry = market.entry_rates(state_members, revenue / cost, capacity, entry_rate, entry_cost)
+        entries = poisson_shared(rng, lam_entry)
         for st in range(n_states):
-            entries[st] = rng.poisson(lam_entry[st])
             today[ENTRIES, st] = entries[st]
         if absorbed:
             m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
@@ -299,11 +300,10 @@ def advance(
             held_c = m[cell_org[c], cell_state[c]]
             if held_c > 0:
                 loss[c] += lost[group[c]] * members[c] / held_c
-        civilians = np.empty(n_states, np.int64)
+        civilians = poisson_shared(rng, civ_ratio * expected)
         hidden_dead = np.empty(n_states, np.int64)
         hidden_civilians = np.empty(n_states, np.int64)
         for st in range(n_states):
-            civilians[st] = rng.poisson(civ_ratio * expected[st]) if expected[st] > 0 else 0
             # a binomial of none, or at a share of 0, is 0 without a draw (as numpy's)
             hidden_dead[st] = rng.binomial(clash_dead[st], hidden[st]) if clash_dead[st] > 0 and hidden[st] > 0 else 0
             hidden_civilians[st] = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.jit import compiled
+from sim.world.sampling import poisson_shared
 
 
 def allocate_troops(
@@ -76,13 +77,8 @@ def force_clashes(
     Encounters scale with the members willing to fight times the troops per 1,000 inhabitants;
     forces win (they kill more than they lose) but take losses.
     """
-    n = armed_members.shape[0]
-    forces, gunmen = np.empty(n, np.int64), np.empty(n, np.int64)
-    for s in range(n):
-        lam = attack_rate / 365.0 * armed_members[s] * density[s]
-        forces[s] = rng.poisson(lam)
-        gunmen[s] = rng.poisson(gunmen_per_force_killed * lam)
-    return forces, gunmen
+    lam = attack_rate / 365.0 * armed_members * density
+    return poisson_shared(rng, lam), poisson_shared(rng, gunmen_per_force_killed * lam)
 
 
 @compiled

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.jit import compiled, power
+from sim.world.sampling import poisson_shared
 
 
 @compiled
@@ -125,7 +126,4 @@ def hidden_share(arrest_risk: np.ndarray, concealment: float) -> np.ndarray:
 @compiled
 def background_homicides(rng: np.random.Generator, population: np.ndarray, rate_per_100k_year: float) -> np.ndarray:
     """Homicides outside armed groups: one national per-capita rate, drawn per state."""
-    out = np.empty(population.shape[0], np.int64)
-    for s in range(population.shape[0]):
-        out[s] = rng.poisson(population[s] * rate_per_100k_year / 1e5 / 365.0)
-    return out
+    return poisson_shared(rng, population * (rate_per_100k_year / 1e5 / 365.0))
