@@ -63,9 +63,13 @@ def _factions(loyalty: float, seed_list: list[int]) -> np.ndarray:
 
 
 def test_a_cohesive_organisation_rarely_splits_and_a_fractious_one_usually_does():
+    """On 8 seeds, the contrast: a loyal franchise splits far less often than a fractious one. The
+    shares themselves (at least 70% without a split at loyalty 0.9: 80% on 50 seeds, 5 of these 8)
+    are the slow test's: 8 seeds put a share of 0.8 below 0.7 one time in five."""
     test = seeds.test(8)
-    assert np.mean(_factions(0.9, test) == 0) >= 0.7
-    assert np.mean(_factions(0.6, test) >= 1) >= 0.7
+    cohesive, fractious = _factions(0.9, test), _factions(0.6, test)
+    assert np.mean(cohesive == 0) - np.mean(fractious == 0) >= 0.5
+    assert np.mean(fractious >= 1) >= 0.7
 
 
 @pytest.mark.slow

@@ -14,9 +14,10 @@ from sim.runs import plausible
 
 def test_the_shipped_worlds_met_every_target_and_stay_near_their_scores():
     """The worlds were drawn with the day of commit 0856f29, whose random draws came in another
-    order; on this one 43 of the 100 still meet every target on their own seed (31 of 100 did on
-    a fresh seed then, docs/plausible.md) and the median score is 1.03. The next issue redraws
-    them; until then each stays within half a target's tolerance of where it was drawn."""
+    order; on this one 45 of the 100 still meet every target on their own seed (31 of 100 did on
+    a fresh seed then, docs/plausible.md), the median score is 1.02, and world 66 no longer
+    produces one of the targets. The next issue redraws them; until then the three checked here
+    stay within half a target's tolerance of where they were drawn."""
     table = plausible.table()
     assert len(table) >= 50 and (table["score"] <= 1.0).all()
     assert set(table.columns) - set(plausible.META) == {f.name for f in factors()}
