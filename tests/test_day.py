@@ -64,6 +64,7 @@ def test_the_day_calls_the_unit_tested_process_functions():
         ("violence", "hidden_share"),
         ("violence", "background_homicides"),
         ("commanders", "mean_strength"),
+        ("commanders", "core_in_place"),
         ("commanders", "after_arrests"),
         ("commanders", "rebuilt"),
     }

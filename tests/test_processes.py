@@ -237,3 +237,15 @@ def test_two_organisations_at_home_in_one_state_keep_both_their_guards():
         adv, present, np.array([100.0, 100.0]), np.array([20.0, 30.0, 0.0]), np.array([1, 1, -1]), 0.5
     )
     assert m[:, 1].sum() == pytest.approx(150.0, rel=1e-4) and m.sum() == pytest.approx(250.0, rel=1e-4)
+
+
+def test_core_in_place_over_members_is_the_mean_strength():
+    q = np.array([1.0, 0.5, 0.2, 0.9])
+    members = np.array([100.0, 300.0, 50.0, 0.0])
+    group = np.array([0, 0, 2, 2])
+    held = core.core_in_place(q, members, group, 3)
+    weight = np.bincount(group, weights=members, minlength=3)
+    assert held.tolist() == pytest.approx([250.0, 0.0, 10.0])
+    assert (held[[0, 2]] / weight[[0, 2]]).tolist() == pytest.approx(
+        core.mean_strength(q, members, group, 3)[[0, 2]].tolist()
+    )

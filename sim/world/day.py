@@ -207,6 +207,7 @@ def advance(
     pair_a, pair_b, pair_s = pairs
     m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)  # as the day starts
     died = True  # the first day checks who is where (Python may have changed it)
+    q = core / core0  # each cell's core strength relative to the steady world's
     entries = np.zeros(n_states, np.int64)
     scratch_values = np.zeros(values.shape[1:])
     scratch_levels = np.zeros(levels.shape[1:])
@@ -273,7 +274,7 @@ def advance(
         hidden = violence.hidden_share(risk, concealment)
         # clashes between hostile groups, scaled by the violence each side's core can organise
         group = cell_org * n_states + cell_state
-        v = commanders.mean_strength(core / core0, members, group, n_orgs * n_states)  # to the power gamma below
+        in_place = commanders.core_in_place(q, members, group, n_orgs * n_states)  # over m: a side's mean strength
         m_state = state_members  # members per state as the day starts
         n_pairs = pair_a.shape[0]
         m_a, m_b, v_a, v_b = np.empty(n_pairs), np.empty(n_pairs), np.empty(n_pairs), np.empty(n_pairs)
@@ -281,7 +282,8 @@ def advance(
         for k in range(n_pairs):
             a, b, st = pair_a[k], pair_b[k], pair_s[k]
             m_a[k], m_b[k] = m[a, st], m[b, st]
-            v_a[k], v_b[k] = power(v[a * n_states + st], gamma), power(v[b * n_states + st], gamma)
+            v_a[k] = power(in_place[a * n_states + st] / m_a[k], gamma) if m_a[k] > 0 else 1.0
+            v_b[k] = power(in_place[b * n_states + st] / m_b[k], gamma) if m_b[k] > 0 else 1.0
             h[k], cap_p[k], tot_p[k] = hostility[a, b], capacity[st], m_state[st]
         lam = violence.clash_intensity(m_a, m_b, tot_p, v_a, v_b, h, cap_p, lethality, even_exp, violence_damp)
         for k in range(n_pairs):
@@ -346,7 +348,8 @@ def advance(
         nat[NAT_LOYAL] = loyal_share(loyal_cells, cell_org, members, cjng)
         nat[NAT_HELD] = held.sum()
         nat[NAT_REMOVED] = removed
-        nat[NAT_CORE] = commanders.mean_strength(core / core0, members, np.zeros(members.shape[0], np.int64), 1)[0]
+        q = core / core0  # today's end, and tomorrow's start
+        nat[NAT_CORE] = commanders.mean_strength(q, members, np.zeros(members.shape[0], np.int64), 1)[0]
         day += 1
         if entries.sum() > 0:
             break

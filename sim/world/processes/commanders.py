@@ -58,3 +58,13 @@ def mean_strength(q: np.ndarray, members: np.ndarray, cell_group: np.ndarray, n_
     for g in range(n_groups):
         held[g] = held[g] / weight[g] if weight[g] > 0 else 1.0
     return held
+
+
+@compiled
+def core_in_place(q: np.ndarray, members: np.ndarray, cell_group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Members times core strength summed per group of cells: a group's mean strength is this over
+    its members (`mean_strength`), for the day to take where it has the members already."""
+    out = np.zeros(n_groups)
+    for c in range(members.shape[0]):
+        out[cell_group[c]] += members[c] * q[c]
+    return out
