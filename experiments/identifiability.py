@@ -65,6 +65,11 @@ def _fmt(x: float) -> str:
     return "inf" if not np.isfinite(x) else (f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}")
 
 
+def _duration(seconds: float) -> str:
+    """A run's wall time as the page states it: seconds under two minutes, else minutes."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
 def render(table_: pd.DataFrame, n_values: int, seed_list: list[int], seconds: float) -> str:
     rows = "\n".join(
         f"| `{r.parameter}` | {_fmt(r.fitted)} | {_fmt(r.low)}–{_fmt(r.high)} | {_fmt(r.best)} | "
@@ -94,7 +99,7 @@ share of the grid where the largest implausibility (median over the seeds) is at
 calibration target met. *At the edge*: the fitted value lies within {EDGE:.0%} of
 the range from one end, so the range, not the data, stopped the fit. *Flat*: the median
 distance moves by less than {FLAT} over the whole range, so the targets barely tell its values apart.
-{seconds / 60:.0f} minutes on this machine.
+Made in {_duration(seconds)} on this machine.
 
 At the edge: {edge}. Flat: {flat}.
 
