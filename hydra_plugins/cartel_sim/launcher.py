@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from hydra.core.utils import JobReturn
+
+# The joblib launcher's job function lives in its private module; wrapping it is the only way to keep a
+# worker's plugins (hydra-joblib-launcher is pinned <1.3 in pyproject.toml).
 from hydra_plugins.hydra_joblib_launcher import _core
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 
@@ -25,6 +28,7 @@ def execute_job(
     from hydra.core.plugins import Plugins
     from hydra.core.singleton import Singleton
 
+    # Singleton.get_state() would deep-copy every resolver; reading the instances is private (hydra-core <1.4)
     plugins = Singleton._instances.get(Plugins)
     if plugins is not None:
         singleton_state = {**singleton_state, "instances": {**singleton_state["instances"], Plugins: plugins}}

@@ -17,6 +17,8 @@ import uuid
 from collections import OrderedDict
 from typing import Any
 
+# Internal to Hydra, unavoidable: composing a job's config as Hydra's sweeper does has no public API
+# (hydra-core is pinned <1.4 in pyproject.toml).
 from hydra._internal.config_loader_impl import ConfigLoaderImpl, get_overrides_dirname
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf

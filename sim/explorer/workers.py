@@ -12,6 +12,7 @@ import atexit
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sim.analysis.chunks import local_pool
 
@@ -24,7 +25,7 @@ def pool() -> ProcessPoolExecutor:
     """The pool, started (and warmed) on first use, and again if a worker died and broke it."""
     global _pool
     with _lock:
-        if _pool is None or getattr(_pool, "_broken", False):
+        if _pool is None or not _usable(_pool):
             workers = os.cpu_count() or 1
             _pool = local_pool(workers)
             _warming[:] = [_pool.submit(_warm) for _ in range(workers)]
@@ -32,6 +33,15 @@ def pool() -> ProcessPoolExecutor:
             threading.Thread(target=_warm_here, args=(here,), daemon=True).start()
             _warming.append(here)
         return _pool
+
+
+def _usable(executor: ProcessPoolExecutor) -> bool:
+    """Whether the pool takes work: a pool whose worker died refuses it with BrokenProcessPool."""
+    try:
+        executor.submit(int).cancel()
+    except BrokenProcessPool:
+        return False
+    return True
 
 
 def ready() -> bool:

@@ -125,6 +125,7 @@ def _values(override: Override) -> list[Any]:
     if override.value_type == ValueType.ELEMENT:
         return [override.value()]
     if override.is_discrete_sweep() and override.value_type != ValueType.GLOB_CHOICE_SWEEP:
+        # Hydra's own conversion of a sweep's element (private; no public equivalent; hydra-core pinned <1.4)
         return [Override._convert_value(v) for v in override.sweep_iterator() if not isinstance(v, Sweep)]
     return []
 

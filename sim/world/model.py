@@ -114,7 +114,7 @@ class CartelModel(mesa.Model):
         loyalty = retaliation.loyalty_draw(self.rng, len(members), self.p["loyalty_mean"])
         self.population = Population(states, orgs, members, loyalty, N_STATES)
         self.cells: list[Cell] = [
-            Cell(self, c, self.space._cells[int(s)]) for c, s in enumerate(states)
+            Cell(self, c, self.space[int(s)]) for c, s in enumerate(states)
         ]  # mesa: node id -> Cell
 
     def _plan_interventions(self) -> None:
@@ -140,13 +140,13 @@ class CartelModel(mesa.Model):
     def add_cell(self, org: int, state: int, members: float, loyalty: float) -> int:
         """A new crew of `org` in `state`, its core at full strength."""
         c = self.population.add(org, state, members, loyalty)
-        self.cells.append(Cell(self, c, self.space._cells[state]))
+        self.cells.append(Cell(self, c, self.space[state]))
         return c
 
     def detach(self, donor: int, share: float, org: int, state: int) -> int:
         """A detachment of a cell (`share` of its members, its loyalty and core) sets up in `state`."""
         c = self.population.detach(donor, share, org, state)
-        self.cells.append(Cell(self, c, self.space._cells[state]))
+        self.cells.append(Cell(self, c, self.space[state]))
         return c
 
     def arrest_core(self, org: int, state: int, arrested: float) -> None:
