@@ -44,7 +44,6 @@ def test_the_day_calls_the_unit_tested_process_functions():
     calls = _called(day.advance)
     used = {(alias, name) for alias, name in calls if alias in PROCESS_MODULES}
     expected = {
-        ("market", "payroll_revenue"),
         ("market", "entry_rates"),
         ("market", "shares"),
         ("market", "home_pay"),
@@ -54,7 +53,7 @@ def test_the_day_calls_the_unit_tested_process_functions():
         ("recruitment", "recruits"),
         ("recruitment", "desertion"),
         ("recruitment", "switch_employers"),
-        ("forces", "held_share"),
+        ("forces", "hold"),
         ("forces", "built_capacity"),
         ("forces", "arrests"),
         ("forces", "force_clashes"),
@@ -79,13 +78,14 @@ def test_the_day_calls_the_unit_tested_process_functions():
 
 
 def test_no_process_is_left_uncalled_or_written_twice():
-    """Every compiled process function is called by the day or by the model's Python (a removal,
-    the steady core), and no module of sim/world keeps a second version of the day."""
-    called = {name for _, name in _called(day.advance)}
+    """Every compiled process function is called by the day, by a process the day calls (`hold`
+    calls `held_share` and `payroll_revenue`) or by the model's Python (the steady core), and no
+    module of sim/world keeps a second version of the day."""
+    called = {name for _, name in _called(day.advance) | _called(forces.hold)}
     for module in PROCESS_MODULES.values():
         for name, fn in vars(module).items():
             if isinstance(fn, CPUDispatcher) and fn.__module__ == module.__name__:
-                assert name in called or name in ("payroll_revenue", "after_arrests", "rebuilt"), name
+                assert name in called or name in ("after_arrests", "rebuilt"), name
     from pathlib import Path
 
     import sim.world as world_pkg

@@ -224,10 +224,9 @@ def advance(
         if investment != 0.0 or corruption != 0.0:
             capacity[:] = forces.built_capacity(capacity, investment, corruption)
         state_members = per_group(members, cell_state, n_states)
-        held[:] = forces.held_share(holding, state_members, troops_per_member)
-        open_route = 1.0 - interdiction * held
-        revenue[:] = kept * market.payroll_revenue(local_revenue, trafficking * open_route, labour)
-        flow_capacity[:] = kept * trafficking * open_route
+        held[:], revenue[:], flow_capacity[:] = forces.hold(
+            holding, state_members, troops_per_member, interdiction, local_revenue, trafficking, labour, kept
+        )
         # entry: cartels absorb entrants' cells; new groups enter unserved markets
         absorbed = False
         for c in range(members.shape[0]):

@@ -119,13 +119,16 @@ class Government:
         """How much of each state the forces hold, and the revenue and flow that follow (the day
         does the same each day, sim/world/day.py)."""
         p = self.model.p
-        self.held = forces.held_share(self.holding, self.model.population.by_state(), p["hold_troops_per_member"])
-        open_route = 1.0 - p["hold_interdiction"] * self.held
-        kept = 1.0 - self.disruption
-        self.revenue = kept * market.payroll_revenue(
-            self.local_revenue, self.trafficking * open_route, p["trafficking_labour_share"]
+        self.held, self.revenue, self.flow_capacity = forces.hold(
+            self.holding,
+            self.model.population.by_state(),
+            p["hold_troops_per_member"],
+            p["hold_interdiction"],
+            self.local_revenue,
+            self.trafficking,
+            p["trafficking_labour_share"],
+            1.0 - self.disruption,
         )
-        self.flow_capacity = kept * self.trafficking * open_route
 
     def moves(self) -> np.ndarray:
         """What each organisation can move of the trafficking today: its network times its cohesion."""
@@ -139,7 +142,7 @@ class Government:
         """The settings the day reads (sim.world.day.GOVERNMENT)."""
         return (
             self.recruit_factor,
-            self.arrests_per_day * 1.0,
+            self.arrests_per_day,
             1.0 - self.disruption,
             self.investment,
             self.corruption,

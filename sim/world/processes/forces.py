@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.jit import compiled
+from sim.world.processes.market import payroll_revenue
 from sim.world.sampling import poisson_shared
 
 
@@ -38,6 +39,25 @@ def held_share(holding_troops: np.ndarray, members: np.ndarray, troops_per_membe
         need = troops_per_member * members[s]
         out[s] = min(max(holding_troops[s] / need, 0.0), 1.0) if need > 0 else 1.0
     return out
+
+
+@compiled
+def hold(
+    holding_troops: np.ndarray,
+    members: np.ndarray,
+    troops_per_member: float,
+    interdiction: float,
+    local: np.ndarray,
+    trafficking: np.ndarray,
+    labour_share: float,
+    kept: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ground the forces hold and what it leaves the groups, per state: (held share, revenue
+    that pays members, trafficking the routes can carry). Held ground interdicts `interdiction` of
+    its trafficking; disruption leaves `kept` of everything."""
+    held = held_share(holding_troops, members, troops_per_member)
+    open_route = 1.0 - interdiction * held
+    return held, kept * payroll_revenue(local, trafficking * open_route, labour_share), kept * trafficking * open_route
 
 
 def state_capacity(rule_of_law: np.ndarray, national_level: float, exponent: float) -> np.ndarray:
