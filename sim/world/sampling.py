@@ -16,6 +16,17 @@ from sim.world.jit import compiled
 
 
 @compiled
+def pick(rng: np.random.Generator, lam: np.ndarray, start: int, end: int, total: float) -> int:
+    """One event's place among `lam[start:end]` (whose sum is `total`), in proportion to the rates."""
+    u, k = rng.random() * total, start
+    acc = lam[k]
+    while acc <= u and k < end - 1:
+        k += 1
+        acc += lam[k]
+    return k
+
+
+@compiled
 def poisson_shared(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
     """Independent Poisson(`lam[s]`) counts, one per state, from one national draw."""
     n = lam.shape[0]
@@ -26,10 +37,5 @@ def poisson_shared(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
     if total <= 0:
         return out
     for _ in range(rng.poisson(total)):
-        u, s = rng.random() * total, 0
-        acc = lam[0]
-        while acc <= u and s < n - 1:
-            s += 1
-            acc += lam[s]
-        out[s] += 1
+        out[pick(rng, lam, 0, n, total)] += 1
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.jit import compiled, power
-from sim.world.sampling import poisson_shared
+from sim.world.sampling import pick, poisson_shared
 
 
 @compiled
@@ -97,11 +97,7 @@ def clash_deaths(
             end += 1
         deaths = rng.poisson(total) if total > 0 else 0
         for _ in range(deaths):
-            u, k = rng.random() * total, start
-            acc = lam[k]
-            while acc <= u and k < end - 1:
-                k += 1
-                acc += lam[k]
+            k = pick(rng, lam, start, end, total)
             killed[k] += 1
             fire = fire_a[k] + fire_b[k]
             if rng.random() < (fire_b[k] / fire if fire > 0 else 0.5):
