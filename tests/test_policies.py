@@ -167,10 +167,14 @@ def test_a_kingpin_campaign_adds_groups_without_cutting_flow_10_seeds():
     _campaign(seeds.test(10))
 
 
-def test_capacity_lowers_recruitment_and_violence_over_three_years():
-    """Capacity acts through recruitment, arrests that stick (and the core they take) and damped
-    clashes. New groups find entry costlier, but arrests also open markets for them: their
-    count is not part of the pattern (the entry mechanism itself: the unit test above)."""
+def test_capacity_lowers_the_final_years_homicides_at_the_defaults_over_three_years():
+    """At the defaults capacity lowers the final year's homicides: arrests that stick take the cells'
+    core, recruitment and clashes are damped and entry costs more, and that outweighs the
+    clashes, fights with the forces and displacement that enforcement provokes. This is a result
+    of the parameters, not of the code: tests/test_capacity_channels.py builds worlds where
+    capacity raises homicides. Recruits are not part of the pattern: capacity damps recruitment,
+    but the members that provoked clashes and fights kill and that displacement moves away leave
+    room that recruits fill (about level over the three investments)."""
     levels = (0.0, 0.15, 0.3)
     runs = dict(
         zip(
@@ -178,12 +182,7 @@ def test_capacity_lowers_recruitment_and_violence_over_three_years():
             summaries([{"horizon_days": 1095, **STRIKE, "capacity_investment": c} for c in levels], seeds.test(10)),
         )
     )
-    med = lambda c, k: np.median([r[k] for r in runs[c]])  # noqa: E731
-    recruits = [med(c, "recruits_weekly_d0_end") for c in levels]
-    final_year = [med(c, "homicides_last_365") for c in levels]
-    assert recruits[0] > max(
-        recruits[1], recruits[2]
-    )  # with more capacity, arrests that stick open room that recruits fill
+    final_year = [np.median([r["homicides_last_365"] for r in runs[c]]) for c in levels]
     assert final_year[0] > final_year[1] > final_year[2]
 
 

@@ -76,6 +76,9 @@ PARAMETERS = (
     "entry_rate",
     "entry_capacity_cost",
     "absorb_rate",
+    "crackdown_provocation",
+    "state_confrontation",
+    "displacement_rate",
 )
 # The government's settings of the day, after the parameters: recruitment factor, arrests a day,
 # revenue kept (1 - disruption), capacity investment and corruption a year.
@@ -119,6 +122,8 @@ def advance(
     held,
     revenue,
     flow_capacity,
+    border_start,
+    border_to,
     pairs,
     presence,
     values,
@@ -131,7 +136,8 @@ def advance(
 
     `s` is `scalars(...)`; `pairs` the hostile pairs in use (three arrays) and `presence` the
     organisations x states presence they were found for: they are found again when who is where
-    changes (pass an empty `presence` to force it), and returned; `values`, `levels` and `national` the daily
+    changes (pass an empty `presence` to force it), and returned; `border_start` and `border_to`
+    the states' land neighbours (`sim.world.geography.border_lists`); `values`, `levels` and `national` the daily
     record's arrays from day `record_start` on (days before it are simulated, not kept).
     """
     (
@@ -163,6 +169,9 @@ def advance(
         entry_rate,
         entry_cost,
         absorb_rate,
+        provocation,
+        confrontation,
+        displacement,
         recruit_factor,
         arrests_per_day,
         kept,
@@ -202,6 +211,9 @@ def advance(
         s[30],
         s[31],
         s[32],
+        s[33],
+        s[34],
+        s[35],
     )
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
@@ -271,6 +283,14 @@ def advance(
             if state_members[st] > 0:
                 risk[st] = max(arrests_state[st] * 365.0 / state_members[st] - risk0[st], 0.0)
         hidden = violence.hidden_share(risk, concealment)
+        # enforcement that bites pushes members next door, provokes clashes and fights with forces
+        pressure = forces.enforcement_pressure(risk, risk0)
+        if displacement != 0.0:
+            pushed, arriving = forces.displaced(
+                members, cell_org, cell_state, m, pressure, border_start, border_to, displacement
+            )
+            gain += arriving
+            loss += pushed
         # clashes between hostile groups, scaled by the violence each side's core can organise
         group = cell_org * n_states + cell_state
         in_place = commanders.core_in_place(q, members, group, n_orgs * n_states)  # over m: a side's mean strength
@@ -287,6 +307,8 @@ def advance(
         lam = violence.clash_intensity(m_a, m_b, tot_p, v_a, v_b, h, cap_p, lethality, even_exp, violence_damp)
         for k in range(n_pairs):
             lam[k] *= 1.0 - hold_damp * held[pair_s[k]]
+        if provocation != 0.0:
+            lam = violence.provoked(lam, pair_s, pressure, provocation)
         killed, lost_a, lost_b = violence.clash_deaths(rng, lam, pair_s, n_states, m_a * v_a, m_b * v_b)
         lost = np.zeros(n_orgs * n_states)
         clash_dead = np.zeros(n_states, np.int64)
@@ -313,7 +335,8 @@ def advance(
         # the forces' fights, and homicides outside armed groups
         armed_cells = members * aggression
         armed = per_group(armed_cells, cell_state, n_states)
-        dead_forces, dead_gunmen = forces.force_clashes(rng, armed, density, force_rate, per_force)
+        fighting = forces.confronting(armed, pressure, confrontation) if confrontation != 0.0 else armed
+        dead_forces, dead_gunmen = forces.force_clashes(rng, fighting, density, force_rate, per_force)
         for c in range(members.shape[0]):
             if armed[cell_state[c]] > 0:
                 loss[c] += dead_gunmen[cell_state[c]] * armed_cells[c] / armed[cell_state[c]]

@@ -80,3 +80,16 @@ def adjacency() -> np.ndarray:
     matrix = (border_distance() == 1).astype(float)
     matrix.setflags(write=False)
     return matrix
+
+
+@cache
+def border_lists() -> tuple[np.ndarray, np.ndarray]:
+    """Each state's land neighbours as two arrays for compiled code: the neighbours of state s are
+    `to[start[s]:start[s + 1]]`, in index order (read-only)."""
+    adj = adjacency()
+    start = np.zeros(N_STATES + 1, dtype=np.int64)
+    start[1:] = np.cumsum(adj.sum(axis=1).astype(np.int64))
+    to = np.concatenate([np.flatnonzero(row) for row in adj]).astype(np.int64)
+    for a in (start, to):
+        a.setflags(write=False)
+    return start, to

@@ -16,7 +16,7 @@ from sim.world import interventions
 from sim.world import record as history
 from sim.world.agents import Cell, Organisation
 from sim.world.calendar import FIRST_DAY
-from sim.world.geography import N_STATES, border_graph, geography
+from sim.world.geography import N_STATES, border_graph, border_lists, geography
 from sim.world.government import Government
 from sim.world.leadership import Leadership
 from sim.world.metrics import effective_groups, groups_alive
@@ -286,6 +286,7 @@ class CartelModel(mesa.Model):
             gov.held,
             gov.revenue,
             gov.flow_capacity,
+            *border_lists(),
             self._pairs,
             self._presence,
             rec.values,

@@ -85,6 +85,89 @@ def troop_density(troops: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 
 @compiled
+def enforcement_pressure(excess_risk: np.ndarray, risk0: np.ndarray) -> np.ndarray:
+    """How hard enforcement bites in each state: the excess of today's arrest risk over the steady
+    world's (`excess_risk`, members arrested per member-year above `risk0`) relative to the steady
+    world's, so 0 in the steady world and 2 where arrests that stick have tripled.
+
+    Arrests stick with capacity, so capacity built from day 0 raises it as a higher arrest tempo
+    does. It drives the channels through which enforcement raises violence: `violence.provoked`,
+    `confronting` and `displaced`.
+    """
+    out = np.zeros(excess_risk.shape[0])
+    for s in range(excess_risk.shape[0]):
+        if risk0[s] > 0:
+            out[s] = excess_risk[s] / risk0[s]
+    return out
+
+
+@compiled
+def confronting(armed_members: np.ndarray, pressure: np.ndarray, confrontation: float) -> np.ndarray:
+    """Armed members of each state who fight the forces, counted as the encounters they make:
+    times 1 + `confrontation` x pressure.
+
+    Unconditional repression (pressure whatever a group's own violence) gives groups reason to fight
+    the state rather than evade it (Lessing 2015, 2017: crackdowns not conditioned on violence drove
+    cartel-state conflict in Mexico). At `confrontation` 0 the members are unchanged.
+    """
+    return armed_members * (1.0 + confrontation * pressure)
+
+
+@compiled
+def displaced(
+    members: np.ndarray,
+    org: np.ndarray,
+    state: np.ndarray,
+    org_state_members: np.ndarray,
+    pressure: np.ndarray,
+    border_start: np.ndarray,
+    border_to: np.ndarray,
+    rate: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Members pushed by enforcement into neighbouring states today: (leaving each cell, joining
+    each cell).
+
+    Each day an organisation moves `rate` / 365 x (pressure here - pressure there) of its members in
+    a state to each neighbouring state (land borders: `border_to[border_start[s]:border_start[s+1]]`)
+    where the pressure is lower and it already has cells, shared among those states by its members
+    there, and among its cells by members. They add to its contact and contests next door (the
+    balloon effect: Dell 2015, crackdowns divert trafficking and violence to other routes; Osorio
+    2015, violence spreads to neighbouring areas). Deterministic; at `rate` 0 nobody moves.
+    """
+    n = members.shape[0]
+    leaving = np.zeros(n)
+    joining = np.zeros(n)
+    if rate == 0.0:
+        return leaving, joining
+    n_orgs, n_states = org_state_members.shape
+    out = np.zeros((n_orgs, n_states))
+    into = np.zeros((n_orgs, n_states))
+    for o in range(n_orgs):
+        for s in range(n_states):
+            here = org_state_members[o, s]
+            if here <= 0.0 or pressure[s] <= 0.0:
+                continue
+            next_door = 0.0
+            for i in range(border_start[s], border_start[s + 1]):
+                next_door += org_state_members[o, border_to[i]]
+            if next_door <= 0.0:
+                continue
+            for i in range(border_start[s], border_start[s + 1]):
+                t = border_to[i]
+                gap = pressure[s] - pressure[t]
+                if gap > 0.0 and org_state_members[o, t] > 0.0:
+                    moved = min(rate / 365.0 * gap, 1.0) * here * org_state_members[o, t] / next_door
+                    out[o, s] += moved
+                    into[o, t] += moved
+    for c in range(n):
+        held = org_state_members[org[c], state[c]]
+        if held > 0.0:
+            leaving[c] = out[org[c], state[c]] * members[c] / held
+            joining[c] = into[org[c], state[c]] * members[c] / held
+    return leaving, joining
+
+
+@compiled
 def force_clashes(
     rng: np.random.Generator,
     armed_members: np.ndarray,

@@ -70,6 +70,21 @@ def clash_intensity(
 
 
 @compiled
+def provoked(lam: np.ndarray, pair_s: np.ndarray, pressure: np.ndarray, provocation: float) -> np.ndarray:
+    """Each pair's clash rate raised by the enforcement that bites in its state: times
+    1 + `provocation` x pressure (pressure: `forces.enforcement_pressure`).
+
+    Crackdowns weaken the incumbents and invite their rivals to take the territory (Dell 2015,
+    Calderón et al. 2015), and enforcement is a catalyst of violence between criminal
+    organisations (Osorio 2015). At `provocation` 0 the rates are unchanged.
+    """
+    out = np.empty(lam.shape[0])
+    for k in range(lam.shape[0]):
+        out[k] = lam[k] * (1.0 + provocation * pressure[pair_s[k]])
+    return out
+
+
+@compiled
 def clash_deaths(
     rng: np.random.Generator, lam: np.ndarray, pair_s: np.ndarray, n_states: int, fire_a: np.ndarray, fire_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
