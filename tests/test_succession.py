@@ -99,7 +99,10 @@ def test_a_killing_is_avenged_harder_than_a_capture():
     assert killed > captured > 1.0
 
 
-def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
+def test_any_removal_disorganises_the_core_and_a_capture_also_yields_arrests():
+    """Was: a killing took no core (the capture's core loss coded "a killing is worse"). Now any
+    removal by the state takes `decapitation_core_loss` of it, a capture also its arrests."""
+
     def core_after(mode: str) -> float:
         m = CartelModel(seed=2, horizon_days=0)
         m.run_until(0)
@@ -108,18 +111,36 @@ def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
         m.leadership.remove_leader(m.organisations[m.cjng], 0, home=13, mode=mode)
         return float(m.population.core[cells].sum() / before)
 
-    assert core_after("killed") == pytest.approx(1.0)
-    assert core_after("captured") == pytest.approx(1.0 - P["capture_intel_core_share"], rel=1e-6)
+    loss = P["decapitation_core_loss"]
+    assert core_after("killed") == pytest.approx(1.0 - loss, rel=1e-6)
+    assert core_after("captured") == pytest.approx((1.0 - loss) * (1.0 - P["capture_intel_core_share"]), rel=1e-6)
 
 
 def test_a_leader_held_in_mexico_names_a_successor_and_an_extradited_one_cannot():
+    """With full authority from prison and a successor who deters (heir_claim_factor 4) a fractious
+    organisation hands over; was: a held leader's successor always took over uncontested."""
     held = CartelModel(
-        seed=1, horizon_days=5, strike_mode="capture", extradite_captured=False, loyalty_mean=0.5, **STRIKE
+        seed=1,
+        horizon_days=5,
+        strike_mode="capture",
+        extradite_captured=False,
+        loyalty_mean=0.7,
+        succession_claim_noise=0.0,
+        held_leader_authority=1.0,
+        heir_claim_factor=4.0,
+        **STRIKE,
     )
     held.run()
     assert held.organisations[held.cjng].succession == "heir" and not held.organisations[held.cjng].factions
     gone = CartelModel(
-        seed=1, horizon_days=5, strike_mode="capture", extradite_captured=True, loyalty_mean=0.5, **STRIKE
+        seed=1,
+        horizon_days=5,
+        strike_mode="capture",
+        extradite_captured=True,
+        loyalty_mean=0.7,
+        succession_claim_noise=0.0,
+        heir_claim_factor=4.0,
+        **STRIKE,
     )
     gone.run()
     assert gone.organisations[gone.cjng].factions  # a fractious organisation without a successor splits
