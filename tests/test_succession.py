@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim import parameters
-from sim.analysis import seeds
+from sim.analysis import seeds, succession_grid
 from sim.analysis.ensembles import summaries
 from sim.world.model import CartelModel
 from sim.world.processes import market, succession
@@ -127,6 +127,17 @@ def test_a_leader_held_without_authority_leaves_a_contest():
     named, open_ = after(1.0), after(0.0)
     assert named.leader_held and not named.factions and named.succession == "heir"
     assert not open_.leader_held and open_.factions and open_.succession == "contest"
+
+
+def test_the_grid_measures_the_succession_on_a_world_it_leaves_as_it_was():
+    past = CartelModel(seed=1, horizon_days=succession_grid.DAYS)
+    past.run_until(0)
+    weak, strong = (succession_grid.factions_after_removal(past, 0.25, 0.3, f) for f in (0.5, 4.0))
+    assert weak > strong  # on the same world and draws
+    assert past.day == 0 and past.organisations[past.cjng].leader_present
+    assert succession_grid.factions_after_removal(past, 0.25, 0.3, 0.5) == weak  # reproducible
+    table = succession_grid.render({lo: np.zeros((len(succession_grid.RULES), 2), int) for lo in (0.6, 0.8)})
+    assert table.count("\n| 0.") == len(succession_grid.RULES)
 
 
 # ----- the model: who splits ---------------------------------------------------------------------
