@@ -19,12 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from sim import __version__
-from sim.analysis import literature, seeds
+from sim.analysis import literature, seeds, succession_grid
 from sim.analysis.peers import compare
 from sim.analysis.validation import STEADY_SEEDS, TARGETS, headline, measure
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
 SUCCESSION_SEEDS = 50  # the succession's outcomes are a distribution: more seeds than the targets
+GRID_SEEDS = 10  # per loyalty and point of the succession rule's grid (about half a minute on two cores)
 
 
 def _fmt(x: float) -> str:
@@ -117,9 +118,12 @@ def main() -> None:
     test = seeds.test(args.seeds)
     findings = literature.measure(test, args.workers)
     outcomes = literature.succession_outcomes(seeds.test(max(args.seeds, SUCCESSION_SEEDS)), args.workers)
+    grid = succession_grid.render(succession_grid.measure(seeds.test(GRID_SEEDS), args.workers))
     peer = compare.run(args.seeds, args.workers)
     DOC.write_text(
-        render(measured, args.seeds, literature.render(findings, outcomes, args.seeds) + "\n" + compare.render(peer)),
+        render(
+            measured, args.seeds, literature.render(findings, outcomes, args.seeds, grid) + "\n" + compare.render(peer)
+        ),
         encoding="utf-8",
     )
     for fid, (direction, size) in literature.agreement(findings).items():

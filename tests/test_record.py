@@ -173,9 +173,16 @@ def test_an_extradition_takes_the_backing_from_a_successor_named_from_prison(tmp
   - {date: 2025-01-05, extradite: {prisoners: 1, organisations: [CDN]}, source: test}
 """,
     )
-    m = CartelModel(
-        seed=2, burn_in_days=0, horizon_days=0, record=path, loyalty_mean=0.5
-    )  # fractious: the lieutenants split
+    m = CartelModel(  # fractious: the lieutenants split once the named successor loses his backing
+        seed=2,
+        burn_in_days=0,
+        horizon_days=0,
+        record=path,
+        loyalty_mean=0.7,
+        succession_claim_noise=0.0,
+        held_leader_authority=1.0,  # was always so; now a chance
+        heir_claim_factor=4.0,  # was: no contest at all; now a successor who deters every claim here
+    )
     cdn = m.organisations[m.org_index("CDN")]
     while m.day <= day_of(dt.date(2025, 1, 2)):
         m.step()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim import parameters
-from sim.analysis import seeds
+from sim.analysis import seeds, succession_grid
 from sim.analysis.ensembles import summaries
 from sim.world.model import CartelModel
 from sim.world.processes import market, succession
@@ -54,6 +54,90 @@ def test_what_a_region_is_worth_tips_a_lieutenant_into_claiming():
 def test_the_claimant_never_follows_anyone_but_himself():
     claimant, choice = _choices([0.1] * 6)
     assert choice[claimant] == -1 and (choice[np.arange(3) != claimant] == 1).all()
+
+
+# ----- claims by chance, a named successor's legitimacy ------------------------------------------
+def _micro_worlds(n: int = 400, k: int = 4, seed: int = 5):
+    """n organisations of 3 k cells under k lieutenants: random sizes, loyalties and stakes."""
+    rng = np.random.default_rng(seed)
+    lts = np.repeat(np.arange(k), 3)
+    return [
+        (lts, rng.uniform(20, 200, 3 * k), rng.uniform(0.5, 0.95, 3 * k), rng.uniform(0.5, 2.0, 3 * k), rng.random(k))
+        for _ in range(n)
+    ]
+
+
+def test_claims_by_chance_reduce_to_the_threshold_as_the_noise_vanishes():
+    worth, loyal = np.array([0.0, 1.0, 2.4, 2.6, 10.0, 5.0]), np.array([10.0, 10.0, 10.0, 10.0, 10.0, 0.0])
+    assert succession.claim_probability(worth, loyal, 0.25, 0.0).tolist() == [0, 0, 0, 1, 1, 1]
+    assert succession.claim_probability(worth, loyal, 0.25, 1e-6) == pytest.approx([0, 0, 0, 1, 1, 1])
+    chance = succession.claim_probability(worth, loyal, 0.25, 0.3)
+    assert 0 < chance[2] < 0.5 < chance[3] < 1 and chance[0] == 0 and chance[5] == 1  # near the threshold: either way
+    for lts, members, loyalty, value, draw in _micro_worlds():
+        exact = succession.lieutenant_choices(lts, members, loyalty, value, 0.25)
+        noisy = succession.lieutenant_choices(lts, members, loyalty, value, 0.25, 1e-9, draw)
+        assert exact[0] == noisy[0] and exact[1].tolist() == noisy[1].tolist()
+
+
+def test_noisy_claims_do_not_follow_from_the_default_loyalty_alone():
+    """At the default loyalty 0.8 and equal stakes every lieutenant sits on the default ratio 0.25
+    ((1 - 0.8) / 0.8): under the threshold a hair's loyalty either way decided every claim; with
+    noise the chance moves smoothly through it."""
+    lts, members, value = np.repeat(np.arange(4), 3), np.full(12, 100.0), np.ones(12)
+    draws = np.random.default_rng(0).random((2000, 4))
+    share = {}
+    for lo in (0.79, 0.81):
+        loyalty = np.full(12, lo)
+        share[lo] = (succession.lieutenant_choices(lts, members, loyalty, value, 0.25)[1][1:] == 1).mean()
+        noisy = [succession.lieutenant_choices(lts, members, loyalty, value, 0.25, 0.3, d)[1][1:] for d in draws]
+        assert 0.4 < np.mean(noisy) < 0.6
+    assert share == {0.79: 1.0, 0.81: 0.0}
+
+
+def test_a_deterring_heir_gives_fewer_claims_than_a_weak_one_on_the_same_draws():
+    ratio, noise = P["succession_claim_ratio"], P["succession_claim_noise"]
+    weak = strong = 0
+    for lts, members, loyalty, value, draw in _micro_worlds():
+        w = succession.lieutenant_choices(lts, members, loyalty, value, ratio * 0.5, noise, draw)[1] == 1
+        s = succession.lieutenant_choices(lts, members, loyalty, value, ratio * 2.0, noise, draw)[1] == 1
+        assert not (s & ~w).any()  # on the same draws, whoever claims against a strong heir claims against a weak one
+        weak, strong = weak + w.any(), strong + s.any()
+    assert strong < weak  # fewer successions split
+
+
+def test_a_leader_held_without_authority_leaves_a_contest():
+    """The same capture and world: held_leader_authority 1 names a successor the lieutenants accept,
+    0 leaves the succession open and the lieutenants split (was: a held leader always handed over)."""
+
+    def after(authority: float):
+        m = CartelModel(
+            seed=1,
+            horizon_days=5,
+            strike_mode="capture",
+            extradite_captured=False,
+            loyalty_mean=0.7,
+            succession_claim_noise=0.0,
+            heir_claim_factor=4.0,
+            held_leader_authority=authority,
+            **STRIKE,
+        )
+        m.run()
+        return m.organisations[m.cjng]
+
+    named, open_ = after(1.0), after(0.0)
+    assert named.leader_held and not named.factions and named.succession == "heir"
+    assert not open_.leader_held and open_.factions and open_.succession == "contest"
+
+
+def test_the_grid_measures_the_succession_on_a_world_it_leaves_as_it_was():
+    past = CartelModel(seed=1, horizon_days=succession_grid.DAYS)
+    past.run_until(0)
+    weak, strong = (succession_grid.factions_after_removal(past, 0.25, 0.3, f) for f in (0.5, 4.0))
+    assert weak > strong  # on the same world and draws
+    assert past.day == 0 and past.organisations[past.cjng].leader_present
+    assert succession_grid.factions_after_removal(past, 0.25, 0.3, 0.5) == weak  # reproducible
+    table = succession_grid.render({lo: np.zeros((len(succession_grid.RULES), 2), int) for lo in (0.6, 0.8)})
+    assert table.count("\n| 0.") == len(succession_grid.RULES)
 
 
 # ----- the model: who splits ---------------------------------------------------------------------
@@ -99,7 +183,10 @@ def test_a_killing_is_avenged_harder_than_a_capture():
     assert killed > captured > 1.0
 
 
-def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
+def test_any_removal_disorganises_the_core_and_a_capture_also_yields_arrests():
+    """Was: a killing took no core (the capture's core loss coded "a killing is worse"). Now any
+    removal by the state takes `decapitation_core_loss` of it, a capture also its arrests."""
+
     def core_after(mode: str) -> float:
         m = CartelModel(seed=2, horizon_days=0)
         m.run_until(0)
@@ -108,18 +195,36 @@ def test_a_capture_yields_arrests_of_the_core_and_a_killing_does_not():
         m.leadership.remove_leader(m.organisations[m.cjng], 0, home=13, mode=mode)
         return float(m.population.core[cells].sum() / before)
 
-    assert core_after("killed") == pytest.approx(1.0)
-    assert core_after("captured") == pytest.approx(1.0 - P["capture_intel_core_share"], rel=1e-6)
+    loss = P["decapitation_core_loss"]
+    assert core_after("killed") == pytest.approx(1.0 - loss, rel=1e-6)
+    assert core_after("captured") == pytest.approx((1.0 - loss) * (1.0 - P["capture_intel_core_share"]), rel=1e-6)
 
 
 def test_a_leader_held_in_mexico_names_a_successor_and_an_extradited_one_cannot():
+    """With full authority from prison and a successor who deters (heir_claim_factor 4) a fractious
+    organisation hands over; was: a held leader's successor always took over uncontested."""
     held = CartelModel(
-        seed=1, horizon_days=5, strike_mode="capture", extradite_captured=False, loyalty_mean=0.5, **STRIKE
+        seed=1,
+        horizon_days=5,
+        strike_mode="capture",
+        extradite_captured=False,
+        loyalty_mean=0.7,
+        succession_claim_noise=0.0,
+        held_leader_authority=1.0,
+        heir_claim_factor=4.0,
+        **STRIKE,
     )
     held.run()
     assert held.organisations[held.cjng].succession == "heir" and not held.organisations[held.cjng].factions
     gone = CartelModel(
-        seed=1, horizon_days=5, strike_mode="capture", extradite_captured=True, loyalty_mean=0.5, **STRIKE
+        seed=1,
+        horizon_days=5,
+        strike_mode="capture",
+        extradite_captured=True,
+        loyalty_mean=0.7,
+        succession_claim_noise=0.0,
+        heir_claim_factor=4.0,
+        **STRIKE,
     )
     gone.run()
     assert gone.organisations[gone.cjng].factions  # a fractious organisation without a successor splits

@@ -171,8 +171,9 @@ REASONS = {  # why the model and a finding differ, where they do (kept beside th
     "calderon_local": "the model's unit is the state: the raid's municipality is a small part of Jalisco's homicides, "
     "and the model has no municipal turf war at the raid's site",
     "lindo_local": "besides the dilution above, a capture in the model takes a tenth of the organisation's core in "
-    "follow-up arrests (Phillips 2015's short-term calm) and is avenged less than a killing; Lindo & Padilla-Romo find "
-    "the opposite locally. The two findings pull against each other and the model sides with Phillips",
+    "follow-up arrests (Phillips 2015's short-term calm) and, at the default capture_retaliation_share (0.5, its range "
+    "0.2-2), is avenged less than a killing; Lindo & Padilla-Romo find the opposite locally. The two findings pull "
+    "against each other and the model's defaults side with Phillips",
     "lindo_network": "the model's effect grows instead of fading: the succession's wars and rivals' entry into the "
     "weakened states build up over months (cohesion recovers slowly), where the published effect comes at once and is "
     "gone in six months",
@@ -183,8 +184,9 @@ REASONS = {  # why the model and a finding differ, where they do (kept beside th
 }
 
 
-def render(measured: dict[str, np.ndarray], outcomes: dict[float, np.ndarray], n_seeds: int) -> str:
-    """The findings beside the model, and the succession's outcomes over seeds (markdown)."""
+def render(measured: dict[str, np.ndarray], outcomes: dict[float, np.ndarray], n_seeds: int, grid: str = "") -> str:
+    """The findings beside the model, and the succession's outcomes over seeds (markdown); `grid`:
+    the outcomes over the succession rule's grid (`sim.analysis.succession_grid.render`)."""
     agree = agreement(measured)
     extra = {
         "lindo_network": f"; months 7-12: {_estimate(measured, 'lindo_network_late', '%')}",
@@ -239,16 +241,17 @@ local gangs; the test now asks for more groups than the same seeds without the c
 Capture and held against capture and extradited (year 1): homicides {held}, organisations born
 from CJNG {held_f}. The mechanism, an assumption from the record's own cases (the Sinaloa
 Cartel under El Chapo's sons after his extradition): a leader held in Mexico names and backs a
-successor, so the lieutenants hand over instead of contesting; an extradited one cannot.
+successor with chance `held_leader_authority`, whom the lieutenants then face as they would an heir
+(their claim ratio times `heir_claim_factor`); an extradited one cannot.
 
 ## The succession's outcomes
 
 Organisations born from CJNG within 365 days of the strike (`new_factions_d365`) over
 {len(next(iter(outcomes.values())))} test seeds, by the cells' mean loyalty (`loyalty_mean`; the default is 0.8). Each
-lieutenant decides from his own strength, his cells' loyalty, the brand's pull and the worth of his
-region (docs/ODD.md, succession).
+lieutenant claims by chance, more likely with his own strength and the worth of his region, less
+with his cells' loyalty and the brand's pull (docs/ODD.md, succession).
 
 | loyalty_mean | no new organisation | 0 | 1 | 2 | 3 | more |
 |---|---|---|---|---|---|---|
 {chr(10).join(table)}
-"""
+{"" if not grid else chr(10) + "### Over the succession rule's grid" + chr(10) + chr(10) + grid}"""

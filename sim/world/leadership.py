@@ -7,10 +7,16 @@ whose breakaway factions fight the brand, while cells defect to rivals and rival
 weakened organisation's states.
 
 A leader leaves in one of four modes: killed or captured by the state (a raid, a retaliation
-wave and attacks on forces follow, weaker after a capture, which also yields arrests of the
-core; a leader captured and held can name his successor from prison until he is extradited),
-extradited, or betrayed by an ally who hands him over (no raid and no wave: his organisation
-and the betrayer's go to war).
+wave and attacks on forces follow, at `capture_retaliation_share` of a killing's after a capture,
+which also yields arrests of the core; any removal by the state disorganises, taking
+`decapitation_core_loss` of the organisation's core; a leader captured and held names a successor
+from prison with chance `held_leader_authority`, until he is extradited), extradited, or betrayed
+by an ally who hands him over (no raid and no wave: his organisation and the betrayer's go to war).
+
+Every succession is a contest: the lieutenants decide whether to claim their regions, each with a
+chance (`succession.claim_probability`), against a claim ratio that a named successor (an heir, or
+one named from prison) scales by `heir_claim_factor`, up if he deters challenges, down if he
+invites them. Whether a removal raises or lowers violence is what these processes make of it.
 """
 
 from __future__ import annotations
@@ -150,22 +156,22 @@ class Leadership:
             wave = self._raid_and_wave(
                 cells, home, day, revenge=1.0 if mode == "killed" else p["capture_retaliation_share"]
             )
+            model.population.lose_core(cells, p["decapitation_core_loss"])  # the leadership's organising is gone
             if mode != "killed":  # what a captured leader's phones and papers lead to
                 model.population.lose_core(cells, p["capture_intel_core_share"])
+        # a leader held in Mexico backs a successor from prison only if his authority reaches out of it
+        org.leader_held = mode == "captured" and bool(model.rng.random() < p["held_leader_authority"])
         org.leader_present = False
-        org.leader_held = mode == "captured"
         org.removed_day = day
         if org not in self.unsettled:
             self.unsettled = sorted([*self.unsettled, org], key=lambda o: o.index)
         self.removals.append({"org": org.name, "day": day, "home": home, "mode": mode, "wave": wave})
-        if org.heir_available or org.leader_held:  # an heir, or a successor named from prison
-            self._hand_over(org, day)
-        else:
-            self._start_contest(org, cells)
+        named = org.heir_available or org.leader_held  # an heir, or a successor named from prison
+        self._start_contest(org, cells, p["heir_claim_factor"] if named else 1.0)
 
     def _hand_over(self, org: Organisation, day: int) -> None:
-        """A successor takes over without a contest: cohesion falls to an heir's and he
-        consolidates after `heir_succession_days`."""
+        """A successor takes over uncontested (no lieutenant claimed): cohesion falls to an heir's
+        and he consolidates after `heir_succession_days`."""
         p = self.model.p
         org.succession = "heir"
         org.cohesion = p["heir_cohesion"]
@@ -199,7 +205,7 @@ class Leadership:
     def extradite(self, names: list[str], prisoners: int, day: int) -> None:
         """Up to `prisoners` leaders held in Mexican prisons (of the organisations named, or of
         any) are sent to the US: a successor still being named from prison loses his backing and
-        the lieutenants contest the succession."""
+        the lieutenants contest the succession as if none had been named."""
         model = self.model
         held = [o for o in model.organisations if o.leader_held and (not names or o.name in names)]
         for org in held[:prisoners]:
@@ -220,13 +226,16 @@ class Leadership:
             self._surge.update(zip(cells.tolist(), surge.tolist()))
 
     # ----- succession ----------------------------------------------------------------------
-    def _start_contest(self, org: Organisation, cells: np.ndarray) -> None:
+    def _start_contest(self, org: Organisation, cells: np.ndarray, factor: float = 1.0) -> None:
         """The lieutenants decide: the strongest claims the brand, the others claim their region
-        or submit (`succession.lieutenant_choices`); a claimant's faction is the cells that do
-        follow him (`succession.follows_lieutenant`), the rest stay with the brand.
+        or submit (`succession.lieutenant_choices`, against `succession_claim_ratio` x `factor`:
+        a named successor's legitimacy, 1 without one; each lieutenant's chance decided by a draw
+        of the model's random numbers, one per lieutenant in his order, after the cells' draws); a
+        claimant's faction is the cells that do follow him (`succession.follows_lieutenant`), the
+        rest stay with the brand.
 
         Lieutenants command regions around the organisation's strongholds as it stands today.
-        With no faction the succession is a hand-over to the brand's claimant.
+        With no faction the succession is a hand-over to the brand's claimant (or the named successor).
         """
         model, p, pop = self.model, self.model.p, self.model.population
         org.factions = []
@@ -235,7 +244,13 @@ class Leadership:
         lts = succession.assign_lieutenants(pop.state[cells], pop.members[cells], p["lieutenants"], border_distance())
         follows = succession.follows_lieutenant(pop.loyalty[cells], model.rng.random(len(cells)))
         claimant, choice = succession.lieutenant_choices(
-            lts, pop.members[cells], pop.loyalty[cells], self._stakes(cells), p["succession_claim_ratio"]
+            lts,
+            pop.members[cells],
+            pop.loyalty[cells],
+            self._stakes(cells),
+            p["succession_claim_ratio"] * factor,
+            p["succession_claim_noise"],
+            model.rng.random(int(lts.max()) + 1),
         )
         for lt in np.flatnonzero(choice == 1):
             moving = cells[(lts == lt) & follows]

@@ -34,24 +34,57 @@ def follows_lieutenant(loyalty: np.ndarray, draw: np.ndarray) -> np.ndarray:
     return draw >= loyalty
 
 
+def claim_probability(worth: np.ndarray, loyal: np.ndarray, claim_ratio: float, noise: float) -> np.ndarray:
+    """Each lieutenant's chance of claiming his region: a logistic in log(worth / loyal) - log(claim_ratio).
+
+    `worth` is the members he expects to follow him times what his region is worth to him, `loyal`
+    the members who will stay with the brand there. He does not know his support exactly: `noise`
+    (in log units) is his uncertainty about it, so a lieutenant just below the threshold sometimes
+    claims and one just above sometimes submits. At `noise` 0 the chance is 1 at or above the
+    threshold (worth >= claim_ratio x loyal) and 0 below it: the deterministic rule.
+    """
+    if noise <= 0:
+        return (worth >= claim_ratio * loyal).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        margin = np.log(worth) - np.log(loyal) - np.log(claim_ratio)
+    margin = np.where(worth <= 0, -np.inf, np.where(loyal <= 0, np.inf, margin))
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-margin / noise))
+
+
 def lieutenant_choices(
-    lts: np.ndarray, members: np.ndarray, loyalty: np.ndarray, value: np.ndarray, claim_ratio: float
+    lts: np.ndarray,
+    members: np.ndarray,
+    loyalty: np.ndarray,
+    value: np.ndarray,
+    claim_ratio: float,
+    noise: float = 0.0,
+    draw: np.ndarray | None = None,
 ) -> tuple[int, np.ndarray]:
     """The brand's claimant and what every lieutenant decides: 1 claims, 0 submits (-1: the claimant).
 
     The strongest lieutenant claims the brand. Another weighs, in his own region, the members he
     can expect to follow him (each cell with probability 1 - its loyalty), times what his region
     is worth to him (`value`: its revenue per member over the organisation's, per cell), against
-    the members who will stay loyal to the brand there; he claims the region for himself when the
-    first is at least `claim_ratio` of the second, and submits otherwise. So the decision rises
-    with his own strength and the stakes and falls with his cells' loyalty and the brand's pull.
+    the members who will stay loyal to the brand there; he claims the region for himself with the
+    chance `claim_probability` gives (`claim_ratio`: the ratio at which he is as likely to claim as
+    not; `noise`: his uncertainty about his support), decided by `draw` (uniform numbers, one per
+    lieutenant; without them, and at `noise` 0, the rule is the threshold: he claims when the first
+    is at least `claim_ratio` of the second). So claims rise with his own strength and the stakes
+    and fall with his cells' loyalty and the brand's pull (an heir's legitimacy scales
+    `claim_ratio`: `Leadership._start_contest`).
     """
     k = int(lts.max()) + 1
     strength = np.bincount(lts, weights=members, minlength=k)
     claimant = int(np.argmax(strength))
     expected = np.bincount(lts, weights=members * (1.0 - loyalty), minlength=k)
     worth = np.bincount(lts, weights=members * (1.0 - loyalty) * value, minlength=k)  # expected followers x stakes
-    choice = (worth >= claim_ratio * (strength - expected)).astype(np.int64)
+    chance = claim_probability(worth, strength - expected, claim_ratio, noise)
+    if draw is None:
+        if noise > 0:
+            raise ValueError("a noisy claim needs its draws (one uniform number per lieutenant)")
+        draw = np.zeros(k)
+    choice = (draw[:k] < chance).astype(np.int64)
     choice[claimant] = -1
     return claimant, choice
 
