@@ -204,3 +204,43 @@ def test_a_stopwatch_saves_each_invocations_time_and_runs(tmp_path):
         run()
     assert again.runs == 0
     assert Stopwatch.measured(tmp_path) == (pytest.approx(round(watch.seconds, 1)), 2)
+
+
+def test_the_page_flags_wide_intervals_and_explains_a_first_order_sum_above_one(tmp_path):
+    """render() on made-up indices: a half-width above 0.05 is marked and the N that would bring it
+    within 0.05 stated; a sum of S1 above 1 is said to be estimation error; times come from the lap."""
+    import argparse
+
+    from experiments import sensitivity as page
+
+    names = [f.name for f in ISHIGAMI]
+    morris = {
+        k: pd.DataFrame({"mu_star": [3.0, 1.0, 0.1], "mu_star_conf": [1.0, 0.5, 0.2], "sigma": [1.0] * 3}, index=names)
+        for k in sa.OUTPUTS
+    }
+    wide = pd.DataFrame({"S1": [0.7, 0.5, 0.0], "S1_conf": [0.08, 0.03, 0.01]}, index=names)
+    narrow = pd.DataFrame({"S1": [0.5, 0.3, 0.0], "S1_conf": [0.03, 0.03, 0.01]}, index=names)
+    first = dict(zip(sa.OUTPUTS, [wide, narrow, narrow]))
+    sums = dict(zip(sa.OUTPUTS, [(1.2, 0.1), (0.8, 0.04), (0.8, 0.04)]))
+    args = argparse.Namespace(
+        trajectories=20,
+        n=1500,
+        seeds=1,
+        top=10,
+        threshold=0.1,
+        resamples=500,
+        horizon_days=1095,
+        folder=tmp_path,
+        cores=2,
+        failed=[],
+        dropped=0,
+    )
+    text = page.render(
+        args, 3, morris, first, sums, ISHIGAMI[:2], True, (80, 1500), (600.0, 6320), {k: (0, 1) for k in sa.OUTPUTS}
+    )
+    assert "0.700 ± 0.080 ⚠ wider than 0.05" in text and "0.500 ± 0.030 |" in text
+    assert "**Not converged**" in text and f"N ≈ {int(np.ceil(1500 * (0.08 / 0.05) ** 2)):,}" in text
+    assert "The sum exceeds 1" in text and "estimation error" in text
+    assert "1.00 [0.67, 1.33]" in text  # normalised mu* and its interval
+    assert "10.0 min of wall time and simulated 6,320 runs (10.53 runs a second" in text
+    assert "about 10.0 min from scratch" in text  # 6,320 runs at the rate measured: the design's (80 + 1500) x 4
