@@ -37,6 +37,7 @@ from sim.analysis.chunks import Stopwatch, dask  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "sensitivity.md"
 TARGET = 0.05  # the widest 95% half-width the page calls converged
+MIN_TRAJECTORIES = 20  # fewer, and the page calls itself a trial
 
 
 def _outputs(frame: pd.DataFrame, stage: str) -> dict[str, np.ndarray]:
@@ -135,6 +136,11 @@ def render(
             "mu* go on: the screen did not separate them, and the second stage is all that ranks them."
         )
     )
+    few = (
+        f" (**a trial**: fewer than the {MIN_TRAJECTORIES} trajectories a screen needs; not for quoting)"
+        if args.trajectories < MIN_TRAJECTORIES
+        else ""
+    )
     widest = max(float(df["S1_conf"].max()) for df in first.values())
     needed = int(np.ceil(args.n * (widest / TARGET) ** 2))
     converged = (
@@ -160,7 +166,7 @@ numbers: one past per seed, branched at day 0, and every point on the same seeds
 {args.horizon_days} days, and the outputs are their means over the seeds.
 
 **Stage 1, Morris screening** of all {k} factors: {args.trajectories} trajectories, 4 levels,
-{sizes[0]:,} points. For each output, mu* (the mean absolute elementary effect) is divided by the
+{sizes[0]:,} points{few}. For each output, mu* (the mean absolute elementary effect) is divided by the
 output's largest mu*, and so is its 95% interval (SALib's bootstrap mu*_conf either side) and
 sigma. {rule}
 
@@ -234,7 +240,9 @@ First-order indices of the {len(top)} factors that passed (N = {args.n:,}): thei
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--trajectories", type=int, default=20, help="Morris trajectories (default 20)")
+    ap.add_argument(
+        "--trajectories", type=int, default=MIN_TRAJECTORIES, help=f"Morris trajectories (default {MIN_TRAJECTORIES})"
+    )
     ap.add_argument("--n", type=int, default=1500, help="second stage: Latin hypercube points (default 1500)")
     ap.add_argument("--seeds", type=int, default=1, help="test seeds per design point (default 1)")
     ap.add_argument("--top", type=int, default=10, help="at most this many factors pass the screen (default 10)")
