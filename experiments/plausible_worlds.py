@@ -1,19 +1,20 @@
 """Find the plausible worlds (ABC-SMC over every uncertain parameter) and ship them with the package.
 
-    python -m experiments.plausible_worlds                  # 100 worlds; about 55 min on 2 cores
+    python -m experiments.plausible_worlds                  # 100 worlds; docs/plausible.md states the time it took
     python -m experiments.plausible_worlds --dask tcp://scheduler:8786   # the runs on a Dask cluster
 
 Writes sim/data/plausible_sets.csv (the worlds `world=N`, `sim.ensemble(worlds=...)` and the
 briefing use), docs/plausible.md and docs/figures/plausible.png. Every run is kept under
 `--folder` (default `plausible/`), so an interrupted run resumes and a finished one re-renders the
-page without simulating; delete the folder to start from scratch. Candidates run on calibration
+page without simulating; delete the folder to start from scratch. Each invocation's wall time and the
+runs it added are appended to the folder's `timing.json` (`sim.analysis.chunks.Stopwatch`): the page's
+run times and rate are measured, never written in code. Candidates run on calibration
 seeds; the confirmation re-runs every world on a test seed it was not chosen on.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 import zlib
 from pathlib import Path
 
@@ -22,12 +23,11 @@ import pandas as pd
 
 from sim.analysis import abc
 from sim.analysis import seeds as seedlists
-from sim.analysis.chunks import dask
+from sim.analysis.chunks import Stopwatch, dask
 from sim.analysis.factors import factors
 from sim.parameters import table as parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS_PER_SECOND = 5.2  # measured here: a batch of 300 candidates in 58 s on 2 cores
 # Parameters that act only once a leader is removed or a campaign runs: no calibration target
 # (the past, and the wave of the first 72 hours) can constrain them, so they are redrawn over
 # their whole ranges at the end (abc.redraw), each world re-run to check it.
@@ -101,13 +101,31 @@ def draw(narrow: pd.DataFrame, path: Path, top: int = 25) -> None:
     fig.savefig(path)
 
 
+def timing(folder: Path, total: int, lap: tuple[float, int]) -> str:
+    """This invocation's wall time and runs, and the ABC's `total` runs from scratch at the rate measured over
+    every invocation that ran runs into the folder (its timing.json), not a rate written in code."""
+    seconds, ran = lap
+    here = f"This page's invocation took {seconds / 60:.1f} min and simulated {ran:,} runs" + (
+        f" ({ran / seconds:.2f} runs a second)" if ran else " (every run was already in the folder)"
+    )
+    spent, runs = Stopwatch.measured(folder, lap)
+    if not runs:
+        return f"{here}; no invocation that simulated runs saved its timing in the folder, so no rate is stated."
+    rate = runs / spent
+    return (
+        f"{here}. Over the invocations that ran this folder's runs, {runs:,} runs took {spent / 60:.0f} min "
+        f"({rate:.2f} runs a second on this machine), so the ABC's {total:,} runs take about {total / rate / 60:.0f} "
+        "min from scratch."
+    )
+
+
 def render(
     populations: list[abc.Population],
     sets: pd.DataFrame,
     narrow: pd.DataFrame,
     checks: pd.DataFrame,
     args,
-    seconds: float,
+    lap: tuple[float, int],
 ) -> str:
     gens = "\n".join(
         f"| {p.generation} | {p.tolerance:.2f} | {p.simulated:,} | {len(p.runs) / p.simulated:.1%} |"
@@ -133,9 +151,7 @@ def render(
 
 Made by `python -m experiments.plausible_worlds` ({len(sets)} worlds, {total:,} runs in all). It writes
 `sim/data/plausible_sets.csv`, which `world=N` on the command line, `sim.ensemble(worlds=...)` and the briefing
-use. Re-run it from scratch by deleting its folder (`{args.folder.name}/`): its {total:,} runs take about
-{total / RUNS_PER_SECOND / 60:.0f} min on this machine (2 cores, about {RUNS_PER_SECOND:g} runs a second); this page's
-invocation, which found most runs already in the folder, took {seconds / 60:.0f} min.
+use. Re-run it from scratch by deleting its folder (`{args.folder.name}/`). {timing(args.folder, total, lap)}
 
 ## The rule
 
@@ -244,36 +260,37 @@ def main() -> None:
         help="the last generation's tolerance (default 1: every target met; larger only to try the pipeline quickly)",
     )
     args = ap.parse_args()
-    started = time.time()
-    launch = {"processes": args.workers, "executor": dask(args.dask) if args.dask else None}
-    populations = abc.run(
-        args.folder,
-        seedlists.calibration(args.calibration_seeds),
-        particles=args.particles,
-        first=args.first,
-        batch=args.batch,
-        max_simulations=args.max_simulations,
-        max_generations=args.max_generations,
-        final=args.final_tolerance,
-        progress=lambda line: print(line, flush=True),
-        **launch,
-    )
-    final = populations[-1]
-    if final.tolerance > args.final_tolerance:
-        raise SystemExit(
-            f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) "
-            "ended at a tolerance of "
-            f"{final.tolerance:.2f}; raise --max-simulations or --max-generations (the runs so far are kept)"
+    with Stopwatch(args.folder) as watch:
+        launch = {"processes": args.workers, "executor": dask(args.dask) if args.dask else None}
+        populations = abc.run(
+            args.folder,
+            seedlists.calibration(args.calibration_seeds),
+            particles=args.particles,
+            first=args.first,
+            batch=args.batch,
+            max_simulations=args.max_simulations,
+            max_generations=args.max_generations,
+            final=args.final_tolerance,
+            progress=lambda line: print(line, flush=True),
+            **launch,
         )
-    sets, reverted = abc.redraw(abc.plausible_sets(final), AFTER_STRIKE, args.folder / "redraw", **launch)
-    args.reverted = reverted
-    sets.to_csv(args.table, index=False)
-    checks = confirm(args.table, args.folder / f"confirm_seed{args.confirm_seed}", args.confirm_seed, **launch)
-    narrow = narrowing(sets)
-    figure = args.doc.parent / "figures" / "plausible.png"
-    draw(narrow, figure)
-    args.doc.write_text(render(populations, sets, narrow, checks, args, time.time() - started), encoding="utf-8")
-    print(f"wrote {args.table} ({len(sets)} worlds), {args.doc} and {figure} in {time.time() - started:.0f} s")
+        final = populations[-1]
+        if final.tolerance > args.final_tolerance:
+            raise SystemExit(
+                f"error: the budget ({args.max_simulations} runs, {args.max_generations} generations) "
+                "ended at a tolerance of "
+                f"{final.tolerance:.2f}; raise --max-simulations or --max-generations (the runs so far are kept)"
+            )
+        sets, reverted = abc.redraw(abc.plausible_sets(final), AFTER_STRIKE, args.folder / "redraw", **launch)
+        args.reverted = reverted
+        sets.to_csv(args.table, index=False)
+        checks = confirm(args.table, args.folder / f"confirm_seed{args.confirm_seed}", args.confirm_seed, **launch)
+        narrow = narrowing(sets)
+        figure = args.doc.parent / "figures" / "plausible.png"
+        draw(narrow, figure)
+        args.doc.write_text(render(populations, sets, narrow, checks, args, watch.lap()), encoding="utf-8")
+
+    print(f"wrote {args.table} ({len(sets)} worlds), {args.doc} and {figure} in {watch.seconds:.0f} s")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ fills it rather than collapsing to a point, and resumes without running again.""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from sim.analysis import abc
@@ -100,6 +102,8 @@ def test_the_command_makes_a_table_a_page_and_a_figure_on_a_tiny_budget(tmp_path
     assert len(sets) == 4 and list(sets["set"]) == [0, 1, 2, 3] and (sets["score"] <= 30).all()
     text = doc.read_text()
     assert "| generation | tolerance" in text and "a trial: these sets are not plausible" in text
+    assert "runs a second" in text and "took" in text  # measured (timing.json), not a rate in the code
+    assert json.loads((tmp_path / "runs" / "timing.json").read_text())[0]["runs"] > 0
     assert (
         "Confirmation by another chance" in text and (doc.parent / "figures" / "plausible.png").stat().st_size > 10_000
     )

@@ -227,3 +227,59 @@ def digest(points: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
         return None
     text = json.dumps([dict(p) for p in points], sort_keys=True, default=str)
     return {"count": len(points), "sha256": hashlib.sha256(text.encode()).hexdigest()[:16]}
+
+
+TIMING = "timing.json"
+
+
+def runs_in(folder: Path) -> int:
+    """How many runs the finished chunks under `folder` (at any depth) hold, from their files' metadata."""
+    import pyarrow.parquet as pq
+
+    return sum(
+        pq.read_metadata(path).num_rows
+        for path in Path(folder).rglob("chunk_*.parquet")
+        if not path.name.endswith(".daily.parquet")
+    )
+
+
+class Stopwatch:
+    """Times one invocation of a script whose runs go in chunks under `folder`: on leaving the `with`
+    block, the wall time and the runs this invocation added to the folder are appended to its
+    `timing.json`, so that a page re-rendered from the folder can still say how fast its runs ran
+    (`measured`), without a rate written in code."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.seconds = 0.0
+        self.runs = 0
+
+    def __enter__(self) -> Stopwatch:
+        import time
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._before, self._started = runs_in(self.folder), time.time()
+        return self
+
+    def lap(self) -> tuple[float, int]:
+        """Seconds since the start and runs added to the folder since."""
+        import time
+
+        return time.time() - self._started, runs_in(self.folder) - self._before
+
+    def __exit__(self, *exc: Any) -> None:
+        self.seconds, self.runs = self.lap()
+        path = self.folder / TIMING
+        log = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        log.append({"seconds": round(self.seconds, 1), "runs": self.runs, "cores": os.cpu_count()})
+        path.write_text(json.dumps(log, indent=1), encoding="utf-8")
+
+    @staticmethod
+    def measured(folder: Path | str, extra: tuple[float, int] = (0.0, 0)) -> tuple[float, int]:
+        """Seconds and runs over the invocations saved in the folder's timing.json that ran any runs, plus
+        `extra` (this invocation's lap, before it is saved)."""
+        path = Path(folder) / TIMING
+        log = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        ran = [entry for entry in log if entry["runs"] > 0]
+        seconds = sum(e["seconds"] for e in ran) + (extra[0] if extra[1] > 0 else 0.0)
+        return seconds, sum(e["runs"] for e in ran) + extra[1]
