@@ -88,6 +88,13 @@ def test_every_published_finding_has_an_agreement_rule_the_model_can_meet_or_mis
             "dell_diversion",
             "jordan_factions",
             "jordan_homicides",
+            "calderon_spillover",
+            "lindo_gradient",
+            "fragmentation_ratio_4y",
+            "prieto_halve",
+            "dell_crackdown",
+            "osorio_concentration",
+            "atuesta_criminal",
         )
     }
     agree = literature.agreement(values)
@@ -95,3 +102,24 @@ def test_every_published_finding_has_an_agreement_rule_the_model_can_meet_or_mis
     assert (
         not agree["phillips_arrest"][0] and agree["dickenson_mode"][0]
     )  # +1 victims: a capture held did not calm things
+
+
+def test_every_published_size_is_compared_in_code_or_said_to_be_direction_only() -> None:
+    """A row whose size rule is not 'direction only' has a numeric rule in FINDINGS, and one that is has none; each
+    numeric rule accepts a value inside its stated range and rejects one outside it."""
+    for row in literature.literature():
+        finding = literature.FINDINGS[row["id"]]
+        assert row["size_rule"].startswith("direction only") == (finding.size is None), row["id"]
+    inside_outside = {
+        "calderon_local": (36.5, 5.0),
+        "lindo_local": (80.0, 5.0),
+        "lindo_network": (30.0, 5.0),
+        "lindo_gradient": (0.375, -0.4),
+        "prieto_recruitment": (-30.0, -7.0),
+        "fragmentation_groups": (16.0, 1.6),
+        "dell_diversion": (1.0, 0.5),
+    }
+    assert set(inside_outside) == {fid for fid, f in literature.FINDINGS.items() if f.size is not None}
+    for fid, (inside, outside) in inside_outside.items():
+        size = literature.FINDINGS[fid].size
+        assert size(inside) and not size(outside), fid
