@@ -51,6 +51,12 @@ direction and in size: a numeric size rule wherever a stored text gives the publ
 otherwise "direction only" with the reason. Published effects are for municipalities; the
 model's unit is the state, so its local effects are diluted by the state's other municipalities.
 
+Not checked, and why: Calderón et al.'s and Phillips's separate estimates for lieutenants and
+mid-level leaders (the model has no lever that removes a lieutenant alone); Dickenson's finding
+that an organisation's home state sees more violence than the state of the removal (CJNG's leader
+was killed in its home state, Jalisco, so the two cannot be told apart); Trejo & Ley's account of
+the cartel wars' onset by party alternation (the model has no parties).
+
 | id | source | design | outcome | window | published effect | model's paired estimate | agreement |
 |---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}

@@ -110,7 +110,7 @@ def _measure(seed: int) -> dict[str, float]:
         "held_vs_extradited_factions": factions(held) - factions(captured),
         "calderon_spillover": pct(killed, 0, 182, neighbours),
         "lindo_local_182": pct(captured, 0, 182, JALISCO),
-        "lindo_gradient": pct(captured, 0, 182, network) / pct(captured, 0, 182, JALISCO),
+        "lindo_gradient": float(np.float64(pct(captured, 0, 182, network)) / pct(captured, 0, 182, JALISCO)),
         "fragmentation_ratio_4y": (campaign.daily.on_day("groups_alive", FOUR_YEARS) or np.nan) / groups_d0,
         "dell_crackdown": pct(offensive, 0, 365, front, ref=killed),
         "osorio_crowded": pct(offensive, 0, 365, crowded, "homicides_criminal", killed),
