@@ -8,7 +8,9 @@ Each target is marked **calibration fit** (a script in experiments/ fitted a par
 directly). Only figures describing days before the strike are used: later ones, and every
 state-level figure for 2025 or later, are reserved for out-of-sample validation. The runs use
 test seeds, which no calibration script ever uses. `tests/test_validation.py` asserts every
-target on the same runs.
+target on the same runs, that this page states what a fresh run on its seeds gives (the targets
+always; the published findings' table in a slow test), and that the check reports a miss when a
+parameter is set far outside its range.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 from sim import __version__
 from sim.analysis import literature, seeds, succession_grid
 from sim.analysis.peers import compare
-from sim.analysis.validation import STEADY_SEEDS, TARGETS, headline, measure
+from sim.analysis.validation import STEADY_SEEDS, TARGETS, headline, measure, misses
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
 SUCCESSION_SEEDS = 50  # the succession's outcomes are a distribution: more seeds than the targets
@@ -44,9 +46,17 @@ def render_literature() -> str:
 
 The list below (sim/data/literature.csv) was committed before the model's succession,
 removal modes, campaign, flow and wave were changed against it, so that it is not chosen by what
-agrees. Each row names how the model's paired estimate is made and what counts as agreement in
-direction and in size. Published effects are for municipalities; the model's unit is the state,
-so its local effects are diluted by the state's other municipalities.
+agrees; its last five rows were added later (issue 24), before the model was measured against
+them. Each row names how the model's paired estimate is made and what counts as agreement in
+direction and in size: a numeric size rule wherever a stored text gives the published number,
+otherwise "direction only" with the reason. Published effects are for municipalities; the
+model's unit is the state, so its local effects are diluted by the state's other municipalities.
+
+Not checked, and why: Calderón et al.'s and Phillips's separate estimates for lieutenants and
+mid-level leaders (the model has no lever that removes a lieutenant alone); Dickenson's finding
+that an organisation's home state sees more violence than the state of the removal (CJNG's leader
+was killed in its home state, Jalisco, so the two cannot be told apart); Trejo & Ley's account of
+the cartel wars' onset by party alternation (the model has no parties).
 
 | id | source | design | outcome | window | published effect | model's paired estimate | agreement |
 |---|---|---|---|---|---|---|---|
@@ -103,7 +113,8 @@ Notes:
   members by state at {measured["wave_rho"][0]:.2f} (Spearman) and with population at
   {measured["wave_rho"][1]:.2f}: roadblocks come from CJNG's cells, in proportion to their size and
   loyalty.
-- `tests/test_validation.py` asserts every row of this table on the same seeds.
+- `tests/test_validation.py` asserts every row of this table on the same seeds, and that this page
+  states what a fresh run on its seeds gives (a stale page fails).
 
 {render_literature()}
 {mechanisms}"""
@@ -131,11 +142,10 @@ def main() -> None:
             f"{fid}: direction {'agrees' if direction else 'disagrees'}"
             + ("" if size is None else f", size {'agrees' if size else 'differs'}")
         )
-    met = sum(t.ok(headline(t.key, measured[t.key])) for t in TARGETS)
-    print(f"wrote {DOC}: {met} of {len(TARGETS)} targets met")
-    for t in TARGETS:
-        if not t.ok(headline(t.key, measured[t.key])):
-            print(f"misses: {t.what}: {headline(t.key, measured[t.key]):.4g} ({t.criterion})")
+    missed = misses(measured)
+    print(f"wrote {DOC}: {len(TARGETS) - len(missed)} of {len(TARGETS)} targets met")
+    for t in missed:
+        print(f"misses: {t.what}: {headline(t.key, measured[t.key]):.4g} ({t.criterion})")
 
 
 if __name__ == "__main__":

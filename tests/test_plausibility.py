@@ -19,7 +19,9 @@ def test_implausibility_is_the_distance_in_tolerances_on_the_side_that_counts():
 
 
 def test_the_rule_accepts_the_fitted_world_and_rejects_a_deliberately_bad_one():
-    seed = seeds.calibration(1)[0]
+    """On a test seed: the calibration scripts fitted the defaults on seeds from 101 on, so accepting the fitted
+    world on one of them would show only that the fit worked on its own draws."""
+    seed = seeds.test(1)[0]
     assert plausibility.score(plausibility.measure(seed)) <= 1.0
     bad = plausibility.measure(seed, clash_lethality=0.005)  # more than twice the fitted lethality
     worst = plausibility.implausibility(bad)
@@ -31,6 +33,21 @@ def test_a_missing_quantity_counts_as_infinitely_implausible():
     assert plausibility.score(measured) == 0.0
     measured["roadblocks_48h"] = np.nan
     assert plausibility.score(measured) == np.inf
+
+
+def test_no_test_draws_a_calibration_seed():
+    """Tests assert values on test seeds only (sim/analysis/seeds.py): no test file asks for calibration seeds, except
+    the one test of the seed lists themselves, and the seeds the shipped worlds were drawn on are all calibration seeds
+    (so a test must not run a world on its own seed)."""
+    from pathlib import Path
+
+    from sim.runs import plausible
+
+    here = Path(__file__).resolve().parent
+    needle = "seeds." + "calibration("  # split, so that this file does not find itself
+    users = sorted(p.name for p in here.glob("test_*.py") if needle in p.read_text(encoding="utf-8"))
+    assert users == ["test_calibration.py"], users
+    assert set(plausible.table()["seed"]) <= set(seeds.CALIBRATION)
 
 
 def test_profiles_flag_a_fitted_value_at_its_range_edge_and_a_flat_profile():
@@ -55,7 +72,7 @@ def test_profiles_flag_a_fitted_value_at_its_range_edge_and_a_flat_profile():
 
 
 def test_a_profile_runs_the_grid_and_the_fitted_value_on_each_seed():
-    frame = identifiability.profiles(["hostility_war"], 2, seeds.calibration(1), workers=1)
+    frame = identifiability.profiles(["hostility_war"], 2, seeds.test(1), workers=1)  # the mechanics, on a test seed
     assert (
         len(frame) == 3 and np.isfinite(frame["score"]).all() and (frame["distance"] <= frame["score"]).all()
     )  # low, high, fitted
