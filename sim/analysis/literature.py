@@ -251,6 +251,10 @@ REASONS = {  # why the model and a finding differ, where they do (kept beside th
     "them major cartels); the model counts organisations of at least 50 members apart from the local gangs, and "
     "a removal splits an organisation only where lieutenants' cells follow them. Counted alike, the rise would be "
     "smaller than 16-fold; how much smaller nobody has measured, so the tolerance is wide and the miss is kept",
+    "jordan_succession": "a named heir no longer ends the contest: he raises the lieutenants' claim threshold by "
+    "heir_claim_factor (2 at the default, its range 0.5-4), so fewer organisations break away, but the first year's "
+    "violence comes mostly from the retaliation wave, the war with the breakaways that still claim and rivals' entry "
+    "into the weakened states, which an heir does not stop; the sign on homicides is left to the parameters",
     "prieto_recruitment": "recruitment here is limited by what the market pays, not by a per-member rate: halving the "
     "rate still fills most of the market, so members barely fall; arrests take the cells' core, and clashes scale with "
     "the core squared, so doubled incapacitation calms violence strongly. That rests on the three fitted core "
