@@ -172,8 +172,8 @@ the last population (never below {args.final_tolerance:g}), moves particles draw
 (twice the population's variance per factor, truncated to the ranges) in a random subset of about {abc.MOVED} factors,
 and runs candidates in batches of {args.batch} until {args.particles} meet it. Every particle weighs the same: \
 importance weights, which would make the last
-population a posterior sample, collapse in 76 dimensions (an effective sample size of about 3 of 100 in a first
-attempt), so the worlds are a spread of sets the targets cannot rule out, as in history matching, not a posterior. \
+population a posterior sample, collapse in {len(factors())} dimensions onto a few particles (as a first attempt
+found), so the worlds are a spread of sets the targets cannot rule out, as in history matching, not a posterior. \
 The last generation's tolerance is {populations[-1].tolerance:.2f}{reached}. Candidates run on calibration seeds
 {seedlists.CALIBRATION.start}–{seedlists.CALIBRATION.start + args.calibration_seeds - 1} in turn. \
 What plain rejection over the full ranges would

@@ -15,8 +15,8 @@ generations (Toni et al. 2009; Beaumont et al. 2009):
    random subset of about `MOVED` factors, truncated to the ranges (the prior is uniform over
    them). Candidates run in batches until `particles` of them score within the tolerance.
 3. Every particle weighs the same. ABC-SMC's importance weights (the prior over the proposal's
-   density) would make the last population a posterior sample, but in 76 dimensions they collapse
-   onto two or three particles (an effective sample size of about 3 of 100 here), and the next
+   density) would make the last population a posterior sample, but in dozens of dimensions they
+   collapse onto two or three particles (an effective sample size of about 3 of 100 in a first attempt), and the next
    candidates then crowd around a few lucky runs. So the worlds are, as in history matching, a
    spread of parameter sets the targets cannot rule out, not a posterior distribution.
 
@@ -45,9 +45,7 @@ from sim.analysis.factors import Factor, factors, point_params
 from sim.analysis.mapping import each
 
 QUANTILE = 0.5  # the next tolerance: this quantile of the last population's scores
-MOVED = (
-    8  # factors a candidate moves, on average: moving all 76 at once lands almost every candidate outside the tolerance
-)
+MOVED = 8  # factors a candidate moves, on average: moving them all lands almost every candidate outside the tolerance
 
 
 def measure(model: Any) -> dict[str, float]:
