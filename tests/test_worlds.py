@@ -1,31 +1,46 @@
 """The plausible worlds shipped with the package (sim/runs/plausible.py): each met every calibration
-target when it was drawn, stays near it, and runs from the command line, `sim.run` and
+target when it was drawn (this code reproduces it), the page's count of those that meet every target
+on a fresh seed is recomputed (slow), and each runs from the command line, `sim.run` and
 `sim.ensemble` alike."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from sim.analysis import plausibility, seeds
+from sim.analysis import abc, plausibility, seeds
 from sim.analysis.factors import factors
 from sim.errors import ConfigError
 from sim.runs import plausible
 
 
-def test_the_shipped_worlds_met_every_target_and_stay_near_their_scores():
-    """The worlds were drawn with the day of commit 0856f29, whose random draws came in another
-    order, each on a calibration seed (its `seed` column, 101 on). Their scores are checked here on
-    test seeds, never on the seed a world was drawn on: on test seeds 1-3 the three worlds checked
-    score 0.82-1.22 (31 of 100 worlds met every target on a fresh seed when drawn, docs/plausible.md),
-    so each stays within half a target's tolerance of every target (score < 1.5) on each of them."""
+def test_the_shipped_worlds_met_every_target_and_this_code_reproduces_their_scores():
+    """The table is what this code draws: each world checked, run on the seed it was drawn on (its
+    `seed` column, a calibration seed), gives the score the table records, bit for bit. That is a
+    check of reproducibility, not of fit; how the worlds fare on seeds they were not chosen on is the
+    slow test below."""
     table = plausible.table()
     assert len(table) >= 50 and (table["score"] <= 1.0).all()
     assert set(table.columns) - set(plausible.META) == {f.name for f in factors()}
-    assert set(table["seed"]).isdisjoint(seeds.test(3))
+    assert set(table["seed"]).isdisjoint(seeds.TEST)
     for world in (0, len(table) // 2, len(table) - 1):
-        for seed in seeds.test(3):
-            measured = plausibility.measure(seed, **plausible.parameters(world))
-            assert plausibility.score(measured) < 1.5, (world, seed)
+        measured = plausibility.measure(int(table.loc[world, "seed"]), **plausible.parameters(world))
+        assert plausibility.score(measured) == pytest.approx(table.loc[world, "score"], abs=1e-9), world
+
+
+@pytest.mark.slow
+def test_the_plausible_page_states_how_many_worlds_meet_every_target_on_a_fresh_seed():
+    """docs/plausible.md's confirmation, recomputed: every world on the test seed none was chosen on
+    (the page names it); the count that meets every target again must be the page's."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "plausible.md").read_text(encoding="utf-8")
+    found = re.search(r"once more on test seed (\d+).*?\((\d+) of (\d+)\) meet every target again", page, re.S)
+    assert found, "the page no longer states its confirmation"
+    seed, met, total = (int(g) for g in found.groups())
+    assert total == plausible.count()
+    scores = abc.evaluate([{**plausible.parameters(w), "seed": seed} for w in range(total)])["score"]
+    assert int((scores <= 1.0).sum()) == met
 
 
 def test_a_world_outside_the_table_is_refused_in_one_line():
