@@ -55,3 +55,11 @@ def test_auc_is_a_half_without_information_and_zero_when_reversed() -> None:
     values = pd.Series([1.0, 2.0, 3.0, 4.0])
     assert reversals.auc(values, pd.Series([True, False, False, True])) == pytest.approx(0.5)
     assert reversals.auc(values, pd.Series([True, True, False, False])) == pytest.approx(0.0)
+
+
+def test_the_parameter_that_pushes_toward_the_other_sign_ranks_first() -> None:
+    rng = np.random.default_rng(4)
+    worlds = pd.DataFrame({"provocation": rng.uniform(0, 1, 50), "noise": rng.uniform(0, 1, 50)})
+    effect = -1000 + 800 * worlds["provocation"] + rng.normal(0, 20, 50)  # negative, nearer 0 with provocation
+    toward = reversals.toward_reversal(worlds, effect, sign=-1)
+    assert toward.loc[0, "parameter"] == "provocation" and toward.loc[0, "rho"] > 0.9

@@ -141,9 +141,25 @@ def distinguishing(worlds: pd.DataFrame, flagged: pd.Index, top: int = 3, minimu
     return table.loc[order].head(top).reset_index(drop=True)
 
 
-def table(reversals: list[Reversal], worlds: pd.DataFrame, groups: Mapping[str, str]) -> str:
+def toward_reversal(worlds: pd.DataFrame, effect: pd.Series, sign: int, top: int = 3) -> pd.DataFrame:
+    """The `top` parameters whose values go with an effect nearer the other sign: Spearman's rank
+    correlation over the worlds between each parameter and the world's mean effect times -`sign`
+    (positive: higher values push the effect toward reversing)."""
+    x = worlds.select_dtypes(include=["number", "bool"]).astype(float)
+    x = x.loc[:, x.nunique() > 1].reindex(effect.index)
+    toward = (-sign * effect).rank()
+    rho = x.rank().corrwith(toward).dropna()
+    order = rho.abs().sort_values(ascending=False).index[:top]
+    return pd.DataFrame({"parameter": order, "rho": rho[order].to_numpy()})
+
+
+def table(
+    reversals: list[Reversal], worlds: pd.DataFrame, groups: Mapping[str, str], means: Mapping[str, pd.Series]
+) -> str:
     """A markdown table: each headline's median effect, the share of worlds that reverse and the
-    parameters (with their group in the parameter table: the channel) that set them apart."""
+    parameters (with their group in the parameter table: the channel) that set them apart; where too
+    few reverse to compare, the parameters that push a world's effect toward the other sign
+    (`means`: each headline's mean effect per world, by label)."""
     lines = [
         "| effect | median (5th–95th) | reverses on every seed | reverses on the mean "
         "| what sets the reversing worlds apart (AUC) |",
@@ -151,14 +167,16 @@ def table(reversals: list[Reversal], worlds: pd.DataFrame, groups: Mapping[str, 
     ]
     for r in reversals:
         apart = distinguishing(worlds, r.reversed_on_mean)
-        reasons = (
-            "; ".join(
-                f"`{row.parameter}` ({groups.get(row.parameter, '?')}) {num(row.median_reversed)} vs "
-                f"{num(row.median_other)} ({row.auc:.2f})"
-                for row in apart.itertuples()
-            )
-            or "too few worlds reverse to say"
+        reasons = "; ".join(
+            f"`{row.parameter}` ({groups.get(row.parameter, '?')}) {num(row.median_reversed)} vs "
+            f"{num(row.median_other)} ({row.auc:.2f})"
+            for row in apart.itertuples()
         )
+        if not reasons:
+            toward = toward_reversal(worlds, means[r.headline.label], r.sign)
+            reasons = "too few reverse to compare; toward the other sign with (Spearman ρ): " + ", ".join(
+                f"`{row.parameter}` ({groups.get(row.parameter, '?')}) {row.rho:+.2f}" for row in toward.itertuples()
+            )
         lines.append(
             f"| {r.headline.label} | {signed(r.median)} ({signed(r.q05)} to {signed(r.q95)}) | "
             f"{len(r.reversed_every_seed)} of {r.worlds} ({r.share_every_seed:.0%}) | "
