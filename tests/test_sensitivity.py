@@ -22,7 +22,7 @@ def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
 LINEAR = [sa.Factor(f"x{i}", 0.0, 1.0, False) for i in range(10)]
 WEIGHTS = np.array([3.0, 2.0, 1.5, 1.0, 0.5, 0.3, 0.2, 0.1, 0.0, 0.0])
-DEFAULT_N = 1500  # experiments/sensitivity.py's --n
+DEFAULT_N = 6000  # experiments/sensitivity.py's --n
 
 
 def linear_with_noise(x: np.ndarray, noise_share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +45,8 @@ def test_first_order_indices_of_the_ishigami_function_are_recovered_within_their
 @pytest.mark.parametrize("noise_share", [0.3, 0.6])
 def test_the_second_stage_meets_its_target_at_the_default_size_with_seed_noise(noise_share):
     """At the default N, with noise like one seed's, each S1 of a model with known indices is within its
-    interval (nearly always: 10 factors x 3 replicates, allow one miss) and every half-width is at most 0.05."""
+    interval (95% intervals: of 10 factors x 3 replicates about 1.5 miss; more than 4 has chance 2%) and every
+    half-width is at most 0.05."""
     x = sa.lhs_design(LINEAR, DEFAULT_N, seed=4)
     misses = 0
     for rep in range(3):
@@ -54,7 +55,7 @@ def test_the_second_stage_meets_its_target_at_the_default_size_with_seed_noise(n
         assert (s["S1_conf"] <= 0.05).all(), s
         misses += int((np.abs(s["S1"].to_numpy() - known) > s["S1_conf"].to_numpy()).sum())
         assert abs(total - known.sum()) <= half
-    assert misses <= 1
+    assert misses <= 4
 
 
 def test_intervals_shrink_with_the_sample():
@@ -64,6 +65,13 @@ def test_intervals_shrink_with_the_sample():
         y, _ = linear_with_noise(x, 0.3, seed=1)
         half.append(sa.first_order(LINEAR, x, y, resamples=200)[0]["S1_conf"].max())
     assert half[1] < half[0] / 2 and half[1] <= 0.05
+
+
+def test_batches_keep_the_first_hypercube_and_add_their_own():
+    batches = sa.lhs_batches(LINEAR[:3], 3500, 1500, seed=1)
+    assert [len(b) for b in batches] == [1500, 1500, 500]
+    assert np.array_equal(batches[0], sa.lhs_design(LINEAR[:3], 1500, seed=1))  # a larger N reuses what ran
+    assert not np.array_equal(batches[0], batches[1])
 
 
 def test_lhs_design_covers_each_range_once_per_stratum():
@@ -225,6 +233,7 @@ def test_the_page_flags_wide_intervals_and_explains_a_first_order_sum_above_one(
     args = argparse.Namespace(
         trajectories=20,
         n=1500,
+        batch=1500,
         seeds=1,
         top=10,
         threshold=0.1,

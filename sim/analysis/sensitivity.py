@@ -184,6 +184,14 @@ def lhs_design(chosen: Sequence[Factor], n: int, seed: int = 1) -> np.ndarray:
     return qmc.scale(unit, [f.low for f in chosen], [f.high for f in chosen])
 
 
+def lhs_batches(chosen: Sequence[Factor], n: int, batch: int, seed: int = 1) -> list[np.ndarray]:
+    """`n` points over the factors' ranges as Latin hypercubes of `batch` points each (the last may be
+    smaller), batch b drawn with seed `seed` + b: each batch is a uniform sample of the ranges, so their union
+    is one for any given-data estimator, and a larger `n` adds batches while keeping those already run."""
+    sizes = [min(batch, n - start) for start in range(0, n, batch)]
+    return [lhs_design(chosen, size, seed=seed + b) for b, size in enumerate(sizes)]
+
+
 def partition(n: int) -> np.ndarray:
     """The equal-frequency classes of SALib's delta module for `n` points (its rule: about n^0.32, at most 48)."""
     exp = 2.0 / (7.0 + np.tanh((1500.0 - n) / 500.0))
