@@ -105,24 +105,29 @@ def test_a_deterring_heir_gives_fewer_claims_than_a_weak_one_on_the_same_draws()
     assert strong < weak  # fewer successions split
 
 
+def _captured(**params):
+    """CJNG five days after its leader's capture on seed 1, in a fractious organisation whose named
+    successor (if any) deters every claim, the claims without noise."""
+    m = CartelModel(
+        seed=1,
+        horizon_days=5,
+        strike_mode="capture",
+        loyalty_mean=0.7,
+        succession_claim_noise=0.0,
+        heir_claim_factor=4.0,
+        **STRIKE,
+        **params,
+    )
+    m.run()
+    return m.organisations[m.cjng]
+
+
 def test_a_leader_held_without_authority_leaves_a_contest():
     """The same capture and world: held_leader_authority 1 names a successor the lieutenants accept,
     0 leaves the succession open and the lieutenants split (was: a held leader always handed over)."""
 
     def after(authority: float):
-        m = CartelModel(
-            seed=1,
-            horizon_days=5,
-            strike_mode="capture",
-            extradite_captured=False,
-            loyalty_mean=0.7,
-            succession_claim_noise=0.0,
-            heir_claim_factor=4.0,
-            held_leader_authority=authority,
-            **STRIKE,
-        )
-        m.run()
-        return m.organisations[m.cjng]
+        return _captured(extradite_captured=False, held_leader_authority=authority)
 
     named, open_ = after(1.0), after(0.0)
     assert named.leader_held and not named.factions and named.succession == "heir"
@@ -203,31 +208,10 @@ def test_any_removal_disorganises_the_core_and_a_capture_also_yields_arrests():
 def test_a_leader_held_in_mexico_names_a_successor_and_an_extradited_one_cannot():
     """With full authority from prison and a successor who deters (heir_claim_factor 4) a fractious
     organisation hands over; was: a held leader's successor always took over uncontested."""
-    held = CartelModel(
-        seed=1,
-        horizon_days=5,
-        strike_mode="capture",
-        extradite_captured=False,
-        loyalty_mean=0.7,
-        succession_claim_noise=0.0,
-        held_leader_authority=1.0,
-        heir_claim_factor=4.0,
-        **STRIKE,
-    )
-    held.run()
-    assert held.organisations[held.cjng].succession == "heir" and not held.organisations[held.cjng].factions
-    gone = CartelModel(
-        seed=1,
-        horizon_days=5,
-        strike_mode="capture",
-        extradite_captured=True,
-        loyalty_mean=0.7,
-        succession_claim_noise=0.0,
-        heir_claim_factor=4.0,
-        **STRIKE,
-    )
-    gone.run()
-    assert gone.organisations[gone.cjng].factions  # a fractious organisation without a successor splits
+    held = _captured(extradite_captured=False, held_leader_authority=1.0)
+    assert held.succession == "heir" and not held.factions
+    gone = _captured(extradite_captured=True)
+    assert gone.factions  # a fractious organisation without a successor splits
 
 
 # ----- the campaign and the flow ------------------------------------------------------------------
