@@ -1,4 +1,4 @@
-"""Integrity of the shipped reference data (sim/data/states.csv)."""
+"""Integrity of the shipped reference data (sim/data/: the states table and the observed series)."""
 
 from importlib import resources
 
@@ -77,3 +77,31 @@ def test_observed_months_lie_before_day_0_and_name_their_source():
     assert [m.window for m in months].count("fit") == 10  # Sep 2024 - Sep 2025 with a value
     assert all(m.end_day <= 0 and m.source for m in months)  # nothing after 21 Feb 2026
     assert months[-1].month == "2026-02" and months[-1].end_day == 0
+
+
+def test_long_record_has_every_month_to_may_2026_and_no_reserved_figure():
+    import pandas as pd
+
+    from sim.world.observed import national_series, states_annual
+
+    national = national_series()
+    assert list(national.index) == list(pd.period_range("2015-01", "2026-05", freq="M"))
+    assert national.source.str.len().gt(0).all() and national.rel_error.between(0.005, 0.05).all()
+    states = states_annual()
+    assert states.year.min() == 2015 and states.year.max() == 2024  # state figures from 2025 on are reserved
+    assert (states.groupby("year").code.nunique() == 32).all()
+
+
+def test_long_record_states_sum_to_the_nation_and_match_the_state_table():
+    from sim.world.observed import national_series, states_annual
+
+    national = national_series()
+    days = national.index.days_in_month
+    by_year = (national.per_day * days).groupby(national.index.year).sum()
+    summed = states_annual().groupby("year").victims.sum()
+    for year in range(2015, 2025):
+        assert abs(summed[year] / by_year[year] - 1) < 0.002, year
+    table = states_table().set_index("code")
+    for year in (2023, 2024):  # the state table's homicide columns came from the same SESNSP series
+        mine = states_annual().query("year == @year").set_index("code").victims
+        assert (mine == table[f"homicides_{year}"].reindex(mine.index)).all()

@@ -1,9 +1,12 @@
-"""The observed national series the model is compared with (record-2024-2026.md section 1).
+"""The observed series the model is compared with: the record period's months and the long record.
 
-Monthly SESNSP victims per day from September 2024 to 21 February 2026, each marked `fit` (the
-months `experiments/calibrate_record.py` fits to, Sep 2024 - Sep 2025) or `check` (never
-fitted, Oct 2025 - Feb 2026). Only figures describing days before the strike are here: later
-ones are reserved for out-of-sample validation.
+`monthly()`: SESNSP victims per day for the months of September 2024 to 21 February 2026 that the
+record period's calibration uses, each marked `fit` (the months `experiments/calibrate_record.py`
+fits to, Sep 2024 - Sep 2025) or `check` (never fitted, Oct 2025 - Feb 2026).
+`national_series()` and `states_annual()`: the long record, every month from January 2015 to May
+2026 and every state's year 2015-2024, what the backtest conditions on and scores against. National
+figures after May 2026 and state figures for 2025 on are not shipped: they are reserved for
+out-of-sample checks.
 """
 
 from __future__ import annotations
@@ -35,3 +38,21 @@ def monthly() -> tuple[Month, ...]:
         Month(r.month, day_of(r.first.date()), day_of(r.last.date()) + 1, float(r.victims_per_day), r.window, r.source)
         for r in df.itertuples()
     )
+
+
+@cache
+def national_series() -> pd.DataFrame:
+    """The long record's national series, Jan 2015 - May 2026: victims a day by month (SESNSP's
+    victims file, news-quoted victims figures, RNID for 2026), with each month's relative
+    observation error; indexed by monthly `pd.Period`. Built by experiments/data/sesnsp.py."""
+    with resources.files("sim.data").joinpath("observed_national_monthly.csv").open(encoding="utf-8") as fh:
+        df = pd.read_csv(fh)
+    df.index = pd.PeriodIndex(df.pop("month"), freq="M")
+    return df
+
+
+@cache
+def states_annual() -> pd.DataFrame:
+    """Homicide victims by state (INEGI code) and year, 2015-2024 (SESNSP's victims file)."""
+    with resources.files("sim.data").joinpath("observed_states_annual.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype={"code": str})
