@@ -36,6 +36,7 @@ from sim.world.interventions import ArrestCellLeaders, Extradite, Intervention, 
 ACTIONS = ("set", "remove_leader", "extradite", "arrest_cell_leaders", "note")
 REMOVAL_MODES = ("killed", "captured", "extradited", "betrayed")
 NONE = "none"
+KNOWN_ON = "@"  # `mexico_2024_2026@2025-07-01`: the record as known on that date
 DEFAULT = "mexico_2024_2026"
 
 
@@ -53,6 +54,10 @@ class Record:
         """The same record without the events `drop` picks (for counterfactual pasts)."""
         return Record(f"{self.name} (edited)", tuple(e for e in self.events if not drop(e)))
 
+    def before(self, date: dt.date) -> Record:
+        """The record as known on `date`: its events dated before it (a forecast from that date)."""
+        return Record(f"{self.name}{KNOWN_ON}{date.isoformat()}", tuple(e for e in self.events if e.day < day_of(date)))
+
     def settings_until(self, day: int, start: Mapping[str, Any]) -> dict[str, Any]:
         """The record's settings in force on `day` (after its events), from `start` values."""
         values = dict(start)
@@ -69,9 +74,17 @@ def available() -> list[str]:
 
 
 def load(spec: str | Path | Record | None) -> Record:
-    """A record by name (`none` or a shipped one), by path to a YAML file, or as given."""
+    """A record by name (`none` or a shipped one), by path to a YAML file, or as given; any of
+    these followed by `@YYYY-MM-DD` is that record as known on the date (its events before it)."""
     if isinstance(spec, Record):
         return spec
+    if isinstance(spec, str) and KNOWN_ON in spec:
+        base, _, when = spec.rpartition(KNOWN_ON)
+        try:
+            date = dt.date.fromisoformat(when)
+        except ValueError:
+            raise ConfigError(f"record '{spec}': '{when}' is not a date (YYYY-MM-DD) after '{KNOWN_ON}'") from None
+        return load(base).before(date)
     if spec is None or str(spec) == NONE:
         return Record(NONE)
     if not isinstance(spec, (str, Path)):

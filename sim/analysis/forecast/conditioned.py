@@ -1,0 +1,119 @@
+"""The model's forecast from an origin: a prior ensemble weighted by the months before the origin.
+
+Sequential importance resampling (SIR) of parameter particles: each particle is a parameter set
+drawn from the parameter table's ranges (a Latin hypercube over every uncertain and calibrated
+factor, `sim.analysis.factors`) with a seed of its own, simulated through the record *as known on
+the origin* (its events before it: `record=mexico_2024_2026@YYYY-MM-DD`) and on past it, the
+policies then in force carried on. Its weight is the likelihood of the observed months before the
+origin under a stated observation model: a month's log victims a day is the simulated one plus
+Gaussian error of variance `rel_error**2 + MODEL_ERROR**2` (the series' own error, and the
+model's). A new month multiplies the weights by its likelihood; no fit starts again. The forecast
+for a month is the weighted mixture of the particles' simulated months, each spread by the same
+error, as quantiles at `scores.LEVELS`.
+
+The world's daily table starts on 1 Jan 2024, so the months it can be weighed on and forecast are
+those from January 2024; an origin needs at least `MIN_MONTHS` of them before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.forecast.scores import from_samples
+from sim.world.calendar import DAY0, TABLE_START, day_of
+from sim.world.observed import national_series
+
+MODEL_ERROR = 0.08  # assumption: a month's relative error of the model beyond the observation's (one sd)
+FIRST_MONTH = pd.Period(TABLE_START, freq="M")  # the daily table's first month
+MIN_MONTHS = 6  # months before an origin the weights need
+NOISE_DRAWS = 20  # error draws per particle in the forecast's mixture
+RECORD = "mexico_2024_2026"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A forecast origin: the first month forecast, the scenario and record known then, and the
+    run's length (horizon_days from day 0) to cover `horizons` months."""
+
+    date: dt.date
+    horizons: int
+
+    @property
+    def month(self) -> pd.Period:
+        return pd.Period(self.date, freq="M")
+
+    @property
+    def scenario(self) -> str:
+        return "mencho_strike" if self.date > DAY0 else "no_strike"  # the strike is known after 22 Feb 2026
+
+    @property
+    def record(self) -> str:
+        return f"{RECORD}@{self.date.isoformat()}"
+
+    @property
+    def horizon_days(self) -> int:
+        end = (self.month + self.horizons).start_time.date()
+        return max(0, day_of(end))
+
+    def targets(self) -> pd.PeriodIndex:
+        return pd.period_range(self.month, periods=self.horizons, freq="M")
+
+
+def reachable(date: dt.date) -> bool:
+    """Whether the model can forecast from `date`: enough of its months lie before it."""
+    return (pd.Period(date, freq="M") - FIRST_MONTH).n >= MIN_MONTHS and date.day == 1
+
+
+def monthly_means(model: Any) -> dict[str, float]:
+    """A measure: recorded homicides a day in every whole month of the run's daily table."""
+    rec = model.daily
+    out = {}
+    month = FIRST_MONTH
+    while (end := day_of((month + 1).start_time.date())) <= rec.end_day:
+        out[f"m{month}"] = rec.mean("homicides", day_of(month.start_time.date()), end)
+        month += 1
+    return out
+
+
+def months_of(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs' monthly columns as a particles x months ("YYYY-MM") table of values a day."""
+    cols = [c for c in runs.columns if c.startswith("m20")]
+    table = runs[cols].astype(float).reset_index(drop=True)
+    table.columns = [c[1:] for c in cols]
+    return table
+
+
+def log_weights(months: pd.DataFrame, origin: Origin) -> np.ndarray:
+    """Each particle's log likelihood of the observed months before the origin (normalised)."""
+    observed = national_series()
+    observed = observed.set_axis(observed.index.strftime("%Y-%m"))
+    known = [m for m in months.columns if m < str(origin.month) and m in observed.index]
+    y = np.log(observed.loc[known, "per_day"].to_numpy())
+    sd = np.sqrt(observed.loc[known, "rel_error"].to_numpy() ** 2 + MODEL_ERROR**2)
+    x = np.log(np.maximum(months[known].to_numpy(), 1e-9))
+    loglik = -0.5 * (((x - y) / sd) ** 2).sum(axis=1)
+    loglik[~np.isfinite(loglik)] = -np.inf
+    return loglik - np.logaddexp.reduce(loglik)
+
+
+def effective_size(logw: np.ndarray) -> float:
+    w = np.exp(logw)
+    return float(1 / (w**2).sum())
+
+
+def forecast(months: pd.DataFrame, origin: Origin, seed: int = 0) -> np.ndarray:
+    """Quantiles (horizons x LEVELS) of the weighted mixture of the particles' months."""
+    logw = log_weights(months, origin)
+    w = np.exp(logw)
+    rng = np.random.default_rng(seed)
+    out = []
+    for target in origin.targets():
+        x = months[str(target)].to_numpy()
+        noisy = x[:, None] * np.exp(MODEL_ERROR * rng.standard_normal((len(x), NOISE_DRAWS)))
+        out.append(from_samples(noisy.ravel(), np.repeat(w, NOISE_DRAWS)))
+    return np.array(out)

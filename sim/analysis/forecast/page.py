@@ -1,0 +1,114 @@
+"""docs/forecast.md: the backtest's page, rendered from its scores (experiments/backtest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.forecast import conditioned
+from sim.analysis.forecast.backtest import coverage, relative_wis
+
+TARGETS = {"no_change": 0.85, "trend": 1.0, "stat": 1.0}  # relative WIS the model must reach (issue 23)
+
+
+def _table(frame: pd.DataFrame, floats: str = "{:.2f}") -> str:
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(_cell(v, floats) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def _cell(value: object, floats: str) -> str:
+    if isinstance(value, float):
+        return "—" if value != value else floats.format(value)  # NaN: the forecaster has no score there
+    return str(value)
+
+
+def render(
+    scores: pd.DataFrame, conditioning: pd.DataFrame, particles: int, figure: Path, seconds: float, runs: int
+) -> str:
+    rel = relative_wis(scores)
+    cov = coverage(scores).reset_index()
+    early = scores[scores.horizon <= 6]
+    by_origin = early.pivot_table(index="origin", columns="forecaster", values="wis").reset_index()
+    model_origins = sorted(scores.loc[scores.forecaster == "model", "origin"].unique())
+    lines = [
+        "# Forecasts scored: the backtest",
+        "",
+        "Made by `python -m experiments.backtest` (sim/analysis/forecast/); every number here comes from "
+        "its `scores.csv`. Each origin knows only the national months and the record's events dated before "
+        "it; the policies then in force carry on. Targets are the national victims a day in the origin's "
+        "month and the 11 after it, none after May 2026 (national figures after May 2026 and state figures "
+        "for 2025 on are reserved). Scores: the weighted interval score (WIS, Bracher et al. 2021; 23 "
+        "quantiles, lower is better, in victims a day) and whether the 50% and 90% intervals cover the "
+        "observed month.",
+        "",
+        "**Read this first.** The model's mechanisms were designed knowing the whole record, and its "
+        "defaults were calibrated on months up to September 2025; the backtest draws its particles from "
+        "the parameter table's ranges, not from those defaults, so it measures conditioning and "
+        "forecasting, not mechanism discovery. The world's daily table starts in January 2024, so the "
+        f"model forecasts only from origins with {conditioned.MIN_MONTHS} or more of its months before "
+        f"them ({', '.join(model_origins) or 'none in this run'}); the naive forecasters are scored at every "
+        "origin. Relative WIS compares forecasters on the same (origin, target, horizon) cells only.",
+        "",
+        "## The forecasters",
+        "- `model`: a prior ensemble of "
+        f"{particles} parameter sets (a Latin hypercube over every uncertain and calibrated parameter's range, "
+        "each on a calibration seed), run through the record as known on the origin and weighted by the "
+        "likelihood of the months before it (sequential importance resampling; a month's log value is "
+        f"the simulated one plus Gaussian error of the series' own error and a model error of "
+        f"{conditioned.MODEL_ERROR:.2f}, an assumption). Its forecast is the weighted mixture of the "
+        "particles' months, each spread by the model error.",
+        "- `no_change`: the last month carried forward as the median; intervals from the empirical h-month "
+        "changes of the 36 months before the origin, each taken both ways (the COVID-19 Forecast Hub's baseline).",
+        "- `trend`: a straight line through the logarithms of the last 12 months (OLS prediction interval).",
+        "- `stat`: ARIMA on the logarithms of every month since January 2015, its order chosen by AIC (statsmodels).",
+        "",
+        "## The model against the naive forecasters (national, horizons 1-6)",
+    ]
+    if rel.empty:
+        lines += ["", "No origin in this run is one the model can forecast from."]
+    else:
+        rel = rel.assign(
+            target=[TARGETS[a] for a in rel.against],
+            met=[("yes" if r <= TARGETS[a] else "no") for r, a in zip(rel.relative_wis, rel.against)],
+        )
+        lines += [
+            "",
+            "Relative WIS: the model's mean WIS over the other's on the same cells (below 1: the model is "
+            "better). The target is issue 23's.",
+            "",
+            _table(rel),
+        ]
+    lines += [
+        "",
+        "Coverage of the 50% and 90% intervals and mean WIS, each forecaster over its own cells "
+        "(the model's cover only its origins; targets for the model: 35-65% and 80-98%):",
+        "",
+        _table(cov),
+        "",
+        "Mean WIS by origin (horizons 1-6):",
+        "",
+        _table(by_origin),
+        "",
+        "## Conditioning",
+        "",
+        "For each origin the model could forecast from: particles that ran, those that failed, the "
+        "effective sample size of the weights (1 / sum of squared weights) and the months weighed.",
+        "",
+        _table(conditioning) if not conditioning.empty else "None.",
+        "",
+        f"![fan charts]({figure.as_posix()})",
+        "",
+        "## Cost",
+        "",
+        (
+            f"The model's runs ({runs}) took {seconds / 60:.1f} min on this machine, measured over the "
+            "invocations that ran them (`timing.json` in the output folder)."
+            if runs
+            else "No invocation that ran the model's runs saved its timing, so no time is stated."
+        ),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""Forecast scoring, the naive forecasters, the model's conditioning and a CI-sized backtest."""
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.analysis.forecast import backtest, conditioned, naive
+from sim.analysis.forecast.scores import ALPHAS, LEVELS, covered, from_samples, interval_score, wis
+
+
+def test_interval_score_worked_example():
+    # Bracher et al. 2021, eq. 1: width plus 2/alpha times the distance outside the interval
+    assert interval_score(12.0, 8.0, 11.0, 0.5) == pytest.approx(3 + 4 * 1)
+    assert interval_score(7.0, 5.0, 14.0, 0.1) == pytest.approx(9)
+    assert interval_score(2.0, 5.0, 14.0, 0.1) == pytest.approx(9 + 20 * 3)
+
+
+def test_wis_of_a_point_forecast_is_its_absolute_error():
+    # all quantiles at m: (1/2 |y-m| + sum_k alpha_k/2 * 2/alpha_k |y-m|) / (K + 1/2) = |y - m|
+    assert wis(13.0, np.full(len(LEVELS), 10.0)) == pytest.approx(3.0)
+
+
+def test_wis_approximates_the_crps_of_a_normal_forecast():
+    q = stats.norm.ppf(LEVELS)
+    for y in (0.0, 0.7, 2.5):
+        crps = 2 * stats.norm.pdf(y) + y * (2 * stats.norm.cdf(y) - 1) - 1 / math.sqrt(math.pi)
+        assert 0.85 * crps < wis(y, q) < crps  # 11 intervals: about 10% below, as a coarse quadrature of the CRPS
+
+
+def test_coverage_and_weighted_quantiles():
+    q = stats.norm.ppf(LEVELS)
+    assert covered(0.6, q, 0.5) and not covered(0.7, q, 0.5) and covered(1.6, q, 0.1) and not covered(1.7, q, 0.1)
+    x = np.array([1.0, 2.0, 3.0, 100.0])
+    weighted = from_samples(x, np.array([1.0, 1.0, 1.0, 0.0]))  # a weightless sample changes nothing
+    assert weighted.max() <= 3.0 and weighted[len(ALPHAS)] == pytest.approx(2.0)
+
+
+def test_naive_forecasters_on_series_they_should_get_right():
+    flat = np.full(40, 50.0)
+    assert np.allclose(naive.no_change(flat, 6), 50.0)
+    growing = 40 * 1.02 ** np.arange(30)
+    ahead = 40 * 1.02 ** np.arange(30, 36)
+    assert np.allclose(naive.trend(growing, 6)[:, len(ALPHAS)], ahead)
+    walk = 50 * np.exp(np.cumsum(np.random.default_rng(3).normal(0, 0.05, 60)))
+    q = naive.stat(walk, 12)
+    assert q.shape == (12, len(LEVELS)) and (np.diff(q, axis=1) >= 0).all()
+    assert (q[-1, -1] - q[-1, 0]) > (q[0, -1] - q[0, 0])  # intervals widen with the horizon
+
+
+def test_conditioning_weighs_the_particle_that_matches_the_record():
+    origin = conditioned.Origin(dt.date(2025, 1, 1), 3)
+    observed = conditioned.national_series()
+    months = [str(m) for m in pd.period_range("2024-01", "2025-03", freq="M")]
+    truth = observed.set_axis(observed.index.strftime("%Y-%m")).loc[months, "per_day"].to_numpy()
+    particles = pd.DataFrame([truth, truth * 1.3, truth * 0.7], columns=months)
+    w = np.exp(conditioned.log_weights(particles, origin))
+    assert w[0] > 0.99 and conditioned.effective_size(np.log(w)) < 1.01
+    q = conditioned.forecast(particles, origin)
+    assert q.shape == (3, len(LEVELS)) and covered(truth[-3:], q, 0.1).all()
+
+
+def test_record_as_known_on_a_date_drops_later_events():
+    from sim.world.record import load
+
+    full, known = load("mexico_2024_2026"), load("mexico_2024_2026@2025-01-01")
+    assert 0 < len(known.events) < len(full.events)
+    assert max(e.day for e in known.events) < conditioned.day_of(dt.date(2025, 1, 1))
+
+
+def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
+    origins = [dt.date(2024, 7, 1), dt.date(2025, 7, 1)]
+    scores, forecasts, conditioning = backtest.run(origins, 6, tmp_path, processes=2, progress=False)
+    assert list(scores.columns) == backtest.COLUMNS
+    counts = scores.groupby(["origin", "forecaster"]).size().unstack()
+    assert set(counts.columns) == {"model", "no_change", "trend", "stat"}
+    assert (counts.loc["2024-07-01"] == 12).all() and (counts.loc["2025-07-01"] == 11).all()  # none after May 2026
+    assert np.isfinite(scores.wis).all() and (scores.wis >= 0).all()
+    assert list(conditioning.months_known) == [6, 18] and (conditioning.failed == 0).all()
+    again, *_ = backtest.run(origins, 6, tmp_path, processes=2, progress=False)  # resumed from the folder
+    pd.testing.assert_frame_equal(scores, again)
