@@ -105,3 +105,26 @@ def test_long_record_states_sum_to_the_nation_and_match_the_state_table():
     for year in (2023, 2024):  # the state table's homicide columns came from the same SESNSP series
         mine = states_annual().query("year == @year").set_index("code").victims
         assert (mine == table[f"homicides_{year}"].reindex(mine.index)).all()
+
+
+def test_long_record_events_deployments_and_presence_are_dated_placed_and_sourced():
+    from sim.world.observed import read
+
+    codes = set(states_table().code)
+    events = read("events_2015_2026.csv")
+    dates = pd.to_datetime(events.date, format="%Y-%m-%d")
+    assert dates.is_monotonic_increasing and dates.min() >= pd.Timestamp("2015-01-01")
+    assert dates.max() <= pd.Timestamp("2026-05-31")
+    in_yaml = (dates >= pd.Timestamp("2024-07-01")) & (dates < pd.Timestamp("2026-02-22"))
+    assert not in_yaml.any()  # those months are the YAML record's (sim/data/records/)
+    assert events.source.str.len().gt(10).all() and set(events.kind) <= {
+        "leader_removed", "split", "alliance", "war_start", "deployment", "policy", "extradition", "escape", "other"
+    }  # fmt: skip
+    placed = events.states.dropna().str.split()
+    assert all(set(s) <= codes for s in placed)
+    deployments = read("deployments_by_year.csv")
+    assert deployments.year.between(2015, 2024).all() and (deployments.value > 0).all()
+    assert deployments.source.str.len().gt(10).all()
+    presence = read("presence_2014.csv")
+    assert set(presence.code) <= codes and set(presence.tier) <= {"S", "L", "P"}
+    assert presence.source.str.len().gt(10).all()

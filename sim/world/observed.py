@@ -54,5 +54,10 @@ def national_series() -> pd.DataFrame:
 @cache
 def states_annual() -> pd.DataFrame:
     """Homicide victims by state (INEGI code) and year, 2015-2024 (SESNSP's victims file)."""
-    with resources.files("sim.data").joinpath("observed_states_annual.csv").open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype={"code": str})
+    return read("observed_states_annual.csv")
+
+
+def read(name: str) -> pd.DataFrame:
+    """A shipped table of the long record by file name (INEGI codes kept as text)."""
+    with resources.files("sim.data").joinpath(name).open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype={"code": str, "states": str})
