@@ -5,10 +5,10 @@
 
 Each origin knows only the months and the record's events before it (sim/analysis/forecast/).
 `--out DIR` gets `scores.csv` (origin, target, horizon, forecaster, wis, cov50, cov90),
-`forecasts.csv` (the quantiles), `conditioning.csv` and the runs (`runs/<origin>/`, resumable:
-a second call runs only what is missing). Without `--out` the results go to `backtest/` and the
-page `docs/forecast.md` with its fan charts is written; with it, the page goes into DIR instead, so
-a trial run never rewrites the checkout's docs.
+`forecasts.csv` (the quantiles), `conditioning.csv` and the runs (`smc/` for the conditioning,
+`runs/<origin>/` for the forecasts; resumable: a second call runs only what is missing). Without
+`--out` the results go to `backtest/` and the page `docs/forecast.md` with its fan charts is
+written; with it, the page goes into DIR instead, so a trial run never rewrites the checkout's docs.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def main() -> None:
     ap.add_argument("--origins", default=None, help="dates YYYY-MM-DD, comma-separated (default: the issue's 20)")
     ap.add_argument("--particles", type=int, default=1000, help="prior parameter sets per origin (default 1000)")
     ap.add_argument("--out", type=Path, default=None, help="results here; the checkout's docs are left alone")
+    ap.add_argument("--moves", type=int, default=2, help="move steps each time the population is resampled")
     ap.add_argument("--processes", type=int, default=None)
     args = ap.parse_args()
     if args.particles < 1:
@@ -52,7 +53,9 @@ def main() -> None:
 
     started = time.time()
     with Stopwatch(out) as watch:
-        scores, forecasts, conditioning = backtest.run(origins, args.particles, out, processes=args.processes)
+        scores, forecasts, conditioning = backtest.run(
+            origins, args.particles, out, moves=args.moves, processes=args.processes
+        )
         seconds, ran = Stopwatch.measured(out, watch.lap())
     scores.to_csv(out / "scores.csv", index=False)
     forecasts.to_csv(out / "forecasts.csv", index=False)

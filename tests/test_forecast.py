@@ -73,12 +73,12 @@ def test_record_as_known_on_a_date_drops_later_events():
 
 def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     origins = [dt.date(2024, 7, 1), dt.date(2025, 7, 1)]
-    scores, forecasts, conditioning = backtest.run(origins, 6, tmp_path, processes=2, progress=False)
+    scores, forecasts, conditioning = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)
     assert list(scores.columns) == backtest.COLUMNS
     counts = scores.groupby(["origin", "forecaster"]).size().unstack()
     assert set(counts.columns) == {"model", "no_change", "trend", "stat"}
     assert (counts.loc["2024-07-01"] == 12).all() and (counts.loc["2025-07-01"] == 11).all()  # none after May 2026
     assert np.isfinite(scores.wis).all() and (scores.wis >= 0).all()
     assert list(conditioning.months_known) == [6, 18] and (conditioning.failed == 0).all()
-    again, *_ = backtest.run(origins, 6, tmp_path, processes=2, progress=False)  # resumed from the folder
+    again, *_ = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
     pd.testing.assert_frame_equal(scores, again)

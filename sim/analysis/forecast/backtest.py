@@ -2,24 +2,24 @@
 against what followed and against naive forecasters.
 
 For each origin the national series before it feeds `naive.FORECASTERS`; where the model can
-forecast (`conditioned.reachable`), a prior ensemble of `particles` parameter sets runs through
-the record as known on the origin (`sim.ensemble`, resumable in `folder/runs/<origin>/`) and is
-weighted by the months before it (`conditioned`). Targets are the national months from the
+forecast (`conditioned.reachable`), a population of `particles` parameter sets, filtered on the
+months before the origin (`smc`: resample-move SMC, runs in `folder/smc/`), runs through the
+record as known on the origin (`sim.ensemble`, resumable in `folder/runs/<origin>/`) and its
+weighted months are the forecast (`conditioned`). Targets are the national months from the
 origin's on, up to 12 and none after the last observed month (May 2026).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis import seeds
-from sim.analysis.forecast import conditioned, naive
+from sim.analysis.forecast import conditioned, naive, smc
 from sim.analysis.forecast.scores import LEVELS, covered, wis
 from sim.world.observed import national_series
 
@@ -39,27 +39,16 @@ def horizons(origin: dt.date) -> int:
     return int(min(MAX_HORIZON, (last - pd.Period(origin, freq="M")).n + 1))
 
 
-def prior(particles: int, seed: int = 1) -> list[dict[str, Any]]:
-    """`particles` parameter sets over the factors' ranges (a Latin hypercube), each with a
-    calibration seed in turn: conditioning is fitting, so it never uses a test seed."""
-    from scipy.stats import qmc
-
-    from sim.analysis.abc import from_unit
-    from sim.analysis.factors import factors
-
-    chosen = factors()
-    points = from_unit(chosen, qmc.LatinHypercube(d=len(chosen), seed=seed).random(particles))
-    pool = seeds.calibration(len(seeds.CALIBRATION))
-    return [{**p, "seed": pool[i % len(pool)]} for i, p in enumerate(points)]
-
-
 def model_months(
     origin: conditioned.Origin, points: Sequence[dict[str, Any]], folder: Path | None, **options: Any
 ) -> tuple[pd.DataFrame, int]:
-    """The particles' monthly values a day, run through the record as known on the origin; and how many failed."""
+    """The particles' monthly values a day (a row each, NaN where the run failed), run through the
+    record as known on the origin; and how many failed. Identical particles run once."""
     from sim.analysis.ensembles import ensemble
 
-    design = [{**p, "record": origin.record, "horizon_days": origin.horizon_days} for p in points]
+    keys = [tuple(sorted(p.items())) for p in points]
+    unique = list(dict.fromkeys(keys))
+    design = [{**dict(k), "record": origin.record, "horizon_days": origin.horizon_days} for k in unique]
     result = ensemble(
         [origin.scenario],
         seeds=sorted({p["seed"] for p in points}),
@@ -68,8 +57,11 @@ def model_months(
         folder=folder,
         **options,
     )
-    ok = result.runs[result.runs.status == "ok"]
-    return conditioned.months_of(ok), int((result.runs.status != "ok").sum())
+    runs = result.runs.reset_index(drop=True)
+    months = conditioned.months_of(runs)
+    months[runs.status != "ok"] = np.nan
+    row = {k: i for i, k in enumerate(unique)}
+    return months.iloc[[row[k] for k in keys]].reset_index(drop=True), int((runs.status != "ok").sum())
 
 
 def score_rows(origin: dt.date, forecaster: str, quantiles: np.ndarray) -> list[dict[str, Any]]:
@@ -103,38 +95,53 @@ def _names() -> list[str]:
 
 
 def run(
-    origins: Sequence[dt.date], particles: int, folder: Path, **options: Any
+    origins: Sequence[dt.date],
+    particles: int,
+    folder: Path,
+    moves: int = 2,
+    log: Callable[[str], None] = print,
+    **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Scores, forecasts (quantiles) and the conditioning's diagnostics for every origin."""
+    """Scores, forecasts (quantiles) and the conditioning's diagnostics for every origin: the
+    model's population is filtered origin by origin (`smc`), `moves` moves each time its
+    effective size halves; `options` go to `sim.ensemble`."""
     series = national_series()
-    points = prior(particles)
     scores, forecasts, diagnostics = [], [], []
-    for date in origins:
-        h = horizons(date)
-        if h < 1:
-            continue
+    scored = [d for d in origins if horizons(d) >= 1]
+    for date in scored:
         past = series.loc[series.index < pd.Period(date, freq="M"), "per_day"].to_numpy()
         for name, forecaster in naive.FORECASTERS.items():
-            q = forecaster(past, h)
+            q = forecaster(past, horizons(date))
             scores += score_rows(date, name, q)
             forecasts += forecast_rows(date, name, q)
-        if not conditioned.reachable(date):
-            continue
-        origin = conditioned.Origin(date, h)
-        months, failed = model_months(origin, points, folder / "runs" / date.isoformat(), **options)
-        q = conditioned.forecast(months, origin)
-        scores += score_rows(date, "model", q)
-        forecasts += forecast_rows(date, "model", q)
-        logw = conditioned.log_weights(months, origin)
-        diagnostics.append(
-            {
-                "origin": date.isoformat(),
-                "particles": len(months),
-                "failed": failed,
-                "effective": round(conditioned.effective_size(logw), 1),
-                "months_known": int(sum(m < str(origin.month) for m in months.columns)),
-            }
-        )
+    reachable = sorted(d for d in scored if conditioned.reachable(d))
+    if reachable:
+        from sim.analysis.abc import from_unit
+        from sim.analysis.factors import factors
+
+        chosen = factors()
+        options.setdefault("progress", False)
+        pop = smc.prior(chosen, particles, folder / "smc", **options)
+        for date in reachable:  # in date order: each origin's population is the last one filtered on
+            pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, log=log, **options)
+            origin = conditioned.Origin(date, horizons(date))
+            points = [{**p, "seed": int(s)} for p, s in zip(from_unit(chosen, pop.unit), pop.seeds)]
+            months, failed = model_months(origin, points, folder / "runs" / date.isoformat(), **options)
+            logw = np.where(months.isna().any(axis=1), -np.inf, pop.logw)
+            q = conditioned.forecast(months.fillna(0.0), origin, logw)
+            scores += score_rows(date, "model", q)
+            forecasts += forecast_rows(date, "model", q)
+            diagnostics.append(
+                {
+                    "origin": date.isoformat(),
+                    "particles": len(months),
+                    "failed": failed,
+                    "effective_on_arrival": info["effective_on_arrival"],
+                    "moves_accepted": " ".join(f"{a:.0%}" for a in info["accepted"]) or "no move",
+                    "effective": round(conditioned.effective_size(logw - np.logaddexp.reduce(logw)), 1),
+                    "months_known": int(sum(m < str(origin.month) for m in months.columns)),
+                }
+            )
     return pd.DataFrame(scores, columns=COLUMNS), pd.DataFrame(forecasts), pd.DataFrame(diagnostics)
 
 

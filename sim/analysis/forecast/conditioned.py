@@ -88,8 +88,8 @@ def months_of(runs: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def log_weights(months: pd.DataFrame, origin: Origin) -> np.ndarray:
-    """Each particle's log likelihood of the observed months before the origin (normalised)."""
+def log_likelihood(months: pd.DataFrame, origin: Origin) -> np.ndarray:
+    """Each particle's log likelihood of the observed months before the origin (up to a constant)."""
     observed = national_series()
     observed = observed.set_axis(observed.index.strftime("%Y-%m"))
     known = [m for m in months.columns if m < str(origin.month) and m in observed.index]
@@ -98,6 +98,12 @@ def log_weights(months: pd.DataFrame, origin: Origin) -> np.ndarray:
     x = np.log(np.maximum(months[known].to_numpy(), 1e-9))
     loglik = -0.5 * (((x - y) / sd) ** 2).sum(axis=1)
     loglik[~np.isfinite(loglik)] = -np.inf
+    return loglik
+
+
+def log_weights(months: pd.DataFrame, origin: Origin) -> np.ndarray:
+    """Normalised log importance weights of prior particles given the months before the origin."""
+    loglik = log_likelihood(months, origin)
     return loglik - np.logaddexp.reduce(loglik)
 
 
@@ -106,10 +112,11 @@ def effective_size(logw: np.ndarray) -> float:
     return float(1 / (w**2).sum())
 
 
-def forecast(months: pd.DataFrame, origin: Origin, seed: int = 0) -> np.ndarray:
-    """Quantiles (horizons x LEVELS) of the weighted mixture of the particles' months."""
-    logw = log_weights(months, origin)
-    w = np.exp(logw)
+def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """Quantiles (horizons x LEVELS) of the weighted mixture of the particles' months; weights
+    `logw`, or by default the importance weights of the months before the origin."""
+    logw = log_weights(months, origin) if logw is None else logw
+    w = np.exp(logw - np.logaddexp.reduce(logw))
     rng = np.random.default_rng(seed)
     out = []
     for target in origin.targets():

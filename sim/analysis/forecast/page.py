@@ -53,13 +53,15 @@ def render(
         "origin. Relative WIS compares forecasters on the same (origin, target, horizon) cells only.",
         "",
         "## The forecasters",
-        "- `model`: a prior ensemble of "
-        f"{particles} parameter sets (a Latin hypercube over every uncertain and calibrated parameter's range, "
-        "each on a calibration seed), run through the record as known on the origin and weighted by the "
-        "likelihood of the months before it (sequential importance resampling; a month's log value is "
-        f"the simulated one plus Gaussian error of the series' own error and a model error of "
-        f"{conditioned.MODEL_ERROR:.2f}, an assumption). Its forecast is the weighted mixture of the "
-        "particles' months, each spread by the model error.",
+        f"- `model`: a population of {particles} parameter sets, drawn from every uncertain and calibrated "
+        "parameter's range (a Latin hypercube, each on a calibration seed) and filtered origin by origin on "
+        "the months known before each (resample-move sequential Monte Carlo, Chopin 2002: importance "
+        "weights from the new months; when the effective sample size halves, systematic resampling and "
+        "Metropolis-Hastings moves on the likelihood of every month known so far). The likelihood: a "
+        "month's log value is the simulated one plus Gaussian error of the series' own error and a model "
+        f"error of {conditioned.MODEL_ERROR:.2f} (an assumption). The population then runs through the "
+        "record as known on the origin, the policies in force carried on, and its forecast is the "
+        "weighted mixture of its months, each spread by the model error.",
         "- `no_change`: the last month carried forward as the median; intervals from the empirical h-month "
         "changes of the 36 months before the origin, each taken both ways (the COVID-19 Forecast Hub's baseline).",
         "- `trend`: a straight line through the logarithms of the last 12 months (OLS prediction interval).",
@@ -95,7 +97,8 @@ def render(
         "## Conditioning",
         "",
         "For each origin the model could forecast from: particles that ran, those that failed, the "
-        "effective sample size of the weights (1 / sum of squared weights) and the months weighed.",
+        "effective sample size (1 / sum of squared weights) when the origin's months arrived, the share "
+        "of each move accepted, the effective size of the weights the forecast used, and the months weighed.",
         "",
         _table(conditioning) if not conditioning.empty else "None.",
         "",
