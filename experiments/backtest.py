@@ -39,7 +39,7 @@ def main() -> None:
     ap.add_argument("--origins", default=None, help="dates YYYY-MM-DD, comma-separated (default: the issue's 20)")
     ap.add_argument("--particles", type=int, default=1000, help="prior parameter sets per origin (default 1000)")
     ap.add_argument("--out", type=Path, default=None, help="results here; the checkout's docs are left alone")
-    ap.add_argument("--moves", type=int, default=2, help="move steps each time the population is resampled")
+    ap.add_argument("--moves", type=int, default=3, help="move steps each time the population is resampled")
     ap.add_argument("--processes", type=int, default=None)
     args = ap.parse_args()
     if args.particles < 1:

@@ -98,7 +98,7 @@ def run(
     origins: Sequence[dt.date],
     particles: int,
     folder: Path,
-    moves: int = 2,
+    moves: int = 3,
     log: Callable[[str], None] = print,
     **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

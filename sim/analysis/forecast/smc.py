@@ -16,7 +16,8 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
    likelihood of the months known so far under the uniform prior: a Gaussian step in a random
    subset of about `MOVED` factors (scaled to the population's spread), a new seed, a new run;
    accepted with the likelihood ratio (the current particle keeps its own estimate: a
-   pseudo-marginal chain). Steps outside the ranges are rejected.
+   pseudo-marginal chain). Steps outside the ranges are rejected. The step's scale adapts between
+   moves toward an acceptance of 15-40%.
 
 Nothing a month after an origin is used for that origin's population. Every run goes through
 `sim.ensemble` into `folder` (resumable, one subfolder per batch).
@@ -36,8 +37,9 @@ import pandas as pd
 from sim.analysis import seeds as seedlists
 from sim.analysis.forecast import conditioned
 
-MOVED = 8  # factors a move changes, on average (as in sim/analysis/abc.py)
-KERNEL = 2.0  # a move's variance: this times the population's, per factor
+MOVED = 4  # factors a move changes, on average
+KERNEL = 2.0  # a move's first variance: this times the population's, per factor
+ACCEPT = (0.15, 0.4)  # a move's scale halves below this acceptance and doubles above it (for the next move)
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
 
 
@@ -108,7 +110,7 @@ def advance(
     origin: dt.date,
     chosen: Sequence[Any],
     folder: Path,
-    moves: int = 2,
+    moves: int = 3,
     seed: int = 1,
     log: Callable[[str], None] = print,
     **options: Any,
@@ -127,8 +129,9 @@ def advance(
     unit, seeds_, months = pop.unit[keep], pop.seeds[keep], pop.months.iloc[keep].reset_index(drop=True)
     current = loglik(months, month)
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
+    scale = KERNEL
     for step in range(moves):
-        sd = np.sqrt(KERNEL * unit.var(axis=0)) + 1e-6
+        sd = np.sqrt(scale * unit.var(axis=0)) + 1e-6
         moved = rng.random(unit.shape) < MOVED / unit.shape[1]
         proposal = np.where(moved, unit + sd * rng.standard_normal(unit.shape), unit)
         inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
@@ -146,5 +149,6 @@ def advance(
         where = {t: i for i, t in enumerate(tried)}
         months.iloc[rows] = new_months.iloc[[where[r] for r in rows]].to_numpy()
         info["accepted"].append(round(float(accept.mean()), 3))
+        scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
         log(f"[smc] {origin}: move {step + 1} of {moves}, {accept.mean():.0%} accepted")
     return Population(unit, seeds_, months, np.zeros(len(unit)), month), info
