@@ -38,6 +38,8 @@ ERROR_CASES = [
     "params.cells_per_significant_state=1e12",
     "world=100000",
     "world=abc",
+    "origin=2025-02-30",
+    "origin=1999-01-01",
 ]
 
 

@@ -27,6 +27,7 @@ def test_composed_config_has_the_documented_keys_and_defaults() -> None:
         "burn_in_days",
         "horizon_days",
         "record",
+        "origin",
         "world",
         "figures",
         "outputs",

@@ -150,7 +150,7 @@ def ensemble(
 
     - `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
       world's values. A design point is a dict of parameter values (and burn_in_days,
-      horizon_days, record) that win over both; a point with a "seed" runs on that seed only (a
+      horizon_days, record, origin) that win over both; a point with a "seed" runs on that seed only (a
       (point, seed) pair), the others on every seed.
     - `measure(model)`, a module-level function, is called in the worker on each finished model
       and its dict of numbers is the run's row instead of the whole summary
@@ -336,7 +336,8 @@ def _points(points: Sequence[dict[str, Any]] | None) -> list[tuple[int | None, d
     return [(i, dict(point)) for i, point in enumerate(points)]
 
 
-SETTINGS = ("burn_in_days", "horizon_days", "record")  # what a design point may set besides parameters and its seed
+# what a design point may set besides parameters and its seed
+SETTINGS = ("burn_in_days", "horizon_days", "record", "origin")
 
 
 def _values(point: dict[str, Any]) -> dict[str, Any]:

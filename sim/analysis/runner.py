@@ -4,7 +4,7 @@ any executor can ship them: a local process pool, Dask's `client.get_executor()`
 
 A chunk is a list of units; a unit is one seed's runs (every scenario of one world, point and
 seed). Runs of a unit that differ only in their levers share their past (`sim.runs.pasts.Past`): it is
-simulated once and each run branches from it at day 0, which gives the numbers each would give
+simulated once and each run branches from it at its branch day, which gives the numbers each would give
 alone. A run that fails is an outcome with status "failed" and its error line; the others go on.
 """
 
@@ -21,7 +21,7 @@ from sim.errors import ConfigError
 Outcome = tuple[str, str | None, dict[str, Any], pd.DataFrame | None]
 Run = tuple[
     dict[str, Any], dict[str, Any]
-]  # (settings without the seed: burn_in_days, horizon_days, record; parameters)
+]  # (settings without the seed: burn_in_days, horizon_days, record, origin; parameters)
 Unit = tuple[int, list[Run]]  # a seed and its runs
 
 

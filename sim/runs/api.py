@@ -16,19 +16,21 @@ from sim.runs.simulate import RunResult, simulate
 
 
 def configure(scenario: str, seed: int = 1, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The run settings (seed, burn_in_days, horizon_days, record) and the parameters that `python
+    """The run settings (seed, burn_in_days, horizon_days, record, origin) and the parameters that `python
     -m sim` would use for `scenario` with these overrides, checked; with `world=N`, plausible
     world N's values for every parameter not among the overrides (sim/runs/plausible.py)."""
     cfg = compose(run_overrides(scenario, seed, overrides))
     params = OmegaConf.to_container(cfg.params, resolve=True)
     assert isinstance(params, dict)
-    settings = {key: check_setting(key, cfg[key]) for key in ("seed", "burn_in_days", "horizon_days", "record")}
+    settings = {
+        key: check_setting(key, cfg[key]) for key in ("seed", "burn_in_days", "horizon_days", "record", "origin")
+    }
     params = plausible.apply({str(k): v for k, v in params.items()}, check_setting("world", cfg.world), keep=overrides)
     return settings, params
 
 
 def run(scenario: str = "no_strike", seed: int = 1, **overrides: Any) -> RunResult:
-    """Run `scenario` with `seed`; `burn_in_days`/`horizon_days`/`record` or any parameter name as keywords.
+    """Run `scenario` with `seed`; `burn_in_days`/`horizon_days`/`record`/`origin` or any parameter name as keywords.
 
     Example: `sim.run("no_strike", seed=2, horizon_days=365, troop_pool=150_000)`, or in plausible
     world 3: `sim.run("kingpin_campaign", seed=2, world=3)`.

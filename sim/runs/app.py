@@ -77,7 +77,7 @@ def run_job(
     from sim.runs.summary import dumps
     from sim.world.model import CartelModel
 
-    settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record")}
+    settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record", "origin")}
     everything = check_setting("outputs", cfg.outputs) == "all"
     params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
     world = check_setting("world", cfg.get("world"))

@@ -29,6 +29,7 @@ TOP_LEVEL = (
     "burn_in_days",
     "horizon_days",
     "record",
+    "origin",
     "world",
     "outputs",
     "figures",
@@ -73,8 +74,8 @@ def check_param_name(name: str) -> None:
 
 
 def check_setting(key: str, value: Any) -> Any:
-    """Check a top-level setting (seed, burn_in_days, horizon_days, record, world, outputs, figures); return it as
-    int/bool/str/None."""
+    """Check a top-level setting (seed, burn_in_days, horizon_days, record, origin, world, outputs, figures); return
+    it as int/bool/str/None."""
     if key == "world":
         from sim.runs.plausible import check_world
 
@@ -87,6 +88,10 @@ def check_setting(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"figures = {value!r} is not allowed: it must be true or false")
         return value
+    if key == "origin":
+        from sim.world.calendar import check_origin
+
+        return None if value is None else check_origin(value).isoformat()
     if key == "record":
         from sim.world.record import load  # reads and checks the record's events
 
@@ -148,7 +153,7 @@ def _check_override(override: Override, multirun: bool) -> None:
     elif key in GROUPS:
         for value in values:
             check_option(key, value)
-    elif key in RUN_SETTINGS or key in ("figures", "record", "outputs", "world"):
+    elif key in RUN_SETTINGS or key in ("figures", "record", "origin", "outputs", "world"):
         for value in values if not multirun else []:
             check_setting(key, value)
     elif not (override.is_add() or override.is_force_add()):
@@ -173,7 +178,7 @@ def run_overrides(scenario: str, seed: Any, overrides: dict[str, Any]) -> list[s
     """Checked Hydra overrides for `sim.run`: run settings top-level, anything else as params.NAME."""
     args = [f"scenario={check_scenario(scenario)}", f"seed={_override_value(check_setting('seed', seed))}"]
     for name, value in overrides.items():
-        if name in RUN_SETTINGS or name in ("record", "world"):
+        if name in RUN_SETTINGS or name in ("record", "origin", "world"):
             args.append(f"{name}={_override_value(check_setting(name, value))}")
         else:
             check_param_name(name)

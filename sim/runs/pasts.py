@@ -1,7 +1,8 @@
-"""Shared pasts: the model at day 0, simulated once, from which runs that differ only in their levers branch.
+"""Shared pasts: the model at its branch day, simulated once, from which runs that differ only in their levers branch.
 
-Runs that differ only in their levers (parameters of kind `lever`, which act from day 0: every
-scenario of one seed) share their past: burn-in and record. A `Past` is that model at day 0;
+Runs that differ only in their levers (parameters of kind `lever`, which act from the origin, the
+strike from day 0: every scenario of one seed) share their past: burn-in and record. A `Past` is
+that model at its branch day (day 0, or an earlier origin);
 `Past.branch(params)` is a copy of it with the run's levers set, which goes on to give the numbers
 the run from scratch gives (tests/test_branches.py). One implementation serves every launcher:
 
@@ -42,23 +43,27 @@ def shared(branches: Sequence[dict[str, Any]]) -> bool:
 
 
 class Past:
-    """A model at day 0. `branch` gives a run's model from it: a copy (the past stays for the next
+    """A model at its branch day. `branch` gives a run's model from it: a copy (the past stays for the next
     branch) or, with `last=True`, the past itself (no copy for the last branch)."""
 
     def __init__(self, model: CartelModel):
-        if model.day != 0:
-            raise ValueError(f"a past is a model at day 0, and this one is on day {model.day}")
+        if model.day != model.branch_day:
+            raise ValueError(f"a past is a model at its branch day {model.branch_day}, not on day {model.day}")
         self.model = model
 
     @classmethod
-    def simulate(cls, seed: int, burn_in_days: int, horizon_days: int, record: Any, **params: Any) -> Past:
+    def simulate(
+        cls, seed: int, burn_in_days: int, horizon_days: int, record: Any, origin: Any = None, **params: Any
+    ) -> Past:
         """Burn-in and record for a run with these settings and parameters (its levers do not act yet)."""
-        model = CartelModel(seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, **params)
-        model.run_until(0)
+        model = CartelModel(
+            seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, origin=origin, **params
+        )
+        model.run_until(model.branch_day)
         return cls(model)
 
     def branch(self, params: dict[str, Any], last: bool = False) -> CartelModel:
-        """The model at day 0 with the levers of `params` (parameter values; those not levers must
+        """The model at its branch day with the levers of `params` (parameter values; those not levers must
         equal the past's, else ValueError)."""
         model = self.model if last else copy.deepcopy(self.model)
         model.set_levers(levers(params))
@@ -90,6 +95,7 @@ def key(settings: dict[str, Any], params: dict[str, Any]) -> str:
             "burn_in_days": settings["burn_in_days"],
             "horizon_days": settings["horizon_days"],
             "record": repr(events),
+            "origin": str(settings.get("origin")),
             "params": past,
         },
         sort_keys=True,

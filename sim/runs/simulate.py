@@ -33,16 +33,20 @@ def simulate(
     horizon_days: int = 730,
     record: str | Record = DEFAULT,
     timeseries: Tables = True,
+    origin: Any = None,
     **params: Any,
 ) -> RunResult:
     """Run one simulation; `params` are names from the parameter table (defaults for the rest).
 
     `record` is the past the world lives through before day 0: a shipped record's name, `none`
-    (a steady world), the path of a YAML file of events, or a `Record`. With `timeseries=False`
+    (a steady world), the path of a YAML file of events, or a `Record`. `origin` (a date, default
+    day 0) is where the levers start and `horizon_days` counts from. With `timeseries=False`
     only the summary is made (the daily table costs more than a short run); with "national", the
     daily table holds the nation's rows only, without the state column.
     """
-    model = CartelModel(seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, **params)
+    model = CartelModel(
+        seed=seed, burn_in_days=burn_in_days, horizon_days=horizon_days, record=record, origin=origin, **params
+    )
     model.run()
     return result(model, timeseries)
 
@@ -67,18 +71,19 @@ def simulate_branches(
     horizon_days: int = 730,
     record: str | Record = DEFAULT,
     timeseries: Tables = True,
+    origin: Any = None,
 ) -> list[RunResult]:
-    """Runs that differ only in their levers (parameters of kind `lever`, which act from day 0,
+    """Runs that differ only in their levers (parameters of kind `lever`, which act from the origin,
     e.g. every scenario of one seed): the past is simulated once (`sim.runs.pasts.Past`), and each run
-    continues from a copy of it at day 0. Each gives the same summary and daily table as
-    `simulate` with its parameters (tests/test_branches.py)."""
+    continues from a copy of it at its branch day (day 0, or an earlier origin). Each gives the same
+    summary and daily table as `simulate` with its parameters (tests/test_branches.py)."""
     from sim.runs.pasts import Past
 
     if not branches:
         return []
     if not shared_past(branches):
         raise ValueError("the runs differ in parameters that act before day 0: they share no past")
-    past = Past.simulate(seed, burn_in_days, horizon_days, record, **branches[0])
+    past = Past.simulate(seed, burn_in_days, horizon_days, record, origin, **branches[0])
     out = []
     for i, params in enumerate(branches):
         model = past.branch(params, last=i == len(branches) - 1)

@@ -42,6 +42,7 @@ def summarise(model: CartelModel) -> dict[str, Any]:
     for i, code in enumerate(model.geo.codes):
         out[f"homicides_baseline_annual_{code}"] = rec.total("homicides", *BASELINE, state=i)
     out.update(_after_day0(model))
+    out.update(_after_origin(model))
     out.update(_strike(model))
     out.update(_policy(model))
     return {k: _clean(v) for k, v in out.items()}
@@ -87,11 +88,26 @@ def _after_day0(model: CartelModel) -> dict[str, Any]:
     for days in WINDOWS:
         for cat in CATEGORIES:
             metric = f"homicides_{cat}".rstrip("_")
-            out[f"homicides_{cat}d0_{days}"] = rec.total(metric, 0, days) if model.horizon_days >= days else None
+            out[f"homicides_{cat}d0_{days}"] = rec.total(metric, 0, days) if model.end_day >= days else None
     for metric in ("groups_alive", "effective_groups", "cjng_loyal_share"):
         out[f"{metric}_d365"] = rec.on_day(metric, 364)  # at the end of day 364: 365 days after the strike
     for i, code in enumerate(model.geo.codes):  # per state, for maps of an effect
-        out[f"homicides_d0_365_{code}"] = rec.total("homicides", 0, 365, state=i) if model.horizon_days >= 365 else None
+        out[f"homicides_d0_365_{code}"] = rec.total("homicides", 0, 365, state=i) if model.end_day >= 365 else None
+    return out
+
+
+def _after_origin(model: CartelModel) -> dict[str, Any]:
+    """Homicides over windows from the origin, where the policy levers start (None if the horizon is
+    shorter): the same as the day-0 windows when the origin is day 0."""
+    rec, start, out = model.daily, model.origin_day, {}
+    for days in WINDOWS:
+        whole = model.end_day >= start + days
+        for cat in CATEGORIES:
+            metric = f"homicides_{cat}".rstrip("_")
+            out[f"homicides_{cat}o0_{days}"] = rec.total(metric, start, start + days) if whole else None
+    for i, code in enumerate(model.geo.codes):
+        whole = model.end_day >= start + 365
+        out[f"homicides_o0_365_{code}"] = rec.total("homicides", start, start + 365, state=i) if whole else None
     return out
 
 
@@ -115,13 +131,13 @@ def _strike(model: CartelModel) -> dict[str, Any]:
         else None,
         "forces_killed_72h": rec.total("homicides_forces", start, start + 3) if in_window else None,
         "gunmen_killed_72h": rec.total("gunmen_killed", start, start + 3) if in_window else None,
-        "new_factions_d365": new_organisations(model, org, start, 365) if model.horizon_days >= 365 else None,
+        "new_factions_d365": new_organisations(model, org, start, 365) if model.end_day >= 365 else None,
         "succession_days": org.consolidated_day - org.removed_day
         if removal
         and org.removed_day is not None
         and org.removed_day >= 0
         and org.consolidated_day is not None
-        and org.consolidated_day <= model.horizon_days
+        and org.consolidated_day <= model.end_day
         else None,
     }
 
@@ -151,7 +167,7 @@ def dumps(summary: dict[str, Any]) -> str:
 
 def _policy(model: CartelModel) -> dict[str, Any]:
     """Outcomes a policy comparison reads: flow to the US, held states, the final year, the end state."""
-    rec, h = model.daily, model.horizon_days
+    rec, h = model.daily, model.end_day
     before = rec.mean("flow", -90, 0)
     ratio = lambda a, b: _ratio(rec.mean("flow", a, b), before)  # noqa: E731
     national = rec.national

@@ -3,11 +3,17 @@
 A run is a steady burn-in, then calendar 2024 (from which the daily table starts), the record
 period (1 Jul 2024 to 21 Feb 2026, the events of the record), day 0 (22 Feb 2026, the strike)
 and the horizon. Day numbers are negative before day 0.
+
+A run's origin is the day its policy levers start and its horizon counts from: by default day 0.
+An origin before day 0 knows only the record's events dated before it (a forecast from then).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from sim.errors import ConfigError
 
 DAY0 = dt.date(2026, 2, 22)  # El Mencho killed in Tapalpa, Jalisco (seed-facts.md)
 TABLE_START = dt.date(2024, 1, 1)  # the daily table starts with calendar 2024, the calibration year
@@ -29,3 +35,24 @@ def year_days(year: int) -> tuple[int, int]:
 
 
 FIRST_DAY = day_of(TABLE_START)  # -783: the first day of the daily table
+
+
+ORIGINS = (TABLE_START, dt.date(2030, 12, 31))  # the origins a run accepts: from the daily table's first day
+
+
+def check_origin(value: Any) -> dt.date:
+    """A run's origin as a date (None: day 0); ConfigError in one line for anything else."""
+    if value is None:
+        return DAY0
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ConfigError(
+                f"origin = {value!r} is not allowed: it must be a date YYYY-MM-DD from {ORIGINS[0]} to {ORIGINS[1]}"
+            ) from None
+    if not ORIGINS[0] <= value <= ORIGINS[1]:
+        raise ConfigError(f"origin = {value} is not allowed: it must lie from {ORIGINS[0]} to {ORIGINS[1]}")
+    return value

@@ -177,12 +177,13 @@ class Government:
             if value is not None:
                 setattr(self, name, float(value))
 
-    def start_campaign(self, ops_per_year: float, scope: str) -> None:
-        self.campaign = {"ops_per_year": ops_per_year, "scope": scope}
+    def start_campaign(self, ops_per_year: float, scope: str, day: int) -> None:
+        """A campaign from the day after `day` (the day it is decided on)."""
+        self.campaign = {"ops_per_year": ops_per_year, "scope": scope, "from": day}
 
     def step(self, day: int) -> None:
         """The government's decisions of the day: the campaign's operations, if one runs."""
-        if self.campaign is not None and day > 0:
+        if self.campaign is not None and day > self.campaign["from"]:
             self._campaign(day)
 
     def _campaign(self, day: int) -> None:

@@ -203,18 +203,19 @@ class Campaign(Intervention):
     action: ClassVar[str] = "campaign"
 
     def apply(self, model: CartelModel) -> None:
-        model.government.start_campaign(self.ops_per_year, self.scope)
+        model.government.start_campaign(self.ops_per_year, self.scope, self.day)
 
 
-def from_levers(p: Mapping[str, Any]) -> list[Intervention]:
-    """A scenario's interventions from its levers (parameters of kind `lever`), all on day 0:
-    the one place the levers are read."""
+def from_levers(p: Mapping[str, Any], start: dt.date = DAY0) -> list[Intervention]:
+    """A scenario's interventions from its levers (parameters of kind `lever`): the policies from
+    `start` (the run's origin), the strike on day 0 plus `strike_day` (it belongs to the scenario's
+    branch of the record); the one place the levers are read."""
     mode = "killed" if p["strike_mode"] == "kill" else ("extradited" if p["extradite_captured"] else "captured")
     success = min(1.0, p["hvt_success_prob"] * (p["us_intel_multiplier"] if p["us_intel_support"] else 1.0))
     out: list[Intervention] = [
-        Deployment(DAY0, LEVER_SOURCE, p["sinaloa_front_factor"], p["cjng_front_share"], p["posture"]),
+        Deployment(start, LEVER_SOURCE, p["sinaloa_front_factor"], p["cjng_front_share"], p["posture"]),
         Policies(
-            DAY0,
+            start,
             LEVER_SOURCE,
             p["recruitment_reduction"],
             p["incapacitation_multiplier"],
@@ -235,5 +236,5 @@ def from_levers(p: Mapping[str, Any]) -> list[Intervention]:
         ),
     ]
     if p["campaign_enabled"]:
-        out.append(Campaign(DAY0, LEVER_SOURCE, float(p["campaign_ops_per_year"]), p["campaign_scope"]))
+        out.append(Campaign(start, LEVER_SOURCE, float(p["campaign_ops_per_year"]), p["campaign_scope"]))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sim.world import day as the_day
 from sim.world import interventions
 from sim.world import record as history
 from sim.world.agents import Cell, Organisation
-from sim.world.calendar import FIRST_DAY
+from sim.world.calendar import FIRST_DAY, check_origin, day_of
 from sim.world.geography import N_STATES, border_graph, border_lists, geography
 from sim.world.government import Government
 from sim.world.leadership import Leadership
@@ -35,8 +36,10 @@ class CartelModel(mesa.Model):
 
     Keyword arguments are the entries of the parameter table (docs/parameters.md) plus `seed`,
     `burn_in_days` (days of steady world simulated before 1 Jan 2024, when the daily table
-    starts), `horizon_days` (days from day 0, 22 Feb 2026, on) and `record` (the events the world
-    lives through before day 0: a shipped record's name, `none`, a YAML path or a `Record`).
+    starts), `origin` (the day the policy levers start and the horizon counts from: a date, default
+    day 0, 22 Feb 2026; an earlier origin knows only the record's events before it),
+    `horizon_days` (days from the origin on; a run always reaches day 0) and `record` (the events
+    the world lives through before day 0: a shipped record's name, `none`, a YAML path or a `Record`).
 
     The world's state has one owner each: the cells' numbers the population
     (sim/world/population.py), the organisations' relations `relations`, the state's troops,
@@ -52,6 +55,7 @@ class CartelModel(mesa.Model):
         burn_in_days: int = BURN_IN_DAYS,
         horizon_days: int = 730,
         record: str | Path | history.Record = history.DEFAULT,
+        origin: dt.date | str | None = None,
         **params: Any,
     ) -> None:
         super().__init__(rng=int(seed))
@@ -64,9 +68,15 @@ class CartelModel(mesa.Model):
                 f"cjng_members + cds_members = {self.p['cjng_members'] + self.p['cds_members']:g} is not allowed: "
                 f"they cannot exceed members_total = {self.p['members_total']:g}"
             )
+        self.origin = check_origin(origin)
+        self.origin_day = day_of(self.origin)
         self.record = history.load(record)
+        if any(e.day >= self.origin_day for e in self.record.events):
+            self.record = self.record.before(self.origin)  # a run from an earlier origin knows only the past before it
         self.burn_in_days = burn_in_days
         self.horizon_days = horizon_days
+        self.end_day = max(0, self.origin_day + horizon_days)  # the day after the last simulated
+        self.branch_day = min(0, self.origin_day)  # the first day scenarios differ: the strike's or the origin's
         self.day = FIRST_DAY - burn_in_days
         self.geo = geography()
         self.space = Network(border_graph(), random=self.random)
@@ -87,7 +97,7 @@ class CartelModel(mesa.Model):
         self._plan_interventions()
         self._event_arrests = np.zeros(N_STATES)  # commanders arrested by today's interventions
         self._pairs, self._presence = NO_PAIRS, np.zeros((0, 0), dtype=bool)
-        self.daily = DailyRecord(start_day=FIRST_DAY, end_day=horizon_days, n_states=N_STATES)
+        self.daily = DailyRecord(start_day=FIRST_DAY, end_day=self.end_day, n_states=N_STATES)
         self.snapshots: dict[str, dict[str, float]] = {}
         # Mesa's DataCollector holds the daily national series for notebooks and mesa.batch_run,
         # from the daily record's first day; `_collect` copies the recorded days into it.
@@ -118,8 +128,8 @@ class CartelModel(mesa.Model):
         ]  # mesa: node id -> Cell
 
     def _plan_interventions(self) -> None:
-        """The record's events, then the scenario's interventions from day 0, in date order."""
-        planned = [*self.record.events, *interventions.from_levers(self.p)]
+        """The record's events, then the scenario's interventions from the origin, in date order."""
+        planned = [*self.record.events, *interventions.from_levers(self.p, self.origin)]
         self.interventions = sorted(planned, key=lambda i: i.day)
         self._next = 0
 
@@ -235,7 +245,7 @@ class CartelModel(mesa.Model):
                 self.interventions[self._next].apply(self)  # one dated before the run's start applies on its first day
                 self._next += 1
             self.government.step(day)
-            busy = self.leadership.busy(day) or (self.government.campaign is not None and day >= 0)
+            busy = self.leadership.busy(day) or self.government.campaign is not None
             raid = self.leadership.step(day) if busy else None
             last = day + 1 if busy else min(until, self._next_stop(day))
             self._run_days(day, last)
@@ -243,7 +253,7 @@ class CartelModel(mesa.Model):
 
     def _next_stop(self, day: int) -> int:
         """The first day after `day` on which Python has something to do."""
-        stops = [FIRST_DAY, 0, self.horizon_days]
+        stops = [FIRST_DAY, self.branch_day, 0, self.end_day]
         if self._next < len(self.interventions):
             stops.append(self.interventions[self._next].day)
         if self.leadership.next_attempt is not None:
@@ -335,8 +345,8 @@ class CartelModel(mesa.Model):
     # ----- running -------------------------------------------------------------------------
     def run(self) -> None:
         """Simulate the burn-in, the record period and the horizon."""
-        self.run_until(self.horizon_days)
-        if self.horizon_days == 0:
+        self.run_until(self.end_day)
+        if self.end_day == 0:
             self.snapshots["d0"] = self.snapshot()
         # Mesa 3.3 counts agent ids per model in a class-level dict (mesa.Agent._ids, private,
         # mesa>=3.3,<4) that holds every model ever made: a process running thousands of them
@@ -344,15 +354,16 @@ class CartelModel(mesa.Model):
         getattr(mesa.Agent, "_ids", {}).pop(self, None)
 
     def run_until(self, day: int) -> None:
-        """Simulate up to the start of `day` (day 0: the past every scenario shares)."""
-        self._advance(min(day, self.horizon_days))
+        """Simulate up to the start of `day` (`branch_day`: the past every scenario shares)."""
+        self._advance(min(day, self.end_day))
         self._collect()
 
     def set_levers(self, levers: dict[str, Any]) -> None:
-        """Change the levers (parameters of kind `lever`, which act from day 0) of a model not past
-        day 0: the branch of a shared past into one scenario. Other parameters cannot change."""
-        if self.day > 0:
-            raise ValueError(f"levers change from day 0, and this model is on day {self.day}")
+        """Change the levers (parameters of kind `lever`, which act from the origin, the strike from day
+        0) of a model not past its branch day: the branch of a shared past into one scenario. Other
+        parameters cannot change."""
+        if self.day > self.branch_day:
+            raise ValueError(f"levers change from day {self.branch_day}, and this model is on day {self.day}")
         new = parameters.resolve({**self.p, **levers})
         fixed = [name for name, value in parameters.split_levers(new)[1].items() if value != self.p[name]]
         if fixed:
@@ -363,7 +374,9 @@ class CartelModel(mesa.Model):
         pending = [
             i for i in self.interventions[self._next :] if i.source != interventions.LEVER_SOURCE
         ]  # the record's
-        self.interventions[self._next :] = sorted(pending + interventions.from_levers(new), key=lambda i: i.day)
+        self.interventions[self._next :] = sorted(
+            pending + interventions.from_levers(new, self.origin), key=lambda i: i.day
+        )
 
     def snapshot(self) -> dict[str, float]:
         """Stock quantities at the start of the current day."""
