@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.analysis.forecast import conditioned
 from sim.analysis.forecast.backtest import coverage, relative_wis
+from sim.world.calendar import DAY0
 
 TARGETS = {"no_change": 0.85, "trend": 1.0, "stat": 1.0}  # relative WIS the model must reach (issue 23)
 
@@ -83,6 +84,21 @@ def render(
             "",
             _table(rel),
         ]
+        day0 = DAY0.isoformat()
+        parts = {"before the strike": scores[scores.origin < day0], "after it": scores[scores.origin >= day0]}
+        split = [
+            {"origins": name, "against": r.against, "relative_wis": r.relative_wis, "cells": r.cells}
+            for name, part in parts.items()
+            for r in relative_wis(part).itertuples()
+        ]
+        if split:
+            lines += [
+                "",
+                f"The same, split at the strike ({day0}): origins before it forecast a world the strike has not "
+                "yet hit; after it, the strike's aftermath is the forecast.",
+                "",
+                _table(pd.DataFrame(split)),
+            ]
     lines += [
         "",
         "Coverage of the 50% and 90% intervals and mean WIS, each forecaster over its own cells "
