@@ -121,6 +121,8 @@ def advance(
     before = loglik(pop.months, pop.known) if pop.known is not None else np.zeros(len(pop.unit))
     now = loglik(pop.months, month)
     pop = Population(pop.unit, pop.seeds, pop.months, pop.logw + np.nan_to_num(now - before, nan=-np.inf), month)
+    if not np.isfinite(pop.logw).any():
+        raise RuntimeError(f"no particle is compatible with what was observed before {origin}: raise the particles")
     info: dict[str, Any] = {"effective_on_arrival": round(pop.effective(), 1), "accepted": []}
     if pop.effective() >= len(pop.unit) / 2:
         return pop, info
