@@ -82,3 +82,13 @@ def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     assert list(conditioning.months_known) == [6, 18] and (conditioning.failed == 0).all()
     again, *_ = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
     pd.testing.assert_frame_equal(scores, again)
+
+
+def test_state_targets_are_the_next_calendar_year_and_never_a_reserved_one():
+    rows, forecasts = backtest.state_rows(dt.date(2020, 7, 1))
+    frame = pd.DataFrame(rows)
+    assert set(frame.forecaster) == {"no_change", "trend"} and frame.groupby("forecaster").size().eq(32).all()
+    assert set(frame.horizon) == {18} and set(pd.DataFrame(forecasts).month) == {"2021"}  # Jul 2020 - Dec 2021
+    assert set(frame.target) == {f"{i:02d}" for i in range(1, 33)} and np.isfinite(frame.wis).all()
+    assert backtest.state_rows(dt.date(2024, 7, 1)) == ([], [])  # 2025 by state is reserved
+    assert backtest.state_rows(dt.date(2016, 1, 1)) == ([], [])  # one complete year known: too few

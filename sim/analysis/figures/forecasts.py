@@ -23,6 +23,7 @@ def _band(frame: pd.DataFrame, alpha: float) -> tuple[np.ndarray, np.ndarray]:
 def fan_charts(forecasts: pd.DataFrame, path: Path) -> Path:
     """One panel per origin: the observed series (black), and for the model and no_change the
     median with the 50% and 90% intervals of the forecast from that origin."""
+    forecasts = forecasts[forecasts.target == "national"]
     origins = sorted(forecasts.origin.unique())
     cols = min(3, len(origins))
     rows = int(np.ceil(len(origins) / cols))

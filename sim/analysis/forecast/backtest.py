@@ -6,7 +6,8 @@ forecast (`conditioned.reachable`), a population of `particles` parameter sets, 
 months before the origin (`smc`: resample-move SMC, runs in `folder/smc/`), runs through the
 record as known on the origin (`sim.ensemble`, resumable in `folder/runs/<origin>/`) and its
 weighted months are the forecast (`conditioned`). Targets are the national months from the
-origin's on, up to 12 and none after the last observed month (May 2026).
+origin's on, up to 12 and none after the last observed month (May 2026), and each state's next
+calendar year to 2024 (`states`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.forecast import conditioned, naive, smc
+from sim.analysis.forecast import conditioned, naive, smc, states
 from sim.analysis.forecast.scores import LEVELS, covered, wis
 from sim.world.observed import national_series
 
@@ -82,10 +83,37 @@ def score_rows(origin: dt.date, forecaster: str, quantiles: np.ndarray) -> list[
     ]
 
 
+def state_rows(origin: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Scores and forecasts of each state's next calendar year by the naive forecasters (none
+    where that year is reserved)."""
+    found = states.forecasts(origin)
+    if found is None:
+        return [], []
+    year, observed, by_forecaster = found
+    h = states.horizon(origin, year)
+    scores, forecasts = [], []
+    for name, q in by_forecaster.items():
+        for code, obs, row in zip(observed.index, observed.to_numpy(), q):
+            common = {"origin": origin.isoformat(), "forecaster": name}
+            scores.append(
+                {
+                    **common,
+                    "target": code,
+                    "horizon": h,
+                    "wis": float(wis(obs, row)),
+                    "cov50": bool(covered(obs, row, 0.5)),
+                    "cov90": bool(covered(obs, row, 0.1)),
+                }
+            )
+            forecasts.append({**common, "target": code, "month": str(year), **dict(zip(_names(), row))})
+    return scores, forecasts
+
+
 def forecast_rows(origin: dt.date, forecaster: str, quantiles: np.ndarray) -> list[dict[str, Any]]:
     targets = pd.period_range(pd.Period(origin, freq="M"), periods=len(quantiles), freq="M")
     return [
-        {"origin": origin.isoformat(), "month": str(t), "forecaster": forecaster, **dict(zip(_names(), q))}
+        {"origin": origin.isoformat(), "forecaster": forecaster, "target": "national", "month": str(t)}
+        | dict(zip(_names(), q))
         for t, q in zip(targets, quantiles)
     ]
 
@@ -108,6 +136,10 @@ def run(
     series = national_series()
     scores, forecasts, diagnostics = [], [], []
     scored = [d for d in origins if horizons(d) >= 1]
+    for date in origins:
+        more_scores, more_forecasts = state_rows(date)
+        scores += more_scores
+        forecasts += more_forecasts
     for date in scored:
         past = series.loc[series.index < pd.Period(date, freq="M"), "per_day"].to_numpy()
         for name, forecaster in naive.FORECASTERS.items():
@@ -147,8 +179,8 @@ def run(
 
 def relative_wis(scores: pd.DataFrame, horizons_kept: range = range(1, 7)) -> pd.DataFrame:
     """Mean WIS of the model over that of each other forecaster on the same (origin, target,
-    horizon) cells, with the model's coverage; horizons 1-6 by default."""
-    kept = scores[scores.horizon.isin(horizons_kept)]
+    horizon) cells of the national series; horizons 1-6 by default."""
+    kept = scores[scores.horizon.isin(horizons_kept) & (scores.target == "national")]
     wide = kept.pivot_table(index=["origin", "target", "horizon"], columns="forecaster", values="wis")
     if "model" not in wide:
         return pd.DataFrame()
@@ -160,5 +192,6 @@ def relative_wis(scores: pd.DataFrame, horizons_kept: range = range(1, 7)) -> pd
 
 
 def coverage(scores: pd.DataFrame, horizons_kept: range = range(1, 7)) -> pd.DataFrame:
-    kept = scores[scores.horizon.isin(horizons_kept)]
+    """Each forecaster's coverage and mean WIS on the national months of horizons 1-6."""
+    kept = scores[scores.horizon.isin(horizons_kept) & (scores.target == "national")]
     return kept.groupby("forecaster")[["cov50", "cov90", "wis"]].mean()

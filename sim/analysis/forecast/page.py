@@ -26,12 +26,24 @@ def _cell(value: object, floats: str) -> str:
     return str(value)
 
 
+def _states(scores: pd.DataFrame) -> pd.DataFrame:
+    kept = scores[scores.target != "national"]
+    out = kept.groupby("forecaster").agg(
+        origins=("origin", "nunique"),
+        cells=("wis", "size"),
+        wis=("wis", "mean"),
+        cov50=("cov50", "mean"),
+        cov90=("cov90", "mean"),
+    )
+    return out.reset_index()
+
+
 def render(
     scores: pd.DataFrame, conditioning: pd.DataFrame, particles: int, figure: Path, seconds: float, runs: int
 ) -> str:
     rel = relative_wis(scores)
     cov = coverage(scores).reset_index()
-    early = scores[scores.horizon <= 6]
+    early = scores[(scores.horizon <= 6) & (scores.target == "national")]
     by_origin = early.pivot_table(index="origin", columns="forecaster", values="wis").reset_index()
     model_origins = sorted(scores.loc[scores.forecaster == "model", "origin"].unique())
     lines = [
@@ -109,6 +121,15 @@ def render(
         "Mean WIS by origin (horizons 1-6):",
         "",
         _table(by_origin),
+        "",
+        "## The states' next calendar year",
+        "",
+        "Each state's victims in the first calendar year that starts on or after the origin (to 2024: state "
+        "figures from 2025 on are reserved), from the complete years before it. The model's world starts in "
+        "2024, so it forecasts no state year yet; the naive forecasters are scored, over every state and "
+        "origin with a target (mean WIS in victims a year, coverage of the 50% and 90% intervals):",
+        "",
+        _table(_states(scores)) if (scores.target != "national").any() else "No origin with a state target.",
         "",
         "## Conditioning",
         "",
