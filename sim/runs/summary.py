@@ -84,31 +84,38 @@ def _ratio(a: float, b: float) -> float | None:
 
 def _after_day0(model: CartelModel) -> dict[str, Any]:
     """Homicides over windows from day 0 (None if the horizon is shorter) and fragmentation a year later."""
-    rec, out = model.daily, {}
-    for days in WINDOWS:
-        for cat in CATEGORIES:
-            metric = f"homicides_{cat}".rstrip("_")
-            out[f"homicides_{cat}d0_{days}"] = rec.total(metric, 0, days) if model.end_day >= days else None
+    rec = model.daily
+    out = _windows(model, 0, "d0")
     for metric in ("groups_alive", "effective_groups", "cjng_loyal_share"):
         out[f"{metric}_d365"] = rec.on_day(metric, 364)  # at the end of day 364: 365 days after the strike
-    for i, code in enumerate(model.geo.codes):  # per state, for maps of an effect
-        out[f"homicides_d0_365_{code}"] = rec.total("homicides", 0, 365, state=i) if model.end_day >= 365 else None
+    out.update(_states_year(model, 0, "d0"))  # per state, for maps of an effect
     return out
 
 
 def _after_origin(model: CartelModel) -> dict[str, Any]:
-    """Homicides over windows from the origin, where the policy levers start (None if the horizon is
-    shorter): the same as the day-0 windows when the origin is day 0."""
-    rec, start, out = model.daily, model.origin_day, {}
+    """Homicides over windows from the origin, where the policy levers start: the same as the day-0
+    windows when the origin is day 0."""
+    return {**_windows(model, model.origin_day, "o0"), **_states_year(model, model.origin_day, "o0")}
+
+
+def _windows(model: CartelModel, start: int, tag: str) -> dict[str, Any]:
+    """Homicides of each category over WINDOWS days from `start` (None if the run ends sooner)."""
+    out = {}
     for days in WINDOWS:
-        whole = model.end_day >= start + days
         for cat in CATEGORIES:
             metric = f"homicides_{cat}".rstrip("_")
-            out[f"homicides_{cat}o0_{days}"] = rec.total(metric, start, start + days) if whole else None
-    for i, code in enumerate(model.geo.codes):
-        whole = model.end_day >= start + 365
-        out[f"homicides_o0_365_{code}"] = rec.total("homicides", start, start + 365, state=i) if whole else None
+            whole = model.end_day >= start + days
+            out[f"homicides_{cat}{tag}_{days}"] = model.daily.total(metric, start, start + days) if whole else None
     return out
+
+
+def _states_year(model: CartelModel, start: int, tag: str) -> dict[str, Any]:
+    """Each state's homicides in the 365 days from `start` (None if the run ends sooner)."""
+    whole = model.end_day >= start + 365
+    return {
+        f"homicides_{tag}_365_{code}": model.daily.total("homicides", start, start + 365, state=i) if whole else None
+        for i, code in enumerate(model.geo.codes)
+    }
 
 
 def _strike(model: CartelModel) -> dict[str, Any]:
