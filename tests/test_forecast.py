@@ -57,9 +57,11 @@ def test_conditioning_weighs_the_particle_that_matches_the_record():
     months = [str(m) for m in pd.period_range("2024-01", "2025-03", freq="M")]
     truth = observed.set_axis(observed.index.strftime("%Y-%m")).loc[months, "per_day"].to_numpy()
     particles = pd.DataFrame([truth, truth * 1.3, truth * 0.7], columns=months)
-    w = np.exp(conditioned.log_weights(particles, origin))
+    loglik = conditioned.log_likelihood(particles, origin)
+    logw = loglik - np.logaddexp.reduce(loglik)
+    w = np.exp(logw)
     assert w[0] > 0.99 and conditioned.effective_size(np.log(w)) < 1.01
-    q = conditioned.forecast(particles, origin)
+    q = conditioned.forecast(particles, origin, logw)
     assert q.shape == (3, len(LEVELS)) and covered(truth[-3:], q, 0.1).all()
 
 

@@ -65,22 +65,23 @@ def model_months(
     return months.iloc[[row[k] for k in keys]].reset_index(drop=True), int((runs.status != "ok").sum())
 
 
+def score(origin: dt.date, target: str, horizon: int, forecaster: str, obs: float, q: np.ndarray) -> dict[str, Any]:
+    """One row of scores.csv: a forecast's quantiles against what was observed."""
+    return {
+        "origin": origin.isoformat(),
+        "target": target,
+        "horizon": horizon,
+        "forecaster": forecaster,
+        "wis": float(wis(obs, q)),
+        "cov50": bool(covered(obs, q, 0.5)),
+        "cov90": bool(covered(obs, q, 0.1)),
+    }
+
+
 def score_rows(origin: dt.date, forecaster: str, quantiles: np.ndarray) -> list[dict[str, Any]]:
-    series = national_series()
     targets = pd.period_range(pd.Period(origin, freq="M"), periods=len(quantiles), freq="M")
-    obs = series.loc[targets, "per_day"].to_numpy()
-    return [
-        {
-            "origin": origin.isoformat(),
-            "target": "national",
-            "horizon": h + 1,
-            "forecaster": forecaster,
-            "wis": float(wis(obs[h], quantiles[h])),
-            "cov50": bool(covered(obs[h], quantiles[h], 0.5)),
-            "cov90": bool(covered(obs[h], quantiles[h], 0.1)),
-        }
-        for h in range(len(quantiles))
-    ]
+    obs = national_series().loc[targets, "per_day"].to_numpy()
+    return [score(origin, "national", h + 1, forecaster, obs[h], quantiles[h]) for h in range(len(quantiles))]
 
 
 def state_rows(origin: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -94,18 +95,11 @@ def state_rows(origin: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, An
     scores, forecasts = [], []
     for name, q in by_forecaster.items():
         for code, obs, row in zip(observed.index, observed.to_numpy(), q):
-            common = {"origin": origin.isoformat(), "forecaster": name}
-            scores.append(
-                {
-                    **common,
-                    "target": code,
-                    "horizon": h,
-                    "wis": float(wis(obs, row)),
-                    "cov50": bool(covered(obs, row, 0.5)),
-                    "cov90": bool(covered(obs, row, 0.1)),
-                }
+            scores.append(score(origin, code, h, name, obs, row))
+            forecasts.append(
+                {"origin": origin.isoformat(), "forecaster": name, "target": code, "month": str(year)}
+                | dict(zip(_names(), row))
             )
-            forecasts.append({**common, "target": code, "month": str(year), **dict(zip(_names(), row))})
     return scores, forecasts
 
 

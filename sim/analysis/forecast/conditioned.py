@@ -1,15 +1,13 @@
-"""The model's forecast from an origin: a prior ensemble weighted by the months before the origin.
+"""The model's forecast from an origin: the months of a conditioned population, weighted.
 
-Sequential importance resampling (SIR) of parameter particles: each particle is a parameter set
-drawn from the parameter table's ranges (a Latin hypercube over every uncertain and calibrated
-factor, `sim.analysis.factors`) with a seed of its own, simulated through the record *as known on
-the origin* (its events before it: `record=mexico_2024_2026@YYYY-MM-DD`) and on past it, the
-policies then in force carried on. Its weight is the likelihood of the observed months before the
-origin under a stated observation model: a month's log victims a day is the simulated one plus
-Gaussian error of variance `rel_error**2 + MODEL_ERROR**2` (the series' own error, and the
-model's). A new month multiplies the weights by its likelihood; no fit starts again. The forecast
-for a month is the weighted mixture of the particles' simulated months, each spread by the same
-error, as quantiles at `scores.LEVELS`.
+What an origin knows (`Origin`): the record as known on it (its events before it:
+`record=mexico_2024_2026@YYYY-MM-DD`), the scenario (the strike is known only after 22 Feb
+2026) and the policies then in force, carried on. `log_likelihood` is the stated observation
+model of the months before it: a month's log victims a day is the simulated one plus Gaussian
+error of variance `rel_error**2 + MODEL_ERROR**2` (the series' own error, and the model's); the
+sampler that conditions the population on it is `smc`. `forecast` mixes the population's
+simulated months under its weights, each spread by the same error, as quantiles at
+`scores.LEVELS`.
 
 The world's daily table starts on 1 Jan 2024, so the months it can be weighed on and forecast are
 those from January 2024; an origin needs at least `MIN_MONTHS` of them before it.
@@ -101,21 +99,13 @@ def log_likelihood(months: pd.DataFrame, origin: Origin) -> np.ndarray:
     return loglik
 
 
-def log_weights(months: pd.DataFrame, origin: Origin) -> np.ndarray:
-    """Normalised log importance weights of prior particles given the months before the origin."""
-    loglik = log_likelihood(months, origin)
-    return loglik - np.logaddexp.reduce(loglik)
-
-
 def effective_size(logw: np.ndarray) -> float:
     w = np.exp(logw)
     return float(1 / (w**2).sum())
 
 
-def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
-    """Quantiles (horizons x LEVELS) of the weighted mixture of the particles' months; weights
-    `logw`, or by default the importance weights of the months before the origin."""
-    logw = log_weights(months, origin) if logw is None else logw
+def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Quantiles (horizons x LEVELS) of the mixture of the particles' months under log weights `logw`."""
     w = np.exp(logw - np.logaddexp.reduce(logw))
     rng = np.random.default_rng(seed)
     out = []

@@ -8,16 +8,15 @@ import pandas as pd
 
 from sim.analysis.forecast import conditioned
 from sim.analysis.forecast.backtest import coverage, relative_wis
+from sim.analysis.robust import markdown_table
 from sim.world.calendar import DAY0
 
 TARGETS = {"no_change": 0.85, "trend": 1.0, "stat": 1.0}  # relative WIS the model must reach (issue 23)
 
 
 def _table(frame: pd.DataFrame, floats: str = "{:.2f}") -> str:
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(_cell(v, floats) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
+    rows = [[_cell(v, floats) for v in row] for row in frame.itertuples(index=False)]
+    return markdown_table([str(c) for c in frame.columns], rows)
 
 
 def _cell(value: object, floats: str) -> str:

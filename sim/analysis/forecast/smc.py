@@ -8,7 +8,7 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
 1. The prior: `particles` parameter sets over the factors' ranges (a Latin hypercube), each with a
    seed, simulated once through the whole record (`conditioned.RECORD`, to May 2026).
 2. At each origin, in date order, the weights take in the likelihood of the months that became
-   known since the last one (`conditioned.log_weights`' observation model). The months before an
+   known since the last one (`conditioned.log_likelihood`, the observation model). The months before an
    origin are the same in a run through the whole record and in one through the record as known
    on the origin, so the whole-record run serves every origin's weights.
 3. When the effective sample size falls below half the population, the particles are resampled
@@ -39,7 +39,7 @@ from sim.analysis.forecast import conditioned
 
 MOVED = 4  # factors a move changes, on average
 KERNEL = 2.0  # a move's first variance: this times the population's, per factor
-ACCEPT = (0.15, 0.4)  # a move's scale halves below this acceptance and doubles above it (for the next move)
+ACCEPT = (0.15, 0.4)  # the next move's step (sd) halves below this acceptance and doubles above it
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
 
 
