@@ -97,7 +97,7 @@ def test_unknown_organisations_and_unknown_records_stop_before_the_run(tmp_path)
     )
     with pytest.raises(ConfigError, match="unknown organisation 'Zetas'; the world starts with: "):
         CartelModel(record=path)
-    with pytest.raises(ConfigError, match="unknown record 'nope': choose none, mexico_2024_2026"):
+    with pytest.raises(ConfigError, match="unknown record 'nope': choose none, mexico_2015_2026, mexico_2024_2026"):
         CartelModel(record="nope")
 
 

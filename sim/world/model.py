@@ -35,8 +35,8 @@ class CartelModel(mesa.Model):
     """Cartel fragmentation in Mexico, one step per day.
 
     Keyword arguments are the entries of the parameter table (docs/parameters.md) plus `seed`,
-    `burn_in_days` (days of steady world simulated before 1 Jan 2024, when the daily table
-    starts), `origin` (the day the policy levers start and the horizon counts from: a date, default
+    `burn_in_days` (days of steady world simulated before the daily table starts: 1 Jan 2024, or
+    the record's `start`), `origin` (the day the policy levers start and the horizon counts from: a date, default
     day 0, 22 Feb 2026; an earlier origin knows only the record's events before it),
     `horizon_days` (days from the origin on; a run always reaches day 0) and `record` (the events
     the world lives through before day 0: a shipped record's name, `none`, a YAML path or a `Record`).
@@ -77,7 +77,8 @@ class CartelModel(mesa.Model):
         self.horizon_days = horizon_days
         self.end_day = max(0, self.origin_day + horizon_days)  # the day after the last simulated
         self.branch_day = min(0, self.origin_day)  # the first day scenarios differ: the strike's or the origin's
-        self.day = FIRST_DAY - burn_in_days
+        self.table_start = day_of(self.record.start)  # the daily table's first day (the record's start)
+        self.day = self.table_start - burn_in_days
         self.geo = geography()
         self.space = Network(border_graph(), random=self.random)
         self._build_world()
@@ -97,18 +98,18 @@ class CartelModel(mesa.Model):
         self._plan_interventions()
         self._event_arrests = np.zeros(N_STATES)  # commanders arrested by today's interventions
         self._pairs, self._presence = NO_PAIRS, np.zeros((0, 0), dtype=bool)
-        self.daily = DailyRecord(start_day=FIRST_DAY, end_day=self.end_day, n_states=N_STATES)
+        self.daily = DailyRecord(start_day=self.table_start, end_day=self.end_day, n_states=N_STATES)
         self.snapshots: dict[str, dict[str, float]] = {}
         # Mesa's DataCollector holds the daily national series for notebooks and mesa.batch_run,
         # from the daily record's first day; `_collect` copies the recorded days into it.
         self.datacollector = mesa.DataCollector(
             model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
         )
-        self._collected = FIRST_DAY
+        self._collected = self.table_start
 
     # ----- construction -------------------------------------------------------------------
     def _build_world(self) -> None:
-        specs, hostility = initial_organisations(self.p, self.rng)
+        specs, hostility = initial_organisations(self.p, self.rng, self.record.world)
         self.relations = Relations(
             [s.kind for s in specs],
             hostility,

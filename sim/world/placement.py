@@ -1,7 +1,9 @@
 """Initial placement: which organisations exist, where their cells stand, and who is at war.
 
-Everything here is read from the shipped reference data (`sim/data/states.csv`) and the size
-parameters; nothing is fitted per state.
+Everything here is read from the shipped reference data and the size parameters; nothing is
+fitted per state. Two worlds: `2024`, the presence of 2024 (`sim/data/states.csv`), and `2014`,
+the presence around 2014 (`sim/data/presence_2014.csv`: the DEA's 2015 map and the PGR's 2015
+lists), from which the long record starts.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.world import observed
 from sim.world.geography import N_STATES, geography, states_table
 from sim.world.metrics import CELL_DEATH_MEMBERS
 from sim.world.processes import market
@@ -19,7 +22,21 @@ from sim.world.processes import market
 REGIONAL = {"CDN": "cdn", "CDG": "cdg", "LNFM": "lnfm", "CU": "cu"}
 # DEA NDTA 2025 (mexico-states.md section 3); Los Chapitos and Los Mayos are factions of one
 # cartel until the record's removal of El Mayo (25 Jul 2024) turns them against each other.
-ALLIANCES = [("CJNG", "Chapitos"), ("Mayos", "CDN"), ("Chapitos", "Mayos")]
+ALLIANCES = {
+    "2024": [("CJNG", "Chapitos"), ("Mayos", "CDN"), ("Chapitos", "Mayos")],
+    "2014": [("Chapitos", "Mayos")],  # CJNG and Sinaloa rivals by 2015 (events_2015_2026.csv, Aug 2016)
+}
+# The organisations of 2014 as presence_2014.csv names them, and their kind in the model. The
+# Sinaloa Cartel stands as its two factions (Chapo's, later his sons', and El Mayo's), allies.
+ORGS_2014 = {
+    "Zetas": "Zetas",
+    "Gulf": "Gulf",
+    "Knights Templar": "Knights Templar",
+    "Beltran Leyva": "Beltran Leyva",
+    "Juarez": "Juarez",
+    "Tijuana (Arellano Felix)": "Tijuana",
+    "Familia Michoacana": "Familia Michoacana",
+}
 # Home bases marked in mexico-states.md section 3: Jalisco "S (home base)" of CJNG, Sinaloa
 # "S (home; civil war)" of the Sinaloa Cartel (both factions).
 HOMES = {"CJNG": "14", "Chapitos": "25", "Mayos": "25"}
@@ -64,7 +81,9 @@ def sinaloa_tiers(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     return mayos, chapitos
 
 
-def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSpec], np.ndarray]:
+def initial_organisations(
+    p: dict, rng: np.random.Generator, world: str = "2024"
+) -> tuple[list[OrgSpec], np.ndarray]:
     """Organisations with their cells in the market's steady state, and the hostility between them.
 
     The markets and the national cartels' home guards (`market.home_pay`) hold `members_total`
@@ -73,18 +92,20 @@ def initial_organisations(p: dict, rng: np.random.Generator) -> tuple[list[OrgSp
     steady world. The national cartels' market strength is solved so that they reach the sizes
     the literature gives them (`cjng_members`, `cds_members`).
     """
-    specs = _specs(p)
-    members, strength = _steady_world_of(tuple(sorted(p.items())))
+    specs = _specs(p, world)
+    members, strength = _steady_world_of(tuple(sorted(p.items())), world)
     for o, spec in enumerate(specs):
         spec.strength = float(strength[o])
         for s in np.flatnonzero(members[o] >= CELL_DEATH_MEMBERS):
             n = p["cells_per_significant_state"] if spec.kind == "national" and spec.tiers[s] == "S" else 1
             spec.cells += [(int(s), float(members[o, s] * share)) for share in _jittered_shares(rng, n)]
-    return specs, hostility_matrix(specs, p)
+    return specs, hostility_matrix(specs, p, ALLIANCES[world])
 
 
-def _specs(p: dict) -> list[OrgSpec]:
+def _specs(p: dict, world: str = "2024") -> list[OrgSpec]:
     """The organisations, their tiers per state and their home bases, before any cell."""
+    if world == "2014":
+        return _specs_2014()
     df = states_table()
     mayos, chapitos = sinaloa_tiers(df)
     specs = [
@@ -100,12 +121,37 @@ def _specs(p: dict) -> list[OrgSpec]:
     return specs
 
 
+def _specs_2014() -> list[OrgSpec]:
+    """The organisations of 2014 with their tiers (S significant, L lesser, P present), local
+    gangs in every state; no size target (each holds what its markets pay it)."""
+    df = presence_2014()
+    abbr = states_table()["abbr"]
+
+    def tiers(name: str) -> dict[int, str]:
+        rows = df[df["organisation"] == name]
+        return {int(code) - 1: tier for code, tier in zip(rows["code"], rows["tier"])}
+
+    specs = [OrgSpec("CJNG", "national", tiers=tiers("CJNG"))]
+    specs += [OrgSpec(faction, "national", tiers=tiers("Sinaloa")) for faction in ("Chapitos", "Mayos")]
+    specs += [OrgSpec(name, "regional", tiers=tiers(raw)) for raw, name in ORGS_2014.items()]
+    specs += [OrgSpec(f"Local gangs {a}", "local", tiers={s: "S"}) for s, a in enumerate(abbr)]
+    for spec in specs:
+        spec.home = HOME_INDEX.get(spec.name, -1)
+    return specs
+
+
+@functools.cache
+def presence_2014() -> pd.DataFrame:
+    """Who held which state around 2014 (sim/data/presence_2014.csv)."""
+    return observed.read("presence_2014.csv")
+
+
 @functools.lru_cache(maxsize=16)
-def _steady_world_of(params: tuple) -> tuple[np.ndarray, np.ndarray]:
+def _steady_world_of(params: tuple, world: str = "2024") -> tuple[np.ndarray, np.ndarray]:
     """`steady_world` of the parameters (as sorted items), solved once per process for all seeds
     that share them: it needs no random draw. Read-only arrays, since they are shared."""
     p = dict(params)
-    members, strength = steady_world(_specs(p), p, N_STATES)
+    members, strength = steady_world(_specs(p, world), p, N_STATES)
     members.flags.writeable = strength.flags.writeable = False
     return members, strength
 
@@ -186,7 +232,7 @@ def _named_local(df: pd.DataFrame) -> list[OrgSpec]:
     return list(found.values())
 
 
-def hostility_matrix(specs: list[OrgSpec], p: dict) -> np.ndarray:
+def hostility_matrix(specs: list[OrgSpec], p: dict, alliances: list[tuple[str, str]]) -> np.ndarray:
     """Pairwise hostility: the base rate, war and alliance pairs from the data, weaker for local gangs."""
     n = len(specs)
     h = np.full((n, n), p["hostility_default"])
@@ -194,7 +240,7 @@ def hostility_matrix(specs: list[OrgSpec], p: dict) -> np.ndarray:
     local = np.array([spec.kind == "local" for spec in specs])
     h[local, :] = p["hostility_local"]
     h[:, local] = p["hostility_local"]
-    for a, b in ALLIANCES:
+    for a, b in alliances:
         h[index[a], index[b]] = h[index[b], index[a]] = p["hostility_alliance"]
     np.fill_diagonal(h, 0.0)
     return h

@@ -16,13 +16,19 @@ applies it at the start of its day. Actions:
 - `note`: a dated fact the model does not act on, shown on the record's figures.
 
 `record=none` is the empty record: the world stays as the burn-in made it.
+
+A record may also say when the world's daily table starts (`start`, default 1 Jan 2024), which
+world of organisations it starts from (`world`: `2024`, the presence of 2024, or `2014`, the
+presence of 2014 from sim/data/presence_2014.csv) and which record carries it on (`extends`: the
+events of a shipped record follow its own). The long record `mexico_2015_2026` starts in 2015
+from the world of 2014 and extends `mexico_2024_2026`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -30,7 +36,7 @@ from typing import Any
 
 from sim.errors import ConfigError
 from sim.parameters import check_value, table
-from sim.world.calendar import DAY0, day_of
+from sim.world.calendar import DAY0, TABLE_START, day_of
 from sim.world.interventions import ArrestCellLeaders, Extradite, Intervention, Note, RemoveLeader, SetPolicy
 
 ACTIONS = ("set", "remove_leader", "extradite", "arrest_cell_leaders", "note")
@@ -38,6 +44,7 @@ REMOVAL_MODES = ("killed", "captured", "extradited", "betrayed")
 NONE = "none"
 KNOWN_ON = "@"  # `mexico_2024_2026@2025-07-01`: the record as known on that date
 DEFAULT = "mexico_2024_2026"
+WORLDS = ("2024", "2014")  # the presence tables a world starts from (sim/world/placement.py)
 
 
 Event = Intervention  # a record's event is an intervention with a date in the past
@@ -49,14 +56,17 @@ class Record:
 
     name: str
     events: tuple[Event, ...] = ()
+    start: dt.date = TABLE_START  # the daily table's first day; the burn-in precedes it
+    world: str = WORLDS[0]  # the presence of organisations the world starts from
 
     def without(self, drop: Callable[[Event], bool]) -> Record:
         """The same record without the events `drop` picks (for counterfactual pasts)."""
-        return Record(f"{self.name} (edited)", tuple(e for e in self.events if not drop(e)))
+        return replace(self, name=f"{self.name} (edited)", events=tuple(e for e in self.events if not drop(e)))
 
     def before(self, date: dt.date) -> Record:
         """The record as known on `date`: its events dated before it (a forecast from that date)."""
-        return Record(f"{self.name}{KNOWN_ON}{date.isoformat()}", tuple(e for e in self.events if e.day < day_of(date)))
+        kept = tuple(e for e in self.events if e.day < day_of(date))
+        return replace(self, name=f"{self.name}{KNOWN_ON}{date.isoformat()}", events=kept)
 
     def settings_until(self, day: int, start: Mapping[str, Any]) -> dict[str, Any]:
         """The record's settings in force on `day` (after its events), from `start` values."""
@@ -125,8 +135,25 @@ def parse(data: Any, name: str) -> Record:
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):
         raise ConfigError(f"record '{name}' must be a mapping with a list 'events' (docs/record.md)")
+    unknown = sorted(set(data) - {"name", "events", "start", "world", "extends"})
+    if unknown:
+        raise ConfigError(
+            f"record '{name}': unknown key(s) {', '.join(unknown)}; allowed: name, events, start, world, extends"
+        )
+    start = data.get("start", TABLE_START)
+    if not isinstance(start, dt.date) or isinstance(start, dt.datetime) or not start <= TABLE_START:
+        raise ConfigError(
+            f"record '{name}': start = {start!r} is not allowed: it must be a date no later than {TABLE_START}"
+        )
+    world = str(data.get("world", WORLDS[0]))
+    if world not in WORLDS:
+        raise ConfigError(f"record '{name}': world = {world!r} is not allowed: choose {' or '.join(WORLDS)}")
     out = [_event(raw, name, i) for i, raw in enumerate(events, start=1)]
-    return Record(name, tuple(sorted(out, key=lambda e: e.date)))
+    if "extends" in data:
+        if data["extends"] not in available():
+            raise ConfigError(f"record '{name}': extends = {data['extends']!r} is not a shipped record: {_choices()}")
+        out += _shipped(data["extends"]).events
+    return Record(name, tuple(sorted(out, key=lambda e: e.date)), start, world)
 
 
 def _event(raw: Any, name: str, i: int) -> Event:

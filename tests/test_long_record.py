@@ -1,0 +1,81 @@
+"""The long record: a world that starts from the organisations of 2014 and lives through 2015 on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import CartelModel
+from sim.errors import ConfigError
+from sim.world import record as history
+from sim.world.calendar import day_of
+from sim.world.placement import ORGS_2014, presence_2014
+
+LONG = "mexico_2015_2026"
+
+
+def _write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "record.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_the_long_record_starts_in_2015_from_the_world_of_2014_and_carries_on_with_the_short_one():
+    long, short = history.load(LONG), history.load(history.DEFAULT)
+    assert (long.start, long.world) == (dt.date(2015, 1, 1), "2014")
+    assert (short.start, short.world) == (dt.date(2024, 1, 1), "2024")
+    assert {(e.date, e.describe()) for e in short.events} <= {(e.date, e.describe()) for e in long.events}
+    assert all(dt.date(2015, 1, 1) <= e.date < dt.date(2026, 2, 22) for e in long.events)
+    removed = {(e.date, e.args["organisation"]) for e in long.events if e.action == "remove_leader"}
+    assert (dt.date(2015, 3, 4), "Zetas") in removed and (dt.date(2016, 1, 8), "Chapitos") in removed
+    assert all(len(e.source) > 20 for e in long.events)
+    known = history.load(f"{LONG}@2019-01-01")  # the record as known on a date keeps its world
+    assert (known.start, known.world) == (long.start, long.world) and max(e.date for e in known.events) < dt.date(
+        2019, 1, 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("world: '1990'", "world = '1990' is not allowed: choose 2024 or 2014"),
+        ("start: 2025-01-01", "start = datetime.date(2025, 1, 1) is not allowed"),
+        ("extends: nothing", "extends = 'nothing' is not a shipped record"),
+        ("begin: 2015-01-01", "unknown key(s) begin"),
+    ],
+)
+def test_a_bad_record_header_is_one_line_that_says_what_is_allowed(tmp_path, header, message):
+    path = _write(tmp_path, f"{header}\nevents: []\n")
+    with pytest.raises(ConfigError, match=None) as err:
+        history.load(path)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_world_of_2014_holds_the_organisations_of_2014_where_the_sources_place_them():
+    m = CartelModel(seed=3, record=LONG, burn_in_days=0, horizon_days=0)
+    names = [o.name for o in m.organisations]
+    assert {"CJNG", "Chapitos", "Mayos", *ORGS_2014.values()} <= set(names)
+    assert not {"CDN", "CDG", "LNFM", "CU"} & set(names)  # the groups of 2024 are not there yet
+    present = m.org_state_members() > 0
+    for raw, name in {**ORGS_2014, "CJNG": "CJNG", "Sinaloa": "Chapitos"}.items():
+        placed = {int(c) - 1 for c in presence_2014().query("organisation == @raw")["code"]}
+        where = set(np.flatnonzero(present[m.org_index(name)]))
+        assert where <= placed and len(where) >= len(placed) / 2, name
+    h = m.relations.hostility
+    chapitos, mayos, cjng = (m.org_index(n) for n in ("Chapitos", "Mayos", "CJNG"))
+    assert h[chapitos, mayos] < h[chapitos, cjng]  # the factions are allies, CJNG their rival
+    assert m.daily.start_day == day_of(dt.date(2015, 1, 1)) and m.day == m.daily.start_day
+
+
+def test_the_long_world_lives_through_the_decade_and_is_the_same_for_the_same_seed():
+    def national(seed: int) -> np.ndarray:
+        m = CartelModel(seed=seed, record=f"{LONG}@2017-06-01", burn_in_days=30, horizon_days=0)
+        m.run_until(day_of(dt.date(2017, 6, 1)))
+        return m.daily.values[: m.day - m.daily.start_day, 0].sum(axis=1)
+
+    a, b = national(5), national(5)
+    assert len(a) == (dt.date(2017, 6, 1) - dt.date(2015, 1, 1)).days
+    assert np.array_equal(a, b) and a.sum() > 0
