@@ -12,6 +12,7 @@ from sim import CartelModel
 from sim.errors import ConfigError
 from sim.world import record as history
 from sim.world.calendar import day_of
+from sim.world.observed import read
 from sim.world.placement import ORGS_2014, presence_2014
 
 LONG = "mexico_2015_2026"
@@ -28,7 +29,7 @@ def test_the_long_record_starts_in_2015_from_the_world_of_2014_and_carries_on_wi
     assert (long.start, long.world) == (dt.date(2015, 1, 1), "2014")
     assert (short.start, short.world) == (dt.date(2024, 1, 1), "2024")
     assert {(e.date, e.describe()) for e in short.events} <= {(e.date, e.describe()) for e in long.events}
-    assert all(dt.date(2015, 1, 1) <= e.date < dt.date(2026, 2, 22) for e in long.events)
+    assert all(dt.date(2014, 1, 1) <= e.date < dt.date(2026, 2, 22) for e in long.events)
     removed = {(e.date, e.args["organisation"]) for e in long.events if e.action == "remove_leader"}
     assert (dt.date(2015, 3, 4), "Zetas") in removed and (dt.date(2016, 1, 8), "Chapitos") in removed
     assert all(len(e.source) > 20 for e in long.events)
@@ -60,10 +61,14 @@ def test_the_world_of_2014_holds_the_organisations_of_2014_where_the_sources_pla
     assert {"CJNG", "Chapitos", "Mayos", *ORGS_2014.values()} <= set(names)
     assert not {"CDN", "CDG", "LNFM", "CU"} & set(names)  # the groups of 2024 are not there yet
     present = m.org_state_members() > 0
-    for raw, name in {**ORGS_2014, "CJNG": "CJNG", "Sinaloa": "Chapitos"}.items():
+    for raw, names in {
+        **{k: [v] for k, v in ORGS_2014.items()},
+        "CJNG": ["CJNG"],
+        "Sinaloa": ["Chapitos", "Mayos"],
+    }.items():
         placed = {int(c) - 1 for c in presence_2014().query("organisation == @raw")["code"]}
-        where = set(np.flatnonzero(present[m.org_index(name)]))
-        assert where <= placed and len(where) >= len(placed) / 2, name
+        where = set(np.flatnonzero(present[[m.org_index(n) for n in names]].any(axis=0)))
+        assert where <= placed and len(where) >= len(placed) / 2, raw
     h = m.relations.hostility
     chapitos, mayos, cjng = (m.org_index(n) for n in ("Chapitos", "Mayos", "CJNG"))
     assert h[chapitos, mayos] < h[chapitos, cjng]  # the factions are allies, CJNG their rival
@@ -79,3 +84,28 @@ def test_the_long_world_lives_through_the_decade_and_is_the_same_for_the_same_se
     a, b = national(5), national(5)
     assert len(a) == (dt.date(2017, 6, 1) - dt.date(2015, 1, 1)).days
     assert np.array_equal(a, b) and a.sum() > 0
+
+
+def test_the_forces_each_year_follow_the_deployments_table_and_set_the_troops_the_world_has():
+    table = read("deployments_by_year.csv")
+    years = np.arange(2015, 2025)
+
+    def series(measure: str, first: int, last: int) -> np.ndarray:
+        rows = table[table["measure"] == measure]
+        return np.where((years >= first) & (years <= last), np.interp(years, rows["year"], rows["value"]), 0.0)
+
+    total = (
+        series("sedena_troops_anticrime_ops", 2015, 2024)
+        + series("federal_police_personnel", 2015, 2018)
+        + series("national_guard_personnel", 2019, 2024)
+    )
+    expected = dict(zip(years.tolist(), (total / total[-1]).round(2).tolist()))
+    set_on = {
+        e.date.year: e.args["forces_ratio"]
+        for e in history.load(LONG).events
+        if e.action == "set" and "forces_ratio" in e.args and e.date.year >= 2015
+    }
+    assert set_on == expected and expected[2015] < 0.35 and expected[2019] > expected[2018] + 0.15
+    m = CartelModel(seed=1, record=f"{LONG}@2019-06-01", burn_in_days=1, horizon_days=0)
+    m.run_until(day_of(dt.date(2019, 6, 1)))
+    assert m.troops.sum() == pytest.approx(m.p["troop_pool"] * expected[2019])

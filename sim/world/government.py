@@ -61,17 +61,18 @@ class Government:
         """Fronts can never take more than the troop pool: on every date of the record and from day 0."""
         model = self.model
         p, record = model.p, model.record
-        pool = p["troop_pool"]
         for event in [None, *(e for e in record.events if e.action == "set")]:
             values = record.settings_until(event.day if event else model.day, self.settings)
+            pool = p["troop_pool"] * values["forces_ratio"]
             if values["sinaloa_front_troops"] + values["border_front_troops"] > pool:
                 when = f"from {event.date} (record '{record.name}')" if event else "in the steady world"
                 raise ConfigError(
                     "sinaloa_front_troops + border_front_troops = "
                     f"{values['sinaloa_front_troops'] + values['border_front_troops']:g} {when} is not allowed: the "
-                    f"fronts cannot take more than troop_pool = {pool:g}"
+                    f"fronts cannot take more than troop_pool x forces_ratio = {pool:g}"
                 )
         end = record.settings_until(-1, self.settings)
+        pool = p["troop_pool"] * end["forces_ratio"]
         fronts = (
             p["sinaloa_front_factor"] * end["sinaloa_front_troops"]
             + end["border_front_troops"]
@@ -81,7 +82,7 @@ class Government:
             raise ConfigError(
                 f"sinaloa_front_factor x {end['sinaloa_front_troops']:g} Sinaloa troops + "
                 f"{end['border_front_troops']:g} on the border + cjng_front_share x troop_pool = {fronts:g} troops "
-                f"from day 0 is not allowed: the fronts cannot take more than troop_pool = {pool:g}"
+                f"from day 0 is not allowed: the fronts cannot take more than troop_pool x forces_ratio = {pool:g}"
             )
 
     # ----- settings and deployment ----------------------------------------------------------
@@ -89,6 +90,11 @@ class Government:
         """Policy settings from the record (arrest tempo, fronts); troops move at once."""
         self.settings.update(values)
         self.deploy()
+
+    @property
+    def pool(self) -> float:
+        """Troops in public security today: the table's pool (2024's) times the record's ratio."""
+        return self.model.p["troop_pool"] * self.settings["forces_ratio"]
 
     @property
     def arrests_per_day(self) -> float:
@@ -108,7 +114,7 @@ class Government:
         ]
         if self.cjng_front_troops > 0:
             fronts.append((self.cjng_front, self.cjng_front_troops))
-        garrison, front = forces.allocate_troops(population, p["troop_pool"], fronts)
+        garrison, front = forces.allocate_troops(population, self.pool, fronts)
         raid = p["clear_raid_multiplier"] if self.posture == "clear" else 1.0
         self.holding = garrison + (front if self.posture == "hold" else 0.0)
         self.troops = garrison + front

@@ -144,7 +144,7 @@ class Deployment(Intervention):
     action: ClassVar[str] = "deploy"
 
     def apply(self, model: CartelModel) -> None:
-        troops = self.cjng_front_share * model.p["troop_pool"]
+        troops = self.cjng_front_share * model.government.pool
         model.government.deploy_fronts(
             self.sinaloa_front_factor, model.org_state_members()[model.cjng], troops, self.posture
         )

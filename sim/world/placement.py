@@ -81,9 +81,7 @@ def sinaloa_tiers(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     return mayos, chapitos
 
 
-def initial_organisations(
-    p: dict, rng: np.random.Generator, world: str = "2024"
-) -> tuple[list[OrgSpec], np.ndarray]:
+def initial_organisations(p: dict, rng: np.random.Generator, world: str = "2024") -> tuple[list[OrgSpec], np.ndarray]:
     """Organisations with their cells in the market's steady state, and the hostility between them.
 
     The markets and the national cartels' home guards (`market.home_pay`) hold `members_total`
@@ -123,7 +121,9 @@ def _specs(p: dict, world: str = "2024") -> list[OrgSpec]:
 
 def _specs_2014() -> list[OrgSpec]:
     """The organisations of 2014 with their tiers (S significant, L lesser, P present), local
-    gangs in every state; no size target (each holds what its markets pay it)."""
+    gangs in every state; no size target (each holds what its markets pay it). The Sinaloa
+    Cartel's states of 2014 go to its factions as the faction map of 2024 divides them (an
+    assumption: the factions' strongholds are older than their war); Chapo's faction holds the rest."""
     df = presence_2014()
     abbr = states_table()["abbr"]
 
@@ -131,8 +131,13 @@ def _specs_2014() -> list[OrgSpec]:
         rows = df[df["organisation"] == name]
         return {int(code) - 1: tier for code, tier in zip(rows["code"], rows["tier"])}
 
-    specs = [OrgSpec("CJNG", "national", tiers=tiers("CJNG"))]
-    specs += [OrgSpec(faction, "national", tiers=tiers("Sinaloa")) for faction in ("Chapitos", "Mayos")]
+    mayos, chapitos = sinaloa_tiers(states_table())
+    sinaloa = tiers("Sinaloa")
+    specs = [
+        OrgSpec("CJNG", "national", tiers=tiers("CJNG")),
+        OrgSpec("Chapitos", "national", tiers={s: t for s, t in sinaloa.items() if chapitos[s] or not mayos[s]}),
+        OrgSpec("Mayos", "national", tiers={s: t for s, t in sinaloa.items() if mayos[s]}),
+    ]
     specs += [OrgSpec(name, "regional", tiers=tiers(raw)) for raw, name in ORGS_2014.items()]
     specs += [OrgSpec(f"Local gangs {a}", "local", tiers={s: "S"}) for s, a in enumerate(abbr)]
     for spec in specs:

@@ -36,6 +36,7 @@ import numpy as np
 
 from sim import parameters
 from sim.analysis import seeds
+from sim.analysis.calibration.space import from_unit, latin_hypercube, to_unit
 from sim.analysis.mapping import each
 from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
 from sim.world.calendar import year_days
@@ -102,34 +103,14 @@ def measure(points: list[dict[str, float]], seed_list: list[int], workers: int) 
     return [evaluate(parts[i * n : (i + 1) * n]) for i in range(len(points))]
 
 
-def _to_unit(name: str, value: float) -> float:
-    p = parameters.table()[name]
-    if name in LOG_SCALE:
-        return (np.log(value) - np.log(p.low)) / (np.log(p.high) - np.log(p.low))
-    return (value - p.low) / (p.high - p.low)
-
-
-def _from_unit(name: str, u: float) -> float:
-    p = parameters.table()[name]
-    u = float(np.clip(u, 0.0, 1.0))
-    if name in LOG_SCALE:
-        return float(np.exp(np.log(p.low) + u * (np.log(p.high) - np.log(p.low))))
-    return float(p.low + u * (p.high - p.low))
-
-
-def latin_hypercube(rng: np.random.Generator, n: int, dims: int) -> np.ndarray:
-    """n points in the unit cube, one in each of n slices of every dimension."""
-    cols = [(rng.permutation(n) + rng.random(n)) / n for _ in range(dims)]
-    return np.column_stack(cols)
-
-
 def search(
     n_points: int, n_local: int, n_seeds: int, finalists: int, workers: int
 ) -> tuple[dict[str, float], dict[str, Any]]:
     rng = np.random.default_rng(2025)
     units = list(latin_hypercube(rng, n_points, len(FITTED)))
-    units.insert(0, np.array([_to_unit(k, parameters.defaults()[k]) for k in FITTED]))  # the current values compete too
-    point = lambda u: {k: _from_unit(k, x) for k, x in zip(FITTED, u)}  # noqa: E731
+    current = [to_unit(k, parameters.defaults()[k], LOG_SCALE) for k in FITTED]
+    units.insert(0, np.array(current))  # the current values compete too
+    point = lambda u: {k: from_unit(k, x, LOG_SCALE) for k, x in zip(FITTED, u)}  # noqa: E731
     scored = list(zip(units, measure([point(u) for u in units], seeds.calibration(n_seeds), workers)))
     for width in (0.15, 0.07):  # two rounds of local search around the best so far
         best = min(scored, key=lambda s: s[1]["score"])[0]

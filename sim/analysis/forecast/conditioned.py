@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.forecast.scores import from_samples
-from sim.world.calendar import DAY0, TABLE_START, day_of
+from sim.world.calendar import DAY0, TABLE_START, date_of, day_of
 from sim.world.observed import national_series
 
 MODEL_ERROR = 0.08  # assumption: a month's relative error of the model beyond the observation's (one sd)
@@ -68,10 +68,11 @@ def reachable(date: dt.date) -> bool:
 
 
 def monthly_means(model: Any) -> dict[str, float]:
-    """A measure: recorded homicides a day in every whole month of the run's daily table."""
+    """A measure: recorded homicides a day in every whole month of the run's daily table (from
+    2024, or from the record's start)."""
     rec = model.daily
     out = {}
-    month = FIRST_MONTH
+    month = pd.Period(date_of(rec.start_day), freq="M")
     while (end := day_of((month + 1).start_time.date())) <= rec.end_day:
         out[f"m{month}"] = rec.mean("homicides", day_of(month.start_time.date()), end)
         month += 1

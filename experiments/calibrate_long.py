@@ -1,0 +1,47 @@
+"""Fit the world of 2014 to the long record (2015 - May 2026) and write the fit to sim/data/long_fit.csv.
+
+The targets, the constraint and the search are in sim/analysis/calibration/long.py. Resumable:
+the runs are kept in `--out` (default `long_fit/`, ignored by git).
+
+    python -m experiments.calibrate_long                 # search, report, write sim/data/long_fit.csv
+    python -m experiments.calibrate_long --dry-run       # search and report only
+"""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from pathlib import Path
+
+from sim import parameters
+from sim.analysis.calibration import long
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", type=int, default=200, help="Latin hypercube points (default 200)")
+    ap.add_argument("--local", type=int, default=40, help="points of each of two local rounds (default 40)")
+    ap.add_argument("--seeds", type=int, default=3, help="calibration seeds per point in the search (default 3)")
+    ap.add_argument("--finalists", type=int, default=5, help=f"best points re-measured on {long.FINAL_SEEDS} seeds")
+    ap.add_argument("--out", type=Path, default=Path("long_fit"), help="folder of the runs (resumable)")
+    ap.add_argument("--dry-run", action="store_true", help="report the fit without writing it")
+    args = ap.parse_args()
+    start = {**parameters.defaults(), **_current()}
+    point, sc = long.search(args.points, args.local, args.seeds, args.finalists, args.out, start, progress=False)
+    print("chosen:", long.describe(point, sc))
+    print(sc["months"].groupby(sc["months"].index.str[:4]).mean().round(1).to_string())
+    if not args.dry_run:
+        target = Path(str(resources.files("sim.data").joinpath(long.FIT_FILE)))
+        long.write(point, target)
+        print(f"wrote {target}")
+
+
+def _current() -> dict[str, float]:
+    try:
+        return long.fitted()
+    except FileNotFoundError:
+        return {}
+
+
+if __name__ == "__main__":
+    main()

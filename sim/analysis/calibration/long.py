@@ -1,0 +1,158 @@
+"""The long fit: global parameters of the world of 2014 against the record of 2015 - May 2026.
+
+The world starts from the organisations of 2014 and lives through the long record
+(`mexico_2015_2026`, then the strike and its aftermath to 31 May 2026, the last observed month).
+Nothing per period, per month or per state is fitted: the parameters act on every day and state.
+
+Targets (calibration fits), on the median over calibration seeds:
+- national victims a day in every month from Jan 2015 to May 2026 (sim/data/observed_national_monthly.csv):
+  the mean squared log error;
+- the ranking of states by victims in each year 2015-2024 (sim/data/observed_states_annual.csv):
+  Spearman on counts, a penalty `RANK_WEIGHT` x (0.7 - rho) for each year below 0.7;
+- the hidden-killings bound: hidden killings under the 2024 strategy at most `HIDDEN_BOUND` a day
+  above the months before it (a point that breaks it on the median is out).
+
+Procedure: a seeded Latin hypercube of `points` over the factors' ranges (the table's), then two
+rounds of `local` points in a shrinking box around the best, each on `seeds` calibration seeds;
+the best `finalists` on `FINAL_SEEDS` calibration seeds, the best of which is written to
+`sim/data/long_fit.csv`. Every run goes through `sim.ensemble` into a folder (resumable).
+
+    python -m experiments.calibrate_long [--points N --local N --seeds N --out DIR]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import seeds as seedlists
+from sim.analysis.calibration.space import from_unit, latin_hypercube, to_unit
+from sim.analysis.forecast.conditioned import monthly_means
+from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
+from sim.world.calendar import day_of, year_days
+from sim.world.observed import national_series, states_annual
+
+RECORD = "mexico_2015_2026"
+END = dt.date(2026, 6, 1)  # the day after the last observed month
+FACTORS = (
+    "clash_lethality",
+    "background_homicide_rate",
+    "hostility_default",
+    "hostility_war",
+    "entry_rate",
+    "absorb_rate",
+    "succession_claim_ratio",
+    "concealment",
+    "hold_troops_per_member",
+    "hold_violence_damping",
+)
+LOG_SCALE = ("absorb_rate",)
+YEARS = range(2015, 2025)
+RANK_WEIGHT = 0.2
+RANK_FLOOR = 0.7
+HIDDEN_BOUND = 14.0  # registered disappearances a day above their 2019-2024 average (record-2024-2026.md section 3)
+WITHIN = 0.15
+FINAL_SEEDS = 10
+FIT_FILE = "long_fit.csv"
+
+
+def measure(model: Any) -> dict[str, float]:
+    """A run's months, each state's victims in each year of the state table, and the hidden excess."""
+    rec = model.daily
+    out = monthly_means(model)
+    for year in YEARS:
+        first, last = year_days(year)
+        for s, code in enumerate(model.geo.codes):
+            out[f"y{year}_{code}"] = rec.total("homicides", first, last, state=s)
+    out["hidden_excess"] = rec.mean("homicides_hidden", *HIDDEN_STRATEGY) - rec.mean("homicides_hidden", *HIDDEN_BEFORE)
+    return out
+
+
+def run(points: list[dict[str, float]], seeds: list[int], folder: Path, **options: Any) -> pd.DataFrame:
+    """Each point on each seed through the whole long record and the strike to June 2026."""
+    from sim.analysis.ensembles import ensemble
+
+    design = [{**p, "record": RECORD, "horizon_days": day_of(END)} for p in points]
+    return ensemble(["mencho_strike"], seeds=seeds, points=design, measure=measure, folder=folder, **options).runs
+
+
+def score(runs: pd.DataFrame) -> dict[str, Any]:
+    """One point's score from its runs (one row per seed): the median over seeds against the record."""
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    if ok.empty:
+        return {"score": np.inf, "within": 0.0, "rho": {}, "hidden_excess": np.nan, "months": pd.Series(dtype=float)}
+    obs = national_series()
+    months = pd.Series(
+        {m: ok[f"m{m}"].astype(float).median() for m in obs.index.strftime("%Y-%m") if f"m{m}" in ok},
+        dtype=float,
+    )
+    observed = obs.set_axis(obs.index.strftime("%Y-%m"))["per_day"].loc[months.index]
+    err = np.log(np.maximum(months, 1e-9) / observed)
+    states = states_annual()
+    rho = {}
+    for year in YEARS:
+        model = pd.Series({code: ok[f"y{year}_{code}"].median() for code in states["code"].unique()})
+        truth = states[states["year"] == year].set_index("code")["victims"].loc[model.index]
+        rho[year] = float(model.rank().corr(truth.rank()))
+    hidden = float(ok["hidden_excess"].median())
+    penalty = RANK_WEIGHT * sum(max(0.0, RANK_FLOOR - r) for r in rho.values())
+    total = float(np.mean(err**2)) + penalty + (np.inf if hidden > HIDDEN_BOUND else 0.0)
+    return {
+        "score": total,
+        "within": float((np.abs(months / observed - 1) <= WITHIN).mean()),
+        "rho": rho,
+        "hidden_excess": hidden,
+        "months": months,
+    }
+
+
+def search(
+    points: int, local: int, seeds: int, finalists: int, folder: Path, start: dict[str, float], **options: Any
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """The Latin hypercube, the local rounds and the finalists; the best point and its score."""
+    rng = np.random.default_rng(2015)
+    point = lambda u: {k: from_unit(k, x, LOG_SCALE) for k, x in zip(FACTORS, u)}  # noqa: E731
+    units = [np.array([to_unit(k, start[k], LOG_SCALE) for k in FACTORS]), *latin_hypercube(rng, points, len(FACTORS))]
+    scored = _scored(units, point, seedlists.calibration(seeds), folder / "hypercube", **options)
+    for round_, width in enumerate((0.12, 0.05)):
+        best = min(scored, key=lambda s: s[1]["score"])[0]
+        near = [np.clip(best + rng.uniform(-width, width, len(FACTORS)), 0, 1) for _ in range(local)]
+        scored += _scored(near, point, seedlists.calibration(seeds), folder / f"local{round_}", **options)
+    top = sorted(scored, key=lambda s: s[1]["score"])[:finalists]
+    final = _scored([u for u, _ in top], point, seedlists.calibration(FINAL_SEEDS), folder / "finalists", **options)
+    for u, sc in final:
+        print(describe(point(u), sc))
+    best_u, best = min(final, key=lambda s: s[1]["score"])
+    return point(best_u), best
+
+
+def _scored(units: list[np.ndarray], point: Any, seeds: list[int], folder: Path, **options: Any) -> list[tuple]:
+    runs = run([point(u) for u in units], seeds, folder, **options)
+    return [(u, score(runs[runs["point"] == i])) for i, u in enumerate(units)]
+
+
+def describe(point: dict[str, float], sc: dict[str, Any]) -> str:
+    values = " ".join(f"{k}={v:.3g}" for k, v in point.items())
+    rho = " ".join(f"{y}:{r:.2f}" for y, r in sc["rho"].items())
+    return (
+        f"{values}: score {sc['score']:.4f}, months within 15% {sc['within']:.0%}, "
+        f"hidden excess {sc['hidden_excess']:.1f}/day, Spearman {rho}"
+    )
+
+
+def fitted() -> dict[str, float]:
+    """The long fit's values (sim/data/long_fit.csv), to run the long record with."""
+    with resources.files("sim.data").joinpath(FIT_FILE).open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh)
+    return dict(zip(table["parameter"], table["value"].astype(float)))
+
+
+def write(point: dict[str, float], path: Path) -> None:
+    pd.DataFrame({"parameter": list(point), "value": [float(f"{v:.4g}") for v in point.values()]}).to_csv(
+        path, index=False
+    )
