@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sim import parameters
 from sim.analysis.calibration import long
+from sim.analysis.calibration.report import write_section
 
 
 def main() -> None:
@@ -29,11 +30,13 @@ def main() -> None:
     start = {**parameters.defaults(), **_current()}
     point, sc = long.search(args.points, args.local, args.seeds, args.finalists, args.out, start, progress=False)
     print("chosen:", long.describe(point, sc))
-    print(sc["months"].groupby(sc["months"].index.str[:4]).mean().round(1).to_string())
+    years = long.by_year(sc)
+    print(years.to_string())
     if not args.dry_run:
         target = Path(str(resources.files("sim.data").joinpath(long.FIT_FILE)))
         long.write(point, target)
-        print(f"wrote {target}")
+        write_section("long", long.section(point, sc, years))
+        print(f"wrote {target} and docs/calibration.md (section long)")
 
 
 def _current() -> dict[str, float]:

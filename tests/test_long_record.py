@@ -109,3 +109,12 @@ def test_the_forces_each_year_follow_the_deployments_table_and_set_the_troops_th
     m = CartelModel(seed=1, record=f"{LONG}@2019-06-01", burn_in_days=1, horizon_days=0)
     m.run_until(day_of(dt.date(2019, 6, 1)))
     assert m.troops.sum() == pytest.approx(m.p["troop_pool"] * expected[2019])
+
+
+def test_an_origin_before_the_daily_table_is_one_line_and_the_long_record_takes_origins_from_2015():
+    with pytest.raises(ConfigError) as err:
+        CartelModel(origin="2019-06-01")
+    assert str(err.value).startswith("origin = 2019-06-01 is not allowed: it must lie from 2024-01-01")
+    assert "\n" not in str(err.value)
+    m = CartelModel(record=LONG, origin="2019-06-01", burn_in_days=1, horizon_days=30)
+    assert m.origin_day == day_of(dt.date(2019, 6, 1)) and max(e.date for e in m.record.events) < dt.date(2019, 6, 1)

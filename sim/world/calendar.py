@@ -37,11 +37,12 @@ def year_days(year: int) -> tuple[int, int]:
 FIRST_DAY = day_of(TABLE_START)  # -783: the first day of the daily table
 
 
-ORIGINS = (TABLE_START, dt.date(2030, 12, 31))  # the origins a run accepts: from the daily table's first day
+ORIGINS = (dt.date(2015, 1, 1), dt.date(2030, 12, 31))  # the origins a run accepts (the long record's table on)
 
 
-def check_origin(value: Any) -> dt.date:
-    """A run's origin as a date (None: day 0); ConfigError in one line for anything else."""
+def check_origin(value: Any, earliest: dt.date = ORIGINS[0]) -> dt.date:
+    """A run's origin as a date (None: day 0), no earlier than `earliest` (the daily table's first
+    day); ConfigError in one line for anything else."""
     if value is None:
         return DAY0
     if isinstance(value, dt.datetime):
@@ -53,6 +54,13 @@ def check_origin(value: Any) -> dt.date:
             raise ConfigError(
                 f"origin = {value!r} is not allowed: it must be a date YYYY-MM-DD from {ORIGINS[0]} to {ORIGINS[1]}"
             ) from None
-    if not ORIGINS[0] <= value <= ORIGINS[1]:
-        raise ConfigError(f"origin = {value} is not allowed: it must lie from {ORIGINS[0]} to {ORIGINS[1]}")
+    if not max(ORIGINS[0], earliest) <= value <= ORIGINS[1]:
+        raise ConfigError(
+            f"origin = {value} is not allowed: it must lie from {max(ORIGINS[0], earliest)} to {ORIGINS[1]}"
+            + (
+                " (the record's daily table starts then; the long record mexico_2015_2026 starts in 2015)"
+                if earliest > ORIGINS[0]
+                else ""
+            )
+        )
     return value

@@ -68,9 +68,9 @@ class CartelModel(mesa.Model):
                 f"cjng_members + cds_members = {self.p['cjng_members'] + self.p['cds_members']:g} is not allowed: "
                 f"they cannot exceed members_total = {self.p['members_total']:g}"
             )
-        self.origin = check_origin(origin)
-        self.origin_day = day_of(self.origin)
         self.record = history.load(record)
+        self.origin = check_origin(origin, self.record.start)
+        self.origin_day = day_of(self.origin)
         if any(e.day >= self.origin_day for e in self.record.events):
             self.record = self.record.before(self.origin)  # a run from an earlier origin knows only the past before it
         self.burn_in_days = burn_in_days
