@@ -17,14 +17,14 @@ from sim.world import interventions
 from sim.world import record as history
 from sim.world.agents import Cell, Organisation
 from sim.world.calendar import FIRST_DAY, check_origin, day_of
-from sim.world.geography import N_STATES, border_graph, border_lists, geography
+from sim.world.geography import N_STATES, adjacency, border_graph, border_lists, geography
 from sim.world.government import Government
 from sim.world.leadership import Leadership
 from sim.world.metrics import effective_groups, groups_alive
 from sim.world.organisations import Relations
 from sim.world.placement import advantage_matrix, initial_organisations
 from sim.world.population import Population
-from sim.world.processes import commanders, forces, retaliation
+from sim.world.processes import commanders, expansion, forces, retaliation
 from sim.world.recorder import DailyRecord
 
 BURN_IN_DAYS = 365  # default: days of steady world simulated before 1 Jan 2024
@@ -106,6 +106,8 @@ class CartelModel(mesa.Model):
             model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
         )
         self._collected = self.table_start
+        # expansion from the daily table's start: the burn-in settles the presence the data describe
+        self._next_expansion = self.table_start if self.p["expansion_rate"] > 0 else None
 
     # ----- construction -------------------------------------------------------------------
     def _build_world(self) -> None:
@@ -245,12 +247,24 @@ class CartelModel(mesa.Model):
             while self._next < len(self.interventions) and self.interventions[self._next].day <= day:
                 self.interventions[self._next].apply(self)  # one dated before the run's start applies on its first day
                 self._next += 1
+            if self._next_expansion is not None and day >= self._next_expansion:
+                self._expand()
+                self._next_expansion = day + expansion.DAYS
             self.government.step(day)
             busy = self.leadership.busy(day) or self.government.campaign is not None
             raid = self.leadership.step(day) if busy else None
             last = day + 1 if busy else min(until, self._next_stop(day))
             self._run_days(day, last)
             self._after_day(day, raid)
+
+    def _expand(self) -> None:
+        """The month's expansion (sim/world/processes/expansion.py): detachments into neighbouring states."""
+        pop = self.population
+        for o, s, source in expansion.entries(
+            self.rng, self.org_state_members(), adjacency(), self.relations.absorbs(), self.p["expansion_rate"]
+        ):
+            donors = np.flatnonzero((pop.org == o) & (pop.state == source) & (pop.members > 0))
+            self.detach(int(donors[np.argmax(pop.members[donors])]), self.p["encroach_share"], o, s)
 
     def _next_stop(self, day: int) -> int:
         """The first day after `day` on which Python has something to do."""
@@ -259,6 +273,8 @@ class CartelModel(mesa.Model):
             stops.append(self.interventions[self._next].day)
         if self.leadership.next_attempt is not None:
             stops.append(self.leadership.next_attempt)
+        if self._next_expansion is not None:
+            stops.append(self._next_expansion)
         return min(s for s in stops if s > day) if any(s > day for s in stops) else day + 1
 
     def _run_days(self, first: int, last: int) -> None:

@@ -50,6 +50,7 @@ FACTORS = (
     "concealment",
     "hold_troops_per_member",
     "hold_violence_damping",
+    "expansion_rate",
 )
 LOG_SCALE = ("absorb_rate",)
 YEARS = range(2015, 2025)

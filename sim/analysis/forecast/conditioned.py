@@ -1,7 +1,7 @@
 """The model's forecast from an origin: the months of a conditioned population, weighted.
 
 What an origin knows (`Origin`): the record as known on it (its events before it:
-`record=mexico_2024_2026@YYYY-MM-DD`), the scenario (the strike is known only after 22 Feb
+`record=mexico_2015_2026@YYYY-MM-DD`), the scenario (the strike is known only after 22 Feb
 2026) and the policies then in force, carried on. `log_likelihood` is the stated observation
 model of the months before it: a month's log victims a day is the simulated one plus Gaussian
 error of variance `rel_error**2 + MODEL_ERROR**2` (the series' own error, and the model's); the
@@ -9,8 +9,9 @@ sampler that conditions the population on it is `smc`. `forecast` mixes the popu
 simulated months under its weights, each spread by the same error, as quantiles at
 `scores.LEVELS`.
 
-The world's daily table starts on 1 Jan 2024, so the months it can be weighed on and forecast are
-those from January 2024; an origin needs at least `MIN_MONTHS` of them before it.
+The world lives through the long record, its daily table from 1 Jan 2015, so the months it can be
+weighed on and forecast are those from January 2015; an origin needs at least `MIN_MONTHS` of them
+before it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.forecast.scores import from_samples
-from sim.world.calendar import DAY0, TABLE_START, date_of, day_of
+from sim.world import record as history
+from sim.world.calendar import DAY0, date_of, day_of
 from sim.world.observed import national_series
 
 MODEL_ERROR = 0.08  # assumption: a month's relative error of the model beyond the observation's (one sd)
-FIRST_MONTH = pd.Period(TABLE_START, freq="M")  # the daily table's first month
 MIN_MONTHS = 6  # months before an origin the weights need
 NOISE_DRAWS = 20  # error draws per particle in the forecast's mixture
-RECORD = "mexico_2024_2026"
+RECORD = "mexico_2015_2026"  # the long record: the world of 2014 from 2015 on (docs/record.md)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class Origin:
 
 def reachable(date: dt.date) -> bool:
     """Whether the model can forecast from `date`: enough of its months lie before it."""
-    return (pd.Period(date, freq="M") - FIRST_MONTH).n >= MIN_MONTHS and date.day == 1
+    first = pd.Period(history.load(RECORD).start, freq="M")  # the daily table's first month
+    return (pd.Period(date, freq="M") - first).n >= MIN_MONTHS and date.day == 1
 
 
 def monthly_means(model: Any) -> dict[str, float]:

@@ -129,21 +129,24 @@ def encroachers(
     adjacency: np.ndarray,
     hostile: np.ndarray,
     eligible: np.ndarray,
-    rate: float,
+    rate: float | np.ndarray,
     cohesion: float,
 ) -> list[tuple[int, int, int]]:
     """Rivals that enter the weakened organisation's states today: (organisation, state, from state).
 
     A rival (eligible, hostile to the weakened organisation) present next door but not in a
     `weak` state enters it with daily chance rate x (1 - cohesion), from the neighbouring state
-    where it is strongest. `adjacency` is the (states x states) land-border matrix.
+    where it is strongest. `adjacency` is the (states x states) land-border matrix; `rate` one
+    number or one per organisation. With every state open and cohesion 0 this is also the
+    cartels' expansion (`expansion.entries`).
     """
     rivals = np.flatnonzero(eligible & hostile)  # few of all organisations: the rest cannot enter
     present = org_state_members[rivals] >= CELL_DEATH_MEMBERS
     next_door = (present.astype(float) @ adjacency) > 0
     rows, states = np.nonzero(~present & next_door & weak[None, :])
     orgs = rivals[rows]
-    entering = rng.random(len(orgs)) < rate * (1.0 - cohesion)
+    chance = np.broadcast_to(np.asarray(rate, dtype=float), (org_state_members.shape[0],))[orgs]
+    entering = rng.random(len(orgs)) < chance * (1.0 - cohesion)
     out = []
     for o, s in zip(orgs[entering], states[entering]):
         source = int(np.argmax(np.where(adjacency[s] > 0, org_state_members[o], -1.0)))
