@@ -118,3 +118,16 @@ def test_an_origin_before_the_daily_table_is_one_line_and_the_long_record_takes_
     assert "\n" not in str(err.value)
     m = CartelModel(record=LONG, origin="2019-06-01", burn_in_days=1, horizon_days=30)
     assert m.origin_day == day_of(dt.date(2019, 6, 1)) and max(e.date for e in m.record.events) < dt.date(2019, 6, 1)
+
+
+def test_cartels_expand_into_neighbouring_states_only_when_expansion_is_on():
+    def cjng_states(rate: float) -> tuple[int, int]:
+        m = CartelModel(seed=2, record=f"{LONG}@2017-01-01", burn_in_days=30, horizon_days=0, expansion_rate=rate)
+        m.run_until(day_of(dt.date(2015, 1, 1)))
+        before = int((m.org_state_members()[m.cjng] > 0).sum())
+        m.run_until(day_of(dt.date(2017, 1, 1)))
+        return before, int((m.org_state_members()[m.cjng] > 0).sum())
+
+    (a0, a1), (b0, b1) = cjng_states(0.0), cjng_states(0.05)
+    assert a0 == b0 == 12  # the burn-in keeps the DEA's 2015 map
+    assert b1 >= a1 + 5, (a1, b1)  # without it, only encroachment on weakened rivals moves CJNG

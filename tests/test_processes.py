@@ -7,7 +7,7 @@ from sim import parameters
 from sim.world.geography import geography
 from sim.world.metrics import effective_groups, groups_alive
 from sim.world.processes import commanders as core
-from sim.world.processes import forces, market, recruitment, violence
+from sim.world.processes import expansion, forces, market, recruitment, violence
 
 P = parameters.defaults()
 
@@ -249,3 +249,17 @@ def test_core_in_place_over_members_is_the_mean_strength():
     assert (held[[0, 2]] / weight[[0, 2]]).tolist() == pytest.approx(
         core.mean_strength(q, members, group, 3)[[0, 2]].tolist()
     )
+
+
+def test_expansion_enters_only_absent_neighbouring_states_and_the_larger_faster():
+    # three states in a line (0-1-2); a large cartel in 0, a small one in 2, a local gang in 1
+    adjacency = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float)
+    members = np.array([[900.0, 0, 0], [0, 0, 100.0], [0, 50.0, 0]])
+    eligible = np.array([True, True, False])
+    rng = np.random.default_rng(7)
+    entered = [expansion.entries(rng, members, adjacency, eligible, 0.2) for _ in range(2000)]
+    flat = [e for month in entered for e in month]
+    assert {(o, s, src) for o, s, src in flat} == {(0, 1, 0), (1, 1, 2)}  # next door only, never the gang
+    large, small = (sum(o == k for o, _, _ in flat) for k in (0, 1))
+    assert large / 2000 == pytest.approx(0.2 * 900 / 500, abs=0.03) and small / 2000 == pytest.approx(0.04, abs=0.015)
+    assert expansion.entries(rng, members, adjacency, eligible, 0.0) == []
