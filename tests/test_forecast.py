@@ -10,6 +10,7 @@ from scipy import stats
 
 from sim.analysis.forecast import backtest, conditioned, naive
 from sim.analysis.forecast.scores import ALPHAS, LEVELS, covered, from_samples, interval_score, wis
+from sim.world.calendar import year_days
 
 
 def test_interval_score_worked_example():
@@ -81,7 +82,7 @@ def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     assert set(counts.columns) == {"model", "no_change", "trend", "stat"}
     assert (counts.loc["2024-07-01"] == 12).all() and (counts.loc["2025-07-01"] == 11).all()  # none after May 2026
     assert np.isfinite(scores.wis).all() and (scores.wis >= 0).all()
-    assert list(conditioning.months_known) == [6, 18] and (conditioning.failed == 0).all()
+    assert list(conditioning.months_known) == [114, 126] and (conditioning.failed == 0).all()  # from Jan 2015
     again, *_ = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
     pd.testing.assert_frame_equal(scores, again)
 
@@ -94,3 +95,19 @@ def test_state_targets_are_the_next_calendar_year_and_never_a_reserved_one():
     assert set(frame.target) == {f"{i:02d}" for i in range(1, 33)} and np.isfinite(frame.wis).all()
     assert backtest.state_rows(dt.date(2024, 7, 1)) == ([], [])  # 2025 by state is reserved
     assert backtest.state_rows(dt.date(2016, 1, 1)) == ([], [])  # one complete year known: too few
+
+
+def test_the_model_forecasts_each_states_year_from_its_runs_whole_years():
+    from sim import CartelModel
+
+    m = CartelModel(seed=4, record="mexico_2015_2026@2016-03-01", burn_in_days=10, horizon_days=0)
+    m.run()  # to day 0, 22 Feb 2026: whole years 2015-2025
+    values = conditioned.months_and_states(m)
+    assert {f"y2015_{c}" for c in m.geo.codes} <= set(values) and not any(k.startswith("y2026") for k in values)
+    assert "m2015-01" in values and "m2026-01" in values and "m2026-02" not in values
+    assert sum(values[f"y2015_{c}"] for c in m.geo.codes) == m.daily.total("homicides", *year_days(2015))
+    table = conditioned.states_of(pd.DataFrame([values, values]), 2015, list(m.geo.codes))
+    q = conditioned.mixture(table, np.zeros(2))
+    assert q.shape == (32, len(LEVELS)) and (np.diff(q, axis=1) >= 0).all()
+    rows, _ = backtest.state_rows(dt.date(2020, 7, 1), {"model": q})
+    assert len(rows) == 32 and {r["forecaster"] for r in rows} == {"model"}

@@ -43,8 +43,9 @@ def horizons(origin: dt.date) -> int:
 def model_months(
     origin: conditioned.Origin, points: Sequence[dict[str, Any]], folder: Path | None, **options: Any
 ) -> tuple[pd.DataFrame, int]:
-    """The particles' monthly values a day (a row each, NaN where the run failed), run through the
-    record as known on the origin; and how many failed. Identical particles run once."""
+    """The particles' measures (a row each: the months' values a day and the states' whole years,
+    NaN where the run failed), run through the record as known on the origin; and how many
+    failed. Identical particles run once."""
     from sim.analysis.ensembles import ensemble
 
     keys = [tuple(sorted(p.items())) for p in points]
@@ -54,15 +55,15 @@ def model_months(
         [origin.scenario],
         seeds=sorted({p["seed"] for p in points}),
         points=design,
-        measure=conditioned.monthly_means,
+        measure=conditioned.months_and_states,
         folder=folder,
         **options,
     )
     runs = result.runs.reset_index(drop=True)
-    months = conditioned.months_of(runs)
-    months[runs.status != "ok"] = np.nan
+    values = pd.concat([conditioned.months_of(runs), runs[[c for c in runs if c.startswith("y20")]]], axis=1)
+    values[runs.status != "ok"] = np.nan
     row = {k: i for i, k in enumerate(unique)}
-    return months.iloc[[row[k] for k in keys]].reset_index(drop=True), int((runs.status != "ok").sum())
+    return values.iloc[[row[k] for k in keys]].reset_index(drop=True), int((runs.status != "ok").sum())
 
 
 def score(origin: dt.date, target: str, horizon: int, forecaster: str, obs: float, q: np.ndarray) -> dict[str, Any]:
@@ -84,13 +85,16 @@ def score_rows(origin: dt.date, forecaster: str, quantiles: np.ndarray) -> list[
     return [score(origin, "national", h + 1, forecaster, obs[h], quantiles[h]) for h in range(len(quantiles))]
 
 
-def state_rows(origin: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Scores and forecasts of each state's next calendar year by the naive forecasters (none
-    where that year is reserved)."""
+def state_rows(
+    origin: dt.date, by_forecaster: dict[str, np.ndarray] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Scores and forecasts of each state's next calendar year (states x LEVELS quantiles per
+    forecaster; by default the naive forecasters'); none where that year is reserved."""
     found = states.forecasts(origin)
     if found is None:
         return [], []
-    year, observed, by_forecaster = found
+    year, observed, naive_ones = found
+    by_forecaster = naive_ones if by_forecaster is None else by_forecaster
     h = states.horizon(origin, year)
     scores, forecasts = [], []
     for name, q in by_forecaster.items():
@@ -150,13 +154,20 @@ def run(
         pop = smc.prior(chosen, particles, folder / "smc", **options)
         for date in reachable:  # in date order: each origin's population is the last one filtered on
             pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, log=log, **options)
-            origin = conditioned.Origin(date, horizons(date))
+            found = states.forecasts(date)
+            origin = conditioned.Origin(date, horizons(date), found[0] if found else None)
             points = [{**p, "seed": int(s)} for p, s in zip(from_unit(chosen, pop.unit), pop.seeds)]
             months, failed = model_months(origin, points, folder / "runs" / date.isoformat(), **options)
             logw = np.where(months.isna().any(axis=1), -np.inf, pop.logw)
             q = conditioned.forecast(months.fillna(0.0), origin, logw)
             scores += score_rows(date, "model", q)
             forecasts += forecast_rows(date, "model", q)
+            if found:
+                year, observed, _ = found
+                values = conditioned.states_of(months.fillna(0.0), year, list(observed.index))
+                more_scores, more_forecasts = state_rows(date, {"model": conditioned.mixture(values, logw)})
+                scores += more_scores
+                forecasts += more_forecasts
             diagnostics.append(
                 {
                     "origin": date.isoformat(),

@@ -41,6 +41,7 @@ class Origin:
 
     date: dt.date
     horizons: int
+    state_year: int | None = None  # a calendar year of state targets the run must also cover
 
     @property
     def month(self) -> pd.Period:
@@ -57,6 +58,8 @@ class Origin:
     @property
     def horizon_days(self) -> int:
         end = (self.month + self.horizons).start_time.date()
+        if self.state_year is not None:
+            end = max(end, dt.date(self.state_year + 1, 1, 1))
         return max(0, day_of(end))
 
     def targets(self) -> pd.PeriodIndex:
@@ -79,6 +82,24 @@ def monthly_means(model: Any) -> dict[str, float]:
         out[f"m{month}"] = rec.mean("homicides", day_of(month.start_time.date()), end)
         month += 1
     return out
+
+
+def months_and_states(model: Any) -> dict[str, float]:
+    """A measure: `monthly_means`, and each state's recorded homicides in every whole calendar year
+    of the run's daily table (`y2017_14`: Jalisco in 2017)."""
+    rec = model.daily
+    out = monthly_means(model)
+    for year in range(date_of(rec.start_day).year, date_of(rec.end_day).year):
+        first, last = day_of(dt.date(year, 1, 1)), day_of(dt.date(year + 1, 1, 1))
+        if first >= rec.start_day and last <= rec.end_day:
+            for s, code in enumerate(model.geo.codes):
+                out[f"y{year}_{code}"] = rec.total("homicides", first, last, state=s)
+    return out
+
+
+def states_of(runs: pd.DataFrame, year: int, codes: list[str]) -> pd.DataFrame:
+    """The runs' homicides of `year` by state, a particles x states (INEGI code) table."""
+    return runs[[f"y{year}_{code}" for code in codes]].astype(float).set_axis(codes, axis=1).reset_index(drop=True)
 
 
 def months_of(runs: pd.DataFrame) -> pd.DataFrame:
@@ -109,11 +130,17 @@ def effective_size(logw: np.ndarray) -> float:
 
 def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray, seed: int = 0) -> np.ndarray:
     """Quantiles (horizons x LEVELS) of the mixture of the particles' months under log weights `logw`."""
+    return mixture(months[[str(t) for t in origin.targets()]], logw, seed)
+
+
+def mixture(values: pd.DataFrame, logw: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Quantiles (columns x LEVELS) of each column's weighted mixture of the particles' values,
+    each spread by the model error (a lognormal factor of sd `MODEL_ERROR`)."""
     w = np.exp(logw - np.logaddexp.reduce(logw))
     rng = np.random.default_rng(seed)
     out = []
-    for target in origin.targets():
-        x = months[str(target)].to_numpy()
+    for column in values.columns:
+        x = values[column].to_numpy()
         noisy = x[:, None] * np.exp(MODEL_ERROR * rng.standard_normal((len(x), NOISE_DRAWS)))
         out.append(from_samples(noisy.ravel(), np.repeat(w, NOISE_DRAWS)))
     return np.array(out)

@@ -37,6 +37,19 @@ def _states(scores: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _states_relative(scores: pd.DataFrame) -> pd.DataFrame:
+    """The model's mean WIS over each naive forecaster's on the same (origin, state) cells."""
+    states_only = scores[scores.target != "national"]
+    wide = states_only.pivot_table(index=["origin", "target"], columns="forecaster", values="wis")
+    if "model" not in wide:
+        return pd.DataFrame()
+    rows = []
+    for name in [c for c in wide.columns if c != "model"]:
+        both = wide[["model", name]].dropna()
+        rows.append({"against": name, "relative_wis": both["model"].mean() / both[name].mean(), "cells": len(both)})
+    return pd.DataFrame(rows)
+
+
 def render(
     scores: pd.DataFrame, conditioning: pd.DataFrame, particles: int, figure: Path, seconds: float, runs: int
 ) -> str:
@@ -57,9 +70,11 @@ def render(
         "observed month.",
         "",
         "**Read this first.** The model's mechanisms were designed knowing the whole record, and its "
-        "defaults were calibrated on months up to September 2025; the backtest draws its particles from "
+        "defaults were calibrated on months up to May 2026; the backtest draws its particles from "
         "the parameter table's ranges, not from those defaults, so it measures conditioning and "
-        "forecasting, not mechanism discovery. The world's daily table starts in January 2024, so the "
+        "forecasting, not mechanism discovery (the long record's mechanisms, expansion and the federal "
+        "forces among them, were added knowing the decade). The world starts from the organisations of "
+        "2014 and lives through the long record (its daily table from January 2015), so the "
         f"model forecasts only from origins with {conditioned.MIN_MONTHS} or more of its months before "
         f"them ({', '.join(model_origins) or 'none in this run'}); the naive forecasters are scored at every "
         "origin. Relative WIS compares forecasters on the same (origin, target, horizon) cells only.",
@@ -124,11 +139,16 @@ def render(
         "## The states' next calendar year",
         "",
         "Each state's victims in the first calendar year that starts on or after the origin (to 2024: state "
-        "figures from 2025 on are reserved), from the complete years before it. The model's world starts in "
-        "2024, so it forecasts no state year yet; the naive forecasters are scored, over every state and "
-        "origin with a target (mean WIS in victims a year, coverage of the 50% and 90% intervals):",
+        "figures from 2025 on are reserved), from the complete years before it. The model's is the weighted "
+        "mixture of its particles' state years, each spread by the model error, from the runs that give its "
+        "national forecast (extended to the year's end); every forecaster over its own cells (mean WIS in "
+        "victims a year, coverage of the 50% and 90% intervals):",
         "",
         _table(_states(scores)) if (scores.target != "national").any() else "No origin with a state target.",
+        "",
+        "The model against the naive forecasters on the same (origin, state) cells:",
+        "",
+        _table(_states_relative(scores)) if not _states_relative(scores).empty else "No state cell the model forecast.",
         "",
         "## Conditioning",
         "",
