@@ -51,6 +51,8 @@ FACTORS = (
     "hold_troops_per_member",
     "hold_violence_damping",
     "expansion_rate",
+    "market_share_exponent",
+    "evenness_exponent",
 )
 LOG_SCALE = ("absorb_rate",)
 YEARS = range(2015, 2025)
