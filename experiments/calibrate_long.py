@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from sim import parameters
+from sim.analysis import seeds as seedlists
 from sim.analysis.calibration import long
 from sim.analysis.calibration.report import write_section
 
@@ -35,7 +36,9 @@ def main() -> None:
     if not args.dry_run:
         target = Path(str(resources.files("sim.data").joinpath(long.FIT_FILE)))
         long.write(point, target)
-        write_section("long", long.section(point, sc, years))
+        presence = long.presence_2024(point, seedlists.calibration(long.FINAL_SEEDS))
+        print(presence.groupby("organisation")[["states", "data", "agree"]].median().to_string())
+        write_section("long", long.section(point, sc, years, presence))
         print(f"wrote {target} and docs/calibration.md (section long)")
 
 

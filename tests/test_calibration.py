@@ -1,6 +1,7 @@
 """The calibration fits' own logic (the fits themselves are re-run by hand, see docs/calibration.md)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim import parameters
@@ -66,3 +67,20 @@ def test_a_calibration_section_is_replaced_and_the_rest_kept(tmp_path, monkeypat
     assert page.read_text(encoding="utf-8") == "intro\n<!-- BEGIN x -->\nnew\n<!-- END x -->\nend\n"
     with pytest.raises(ValueError):
         report.write_section("y", "text")
+
+
+def test_the_long_fit_scores_a_point_that_matches_the_record_perfectly_and_rejects_one_that_hides_too_much():
+    from sim.analysis.calibration import long
+    from sim.world.observed import national_series, states_annual
+
+    obs, states = national_series(), states_annual()
+    row = {f"m{m}": v for m, v in zip(obs.index.strftime("%Y-%m"), obs["per_day"])}
+    row |= {f"y{r.year}_{r.code}": r.victims for r in states.itertuples() if r.year in long.YEARS}
+    perfect = pd.DataFrame([{**row, "hidden_excess": 3.0, "status": "ok"}] * 3)
+    sc = long.score(perfect)
+    assert sc["score"] == pytest.approx(0.0) and sc["within"] == 1.0 and min(sc["rho"].values()) == pytest.approx(1.0)
+    years = long.by_year(sc)
+    assert (years.months_within == years.months).all() and list(years.index[:2]) == ["2015", "2016"]
+    off = perfect.assign(**{k: v * 1.3 for k, v in row.items() if k.startswith("m2019")})
+    assert 0 < long.score(off)["score"] < 0.01 and long.score(off)["within"] == pytest.approx(1 - 12 / len(obs))
+    assert long.score(perfect.assign(hidden_excess=long.HIDDEN_BOUND + 1))["score"] == np.inf

@@ -148,6 +148,35 @@ def describe(point: dict[str, float], sc: dict[str, Any]) -> str:
     )
 
 
+def presence_2024(point: dict[str, float], seeds: list[int]) -> pd.DataFrame:
+    """A check, never a target: where CJNG and the Sinaloa Cartel (either faction) stand on 1 Jan
+    2024 in the world of 2014 after the decade, against the presence of 2024 (sim/data/states.csv:
+    states with any tier), per seed: states present and states that agree (of 32)."""
+    from sim.world.geography import states_table
+    from sim.world.model import CartelModel
+
+    data = states_table()
+    truth = {"CJNG": data["cjng"].astype(bool).to_numpy(), "Sinaloa": data["cds"].astype(bool).to_numpy()}
+    rows = []
+    for seed in seeds:
+        model = CartelModel(seed=seed, record=RECORD, horizon_days=0, **point)
+        model.run_until(day_of(dt.date(2024, 1, 1)))
+        m = model.org_state_members() > 0
+        sinaloa = [model.org_index("Chapitos"), model.org_index("Mayos")]
+        found = {"CJNG": m[model.cjng], "Sinaloa": m[sinaloa].any(axis=0)}
+        for name, where in found.items():
+            rows.append(
+                {
+                    "seed": seed,
+                    "organisation": name,
+                    "states": int(where.sum()),
+                    "data": int(truth[name].sum()),
+                    "agree": int((where == truth[name]).sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def by_year(sc: dict[str, Any]) -> pd.DataFrame:
     """The fit's months as yearly means beside the observed, with each year's months within 15% and Spearman."""
     obs = national_series()
@@ -164,7 +193,7 @@ def by_year(sc: dict[str, Any]) -> pd.DataFrame:
     return years.round(2)
 
 
-def section(point: dict[str, float], sc: dict[str, Any], years: pd.DataFrame) -> str:
+def section(point: dict[str, float], sc: dict[str, Any], years: pd.DataFrame, presence: pd.DataFrame) -> str:
     """The long fit's section of docs/calibration.md."""
     from sim.analysis.calibration.report import table
 
@@ -184,6 +213,16 @@ def section(point: dict[str, float], sc: dict[str, Any], years: pd.DataFrame) ->
         f"to May 2026 within 15% of the observed; hidden killings under the 2024 strategy "
         f"{sc['hidden_excess']:.1f} a day above the months before it (bound {HIDDEN_BOUND:g}).\n\n"
         + table(["year", "observed (victims a day)", "model", "months within 15%", "Spearman of states"], rows)
+        + "\n\nA check, not fitted: where the decade leaves CJNG and the Sinaloa Cartel on 1 January 2024, "
+        f"against the presence of 2024 (states with any tier in sim/data/states.csv), median over {FINAL_SEEDS} "
+        "calibration seeds (they start in the 12 and 9 states of the DEA's 2015 map):\n\n"
+        + table(
+            ["organisation", "states present (model)", "states present (data)", "states that agree, of 32"],
+            [
+                [name, f"{g.states.median():g}", f"{g.data.iloc[0]}", f"{g.agree.median():g}"]
+                for name, g in presence.groupby("organisation")
+            ],
+        )
     )
 
 
