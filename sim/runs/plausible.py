@@ -2,7 +2,7 @@
 
 `sim/data/plausible_sets.csv` is made by `python -m experiments.plausible_worlds` (ABC-SMC,
 sim/analysis/abc.py; docs/plausible.md). Each row is one world: a value for every uncertain and
-calibrated parameter. A run set to `world=N` takes world N's values in place of the parameter
+calibrated parameter (but those of `NOT_DRAWN`). A run set to `world=N` takes world N's values in place of the parameter
 table's defaults; a parameter the user sets (`params.NAME=...`, or a keyword of `sim.run`) keeps
 the user's value, and the levers (policy) are never part of a world.
 """
@@ -23,6 +23,9 @@ from sim.parameters import table as parameter_table
 
 FILE = "plausible_sets.csv"
 META = ("set", "seed", "score", "distance")  # the table's columns that are not parameters
+# Parameters added after the worlds were drawn: the worlds run them at the table's default (the
+# world of 2024's), until they are drawn again. `expansion_rate` is 0 there: its presence is the data.
+NOT_DRAWN = ("expansion_rate",)
 
 
 @cache
