@@ -70,8 +70,9 @@ def render(
         "observed month.",
         "",
         "**Read this first.** The model's mechanisms were designed knowing the whole record, and its "
-        "defaults were calibrated on months up to May 2026; the backtest draws its particles from "
-        "the parameter table's ranges, not from those defaults, so it measures conditioning and "
+        "defaults were calibrated on months up to September 2025 (the world of 2024) and the long world's fit "
+        "on every month to May 2026; the backtest draws its particles from "
+        "the parameter table's ranges, not from either, so it measures conditioning and "
         "forecasting, not mechanism discovery (the long record's mechanisms, expansion and the federal "
         "forces among them, were added knowing the decade). The world starts from the organisations of "
         "2014 and lives through the long record (its daily table from January 2015), so the "
