@@ -111,3 +111,13 @@ def test_the_model_forecasts_each_states_year_from_its_runs_whole_years():
     assert q.shape == (32, len(LEVELS)) and (np.diff(q, axis=1) >= 0).all()
     rows, _ = backtest.state_rows(dt.date(2020, 7, 1), {"model": q})
     assert len(rows) == 32 and {r["forecaster"] for r in rows} == {"model"}
+
+
+def test_tempering_steps_as_far_as_keeps_half_the_population_and_all_the_way_when_it_can():
+    from sim.analysis.forecast import smc
+
+    rng = np.random.default_rng(3)
+    increment = -0.5 * (rng.standard_normal(400) * 20) ** 2  # months that tell the particles far apart
+    step = smc._next_step(np.zeros(400), increment, 1.0, 200)
+    assert 0 < step < 1 and smc._effective(step * increment) == pytest.approx(200, rel=0.01)
+    assert smc._next_step(np.zeros(400), increment / 1e6, 1.0, 200) == 1.0  # months that tell little

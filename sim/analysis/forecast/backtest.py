@@ -174,6 +174,7 @@ def run(
                     "particles": len(months),
                     "failed": failed,
                     "effective_on_arrival": info["effective_on_arrival"],
+                    "stages": info["stages"],
                     "moves_accepted": " ".join(f"{a:.0%}" for a in info["accepted"]) or "no move",
                     "effective": round(conditioned.effective_size(logw - np.logaddexp.reduce(logw)), 1),
                     "months_known": int(sum(m < str(origin.month) for m in months.columns)),

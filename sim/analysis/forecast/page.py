@@ -83,9 +83,11 @@ def render(
         "## The forecasters",
         f"- `model`: a population of {particles} parameter sets, drawn from every uncertain and calibrated "
         "parameter's range (a Latin hypercube, each on a calibration seed) and filtered origin by origin on "
-        "the months known before each (resample-move sequential Monte Carlo, Chopin 2002: importance "
-        "weights from the new months; when the effective sample size halves, systematic resampling and "
-        "Metropolis-Hastings moves on the likelihood of every month known so far). The likelihood: a "
+        "the months known before each (resample-move sequential Monte Carlo, Chopin 2002, with adaptive "
+        "tempering, Del Moral, Doucet & Jasra 2006: the new months' likelihood enters in stages, each as "
+        "far as keeps the effective sample size at half the population, each followed by systematic "
+        "resampling and Metropolis-Hastings moves on the tempered likelihood of every month known so far). "
+        "The likelihood: a "
         "month's log value is the simulated one plus Gaussian error of the series' own error and a model "
         f"error of {conditioned.MODEL_ERROR:.2f} (an assumption). The population then runs through the "
         "record as known on the origin, the policies in force carried on, and its forecast is the "
@@ -154,8 +156,9 @@ def render(
         "## Conditioning",
         "",
         "For each origin the model could forecast from: particles that ran, those that failed, the "
-        "effective sample size (1 / sum of squared weights) when the origin's months arrived, the share "
-        "of each move accepted, the effective size of the weights the forecast used, and the months weighed.",
+        "effective sample size (1 / sum of squared weights) had the origin's months arrived at once, the "
+        "tempering's stages, the share of each move accepted, the effective size of the weights the "
+        "forecast used, and the months weighed.",
         "",
         _table(conditioning) if not conditioning.empty else "None.",
         "",

@@ -8,12 +8,14 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
 1. The prior: `particles` parameter sets over the factors' ranges (a Latin hypercube), each with a
    seed, simulated once through the whole record (`conditioned.RECORD`, to May 2026).
 2. At each origin, in date order, the weights take in the likelihood of the months that became
-   known since the last one (`conditioned.log_likelihood`, the observation model). The months before an
+   known since the last one (`conditioned.log_likelihood`, the observation model), tempered: times
+   a temperature raised from 0 to 1 in stages, each as far as keeps the effective sample size at
+   half the population (adaptive tempering, Del Moral, Doucet & Jasra 2006). The months before an
    origin are the same in a run through the whole record and in one through the record as known
    on the origin, so the whole-record run serves every origin's weights.
-3. When the effective sample size falls below half the population, the particles are resampled
+3. After a stage that stops short of 1 (or ends below half), the particles are resampled
    (systematic) and each is moved `moves` times by a Metropolis-Hastings step whose target is the
-   likelihood of the months known so far under the uniform prior: a Gaussian step in a random
+   tempered likelihood of the months known so far under the uniform prior: a Gaussian step in a random
    subset of about `MOVED` factors (scaled to the population's spread), a new seed, a new run;
    accepted with the likelihood ratio (the current particle keeps its own estimate: a
    pseudo-marginal chain). Steps outside the ranges are rejected. The step's scale adapts between
@@ -40,6 +42,7 @@ from sim.analysis.forecast import conditioned
 MOVED = 4  # factors a move changes, on average
 KERNEL = 2.0  # a move's first variance: this times the population's, per factor
 ACCEPT = (0.15, 0.4)  # the next move's step (sd) halves below this acceptance and doubles above it
+MAX_STAGES = 50  # tempering stages an origin may take
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
 
 
@@ -116,41 +119,89 @@ def advance(
     **options: Any,
 ) -> tuple[Population, dict[str, Any]]:
     """The population conditioned on every observed month before `origin` (after `pop.known`),
-    and what it took: the effective sample size on arrival, and each move's acceptance rate."""
+    and what it took: the effective sample size on arrival, each move's acceptance rate and the
+    tempering's stages.
+
+    The new months are taken in by adaptive tempering (Del Moral, Doucet & Jasra 2006; Jasra et
+    al. 2011): their log likelihood enters times a temperature raised from 0 to 1 in stages, each
+    stage as far as keeps the effective sample size at half the population (bisection); after a
+    stage that stops short of 1, or ends below half, the particles are resampled and moved
+    `moves` times on the tempered likelihood. Many months arriving at once (the first origin's
+    two years) then no longer collapse the population onto one particle."""
     month = pd.Period(origin, freq="M")
-    before = loglik(pop.months, pop.known) if pop.known is not None else np.zeros(len(pop.unit))
-    now = loglik(pop.months, month)
-    pop = Population(pop.unit, pop.seeds, pop.months, pop.logw + np.nan_to_num(now - before, nan=-np.inf), month)
-    if not np.isfinite(pop.logw).any():
+    unit, seeds_, months, logw = pop.unit, pop.seeds, pop.months, pop.logw
+    base, increment = _split(months, pop.known, month)
+    if not np.isfinite(logw + increment).any():
         raise RuntimeError(f"no particle is compatible with what was observed before {origin}: raise the particles")
-    info: dict[str, Any] = {"effective_on_arrival": round(pop.effective(), 1), "accepted": []}
-    if pop.effective() >= len(pop.unit) / 2:
-        return pop, info
+    info: dict[str, Any] = {"effective_on_arrival": round(_effective(logw + increment), 1), "accepted": [], "stages": 0}
     rng = np.random.default_rng([seed, month.ordinal])
-    keep = systematic(pop.logw, rng)
-    unit, seeds_, months = pop.unit[keep], pop.seeds[keep], pop.months.iloc[keep].reset_index(drop=True)
-    current = loglik(months, month)
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
-    scale = KERNEL
-    for step in range(moves):
-        sd = np.sqrt(scale * unit.var(axis=0)) + 1e-6
-        moved = rng.random(unit.shape) < MOVED / unit.shape[1]
-        proposal = np.where(moved, unit + sd * rng.standard_normal(unit.shape), unit)
-        inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
-        new_seeds = rng.choice(pool, len(unit))
-        tried = np.flatnonzero(inside)
-        new_months = whole_record(
-            chosen, proposal[tried], new_seeds[tried], folder / f"{origin.isoformat()}_move{step}", **options
-        )
-        ll = np.full(len(unit), -np.inf)
-        ll[tried] = np.nan_to_num(loglik(new_months, month), nan=-np.inf)
-        accept = np.log(rng.random(len(unit))) < ll - current
-        accept &= inside
-        rows = np.flatnonzero(accept)
-        unit[rows], seeds_[rows], current[rows] = proposal[rows], new_seeds[rows], ll[rows]
-        where = {t: i for i, t in enumerate(tried)}
-        months.iloc[rows] = new_months.iloc[[where[r] for r in rows]].to_numpy()
-        info["accepted"].append(round(float(accept.mean()), 3))
-        scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
-        log(f"[smc] {origin}: move {step + 1} of {moves}, {accept.mean():.0%} accepted")
-    return Population(unit, seeds_, months, np.zeros(len(unit)), month), info
+    half, temperature, stage = len(unit) / 2, 0.0, 0
+    while True:
+        step = _next_step(logw, increment, 1.0 - temperature, half)
+        logw, temperature = logw + step * increment, temperature + step
+        if temperature >= 1.0 and _effective(logw) >= half:
+            break
+        stage += 1
+        if stage > MAX_STAGES:
+            raise RuntimeError(f"the tempering to {origin} did not reach temperature 1 in {MAX_STAGES} stages")
+        keep = systematic(logw, rng)
+        unit, seeds_ = unit[keep].copy(), seeds_[keep].copy()
+        months, base, increment = months.iloc[keep].reset_index(drop=True), base[keep], increment[keep]
+        logw = np.zeros(len(unit))
+        scale = KERNEL
+        for move in range(moves):
+            sd = np.sqrt(scale * unit.var(axis=0)) + 1e-6
+            moved = rng.random(unit.shape) < MOVED / unit.shape[1]
+            proposal = np.where(moved, unit + sd * rng.standard_normal(unit.shape), unit)
+            inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
+            new_seeds = rng.choice(pool, len(unit))
+            tried = np.flatnonzero(inside)
+            where_to = folder / f"{origin.isoformat()}_s{stage}_move{move}"
+            new_months = whole_record(chosen, proposal[tried], new_seeds[tried], where_to, **options)
+            new_base, new_increment = np.full(len(unit), -np.inf), np.zeros(len(unit))
+            new_base[tried], new_increment[tried] = _split(new_months, pop.known, month)
+            target = base + temperature * increment
+            proposed = np.nan_to_num(new_base + temperature * new_increment, nan=-np.inf)
+            accept = (np.log(rng.random(len(unit))) < proposed - target) & inside
+            rows = np.flatnonzero(accept)
+            unit[rows], seeds_[rows] = proposal[rows], new_seeds[rows]
+            base[rows], increment[rows] = new_base[rows], new_increment[rows]
+            where = {t: i for i, t in enumerate(tried)}
+            months.iloc[rows] = new_months.iloc[[where[r] for r in rows]].to_numpy()
+            info["accepted"].append(round(float(accept.mean()), 3))
+            scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
+            log(
+                f"[smc] {origin}: stage {stage} (temperature {temperature:.3f}), move {move + 1} of {moves}, "
+                f"{accept.mean():.0%} accepted"
+            )
+        if temperature >= 1.0:
+            break
+    info["stages"] = stage
+    return Population(unit, seeds_, months, logw, month), info
+
+
+def _split(months: pd.DataFrame, known: pd.Period | None, month: pd.Period) -> tuple[np.ndarray, np.ndarray]:
+    """Each particle's log likelihood of the months before `known` (0 with none), and that of the
+    months from `known` to before `month` (the new ones)."""
+    base = loglik(months, known) if known is not None else np.zeros(len(months))
+    full = loglik(months, month)
+    return base, np.nan_to_num(full - base, nan=-np.inf)
+
+
+def _effective(logw: np.ndarray) -> float:
+    if not np.isfinite(logw).any():
+        return 0.0
+    return conditioned.effective_size(logw - np.logaddexp.reduce(logw))
+
+
+def _next_step(logw: np.ndarray, increment: np.ndarray, left: float, target: float) -> float:
+    """The largest step of temperature, at most `left`, after which the effective sample size is
+    still at least `target` (bisection); the whole `left` if that keeps it."""
+    if _effective(logw + left * increment) >= target:
+        return left
+    low, high = 0.0, left
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if _effective(logw + mid * increment) >= target else (low, mid)
+    return max(low, min(left, 1e-6))
