@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import seeds as seedlists
+from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
 from sim.analysis.calibration.space import from_unit, latin_hypercube, to_unit
-from sim.analysis.forecast.conditioned import monthly_means
+from sim.analysis.forecast.conditioned import months_and_states
 from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
-from sim.world.calendar import day_of, year_days
+from sim.world.calendar import day_of
 from sim.world.observed import national_series, states_annual
 
 RECORD = "mexico_2015_2026"
@@ -58,20 +59,14 @@ LOG_SCALE = ("absorb_rate",)
 YEARS = range(2015, 2025)
 RANK_WEIGHT = 0.2
 RANK_FLOOR = 0.7
-HIDDEN_BOUND = 14.0  # registered disappearances a day above their 2019-2024 average (record-2024-2026.md section 3)
-WITHIN = 0.15
 FINAL_SEEDS = 10
 FIT_FILE = "long_fit.csv"
 
 
 def measure(model: Any) -> dict[str, float]:
-    """A run's months, each state's victims in each year of the state table, and the hidden excess."""
+    """A run's months and each state's victims in every whole year (the backtest's measure), and the hidden excess."""
     rec = model.daily
-    out = monthly_means(model)
-    for year in YEARS:
-        first, last = year_days(year)
-        for s, code in enumerate(model.geo.codes):
-            out[f"y{year}_{code}"] = rec.total("homicides", first, last, state=s)
+    out = months_and_states(model)
     out["hidden_excess"] = rec.mean("homicides_hidden", *HIDDEN_STRATEGY) - rec.mean("homicides_hidden", *HIDDEN_BEFORE)
     return out
 
