@@ -23,16 +23,23 @@ class Relations:
     ) -> None:
         self.p = p
         self.kinds = list(kinds)
-        self.hostility = hostility
+        self._hostility = hostility  # room for more organisations than there are: `add` doubles it when full
         self.advantage = advantage
         self.home = np.asarray(home, dtype=np.int64)
         self.local = np.array([k == "local" for k in kinds])
         self.network = np.array([market.network_share(k, 1.0, p) for k in kinds])
         self.entrant = np.array([k == "entrant" for k in kinds])
+        self._absorbs = self.kind_mask(LEADERSHIP_KINDS)  # kept with the kinds: the day reads it every step
         self.changed = True  # who fights whom changed since the day last looked
 
     def __len__(self) -> int:
         return len(self.kinds)
+
+    @property
+    def hostility(self) -> np.ndarray:
+        """Hostility between every pair of organisations (a view: writes go to the relations)."""
+        n = len(self)
+        return self._hostility[:n, :n]
 
     def kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Which organisations are of one of these kinds (kinds change when factions split off)."""
@@ -40,7 +47,7 @@ class Relations:
 
     def absorbs(self) -> np.ndarray:
         """The cartels that can take in an entrant's cells (national and regional)."""
-        return self.kind_mask(LEADERSHIP_KINDS)
+        return self._absorbs
 
     def add(self, kind: str, like: int | None = None) -> int:
         """A new organisation: a faction or splinter with the relations and market standing of
@@ -51,10 +58,12 @@ class Relations:
             standing = np.ones(self.advantage.shape[1])
         else:
             row, standing = self.hostility[like], self.advantage[like]
-        h = np.zeros((o + 1, o + 1))
-        h[:o, :o] = self.hostility
-        h[o, :o] = h[:o, o] = row
-        self.hostility = h
+        if o == len(self._hostility):  # full: double the room, so that n additions copy O(n^2), not O(n^3)
+            h = np.zeros((2 * o + 1, 2 * o + 1))
+            h[:o, :o] = self._hostility
+            self._hostility = h
+        self._hostility[o, :o] = self._hostility[:o, o] = row
+        self._hostility[o, o] = 0.0
         self.advantage = np.vstack([self.advantage, standing])
         self.home = np.append(self.home, -1)
         self.local = np.append(self.local, False)
@@ -63,11 +72,13 @@ class Relations:
         )
         self.entrant = np.append(self.entrant, kind == "entrant")
         self.kinds.append(kind)
+        self._absorbs = np.append(self._absorbs, kind in LEADERSHIP_KINDS)
         self.changed = True
         return o
 
     def set_kind(self, o: int, kind: str) -> None:
         self.kinds[o] = kind
+        self._absorbs[o] = kind in LEADERSHIP_KINDS
 
     def set_hostility(self, a: list[int], b: list[int], value: float) -> None:
         """Hostility between every organisation in `a` and every one in `b` (never with itself)."""

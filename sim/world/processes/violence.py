@@ -16,22 +16,31 @@ def hostile_pairs(presence: np.ndarray, hostility: np.ndarray) -> tuple[np.ndarr
     group indices) so that random draws line up across runs.
     """
     n_orgs, n_states = presence.shape
+    here = np.empty(n_orgs, np.int64)  # the groups present in one state, in index order
     count = 0
     for s in range(n_states):
+        n = 0
         for a in range(n_orgs):
             if presence[a, s]:
-                for b in range(a + 1, n_orgs):
-                    if presence[b, s] and hostility[a, b] > 0:
-                        count += 1
+                here[n] = a
+                n += 1
+        for i in range(n):
+            for j in range(i + 1, n):
+                if hostility[here[i], here[j]] > 0:
+                    count += 1
     pa, pb, ps = np.empty(count, np.int64), np.empty(count, np.int64), np.empty(count, np.int64)
     k = 0
     for s in range(n_states):
+        n = 0
         for a in range(n_orgs):
             if presence[a, s]:
-                for b in range(a + 1, n_orgs):
-                    if presence[b, s] and hostility[a, b] > 0:
-                        pa[k], pb[k], ps[k] = a, b, s
-                        k += 1
+                here[n] = a
+                n += 1
+        for i in range(n):
+            for j in range(i + 1, n):
+                if hostility[here[i], here[j]] > 0:
+                    pa[k], pb[k], ps[k] = here[i], here[j], s
+                    k += 1
     return pa, pb, ps
 
 
