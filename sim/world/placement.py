@@ -85,10 +85,11 @@ def initial_organisations(p: dict, rng: np.random.Generator, world: str = "2024"
     """Organisations with their cells in the market's steady state, and the hostility between them.
 
     The markets and the national cartels' home guards (`market.home_pay`) hold `members_total`
-    in proportion to what they pay; the organisations present share each market as the contest
-    function's steady state gives (`market.steady_members`), so the burn-in starts near a
-    steady world. The national cartels' market strength is solved so that they reach the sizes
-    the literature gives them (`cjng_members`, `cds_members`).
+    (`members_2014` in the world of 2014) in proportion to what they pay; the organisations
+    present share each market as the contest function's steady state gives
+    (`market.steady_members`), so the burn-in starts near a steady world. The national cartels'
+    market strength is solved so that they reach the sizes the literature gives them
+    (`cjng_members`, `cds_members`).
     """
     specs = _specs(p, world)
     members, strength = _steady_world_of(tuple(sorted(p.items())), world)
@@ -156,14 +157,17 @@ def _steady_world_of(params: tuple, world: str = "2024") -> tuple[np.ndarray, np
     """`steady_world` of the parameters (as sorted items), solved once per process for all seeds
     that share them: it needs no random draw. Read-only arrays, since they are shared."""
     p = dict(params)
-    members, strength = steady_world(_specs(p, world), p, N_STATES)
+    total = p["members_2014"] if world == "2014" else p["members_total"]
+    members, strength = steady_world(_specs(p, world), p, N_STATES, total)
     members.flags.writeable = strength.flags.writeable = False
     return members, strength
 
 
-def steady_world(specs: list[OrgSpec], p: dict, n_states: int) -> tuple[np.ndarray, np.ndarray]:
-    """Members per organisation and state in the steady world, and each organisation's market
-    strength (1 but for those with a target size, solved by a damped fixed-point iteration)."""
+def steady_world(specs: list[OrgSpec], p: dict, n_states: int, total: float) -> tuple[np.ndarray, np.ndarray]:
+    """Members per organisation and state in the steady world of `total` members, and each
+    organisation's market strength (1 but for those with a target size, solved by a damped
+    fixed-point iteration). The world of 2024 starts at `members_total`, near what its markets
+    pay; the world of 2014 at `members_2014`, below it, the room recruitment fills in the decade."""
     weight, present = tier_matrix(specs, p, n_states)
     home = np.array([spec.home for spec in specs])
     e = p["market_share_exponent"]
@@ -181,7 +185,7 @@ def steady_world(specs: list[OrgSpec], p: dict, n_states: int) -> tuple[np.ndarr
             p["home_guard_share"],
             home,
         )
-        scale = p["members_total"] / (payroll.sum() + funding.sum())  # members per USD a day
+        scale = total / (payroll.sum() + funding.sum())  # members per USD a day
         members = market.steady_members(advantage, present, payroll * scale, funding * scale, home, e)
         worst = 0.0
         for o, target in targets.items():

@@ -54,8 +54,11 @@ FACTORS = (
     "expansion_rate",
     "market_share_exponent",
     "evenness_exponent",
+    "members_2014",
+    "recruit_rate_max",
+    "member_cost_usd_day",
 )
-LOG_SCALE = ("absorb_rate",)
+LOG_SCALE = ("absorb_rate", "recruit_rate_max", "member_cost_usd_day")
 YEARS = range(2015, 2025)
 RANK_WEIGHT = 0.2
 RANK_FLOOR = 0.7
