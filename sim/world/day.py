@@ -79,6 +79,7 @@ PARAMETERS = (
     "crackdown_provocation",
     "state_confrontation",
     "displacement_rate",
+    "stakes_exponent",
 )
 # The government's settings of the day, after the parameters: recruitment factor, arrests a day,
 # revenue kept (1 - disruption), capacity investment and corruption a year.
@@ -172,6 +173,7 @@ def advance(
         provocation,
         confrontation,
         displacement,
+        stakes_exp,
         recruit_factor,
         arrests_per_day,
         kept,
@@ -214,6 +216,7 @@ def advance(
         s[33],
         s[34],
         s[35],
+        s[36],
     )
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
@@ -221,6 +224,7 @@ def advance(
     died = True  # the first day checks who is where (Python may have changed it)
     q = core / core0  # each cell's core strength relative to the steady world's
     entries = np.zeros(n_states, np.int64)
+    stake = violence.stakes(local_revenue, trafficking, labour, stakes_exp)
     scratch_values = np.zeros(values.shape[1:])
     scratch_levels = np.zeros(levels.shape[1:])
     scratch_national = np.zeros(national.shape[1:])
@@ -307,6 +311,9 @@ def advance(
         lam = violence.clash_intensity(m_a, m_b, tot_p, v_a, v_b, h, cap_p, lethality, even_exp, violence_damp)
         for k in range(n_pairs):
             lam[k] *= 1.0 - hold_damp * held[pair_s[k]]
+        if stakes_exp != 0.0:
+            for k in range(n_pairs):
+                lam[k] *= stake[pair_s[k]]
         if provocation != 0.0:
             lam = violence.provoked(lam, pair_s, pressure, provocation)
         killed, lost_a, lost_b = violence.clash_deaths(rng, lam, pair_s, n_states, m_a * v_a, m_b * v_b)

@@ -79,6 +79,25 @@ def clash_intensity(
 
 
 @compiled
+def stakes(local: np.ndarray, trafficking: np.ndarray, labour_share: float, exponent: float) -> np.ndarray:
+    """How much a state's clashes are raised by what is at stake there: (criminal revenue per paid
+    member in the state over the same for the country) ** `exponent`.
+
+    A trafficking route is worth more than the gunmen it pays (most of a trafficking margin stays
+    with the leadership, `market.payroll_revenue`), and groups fight harder for it: violence
+    follows the routes (Dell 2015) and rose most where they run when cocaine grew scarce (Castillo,
+    Mejía & Restrepo 2020). At `exponent` 0 every state's factor is 1.
+    """
+    paid = local + labour_share * trafficking
+    national = (local.sum() + trafficking.sum()) / paid.sum() if paid.sum() > 0 else 1.0
+    out = np.ones(local.shape[0])
+    for s in range(local.shape[0]):
+        if paid[s] > 0:
+            out[s] = power((local[s] + trafficking[s]) / paid[s] / national, exponent)
+    return out
+
+
+@compiled
 def provoked(lam: np.ndarray, pair_s: np.ndarray, pressure: np.ndarray, provocation: float) -> np.ndarray:
     """Each pair's clash rate raised by the enforcement that bites in its state: times
     1 + `provocation` x pressure (pressure: `forces.enforcement_pressure`).
