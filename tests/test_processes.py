@@ -263,3 +263,15 @@ def test_expansion_enters_only_absent_neighbouring_states_and_the_larger_faster(
     large, small = (sum(o == k for o, _, _ in flat) for k in (0, 1))
     assert large / 2000 == pytest.approx(0.2 * 900 / 500, abs=0.03) and small / 2000 == pytest.approx(0.04, abs=0.015)
     assert expansion.entries(rng, members, adjacency, eligible, 0.0) == []
+
+
+def test_stakes_raise_clashes_where_trafficking_outweighs_the_gunmen_it_pays():
+    local = np.array([10.0, 10.0, 0.0])
+    trafficking = np.array([0.0, 30.0, 0.0])
+    assert (violence.stakes(local, trafficking, 0.2, 0.0) == 1.0).all()  # off: every state alike
+    at_one = violence.stakes(local, trafficking, 0.2, 1.0)
+    national = 50.0 / 26.0  # revenue over paid revenue (10 + 10 + 0.2 x 30), the country
+    assert at_one[0] == pytest.approx(1.0 / national)  # local markets only: below the country
+    assert at_one[1] == pytest.approx(40.0 / 16.0 / national)  # a route: above
+    assert at_one[2] == 1.0  # no revenue: no stakes to weigh
+    assert violence.stakes(local, trafficking, 0.2, 2.0)[1] > at_one[1] > 1.0

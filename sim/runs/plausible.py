@@ -24,8 +24,9 @@ from sim.parameters import table as parameter_table
 FILE = "plausible_sets.csv"
 META = ("set", "seed", "score", "distance")  # the table's columns that are not parameters
 # Parameters added after the worlds were drawn: the worlds run them at the table's default (the
-# world of 2024's), until they are drawn again. `expansion_rate` is 0 there: its presence is the data.
-NOT_DRAWN = ("expansion_rate",)
+# world of 2024's), until they are drawn again. `expansion_rate` is 0 there: its presence is the data;
+# `members_2014` acts only in the world of 2014; `stakes_exponent` is 0 in the world of 2024 as calibrated.
+NOT_DRAWN = ("expansion_rate", "members_2014", "stakes_exponent")
 
 
 @cache
