@@ -36,9 +36,10 @@ def main() -> None:
     if not args.dry_run:
         target = Path(str(resources.files("sim.data").joinpath(long.FIT_FILE)))
         long.write(point, target)
-        presence = long.presence_2024(point, seedlists.calibration(long.FINAL_SEEDS))
+        presence, sizes = long.decade_checks(point, seedlists.calibration(long.FINAL_SEEDS))
         print(presence.groupby("organisation")[["states", "data", "agree"]].median().to_string())
-        write_section("long", long.section(point, sc, years, presence))
+        print(sizes.median().to_string())
+        write_section("long", long.section(point, sc, years, presence, sizes))
         print(f"wrote {target} and docs/calibration.md (section long)")
 
 

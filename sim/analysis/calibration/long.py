@@ -12,8 +12,9 @@ Targets (calibration fits), on the median over calibration seeds:
 - the hidden-killings bound: hidden killings under the 2024 strategy at most `HIDDEN_BOUND` a day
   above the months before it (a point that breaks it on the median is out).
 
-Procedure: a seeded Latin hypercube of `points` over the factors' ranges (the table's), then two
-rounds of `local` points in a shrinking box around the best, each on `seeds` calibration seeds;
+Procedure: a seeded Latin hypercube of `points` over the factors' ranges (the table's), then, around
+each of its `STARTS` best points, two rounds of `local` points in a shrinking box around the best
+so far, each on `seeds` calibration seeds;
 the best `finalists` on `FINAL_SEEDS` calibration seeds, the best of which is written to
 `sim/data/long_fit.csv`. Every run goes through `sim.ensemble` into a folder (resumable).
 
@@ -30,9 +31,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim import parameters
 from sim.analysis import seeds as seedlists
 from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
 from sim.analysis.calibration.space import from_unit, latin_hypercube, to_unit
+from sim.analysis.factors import Factor
 from sim.analysis.forecast.conditioned import months_and_states
 from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
 from sim.world.calendar import day_of
@@ -57,10 +60,12 @@ FACTORS = (
     "members_2014",
     "recruit_rate_max",
     "member_cost_usd_day",
+    "stakes_exponent",
 )
 LOG_SCALE = ("absorb_rate", "recruit_rate_max", "member_cost_usd_day")
 YEARS = range(2015, 2025)
 RANK_WEIGHT = 0.2
+STARTS = 3  # the hypercube's best points, each the centre of two local rounds (the score has several valleys)
 RANK_FLOOR = 0.7
 FINAL_SEEDS = 10
 FIT_FILE = "long_fit.csv"
@@ -112,6 +117,13 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def factors() -> list[Factor]:
+    """The long fit's factors over the table's ranges, on the fit's scales: the parameters the record
+    is fitted through, which the backtest's particles draw and condition (the rest keep the table's values)."""
+    table = parameters.table()
+    return [Factor(k, float(table[k].low), float(table[k].high), False, log=k in LOG_SCALE) for k in FACTORS]
+
+
 def search(
     points: int, local: int, seeds: int, finalists: int, folder: Path, start: dict[str, float], **options: Any
 ) -> tuple[dict[str, float], dict[str, Any]]:
@@ -120,10 +132,14 @@ def search(
     point = lambda u: {k: from_unit(k, x, LOG_SCALE) for k, x in zip(FACTORS, u)}  # noqa: E731
     units = [np.array([to_unit(k, start[k], LOG_SCALE) for k in FACTORS]), *latin_hypercube(rng, points, len(FACTORS))]
     scored = _scored(units, point, seedlists.calibration(seeds), folder / "hypercube", **options)
-    for round_, width in enumerate((0.12, 0.05)):
-        best = min(scored, key=lambda s: s[1]["score"])[0]
-        near = [np.clip(best + rng.uniform(-width, width, len(FACTORS)), 0, 1) for _ in range(local)]
-        scored += _scored(near, point, seedlists.calibration(seeds), folder / f"local{round_}", **options)
+    starts = [u for u, _ in sorted(scored, key=lambda s: s[1]["score"])[:STARTS]]
+    for k, centre in enumerate(starts):  # each of the best points of the hypercube searched around
+        around = []
+        for round_, width in enumerate((0.12, 0.05)):
+            best = min(around, key=lambda s: s[1]["score"])[0] if around else centre
+            near = [np.clip(best + rng.uniform(-width, width, len(FACTORS)), 0, 1) for _ in range(local)]
+            around += _scored(near, point, seedlists.calibration(seeds), folder / f"local{k}_{round_}", **options)
+        scored += around
     top = sorted(scored, key=lambda s: s[1]["score"])[:finalists]
     final = _scored([u for u, _ in top], point, seedlists.calibration(FINAL_SEEDS), folder / "finalists", **options)
     for u, sc in final:
@@ -146,19 +162,28 @@ def describe(point: dict[str, float], sc: dict[str, Any]) -> str:
     )
 
 
-def presence_2024(point: dict[str, float], seeds: list[int]) -> pd.DataFrame:
-    """A check, never a target: where CJNG and the Sinaloa Cartel (either faction) stand on 1 Jan
-    2024 in the world of 2014 after the decade, against the presence of 2024 (sim/data/states.csv:
-    states with any tier), per seed: states present and states that agree (of 32)."""
+GROUPS_2023 = 175  # criminal groups, AC Consultores 2023 (docs: mexico-states.md [G6])
+MEMBERS_2022 = (160_000, 185_000)  # members of all armed groups, Prieto-Curiel et al. 2023 (175,000)
+
+
+def decade_checks(point: dict[str, float], seeds: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Checks, never targets, of where the decade leaves the world of 2014, per seed:
+    - presence on 1 Jan 2024 of CJNG and the Sinaloa Cartel (either faction) against the presence
+      of 2024 (sim/data/states.csv): states present and states that agree (of 32);
+    - size: members of all armed groups on 1 Jan 2023 (the peer's 2022 estimate) and named groups
+      alive on 1 Jan 2024 (AC Consultores' count of 2023)."""
     from sim.world.geography import states_table
     from sim.world.model import CartelModel
 
     data = states_table()
     truth = {"CJNG": data["cjng"].astype(bool).to_numpy(), "Sinaloa": data["cds"].astype(bool).to_numpy()}
-    rows = []
+    rows, sizes = [], []
     for seed in seeds:
         model = CartelModel(seed=seed, record=RECORD, horizon_days=0, **point)
+        model.run_until(day_of(dt.date(2023, 1, 1)))
+        members = model.members_total
         model.run_until(day_of(dt.date(2024, 1, 1)))
+        sizes.append({"seed": seed, "members_2023": members, "groups_alive_2024": model.groups_alive})
         m = model.org_state_members() > 0
         sinaloa = [model.org_index("Chapitos"), model.org_index("Mayos")]
         found = {"CJNG": m[model.cjng], "Sinaloa": m[sinaloa].any(axis=0)}
@@ -172,7 +197,7 @@ def presence_2024(point: dict[str, float], seeds: list[int]) -> pd.DataFrame:
                     "agree": int((where == truth[name]).sum()),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(sizes)
 
 
 def by_year(sc: dict[str, Any]) -> pd.DataFrame:
@@ -191,7 +216,9 @@ def by_year(sc: dict[str, Any]) -> pd.DataFrame:
     return years.round(2)
 
 
-def section(point: dict[str, float], sc: dict[str, Any], years: pd.DataFrame, presence: pd.DataFrame) -> str:
+def section(
+    point: dict[str, float], sc: dict[str, Any], years: pd.DataFrame, presence: pd.DataFrame, sizes: pd.DataFrame
+) -> str:
     """The long fit's section of docs/calibration.md."""
     from sim.analysis.calibration.report import table
 
@@ -221,6 +248,12 @@ def section(point: dict[str, float], sc: dict[str, Any], years: pd.DataFrame, pr
                 for name, g in presence.groupby("organisation")
             ],
         )
+        + "\n\nChecks of size, not fitted, median (range) over the same seeds: members of all armed groups on "
+        f"1 January 2023 {sizes.members_2023.median():,.0f} ({sizes.members_2023.min():,.0f} - "
+        f"{sizes.members_2023.max():,.0f}) against {MEMBERS_2022[0]:,} - {MEMBERS_2022[1]:,} in 2022 "
+        "(Prieto-Curiel, Campedelli & Hope 2023); named groups alive on 1 January 2024 "
+        f"{sizes.groups_alive_2024.median():g} ({sizes.groups_alive_2024.min()} - {sizes.groups_alive_2024.max()}) "
+        f"against about {GROUPS_2023} criminal groups counted by AC Consultores in 2023 (mexico-states.md [G6]).\n"
     )
 
 
