@@ -86,8 +86,8 @@ def to_unit(chosen: Sequence[Factor], frame: pd.DataFrame) -> np.ndarray:
 
 def from_unit(chosen: Sequence[Factor], unit: np.ndarray) -> list[dict[str, Any]]:
     """Unit-cube rows as parameter sets (whole numbers rounded)."""
-    low, high = np.array([f.low for f in chosen]), np.array([f.high for f in chosen])
-    return [point_params(chosen, row) for row in low + unit * (high - low)]
+    values = np.column_stack([f.at(unit[:, k]) for k, f in enumerate(chosen)]) if len(unit) else unit
+    return [point_params(chosen, row) for row in values]
 
 
 @dataclass

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from sim.parameters import table
 
 INTEGER_DOMAINS = ("int_nonneg", "int_positive")
@@ -14,12 +16,20 @@ INTEGER_DOMAINS = ("int_nonneg", "int_positive")
 
 @dataclass(frozen=True)
 class Factor:
-    """An uncertain parameter: its range and whether it takes whole numbers."""
+    """An uncertain parameter: its range, whether it takes whole numbers, and whether its unit
+    interval maps to the range on a log scale (a range spanning orders of magnitude)."""
 
     name: str
     low: float
     high: float
     integer: bool
+    log: bool = False
+
+    def at(self, u: np.ndarray) -> np.ndarray:
+        """The values at positions `u` (0 to 1) of the range."""
+        if self.log:
+            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        return self.low + u * (self.high - self.low)
 
 
 def factors() -> list[Factor]:

@@ -147,7 +147,7 @@ def run(
     reachable = sorted(d for d in scored if conditioned.reachable(d))
     if reachable:
         from sim.analysis.abc import from_unit
-        from sim.analysis.factors import factors
+        from sim.analysis.calibration.long import factors
 
         chosen = factors()
         options.setdefault("progress", False)

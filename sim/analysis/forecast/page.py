@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.calibration.long import FACTORS
 from sim.analysis.forecast import conditioned
 from sim.analysis.forecast.backtest import coverage, relative_wis
 from sim.analysis.robust import markdown_table
@@ -71,8 +72,10 @@ def render(
         "",
         "**Read this first.** The model's mechanisms were designed knowing the whole record, and its "
         "defaults were calibrated on months up to September 2025 (the world of 2024) and the long world's fit "
-        "on every month to May 2026; the backtest draws its particles from "
-        "the parameter table's ranges, not from either, so it measures conditioning and "
+        "on every month to May 2026; the backtest draws the long fit's factors from "
+        "the parameter table's ranges, not from either fit (the other parameters keep the table's values, "
+        "among them those the world of 2024 was calibrated on, a leak of the months 2024-2025 into earlier "
+        "origins), so it measures conditioning and "
         "forecasting, not mechanism discovery (the long record's mechanisms, expansion and the federal "
         "forces among them, were added knowing the decade). The world starts from the organisations of "
         "2014 and lives through the long record (its daily table from January 2015), so the "
@@ -81,8 +84,9 @@ def render(
         "origin. Relative WIS compares forecasters on the same (origin, target, horizon) cells only.",
         "",
         "## The forecasters",
-        f"- `model`: a population of {particles} parameter sets, drawn from every uncertain and calibrated "
-        "parameter's range (a Latin hypercube, each on a calibration seed) and filtered origin by origin on "
+        f"- `model`: a population of {particles} parameter sets, drawn over the ranges of the long fit's "
+        f"{len(FACTORS)} factors (a Latin hypercube, on a log scale where the fit searches so, each on a "
+        "calibration seed) and filtered origin by origin on "
         "the months known before each (resample-move sequential Monte Carlo, Chopin 2002, with adaptive "
         "tempering, Del Moral, Doucet & Jasra 2006: the new months' likelihood enters in stages, each as "
         "far as keeps the effective sample size at half the population, each followed by systematic "
