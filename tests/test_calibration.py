@@ -70,13 +70,14 @@ def test_a_calibration_section_is_replaced_and_the_rest_kept(tmp_path, monkeypat
 
 
 def test_the_long_fit_scores_a_point_that_matches_the_record_perfectly_and_rejects_one_that_hides_too_much():
+    """A perfect point scores 0; a year off, too many groups or too much hidden killing cost it."""
     from sim.analysis.calibration import long
     from sim.world.observed import national_series, states_annual
 
     obs, states = national_series(), states_annual()
     row = {f"m{m}": v for m, v in zip(obs.index.strftime("%Y-%m"), obs["per_day"])}
     row |= {f"y{r.year}_{r.code}": r.victims for r in states.itertuples() if r.year in long.YEARS}
-    perfect = pd.DataFrame([{**row, "hidden_excess": 3.0, "status": "ok"}] * 3)
+    perfect = pd.DataFrame([{**row, "hidden_excess": 3.0, "groups_2024": long.GROUPS_2023, "status": "ok"}] * 3)
     sc = long.score(perfect)
     assert sc["score"] == pytest.approx(0.0) and sc["within"] == 1.0 and min(sc["rho"].values()) == pytest.approx(1.0)
     years = long.by_year(sc)
@@ -84,3 +85,5 @@ def test_the_long_fit_scores_a_point_that_matches_the_record_perfectly_and_rejec
     off = perfect.assign(**{k: v * 1.3 for k, v in row.items() if k.startswith("m2019")})
     assert 0 < long.score(off)["score"] < 0.01 and long.score(off)["within"] == pytest.approx(1 - 12 / len(obs))
     assert long.score(perfect.assign(hidden_excess=long.HIDDEN_BOUND + 1))["score"] == np.inf
+    crowded = long.score(perfect.assign(groups_2024=4 * long.GROUPS_2023))
+    assert crowded["score"] == pytest.approx(long.GROUPS_WEIGHT * np.log(4) ** 2) and crowded["groups"] == 700
