@@ -131,3 +131,14 @@ def test_cartels_expand_into_neighbouring_states_only_when_expansion_is_on():
     (a0, a1), (b0, b1) = cjng_states(0.0), cjng_states(0.05)
     assert a0 == b0 == 12  # the burn-in keeps the DEA's 2015 map
     assert b1 >= a1 + 5, (a1, b1)  # without it, only encroachment on weakened rivals moves CJNG
+
+
+def test_the_world_of_2014_starts_at_members_2014_below_what_its_markets_pay_and_recruits_toward_it():
+    """The world of 2014 holds `members_2014` when it is built, and a slow recruitment grows it."""
+    fit = {"members_2014": 120_000.0, "recruit_rate_max": 0.002, "member_cost_usd_day": 110.0}
+    m = CartelModel(seed=3, record=f"{LONG}@2016-01-01", burn_in_days=0, horizon_days=0, **fit)
+    assert m.members_total == pytest.approx(120_000, rel=0.02)
+    m.run_until(day_of(dt.date(2016, 1, 1)))
+    assert m.members_total > 125_000  # the markets pay more than 2014's members: recruitment fills them
+    again = CartelModel(seed=3, record=f"{LONG}@2016-01-01", burn_in_days=0, horizon_days=0)
+    assert again.members_total == pytest.approx(127_000, rel=0.02)  # the table's default
