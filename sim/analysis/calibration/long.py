@@ -34,10 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import parameters
 from sim.analysis import seeds as seedlists
 from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
-from sim.analysis.calibration.space import from_unit, latin_hypercube, to_unit
+from sim.analysis.calibration.space import factor, from_unit, latin_hypercube, to_unit
 from sim.analysis.factors import Factor
 from sim.analysis.forecast.conditioned import months_and_states
 from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
@@ -132,8 +131,7 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
 def factors() -> list[Factor]:
     """The long fit's factors over the table's ranges, on the fit's scales: the parameters the record
     is fitted through, which the backtest's particles draw and condition (the rest keep the table's values)."""
-    table = parameters.table()
-    return [Factor(k, float(table[k].low), float(table[k].high), False, log=k in LOG_SCALE) for k in FACTORS]
+    return [factor(k, LOG_SCALE) for k in FACTORS]
 
 
 def search(
@@ -175,11 +173,11 @@ def describe(point: dict[str, float], sc: dict[str, Any]) -> str:
 
 
 def decade_checks(point: dict[str, float], seeds: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Checks, never targets, of where the decade leaves the world of 2014, per seed:
+    """Where the decade leaves the world of 2014, per seed:
     - presence on 1 Jan 2024 of CJNG and the Sinaloa Cartel (either faction) against the presence
-      of 2024 (sim/data/states.csv): states present and states that agree (of 32);
-    - size: members of all armed groups on 1 Jan 2023 (the peer's 2022 estimate) and named groups
-      alive on 1 Jan 2024 (AC Consultores' count of 2023)."""
+      of 2024 (sim/data/states.csv): states present and states that agree (of 32), a check;
+    - size: members of all armed groups on 1 Jan 2023 (the peer's 2022 estimate), a check, and named
+      groups alive on 1 Jan 2024 (AC Consultores' count of 2023), the fit's target, shown per seed."""
     from sim.world.geography import states_table
     from sim.world.model import CartelModel
 

@@ -8,6 +8,7 @@ from collections.abc import Collection
 import numpy as np
 
 from sim import parameters
+from sim.analysis.factors import Factor
 
 
 def to_unit(name: str, value: float, log_scale: Collection[str] = ()) -> float:
@@ -17,13 +18,15 @@ def to_unit(name: str, value: float, log_scale: Collection[str] = ()) -> float:
     return (value - p.low) / (p.high - p.low)
 
 
+def factor(name: str, log_scale: Collection[str] = ()) -> Factor:
+    """A parameter of the table as a factor over its range, on a log scale if named in `log_scale`."""
+    p = parameters.table()[name]
+    return Factor(name, float(p.low), float(p.high), False, log=name in log_scale)
+
+
 def from_unit(name: str, u: float, log_scale: Collection[str] = ()) -> float:
     """The value at `u` (clipped to [0, 1]) of a parameter's range."""
-    p = parameters.table()[name]
-    u = float(np.clip(u, 0.0, 1.0))
-    if name in log_scale:
-        return float(np.exp(np.log(p.low) + u * (np.log(p.high) - np.log(p.low))))
-    return float(p.low + u * (p.high - p.low))
+    return float(factor(name, log_scale).at(float(np.clip(u, 0.0, 1.0))))
 
 
 def latin_hypercube(rng: np.random.Generator, n: int, dims: int) -> np.ndarray:
