@@ -297,7 +297,7 @@ class CartelModel(mesa.Model):
             rel.absorbs(),
             rel.entrant,
             rel.advantage,
-            rel.hostility,
+            rel.hostility_room,
             gov.moves(),
             lead.aggression(len(pop)),
             self.cjng_cells_d0,

@@ -41,6 +41,13 @@ class Relations:
         n = len(self)
         return self._hostility[:n, :n]
 
+    @property
+    def hostility_room(self) -> np.ndarray:
+        """The whole hostility buffer, zero beyond the organisations: what the compiled day reads.
+        Always one C-contiguous array, so numba compiles (and loads from its cache) one version of
+        the day, not a second one for the view `hostility` becomes once the buffer has room."""
+        return self._hostility
+
     def kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Which organisations are of one of these kinds (kinds change when factions split off)."""
         return np.array([k in kinds for k in self.kinds])
