@@ -57,13 +57,34 @@ def test_conditioning_weighs_the_particle_that_matches_the_record():
     observed = conditioned.national_series()
     months = [str(m) for m in pd.period_range("2024-01", "2025-03", freq="M")]
     truth = observed.set_axis(observed.index.strftime("%Y-%m")).loc[months, "per_day"].to_numpy()
-    particles = pd.DataFrame([truth, truth * 1.3, truth * 0.7], columns=months)
+    drift = np.exp(np.linspace(0.0, 0.4, len(months)))  # starts right, ends 49% high: the offset moves
+    particles = pd.DataFrame([truth, truth * 1.3, truth * drift], columns=months)
     loglik = conditioned.log_likelihood(particles, origin)
-    logw = loglik - np.logaddexp.reduce(loglik)
-    w = np.exp(logw)
-    assert w[0] > 0.99 and conditioned.effective_size(np.log(w)) < 1.01
+    assert loglik[0] > loglik[1] > loglik[2]  # a persistent offset is likelier than a moving one
+    logw = np.array([0.0, -np.inf, -np.inf])
     q = conditioned.forecast(particles, origin, logw)
     assert q.shape == (3, len(LEVELS)) and covered(truth[-3:], q, 0.1).all()
+    offset = conditioned.forecast(particles, origin, np.array([-np.inf, 0.0, -np.inf]))
+    # the last known month says this world runs 30% high: its forecast keeps 92% of that correction
+    median = offset[0, len(ALPHAS)]
+    assert median == pytest.approx(truth[-3] * 1.3 * np.exp(-0.92 * np.log(1.3)), rel=0.03)
+
+
+def test_discrepancy_estimate_recovers_an_ar1_and_its_likelihood_prefers_it():
+    from sim.analysis.forecast import discrepancy
+
+    rng = np.random.default_rng(5)
+    r = np.zeros((200, 120))
+    for t in range(1, 120):
+        r[:, t] = 0.8 * r[:, t - 1] + 0.05 * rng.standard_normal(200)
+    phi, sd = discrepancy.estimate(r)
+    assert phi == pytest.approx(0.8, abs=0.02) and sd == pytest.approx(0.05, rel=0.03)
+    error = np.full(120, 0.01)
+    persistent = discrepancy.log_likelihood(np.full((1, 120), 0.1), error)
+    alternating = discrepancy.log_likelihood(0.1 * (-1.0) ** np.arange(120)[None, :], error)
+    assert persistent[0] > alternating[0]  # the same size of miss, but one that persists
+    shift, spread = discrepancy.ahead(np.array([0.2]), 3)
+    assert shift[0] == pytest.approx(0.2 * discrepancy.PERSISTENCE**3) and spread > discrepancy.INNOVATION
 
 
 def test_record_as_known_on_a_date_drops_later_events():

@@ -3,11 +3,11 @@
 What an origin knows (`Origin`): the record as known on it (its events before it:
 `record=mexico_2015_2026@YYYY-MM-DD`), the scenario (the strike is known only after 22 Feb
 2026) and the policies then in force, carried on. `log_likelihood` is the stated observation
-model of the months before it: a month's log victims a day is the simulated one plus Gaussian
-error of variance `rel_error**2 + MODEL_ERROR**2` (the series' own error, and the model's); the
-sampler that conditions the population on it is `smc`. `forecast` mixes the population's
-simulated months under its weights, each spread by the same error, as quantiles at
-`scores.LEVELS`.
+model of the months before it: a month's log victims a day is the simulated one plus a persistent
+discrepancy (an AR(1) process, `discrepancy`) and the series' own error; the sampler that
+conditions the population on it is `smc`. `forecast` mixes the population's simulated months
+under its weights, each shifted by what is left of its last known discrepancy and spread by the
+discrepancy to come, as quantiles at `scores.LEVELS`. A state's year is spread by `MODEL_ERROR`.
 
 The world lives through the long record, its daily table from 1 Jan 2015, so the months it can be
 weighed on and forecast are those from January 2015; an origin needs at least `MIN_MONTHS` of them
@@ -23,12 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.forecast import discrepancy
 from sim.analysis.forecast.scores import from_samples
 from sim.world import record as history
 from sim.world.calendar import DAY0, date_of, day_of
 from sim.world.observed import national_series
 
-MODEL_ERROR = 0.08  # assumption: a month's relative error of the model beyond the observation's (one sd)
+MODEL_ERROR = 0.08  # assumption: a state year's relative error of the model (one sd)
 MIN_MONTHS = 6  # months before an origin the weights need
 NOISE_DRAWS = 20  # error draws per particle in the forecast's mixture
 RECORD = "mexico_2015_2026"  # the long record: the world of 2014 from 2015 on (docs/record.md)
@@ -110,17 +111,26 @@ def months_of(runs: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def log_likelihood(months: pd.DataFrame, origin: Origin) -> np.ndarray:
-    """Each particle's log likelihood of the observed months before the origin (up to a constant)."""
+def residuals(months: pd.DataFrame, before: pd.Period) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The observed months before `before` the particles cover (consecutive), each particle's
+    residuals there (log observed minus log simulated, particles x months) and the series'
+    relative error of each month."""
     observed = national_series()
     observed = observed.set_axis(observed.index.strftime("%Y-%m"))
-    known = [m for m in months.columns if m < str(origin.month) and m in observed.index]
+    known = pd.Index([m for m in months.columns if m < str(before) and m in observed.index])
+    if len(known) and len(pd.period_range(known[0], known[-1], freq="M")) != len(known):
+        raise ValueError(f"the particles' observed months before {before} have gaps: {known[0]} .. {known[-1]}")
     y = np.log(observed.loc[known, "per_day"].to_numpy())
-    sd = np.sqrt(observed.loc[known, "rel_error"].to_numpy() ** 2 + MODEL_ERROR**2)
-    x = np.log(np.maximum(months[known].to_numpy(), 1e-9))
-    loglik = -0.5 * (((x - y) / sd) ** 2).sum(axis=1)
-    loglik[~np.isfinite(loglik)] = -np.inf
-    return loglik
+    with np.errstate(divide="ignore"):
+        x = np.log(months[known].to_numpy(dtype=float))
+    return known, y[None, :] - x, observed.loc[known, "rel_error"].to_numpy()
+
+
+def log_likelihood(months: pd.DataFrame, origin: Origin) -> np.ndarray:
+    """Each particle's log likelihood of the observed months before the origin (up to a
+    constant), under the AR(1) discrepancy (`discrepancy.log_likelihood`)."""
+    _, r, error = residuals(months, origin.month)
+    return discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error)
 
 
 def effective_size(logw: np.ndarray) -> float:
@@ -129,14 +139,28 @@ def effective_size(logw: np.ndarray) -> float:
 
 
 def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Quantiles (horizons x LEVELS) of the mixture of the particles' months under log weights `logw`."""
-    return mixture(months[[str(t) for t in origin.targets()]], logw, seed)
+    """Quantiles (horizons x LEVELS) of the mixture of the particles' months under log weights
+    `logw`: each particle's month h after its last observed one shifted by `discrepancy.ahead`
+    of its last residual and spread by the discrepancy to come."""
+    known, r, _ = residuals(months, origin.month)
+    if len(known) == 0 or known[-1] != str(origin.month - 1):
+        raise ValueError(f"a forecast from {origin.date} needs the particles' month {origin.month - 1}")
+    last = np.nan_to_num(r[:, -1], nan=0.0, posinf=0.0, neginf=0.0)  # a failed run weighs nothing anyway
+    w = _normalised(logw)
+    rng = np.random.default_rng(seed)
+    out = []
+    for h, target in enumerate(origin.targets(), start=1):
+        shift, spread = discrepancy.ahead(last, h)
+        x = months[str(target)].to_numpy(dtype=float)
+        draws = x[:, None] * np.exp(shift[:, None] + spread * rng.standard_normal((len(x), NOISE_DRAWS)))
+        out.append(from_samples(draws.ravel(), np.repeat(w, NOISE_DRAWS)))
+    return np.array(out)
 
 
 def mixture(values: pd.DataFrame, logw: np.ndarray, seed: int = 0) -> np.ndarray:
     """Quantiles (columns x LEVELS) of each column's weighted mixture of the particles' values,
-    each spread by the model error (a lognormal factor of sd `MODEL_ERROR`)."""
-    w = np.exp(logw - np.logaddexp.reduce(logw))
+    each spread by the model error (a lognormal factor of sd `MODEL_ERROR`): the states' years."""
+    w = _normalised(logw)
     rng = np.random.default_rng(seed)
     out = []
     for column in values.columns:
@@ -144,3 +168,7 @@ def mixture(values: pd.DataFrame, logw: np.ndarray, seed: int = 0) -> np.ndarray
         noisy = x[:, None] * np.exp(MODEL_ERROR * rng.standard_normal((len(x), NOISE_DRAWS)))
         out.append(from_samples(noisy.ravel(), np.repeat(w, NOISE_DRAWS)))
     return np.array(out)
+
+
+def _normalised(logw: np.ndarray) -> np.ndarray:
+    return np.exp(logw - np.logaddexp.reduce(logw))
