@@ -12,13 +12,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from hydra.core.utils import JobReturn
-
-# The joblib launcher's job function lives in its private module; wrapping it is the only way to keep a
-# worker's plugins (hydra-joblib-launcher is pinned <1.3 in pyproject.toml).
-from hydra_plugins.hydra_joblib_launcher import _core
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 
-HYDRA_EXECUTE_JOB = _core.execute_job  # Hydra's own, whatever `launch` swaps in for a while
+_HYDRA_EXECUTE_JOB: Any = None  # Hydra's own job function, whatever `launch` swaps in for a while
+
+
+def _joblib_core() -> Any:
+    """The joblib launcher's private module, imported when a sweep launches: a single run never
+    needs joblib (Hydra imports every plugin's module at start-up; joblib costs ~40 ms of it).
+    Its job function lives there; wrapping it is the only way to keep a worker's plugins
+    (hydra-joblib-launcher is pinned <1.3 in pyproject.toml)."""
+    global _HYDRA_EXECUTE_JOB
+    from hydra_plugins.hydra_joblib_launcher import _core
+
+    if _HYDRA_EXECUTE_JOB is None:
+        _HYDRA_EXECUTE_JOB = _core.execute_job
+    return _core
 
 
 def execute_job(
@@ -28,20 +37,22 @@ def execute_job(
     from hydra.core.plugins import Plugins
     from hydra.core.singleton import Singleton
 
+    _joblib_core()
     # Singleton.get_state() would deep-copy every resolver; reading the instances is private (hydra-core <1.4)
     plugins = Singleton._instances.get(Plugins)
     if plugins is not None:
         singleton_state = {**singleton_state, "instances": {**singleton_state["instances"], Plugins: plugins}}
-    return HYDRA_EXECUTE_JOB(idx, overrides, hydra_context, config, task_function, singleton_state)
+    return _HYDRA_EXECUTE_JOB(idx, overrides, hydra_context, config, task_function, singleton_state)
 
 
 class PluginKeepingLauncher(JoblibLauncher):
     """The joblib launcher (same settings, same jobs) with `execute_job` above as each job."""
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
-        # _core.launch sends its module's `execute_job` to the workers: ours, for this call
-        _core.execute_job = execute_job
+        core = _joblib_core()
+        # core.launch sends its module's `execute_job` to the workers: ours, for this call
+        core.execute_job = execute_job
         try:
-            return _core.launch(launcher=self, job_overrides=job_overrides, initial_job_idx=initial_job_idx)
+            return core.launch(launcher=self, job_overrides=job_overrides, initial_job_idx=initial_job_idx)
         finally:
-            _core.execute_job = HYDRA_EXECUTE_JOB
+            core.execute_job = _HYDRA_EXECUTE_JOB
