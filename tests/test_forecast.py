@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.analysis.forecast import backtest, conditioned, naive
+from sim.analysis.calibration.record import HIDDEN_BOUND
+from sim.analysis.forecast import backtest, conditioned, discrepancy, naive
 from sim.analysis.forecast.scores import ALPHAS, LEVELS, covered, from_samples, interval_score, wis
 from sim.world.calendar import year_days
 
@@ -70,9 +71,23 @@ def test_conditioning_weighs_the_particle_that_matches_the_record():
     assert median == pytest.approx(truth[-3] * 1.3 * np.exp(-0.92 * np.log(1.3)), rel=0.03)
 
 
-def test_discrepancy_estimate_recovers_an_ar1_and_its_likelihood_prefers_it():
-    from sim.analysis.forecast import discrepancy
+def test_conditioning_weighs_the_states_years_and_the_hidden_bound():
+    from sim.analysis.forecast import states
 
+    counts = states.table()
+    origin = conditioned.Origin(dt.date(2026, 1, 1), 1)
+    right = {f"y{y}_{c}": counts.loc[c, y] for y in range(2015, 2025) for c in counts.index}
+    swapped = {f"y{y}_{c}": counts.loc[c, y] for y in range(2015, 2025) for c in counts.index}
+    for y in range(2015, 2025):  # Guanajuato's years given to Aguascalientes and back
+        swapped[f"y{y}_11"], swapped[f"y{y}_01"] = counts.loc["01", y], counts.loc["11", y]
+    table = pd.DataFrame([right, swapped, right]).assign(hidden_excess=[2.0, 2.0, HIDDEN_BOUND + 1])
+    ll = conditioned.log_likelihood(table, origin)
+    assert ll[0] > ll[1] + 10 and ll[2] == -np.inf  # the bound binds once the strategy's year is known
+    before = conditioned.log_likelihood(table, conditioned.Origin(dt.date(2025, 7, 1), 1))
+    assert np.isfinite(before[2]) and before[0] > before[1]
+
+
+def test_discrepancy_estimate_recovers_an_ar1_and_its_likelihood_prefers_it():
     rng = np.random.default_rng(5)
     r = np.zeros((200, 120))
     for t in range(1, 120):
@@ -127,9 +142,14 @@ def test_the_model_forecasts_each_states_year_from_its_runs_whole_years():
     assert {f"y2015_{c}" for c in m.geo.codes} <= set(values) and not any(k.startswith("y2026") for k in values)
     assert "m2015-01" in values and "m2026-01" in values and "m2026-02" not in values
     assert sum(values[f"y2015_{c}"] for c in m.geo.codes) == m.daily.total("homicides", *year_days(2015))
-    table = conditioned.states_of(pd.DataFrame([values, values]), 2015, list(m.geo.codes))
-    q = conditioned.mixture(table, np.zeros(2))
+    observed = pd.DataFrame({2015: [values[f"y2015_{c}"] * 2 for c in m.geo.codes]}, index=list(m.geo.codes))
+    origin = conditioned.Origin(dt.date(2016, 1, 1), 1, 2016)
+    q = conditioned.states_forecast(pd.DataFrame([values, values]), origin, 2016, observed, np.zeros(2))
     assert q.shape == (32, len(LEVELS)) and (np.diff(q, axis=1) >= 0).all()
+    # a world that ran every state at half the record the year before keeps most of that correction
+    busiest = int(np.argmax([values[f"y2016_{c}"] for c in m.geo.codes]))
+    expected = values[f"y2016_{m.geo.codes[busiest]}"] * 2**discrepancy.STATE_PERSISTENCE
+    assert q[busiest, len(ALPHAS)] == pytest.approx(expected, rel=0.1)
     rows, _ = backtest.state_rows(dt.date(2020, 7, 1), {"model": q})
     assert len(rows) == 32 and {r["forecaster"] for r in rows} == {"model"}
 

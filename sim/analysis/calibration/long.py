@@ -38,8 +38,7 @@ from sim.analysis import seeds as seedlists
 from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
 from sim.analysis.calibration.space import factor, from_unit, latin_hypercube, to_unit
 from sim.analysis.factors import Factor
-from sim.analysis.forecast.conditioned import months_and_states
-from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
+from sim.analysis.forecast.conditioned import record_measures
 from sim.world.calendar import day_of
 from sim.world.day import NAT_GROUPS
 from sim.world.observed import national_series, states_annual
@@ -81,8 +80,7 @@ FIT_FILE = "long_fit.csv"
 def measure(model: Any) -> dict[str, float]:
     """A run's months and each state's victims in every whole year (the backtest's measure), and the hidden excess."""
     rec = model.daily
-    out = months_and_states(model)
-    out["hidden_excess"] = rec.mean("homicides_hidden", *HIDDEN_STRATEGY) - rec.mean("homicides_hidden", *HIDDEN_BEFORE)
+    out = record_measures(model)
     out["groups_2024"] = float(rec.national_values[day_of(GROUPS_DAY) - rec.start_day, NAT_GROUPS])
     return out
 

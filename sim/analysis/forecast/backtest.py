@@ -55,12 +55,12 @@ def model_months(
         [origin.scenario],
         seeds=sorted({p["seed"] for p in points}),
         points=design,
-        measure=conditioned.months_and_states,
+        measure=conditioned.record_measures,
         folder=folder,
         **options,
     )
     runs = result.runs.reset_index(drop=True)
-    values = pd.concat([conditioned.months_of(runs), runs[[c for c in runs if c.startswith("y20")]]], axis=1)
+    values = conditioned.measures_of(runs)
     values[runs.status != "ok"] = np.nan
     row = {k: i for i, k in enumerate(unique)}
     return values.iloc[[row[k] for k in keys]].reset_index(drop=True), int((runs.status != "ok").sum())
@@ -163,9 +163,8 @@ def run(
             scores += score_rows(date, "model", q)
             forecasts += forecast_rows(date, "model", q)
             if found:
-                year, observed, _ = found
-                values = conditioned.states_of(months.fillna(0.0), year, list(observed.index))
-                more_scores, more_forecasts = state_rows(date, {"model": conditioned.mixture(values, logw)})
+                q = conditioned.states_forecast(months.fillna(0.0), origin, found[0], states.table(), logw)
+                more_scores, more_forecasts = state_rows(date, {"model": q})
                 scores += more_scores
                 forecasts += more_forecasts
             diagnostics.append(

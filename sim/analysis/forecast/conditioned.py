@@ -7,7 +7,8 @@ model of the months before it: a month's log victims a day is the simulated one 
 discrepancy (an AR(1) process, `discrepancy`) and the series' own error; the sampler that
 conditions the population on it is `smc`. `forecast` mixes the population's simulated months
 under its weights, each shifted by what is left of its last known discrepancy and spread by the
-discrepancy to come, as quantiles at `scores.LEVELS`. A state's year is spread by `MODEL_ERROR`.
+discrepancy to come, as quantiles at `scores.LEVELS`; `states_forecast` does the same for each
+state's next calendar year from its last complete one.
 
 The world lives through the long record, its daily table from 1 Jan 2015, so the months it can be
 weighed on and forecast are those from January 2015; an origin needs at least `MIN_MONTHS` of them
@@ -23,13 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.forecast import discrepancy
+from sim.analysis.calibration.record import HIDDEN_BOUND
+from sim.analysis.forecast import discrepancy, states
 from sim.analysis.forecast.scores import from_samples
+from sim.runs.summary import HIDDEN_BEFORE, HIDDEN_STRATEGY
 from sim.world import record as history
 from sim.world.calendar import DAY0, date_of, day_of
 from sim.world.observed import national_series
 
-MODEL_ERROR = 0.08  # assumption: a state year's relative error of the model (one sd)
 MIN_MONTHS = 6  # months before an origin the weights need
 NOISE_DRAWS = 20  # error draws per particle in the forecast's mixture
 RECORD = "mexico_2015_2026"  # the long record: the world of 2014 from 2015 on (docs/record.md)
@@ -98,16 +100,21 @@ def months_and_states(model: Any) -> dict[str, float]:
     return out
 
 
-def states_of(runs: pd.DataFrame, year: int, codes: list[str]) -> pd.DataFrame:
-    """The runs' homicides of `year` by state, a particles x states (INEGI code) table."""
-    return runs[[f"y{year}_{code}" for code in codes]].astype(float).set_axis(codes, axis=1).reset_index(drop=True)
+def record_measures(model: Any) -> dict[str, float]:
+    """A measure: `months_and_states`, and the hidden killings under the 2024 strategy above the
+    months before it (`hidden_excess`, victims a day: the record's bound is `HIDDEN_BOUND`)."""
+    rec = model.daily
+    out = months_and_states(model)
+    out["hidden_excess"] = rec.mean("homicides_hidden", *HIDDEN_STRATEGY) - rec.mean("homicides_hidden", *HIDDEN_BEFORE)
+    return out
 
 
-def months_of(runs: pd.DataFrame) -> pd.DataFrame:
-    """The runs' monthly columns as a particles x months ("YYYY-MM") table of values a day."""
-    cols = [c for c in runs.columns if c.startswith("m20")]
+def measures_of(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs' measures as a particles table: months ("YYYY-MM", values a day), state years
+    ("yYYYY_CC", victims) and, where measured, `hidden_excess`."""
+    cols = [c for c in runs.columns if c.startswith(("m20", "y20")) or c == "hidden_excess"]
     table = runs[cols].astype(float).reset_index(drop=True)
-    table.columns = [c[1:] for c in cols]
+    table.columns = [c[1:] if c.startswith("m20") else c for c in cols]
     return table
 
 
@@ -126,11 +133,29 @@ def residuals(months: pd.DataFrame, before: pd.Period) -> tuple[pd.Index, np.nda
     return known, y[None, :] - x, observed.loc[known, "rel_error"].to_numpy()
 
 
-def log_likelihood(months: pd.DataFrame, origin: Origin) -> np.ndarray:
-    """Each particle's log likelihood of the observed months before the origin (up to a
-    constant), under the AR(1) discrepancy (`discrepancy.log_likelihood`)."""
-    _, r, error = residuals(months, origin.month)
-    return discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error)
+def log_likelihood(table: pd.DataFrame, origin: Origin) -> np.ndarray:
+    """Each particle's log likelihood (up to a constant) of what was observed before the origin:
+    the national months under the monthly AR(1) discrepancy, each state's complete years (to
+    2024, where the table has them) under the yearly one (`discrepancy`), and the hidden-killings
+    bound once the strategy's year is over (a particle above it is impossible)."""
+    _, r, error = residuals(table, origin.month)
+    ll = discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error)
+    counts = states.table()
+    years = [y for y in counts.columns if y < origin.date.year and f"y{y}_{counts.index[0]}" in table]
+    if years:
+        with np.errstate(divide="ignore"):
+            simulated = np.log(
+                np.stack([table[[f"y{y}_{c}" for c in counts.index]].to_numpy(dtype=float) for y in years], axis=2)
+            )  # particles x states x years
+        r_states = np.log(counts[years].to_numpy(dtype=float))[None] - simulated
+        r_states = np.nan_to_num(r_states, nan=np.inf).reshape(-1, len(years))
+        per_state = discrepancy.log_likelihood(
+            r_states, np.zeros(len(years)), discrepancy.STATE_PERSISTENCE, discrepancy.STATE_INNOVATION
+        )
+        ll = ll + per_state.reshape(len(table), -1).sum(axis=1)
+    if origin.date >= date_of(HIDDEN_STRATEGY[1]) and "hidden_excess" in table:
+        ll = np.where(table["hidden_excess"].to_numpy(dtype=float) > HIDDEN_BOUND, -np.inf, ll)
+    return ll
 
 
 def effective_size(logw: np.ndarray) -> float:
@@ -157,16 +182,27 @@ def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray, seed: int =
     return np.array(out)
 
 
-def mixture(values: pd.DataFrame, logw: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Quantiles (columns x LEVELS) of each column's weighted mixture of the particles' values,
-    each spread by the model error (a lognormal factor of sd `MODEL_ERROR`): the states' years."""
-    w = _normalised(logw)
+def states_forecast(
+    values: pd.DataFrame, origin: Origin, year: int, observed: pd.DataFrame, logw: np.ndarray, seed: int = 0
+) -> np.ndarray:
+    """Quantiles (states x LEVELS) of each state's victims in `year`: the weighted mixture of the
+    particles' state years (`values`: the runs' `y{year}_{code}` columns), each shifted by what
+    remains of its residual in the last complete year before the origin (`observed`: victims,
+    states x years) and spread by the state discrepancy to come (`discrepancy.STATE_*`)."""
+    last = max(y for y in observed.columns if y < origin.date.year)
+    codes = list(observed.index)
+    with np.errstate(divide="ignore"):
+        simulated = np.log(values[[f"y{last}_{c}" for c in codes]].to_numpy(dtype=float))
+    r = np.log(observed[last].to_numpy(dtype=float))[None, :] - simulated
+    r = np.nan_to_num(r, nan=0.0, posinf=0.0, neginf=0.0)  # a state the run left empty: no correction
+    shift, spread = discrepancy.ahead(r, year - last, discrepancy.STATE_PERSISTENCE, discrepancy.STATE_INNOVATION)
+    w = np.repeat(_normalised(logw), NOISE_DRAWS)
     rng = np.random.default_rng(seed)
     out = []
-    for column in values.columns:
-        x = values[column].to_numpy()
-        noisy = x[:, None] * np.exp(MODEL_ERROR * rng.standard_normal((len(x), NOISE_DRAWS)))
-        out.append(from_samples(noisy.ravel(), np.repeat(w, NOISE_DRAWS)))
+    for s, code in enumerate(codes):
+        x = values[f"y{year}_{code}"].to_numpy(dtype=float)
+        draws = x[:, None] * np.exp(shift[:, s, None] + spread * rng.standard_normal((len(x), NOISE_DRAWS)))
+        out.append(from_samples(draws.ravel(), w))
     return np.array(out)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.calibration.long import FACTORS
-from sim.analysis.forecast import conditioned
+from sim.analysis.forecast import conditioned, discrepancy
 from sim.analysis.forecast.backtest import coverage, relative_wis
 from sim.analysis.robust import markdown_table
 from sim.world.calendar import DAY0
@@ -75,7 +75,8 @@ def render(
         "on every month to May 2026; the backtest draws the long fit's factors from "
         "the parameter table's ranges, not from either fit (the other parameters keep the table's values, "
         "among them those the world of 2024 was calibrated on, a leak of the months 2024-2025 into earlier "
-        "origins), so it measures conditioning and "
+        "origins; the discrepancy's persistence and size were estimated on the long fit's residuals through "
+        "May 2026, another), so it measures conditioning and "
         "forecasting, not mechanism discovery (the long record's mechanisms, expansion and the federal "
         "forces among them, were added knowing the decade). The world starts from the organisations of "
         "2014 and lives through the long record (its daily table from January 2015), so the "
@@ -92,10 +93,13 @@ def render(
         "far as keeps the effective sample size at half the population, each followed by systematic "
         "resampling and Metropolis-Hastings moves on the tempered likelihood of every month known so far). "
         "The likelihood: a "
-        "month's log value is the simulated one plus Gaussian error of the series' own error and a model "
-        f"error of {conditioned.MODEL_ERROR:.2f} (an assumption). The population then runs through the "
-        "record as known on the origin, the policies in force carried on, and its forecast is the "
-        "weighted mixture of its months, each spread by the model error.",
+        "month's log value is the simulated one plus the model's discrepancy, a persistent AR(1) process "
+        f"(coefficient {discrepancy.PERSISTENCE:.2f} a month, innovations of sd {discrepancy.INNOVATION:.2f}, "
+        "both estimated on the long fit's residuals), plus the series' own error: a world that runs high "
+        "runs high for months, and one offset is not counted as many independent misses. The population "
+        "then runs through the record as known on the origin, the policies in force carried on, and its "
+        "forecast is the weighted mixture of its months, each shifted by what remains of its last known "
+        "residual and spread by the discrepancy to come.",
         "- `no_change`: the last month carried forward as the median; intervals from the empirical h-month "
         "changes of the 36 months before the origin, each taken both ways (the COVID-19 Forecast Hub's baseline).",
         "- `trend`: a straight line through the logarithms of the last 12 months (OLS prediction interval).",
@@ -147,7 +151,10 @@ def render(
         "",
         "Each state's victims in the first calendar year that starts on or after the origin (to 2024: state "
         "figures from 2025 on are reserved), from the complete years before it. The model's is the weighted "
-        "mixture of its particles' state years, each spread by the model error, from the runs that give its "
+        "mixture of its particles' state years, each shifted by what remains of its residual in the last "
+        "complete year before the origin and spread by the state discrepancy to come (an AR(1) across years, "
+        f"{discrepancy.STATE_PERSISTENCE:.2f} a year, innovations of sd {discrepancy.STATE_INNOVATION:.2f}, "
+        "estimated on the long fit's state years 2015-2024), from the runs that give its "
         "national forecast (extended to the year's end); every forecaster over its own cells (mean WIS in "
         "victims a year, coverage of the 50% and 90% intervals):",
         "",

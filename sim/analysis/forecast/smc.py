@@ -81,11 +81,11 @@ def whole_record(
         ["mencho_strike"],
         seeds=sorted({int(s) for s in seeds}),
         points=points,
-        measure=conditioned.monthly_means,
+        measure=conditioned.record_measures,
         folder=folder,
         **options,
     ).runs
-    months = conditioned.months_of(runs)
+    months = conditioned.measures_of(runs)
     months[runs.reset_index(drop=True).status != "ok"] = np.nan  # a failed run has no likelihood
     return months
 
