@@ -38,6 +38,7 @@ from sim.analysis import seeds as seedlists
 from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
 from sim.analysis.calibration.space import factor, from_unit, latin_hypercube, to_unit
 from sim.analysis.factors import Factor
+from sim.analysis.forecast import discrepancy
 from sim.analysis.forecast.conditioned import record_measures
 from sim.world.calendar import day_of
 from sim.world.day import NAT_GROUPS
@@ -111,6 +112,16 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
         model = pd.Series({code: ok[f"y{year}_{code}"].median() for code in states["code"].unique()})
         truth = states[states["year"] == year].set_index("code")["victims"].loc[model.index]
         rho[year] = float(model.rank().corr(truth.rank()))
+    runs_months = ok[[f"m{m}" for m in months.index]].astype(float).to_numpy()
+    persistence = {
+        "months": discrepancy.estimate(np.log(observed.to_numpy())[None, :] - np.log(np.maximum(runs_months, 1e-9)))
+    }
+    state_years = []
+    for year in YEARS:
+        truth = states[states["year"] == year].set_index("code")["victims"]
+        simulated = ok[[f"y{year}_{code}" for code in truth.index]].astype(float).to_numpy()
+        state_years.append(np.log(truth.to_numpy(dtype=float))[None, :] - np.log(np.maximum(simulated, 1.0)))
+    persistence["states"] = discrepancy.estimate(np.stack(state_years, axis=2).reshape(-1, len(YEARS)))
     hidden = float(ok["hidden_excess"].median())
     groups = float(ok["groups_2024"].median())
     penalty = RANK_WEIGHT * sum(max(0.0, RANK_FLOOR - r) for r in rho.values())
@@ -123,6 +134,7 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
         "hidden_excess": hidden,
         "groups": groups,
         "months": months,
+        "discrepancy": persistence,
     }
 
 
@@ -240,7 +252,12 @@ def section(
         table(["parameter", "fitted value"], [[f"`{k}`", f"{v:.4g}"] for k, v in point.items()])
         + f"\n\nMedian over {FINAL_SEEDS} calibration seeds: {sc['within']:.0%} of the months from January 2015 "
         f"to May 2026 within 15% of the observed; hidden killings under the 2024 strategy "
-        f"{sc['hidden_excess']:.1f} a day above the months before it (bound {HIDDEN_BOUND:g}).\n\n"
+        f"{sc['hidden_excess']:.1f} a day above the months before it (bound {HIDDEN_BOUND:g}). "
+        "What the fit leaves, as an AR(1) over its runs (`discrepancy.estimate`; the forecasts' discrepancy, "
+        "sim/analysis/forecast/discrepancy.py): the national months' residuals persist at "
+        f"{sc['discrepancy']['months'][0]:.2f} a month with innovations of {sc['discrepancy']['months'][1]:.2f} "
+        f"(in logs), the states' yearly residuals at {sc['discrepancy']['states'][0]:.2f} a year with "
+        f"innovations of {sc['discrepancy']['states'][1]:.2f}.\n\n"
         + table(["year", "observed (victims a day)", "model", "months within 15%", "Spearman of states"], rows)
         + "\n\nA check, not fitted: where the decade leaves CJNG and the Sinaloa Cartel on 1 January 2024, "
         f"against the presence of 2024 (states with any tier in sim/data/states.csv), median over {FINAL_SEEDS} "

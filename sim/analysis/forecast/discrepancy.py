@@ -15,24 +15,25 @@ process's stationary variance. A forecast h months ahead shifts the particle's s
 PERSISTENCE**h times its last residual and widens it by the innovations to come: the offset
 decays toward the model at a half-life of about 8 months.
 
-PERSISTENCE and INNOVATION are `estimate` on the residuals of the long fit's 50 finalists over
-every observed month, Jan 2015 - May 2026 (the calibration fit's data; docs/calibration.md §5):
-0.923 and 0.061. A state's share of the killings misses far more and as persistently: on the
-same finalists, the residuals of each state's victims in each year 2015-2024 have an sd of 0.79
-and, year on year, 0.891 and 0.335 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks
-the states roughly right (Spearman about 0.7) but a state it gets 50% low it gets low every year.
-The backtest's origins use them as they use the mechanisms, which were also
-designed knowing the whole record (docs/forecast.md says so).
+PERSISTENCE and INNOVATION are `estimate` on the residuals of the long fit's runs over every
+observed month, Jan 2015 - May 2026 (the calibration fit's data; `calibration.long.score` gives
+them and docs/calibration.md §5 shows them): 0.92 and 0.06 on each of its five finalists. A
+state's share of the killings misses far more, and as persistently: on the same runs, the
+residuals of each state's victims in each year 2015-2024 have an sd of 0.79 and, year on year,
+0.89 and 0.33 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks the states roughly right
+(Spearman about 0.7), but a state it gets 50% low it gets low every year. The backtest's origins
+use them as they use the mechanisms, which were also designed knowing the whole record
+(docs/forecast.md says so).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-PERSISTENCE = 0.92  # the residuals' lag-1 autocorrelation a month (estimate() on the long fit: 0.923)
-INNOVATION = 0.06  # sd of a month's new discrepancy, in logs (estimate() on the long fit: 0.061)
-STATE_PERSISTENCE = 0.89  # a state's yearly residuals, 2015-2024, lag-1 (estimate() on the long fit: 0.891)
-STATE_INNOVATION = 0.33  # sd of a state year's new discrepancy, in logs (estimate() on the long fit: 0.335)
+PERSISTENCE = 0.92  # the residuals' lag-1 autocorrelation a month (the long fit's: 0.92)
+INNOVATION = 0.06  # sd of a month's new discrepancy, in logs (the long fit's: 0.06)
+STATE_PERSISTENCE = 0.89  # a state's yearly residuals 2015-2024, lag-1 (the long fit's: 0.89)
+STATE_INNOVATION = 0.33  # sd of a state year's new discrepancy, in logs (the long fit's: 0.33)
 
 
 def estimate(residuals: np.ndarray) -> tuple[float, float]:
@@ -40,6 +41,8 @@ def estimate(residuals: np.ndarray) -> tuple[float, float]:
     (rows: particles or runs; columns: consecutive months)."""
     r = np.asarray(residuals, dtype=float)
     before, after = r[:, :-1].ravel(), r[:, 1:].ravel()
+    if not before @ before > 0:
+        return float("nan"), 0.0  # no discrepancy at all: nothing persists
     phi = float(before @ after / (before @ before))
     return phi, float(np.std(after - phi * before))
 
