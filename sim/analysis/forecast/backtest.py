@@ -124,7 +124,7 @@ def run(
     origins: Sequence[dt.date],
     particles: int,
     folder: Path,
-    moves: int = 3,
+    moves: int = 1,
     log: Callable[[str], None] = print,
     **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

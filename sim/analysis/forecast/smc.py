@@ -113,7 +113,7 @@ def advance(
     origin: dt.date,
     chosen: Sequence[Any],
     folder: Path,
-    moves: int = 3,
+    moves: int = 1,
     seed: int = 1,
     log: Callable[[str], None] = print,
     **options: Any,
