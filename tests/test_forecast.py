@@ -66,9 +66,9 @@ def test_conditioning_weighs_the_particle_that_matches_the_record():
     q = conditioned.forecast(particles, origin, logw)
     assert q.shape == (3, len(LEVELS)) and covered(truth[-3:], q, 0.1).all()
     offset = conditioned.forecast(particles, origin, np.array([-np.inf, 0.0, -np.inf]))
-    # the last known month says this world runs 30% high: its forecast keeps 92% of that correction
+    # the last known month says this world runs 30% high: its forecast keeps PERSISTENCE of that correction
     median = offset[0, len(ALPHAS)]
-    assert median == pytest.approx(truth[-3] * 1.3 * np.exp(-0.92 * np.log(1.3)), rel=0.03)
+    assert median == pytest.approx(truth[-3] * 1.3 * np.exp(-discrepancy.PERSISTENCE * np.log(1.3)), rel=0.03)
 
 
 def test_conditioning_weighs_the_states_years_and_the_hidden_bound():

@@ -1,7 +1,7 @@
 """The model's discrepancy from the record: a persistent error, not independent months.
 
 A world that runs 10% high in one month runs about as high in the next: the long fit's residuals
-(log observed minus log simulated victims a day) have a lag-1 autocorrelation of 0.92. Treating
+(log observed minus log simulated victims a day) have a lag-1 autocorrelation of 0.93. Treating
 each month's miss as independent (as the first backtest did) counts one persistent offset as many
 independent misses, so the weights collapse onto a few particles, and a forecast ignores what the
 last months said about the world's offset. Here the discrepancy is an AR(1) process in the logs
@@ -13,14 +13,14 @@ simplest form in time):
 with `obs_t` the series' own relative error of month t. The first month's residual has the
 process's stationary variance. A forecast h months ahead shifts the particle's simulated month by
 PERSISTENCE**h times its last residual and widens it by the innovations to come: the offset
-decays toward the model at a half-life of about 8 months.
+decays toward the model at a half-life of about 10 months.
 
 PERSISTENCE and INNOVATION are `estimate` on the residuals of the long fit's runs over every
 observed month, Jan 2015 - May 2026 (the calibration fit's data; `calibration.long.score` gives
-them and docs/calibration.md §5 shows them): 0.92 and 0.06 on each of its five finalists. A
+them and docs/calibration.md §5 shows them): 0.93 and 0.06 on the chosen point's ten runs. A
 state's share of the killings misses far more, and as persistently: on the same runs, the
-residuals of each state's victims in each year 2015-2024 have an sd of 0.79 and, year on year,
-0.89 and 0.33 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks the states roughly right
+residuals of each state's victims in each year 2015-2024 have an sd of about 0.8 and, year on
+year, 0.90 and 0.34 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks the states roughly right
 (Spearman about 0.7), but a state it gets 50% low it gets low every year. The backtest's origins
 use them as they use the mechanisms, which were also designed knowing the whole record
 (docs/forecast.md says so).
@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import numpy as np
 
-PERSISTENCE = 0.92  # the residuals' lag-1 autocorrelation a month (the long fit's: 0.92)
-INNOVATION = 0.06  # sd of a month's new discrepancy, in logs (the long fit's: 0.06)
-STATE_PERSISTENCE = 0.89  # a state's yearly residuals 2015-2024, lag-1 (the long fit's: 0.89)
-STATE_INNOVATION = 0.33  # sd of a state year's new discrepancy, in logs (the long fit's: 0.33)
+PERSISTENCE = 0.93  # the residuals' lag-1 autocorrelation a month (the long fit's)
+INNOVATION = 0.06  # sd of a month's new discrepancy, in logs (the long fit's)
+STATE_PERSISTENCE = 0.90  # a state's yearly residuals 2015-2024, lag-1 (the long fit's)
+STATE_INNOVATION = 0.34  # sd of a state year's new discrepancy, in logs (the long fit's)
 
 
 def estimate(residuals: np.ndarray) -> tuple[float, float]:
