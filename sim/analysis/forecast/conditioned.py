@@ -141,7 +141,11 @@ def log_likelihood(table: pd.DataFrame, origin: Origin) -> np.ndarray:
     _, r, error = residuals(table, origin.month)
     ll = discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error)
     counts = states.table()
-    years = [y for y in counts.columns if y < origin.date.year and f"y{y}_{counts.index[0]}" in table]
+    years = [  # complete before the origin, not reserved, and in the runs
+        y
+        for y in counts.columns
+        if y < origin.date.year and y <= states.LAST_YEAR and f"y{y}_{counts.index[0]}" in table
+    ]
     if years:
         with np.errstate(divide="ignore"):
             simulated = np.log(
