@@ -40,7 +40,8 @@ from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
 from sim.analysis.calibration.space import factor, from_unit, latin_hypercube, to_unit
 from sim.analysis.factors import Factor
 from sim.analysis.forecast import discrepancy
-from sim.analysis.forecast.conditioned import record_measures
+from sim.analysis.forecast.conditioned import record_measures, state_residuals
+from sim.analysis.forecast.states import table as state_table
 from sim.world.calendar import day_of
 from sim.world.day import NAT_GROUPS
 from sim.world.observed import national_series, states_annual
@@ -117,12 +118,8 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
     persistence = {
         "months": discrepancy.estimate(np.log(observed.to_numpy())[None, :] - np.log(np.maximum(runs_months, 1e-9)))
     }
-    state_years = []
-    for year in YEARS:
-        truth = states[states["year"] == year].set_index("code")["victims"]
-        simulated = ok[[f"y{year}_{code}" for code in truth.index]].astype(float).to_numpy()
-        state_years.append(np.log(truth.to_numpy(dtype=float))[None, :] - np.log(np.maximum(simulated, 1.0)))
-    persistence["states"] = discrepancy.estimate(np.stack(state_years, axis=2).reshape(-1, len(YEARS)))
+    state_years = state_residuals(ok, state_table(), list(YEARS), floor=1.0)
+    persistence["states"] = discrepancy.estimate(state_years.reshape(-1, len(YEARS)))
     hidden = float(ok["hidden_excess"].median())
     groups = float(ok["groups_2024"].median())
     penalty = RANK_WEIGHT * sum(max(0.0, RANK_FLOOR.get(y, 0.7) - r) for y, r in rho.items())

@@ -133,6 +133,21 @@ def residuals(months: pd.DataFrame, before: pd.Period) -> tuple[pd.Index, np.nda
     return known, y[None, :] - x, observed.loc[known, "rel_error"].to_numpy()
 
 
+def state_residuals(table: pd.DataFrame, observed: pd.DataFrame, years: list[int], floor: float = 0.0) -> np.ndarray:
+    """Each particle's residuals of each state's victims in `years` (log observed minus log
+    simulated, particles x states x years): `table` has the runs' `yYYYY_CC` columns, `observed`
+    the victims (states, by INEGI code, x years); a simulated count is taken as at least `floor`
+    (0: a state a run left empty misses by an infinite residual)."""
+    with np.errstate(divide="ignore"):
+        simulated = np.log(
+            np.maximum(
+                np.stack([table[[f"y{y}_{c}" for c in observed.index]].to_numpy(dtype=float) for y in years], axis=2),
+                floor,
+            )
+        )
+    return np.log(observed[years].to_numpy(dtype=float))[None] - simulated
+
+
 def log_likelihood(table: pd.DataFrame, origin: Origin) -> np.ndarray:
     """Each particle's log likelihood (up to a constant) of what was observed before the origin:
     the national months under the monthly AR(1) discrepancy, each state's complete years (to
@@ -147,12 +162,7 @@ def log_likelihood(table: pd.DataFrame, origin: Origin) -> np.ndarray:
         if y < origin.date.year and y <= states.LAST_YEAR and f"y{y}_{counts.index[0]}" in table
     ]
     if years:
-        with np.errstate(divide="ignore"):
-            simulated = np.log(
-                np.stack([table[[f"y{y}_{c}" for c in counts.index]].to_numpy(dtype=float) for y in years], axis=2)
-            )  # particles x states x years
-        r_states = np.log(counts[years].to_numpy(dtype=float))[None] - simulated
-        r_states = np.nan_to_num(r_states, nan=np.inf).reshape(-1, len(years))
+        r_states = np.nan_to_num(state_residuals(table, counts, years), nan=np.inf).reshape(-1, len(years))
         per_state = discrepancy.log_likelihood(
             r_states, np.zeros(len(years)), discrepancy.STATE_PERSISTENCE, discrepancy.STATE_INNOVATION
         )
@@ -195,9 +205,7 @@ def states_forecast(
     states x years) and spread by the state discrepancy to come (`discrepancy.STATE_*`)."""
     last = max(y for y in observed.columns if y < origin.date.year)
     codes = list(observed.index)
-    with np.errstate(divide="ignore"):
-        simulated = np.log(values[[f"y{last}_{c}" for c in codes]].to_numpy(dtype=float))
-    r = np.log(observed[last].to_numpy(dtype=float))[None, :] - simulated
+    r = state_residuals(values, observed, [last])[:, :, 0]
     r = np.nan_to_num(r, nan=0.0, posinf=0.0, neginf=0.0)  # a state the run left empty: no correction
     shift, spread = discrepancy.ahead(r, year - last, discrepancy.STATE_PERSISTENCE, discrepancy.STATE_INNOVATION)
     w = np.repeat(_normalised(logw), NOISE_DRAWS)
