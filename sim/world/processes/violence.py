@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.world.jit import compiled, power
+from sim.world.processes.market import payroll_revenue
 from sim.world.sampling import pick, poisson_shared
 
 
@@ -88,7 +89,7 @@ def stakes(local: np.ndarray, trafficking: np.ndarray, labour_share: float, expo
     follows the routes (Dell 2015) and rose most where they run when cocaine grew scarce (Castillo,
     Mejía & Restrepo 2020). At `exponent` 0 every state's factor is 1.
     """
-    paid = local + labour_share * trafficking
+    paid = payroll_revenue(local, trafficking, labour_share)
     national = (local.sum() + trafficking.sum()) / paid.sum() if paid.sum() > 0 else 1.0
     out = np.ones(local.shape[0])
     for s in range(local.shape[0]):
