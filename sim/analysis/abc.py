@@ -80,8 +80,8 @@ def outputs() -> list[str]:
 
 def to_unit(chosen: Sequence[Factor], frame: pd.DataFrame) -> np.ndarray:
     """Parameter values as coordinates in the unit cube of the factors' ranges."""
-    low, high = np.array([f.low for f in chosen]), np.array([f.high for f in chosen])
-    return (frame[[f.name for f in chosen]].to_numpy(float) - low) / (high - low)
+    values = frame[[f.name for f in chosen]].to_numpy(float)
+    return np.column_stack([f.unit(values[:, k]) for k, f in enumerate(chosen)]) if len(values) else values
 
 
 def from_unit(chosen: Sequence[Factor], unit: np.ndarray) -> list[dict[str, Any]]:

@@ -31,6 +31,12 @@ class Factor:
             return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
         return self.low + u * (self.high - self.low)
 
+    def unit(self, value: np.ndarray) -> np.ndarray:
+        """The positions (0 to 1 inside the range) of `value`: the inverse of `at`."""
+        if self.log:
+            return (np.log(value) - np.log(self.low)) / (np.log(self.high) - np.log(self.low))
+        return (value - self.low) / (self.high - self.low)
+
 
 def factors() -> list[Factor]:
     """Every parameter with a range that is not a policy lever or set by the record."""

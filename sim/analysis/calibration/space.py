@@ -12,10 +12,8 @@ from sim.analysis.factors import Factor
 
 
 def to_unit(name: str, value: float, log_scale: Collection[str] = ()) -> float:
-    p = parameters.table()[name]
-    if name in log_scale:
-        return (np.log(value) - np.log(p.low)) / (np.log(p.high) - np.log(p.low))
-    return (value - p.low) / (p.high - p.low)
+    """Where `value` lies in a parameter's range (0 to 1), on a log scale if named in `log_scale`."""
+    return float(factor(name, log_scale).unit(value))
 
 
 def factor(name: str, log_scale: Collection[str] = ()) -> Factor:
