@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sim.world.geography import N_STATES, adjacency, border_lists
+from sim.world.metrics import occupied
 from sim.world.model import CartelModel
 from sim.world.processes import forces, violence
 
@@ -51,7 +52,7 @@ def _line():
 def test_pressure_pushes_members_next_door_where_it_is_lower():
     members, org, state, m, start, to = _line()
     pressure = np.array([2.0, 0.5, 0.5])
-    leaving, joining = forces.displaced(members, org, state, m, pressure, start, to, 0.365)
+    leaving, joining = forces.displaced(members, org, state, m, occupied(m), pressure, start, to, 0.365)
     # organisation 0 in state 0: 0.365 / 365 x (2 - 0.5) of its 100 members, all to state 1 (its only neighbour)
     assert leaving[:2].sum() == pytest.approx(0.0015 * 100)
     assert leaving[0] / leaving[1] == pytest.approx(60 / 40)  # cells lose by members
@@ -64,14 +65,14 @@ def test_pressure_pushes_members_next_door_where_it_is_lower():
 def test_nobody_moves_at_zero_or_under_even_pressure():
     members, org, state, m, start, to = _line()
     for pressure, rate in ((np.array([2.0, 0.5, 0.5]), 0.0), (np.full(3, 1.5), 0.3), (np.zeros(3), 0.3)):
-        leaving, joining = forces.displaced(members, org, state, m, pressure, start, to, rate)
+        leaving, joining = forces.displaced(members, org, state, m, occupied(m), pressure, start, to, rate)
         assert not leaving.any() and not joining.any()
 
 
 def test_members_move_to_several_neighbours_by_their_organisations_members_there():
     members, org, state, m, start, to = _line()
     pressure = np.array([0.0, 3.0, 1.0])  # state 1 pushes out to 0 (gap 3) and 2 (gap 2)
-    leaving, joining = forces.displaced(members, org, state, m, pressure, start, to, 0.365)
+    leaving, joining = forces.displaced(members, org, state, m, occupied(m), pressure, start, to, 0.365)
     to_0, to_2 = 0.001 * 3 * 50 * 100 / 130, 0.001 * 2 * 50 * 30 / 130
     assert leaving[2] == pytest.approx(to_0 + to_2)
     assert joining[:2].sum() == pytest.approx(to_0) and joining[3] == pytest.approx(to_2)

@@ -5,7 +5,7 @@ import pytest
 
 from sim import parameters
 from sim.world.geography import geography
-from sim.world.metrics import effective_groups, groups_alive
+from sim.world.metrics import effective_groups, groups_alive, occupied
 from sim.world.processes import commanders as core
 from sim.world.processes import expansion, forces, market, recruitment, violence
 
@@ -31,7 +31,8 @@ def test_income_is_shared_by_members():
     by_org = np.array([[30.0, 0.0], [10.0, 0.0]])
 
     def income(e):
-        return market.cell_income(revenue, market.shares(np.ones((2, 2)), by_org, e), by_org, org, state, members)
+        share = market.shares(np.ones((2, 2)), by_org, occupied(by_org), e)
+        return market.cell_income(revenue, share, by_org, org, state, members)
 
     assert income(1.0).tolist() == [50.0, 25.0, 25.0, 0.0]
     concave = income(0.5)

@@ -13,6 +13,7 @@ import pytest
 from sim import parameters
 from sim.analysis import seeds, succession_grid
 from sim.analysis.ensembles import summaries
+from sim.world.metrics import occupied
 from sim.world.model import CartelModel
 from sim.world.processes import market, succession
 
@@ -226,11 +227,12 @@ def test_campaign_operations_fail_at_the_published_rate():
 def test_flow_follows_networks_and_cohesion_and_diverts_to_other_routes():
     value = np.array([100.0, 100.0])
     cartel = np.array([[10.0, 10.0], [0.0, 0.0]])
-    assert market.trafficking_flow(value, cartel, np.array([1.0, 0.1]), 0.0).tolist() == [100.0, 100.0]
+    alone = market.trafficking_flow(value, cartel, occupied(cartel), np.array([1.0, 0.1]), 0.0)
+    assert alone.tolist() == [100.0, 100.0]
     mixed = np.array([[10.0, 0.0], [0.0, 10.0]])  # a cartel in state 1, local gangs in state 2
-    flow = market.trafficking_flow(value, mixed, np.array([1.0, 0.1]), 0.0)
+    flow = market.trafficking_flow(value, mixed, occupied(mixed), np.array([1.0, 0.1]), 0.0)
     assert flow.tolist() == pytest.approx([100.0, 10.0])
-    diverted = market.trafficking_flow(value, mixed, np.array([1.0, 0.1]), 0.3)
+    diverted = market.trafficking_flow(value, mixed, occupied(mixed), np.array([1.0, 0.1]), 0.3)
     assert diverted.tolist() == pytest.approx([130.0, 13.0])  # 33 of the 90 lost find room elsewhere
     assert market.network_share("splinter", 0.5, P) == pytest.approx(0.5 * P["splinter_network_share"])
     assert market.network_share("local", 1.0, P) == P["local_network_share"]

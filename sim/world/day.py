@@ -21,6 +21,7 @@ from sim.world.metrics import (
     concentration,
     effective_groups,
     groups_alive,
+    occupied,
     org_state_members,
     per_group,
 )
@@ -221,6 +222,7 @@ def advance(
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
     m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)  # as the day starts
+    occ = occupied(m)
     died = True  # the first day checks who is where (Python may have changed it)
     q = core / core0  # each cell's core strength relative to the steady world's
     entries = np.zeros(n_states, np.int64)
@@ -260,11 +262,12 @@ def advance(
             today[ENTRIES, st] = entries[st]
         if absorbed:
             m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
+            occ = occupied(m)
         if (died or absorbed or presence.shape != m.shape) and _moved(m, presence):  # who is where changed
             presence = m >= CELL_DEATH_MEMBERS
             pair_a, pair_b, pair_s = violence.hostile_pairs(presence, hostility)
         # income: market shares, pay, and a national cartel's home guard
-        share = market.shares(advantage, m, e)
+        share = market.shares(advantage, m, occ, e)
         pay = market.home_pay(share, flow_capacity, labour, guard_share, home)
         income = market.cell_income(revenue, share, m, cell_org, cell_state, members)
         income += market.guard_income(pay, home, m, cell_org, cell_state, members)
@@ -291,7 +294,7 @@ def advance(
         pressure = forces.enforcement_pressure(risk, risk0)
         if displacement != 0.0:
             pushed, arriving = forces.displaced(
-                members, cell_org, cell_state, m, pressure, border_start, border_to, displacement
+                members, cell_org, cell_state, m, occ, pressure, border_start, border_to, displacement
             )
             gain += arriving
             loss += pushed
@@ -348,7 +351,7 @@ def advance(
             if armed[cell_state[c]] > 0:
                 loss[c] += dead_gunmen[cell_state[c]] * armed_cells[c] / armed[cell_state[c]]
         background = violence.background_homicides(rng, population, bg_rate)
-        today[FLOW] = market.trafficking_flow(flow_capacity, m, moves, spare)
+        today[FLOW] = market.trafficking_flow(flow_capacity, m, occ, moves, spare)
         for st in range(n_states):
             today[CRIMINAL, st] = clash_dead[st] - hidden_dead[st] + dead_gunmen[st]
             today[CIVILIAN, st] = civilians[st] - hidden_civilians[st] + background[st]
@@ -368,10 +371,12 @@ def advance(
         core[:] = commanders.rebuilt(commanders.after_arrests(core, rate, core_share, targeting), rebuild)
         # the day's end (and the next day's start)
         m = org_state_members(members, cell_org, cell_state, n_orgs, n_states)
+        occ = occupied(m)
         today[MEMBERS] = per_group(members, cell_state, n_states)
-        level[:n_states] = concentration(m)
+        level[:n_states] = concentration(m, occ)
         totals = per_group(members, cell_org, n_orgs)
-        level[n_states] = concentration(totals.reshape(n_orgs, 1))[0]
+        by_org = totals.reshape(n_orgs, 1)
+        level[n_states] = concentration(by_org, occupied(by_org))[0]
         nat[NAT_GROUPS] = groups_alive(totals, is_local)
         nat[NAT_EFFECTIVE] = effective_groups(totals, is_local)
         nat[NAT_LOYAL] = loyal_share(loyal_cells, cell_org, members, cjng)

@@ -37,25 +37,36 @@ def effective_groups(org_members: np.ndarray, is_local: np.ndarray) -> float:
 
 
 @compiled
-def concentration(org_state_members: np.ndarray) -> np.ndarray:
-    """Herfindahl index of each state's criminal market: sum of squared member shares (organisations x states in,
-    one per state out).
+def occupied(org_state_members: np.ndarray) -> np.ndarray:
+    """The organisation-state pairs with members, as flat indices o x n_states + s in index order.
 
-    1 is a monopoly; 1/k is k groups of equal size; 0 where no group is present.
-    """
+    Of the organisations x states grid (thousands of pairs) a day has members in a few hundred:
+    the market and the metrics visit these instead of the whole grid, in the same order."""
     n_orgs, n_states = org_state_members.shape
-    total = np.zeros(n_states)
-    present = np.empty(n_orgs * n_states, np.int64)  # the few organisation-state pairs with members
+    out = np.empty(n_orgs * n_states, np.int64)
     count = 0
     for o in range(n_orgs):
         for s in range(n_states):
             if org_state_members[o, s] != 0.0:
-                total[s] += org_state_members[o, s]
-                present[count] = o * n_states + s
+                out[count] = o * n_states + s
                 count += 1
+    return out[:count]
+
+
+@compiled
+def concentration(org_state_members: np.ndarray, occupied: np.ndarray) -> np.ndarray:
+    """Herfindahl index of each state's criminal market: sum of squared member shares (organisations x states in,
+    one per state out; `occupied` the pairs with members, from `occupied`).
+
+    1 is a monopoly; 1/k is k groups of equal size; 0 where no group is present.
+    """
+    n_states = org_state_members.shape[1]
+    total = np.zeros(n_states)
+    for i in occupied:
+        total[i % n_states] += org_state_members[i // n_states, i % n_states]
     out = np.zeros(n_states)
-    for i in range(count):
-        o, s = present[i] // n_states, present[i] % n_states
+    for i in occupied:
+        o, s = i // n_states, i % n_states
         x = org_state_members[o, s] / total[s]
         out[s] += x * x
     return out

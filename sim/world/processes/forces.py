@@ -119,6 +119,7 @@ def displaced(
     org: np.ndarray,
     state: np.ndarray,
     org_state_members: np.ndarray,
+    occupied: np.ndarray,
     pressure: np.ndarray,
     border_start: np.ndarray,
     border_to: np.ndarray,
@@ -130,35 +131,36 @@ def displaced(
     Each day an organisation moves `rate` / 365 x (pressure here - pressure there) of its members in
     a state to each neighbouring state (land borders: `border_to[border_start[s]:border_start[s+1]]`)
     where the pressure is lower and it already has cells, shared among those states by its members
-    there, and among its cells by members. They add to its contact and contests next door (the
+    there, and among its cells by members (`occupied`: the pairs with members,
+    `sim.world.metrics.occupied`). They add to its contact and contests next door (the
     balloon effect: Dell 2015, crackdowns divert trafficking and violence to other routes; Osorio
     2015, violence spreads to neighbouring areas). Deterministic; at `rate` 0 nobody moves.
     """
     n = members.shape[0]
     leaving = np.zeros(n)
     joining = np.zeros(n)
-    if rate == 0.0:
+    if rate == 0.0 or not (pressure > 0.0).any():  # nobody is pushed: most days of a quiet world
         return leaving, joining
     n_orgs, n_states = org_state_members.shape
     out = np.zeros((n_orgs, n_states))
     into = np.zeros((n_orgs, n_states))
-    for o in range(n_orgs):
-        for s in range(n_states):
-            here = org_state_members[o, s]
-            if here <= 0.0 or pressure[s] <= 0.0:
-                continue
-            next_door = 0.0
-            for i in range(border_start[s], border_start[s + 1]):
-                next_door += org_state_members[o, border_to[i]]
-            if next_door <= 0.0:
-                continue
-            for i in range(border_start[s], border_start[s + 1]):
-                t = border_to[i]
-                gap = pressure[s] - pressure[t]
-                if gap > 0.0 and org_state_members[o, t] > 0.0:
-                    moved = min(rate / 365.0 * gap, 1.0) * here * org_state_members[o, t] / next_door
-                    out[o, s] += moved
-                    into[o, t] += moved
+    for k in occupied:
+        o, s = k // n_states, k % n_states
+        here = org_state_members[o, s]
+        if here <= 0.0 or pressure[s] <= 0.0:
+            continue
+        next_door = 0.0
+        for i in range(border_start[s], border_start[s + 1]):
+            next_door += org_state_members[o, border_to[i]]
+        if next_door <= 0.0:
+            continue
+        for i in range(border_start[s], border_start[s + 1]):
+            t = border_to[i]
+            gap = pressure[s] - pressure[t]
+            if gap > 0.0 and org_state_members[o, t] > 0.0:
+                moved = min(rate / 365.0 * gap, 1.0) * here * org_state_members[o, t] / next_door
+                out[o, s] += moved
+                into[o, t] += moved
     for c in range(n):
         held = org_state_members[org[c], state[c]]
         if held > 0.0:

@@ -56,29 +56,27 @@ def entry_rates(
 
 
 @compiled
-def shares(advantage: np.ndarray, org_state_members: np.ndarray, share_exponent: float) -> np.ndarray:
+def shares(
+    advantage: np.ndarray, org_state_members: np.ndarray, occupied: np.ndarray, share_exponent: float
+) -> np.ndarray:
     """Each organisation's share of each state's market (organisations x states), from a contest success function.
 
     An organisation's share of a state is (advantage x members there) to the power e over the sum
     of the same for every organisation present. `advantage` (organisations x states) is the
-    strength per member of an established presence. With e < 1 (diminishing returns to numbers,
-    Hirshleifer 1989) a small group earns more per member than a large one, so challengers
-    persist instead of every market drifting to a monopoly.
+    strength per member of an established presence; `occupied` the pairs with members
+    (`sim.world.metrics.occupied`). With e < 1 (diminishing returns to numbers, Hirshleifer 1989)
+    a small group earns more per member than a large one, so challengers persist instead of
+    every market drifting to a monopoly.
     """
     n_orgs, n_states = org_state_members.shape
     weight = np.zeros((n_orgs, n_states))
     total = np.zeros(n_states)
-    present = np.empty(n_orgs * n_states, np.int64)  # the few organisation-state pairs with members
-    count = 0
-    for o in range(n_orgs):
-        for s in range(n_states):
-            if org_state_members[o, s] > 0:
-                weight[o, s] = power(advantage[o, s] * org_state_members[o, s], share_exponent)
-                total[s] += weight[o, s]
-                present[count] = o * n_states + s
-                count += 1
-    for i in range(count):
-        o, s = present[i] // n_states, present[i] % n_states
+    for i in occupied:
+        o, s = i // n_states, i % n_states
+        weight[o, s] = power(advantage[o, s] * org_state_members[o, s], share_exponent)
+        total[s] += weight[o, s]
+    for i in occupied:
+        o, s = i // n_states, i % n_states
         weight[o, s] /= total[s]
     return weight
 
@@ -200,24 +198,25 @@ def network_share(kind: str, parent: float, p: dict) -> float:
 
 
 @compiled
-def trafficking_flow(value: np.ndarray, org_state_members: np.ndarray, moves: np.ndarray, spare: float) -> np.ndarray:
+def trafficking_flow(
+    value: np.ndarray, org_state_members: np.ndarray, occupied: np.ndarray, moves: np.ndarray, spare: float
+) -> np.ndarray:
     """Trafficking value moved to the US through each state (USD a day).
 
     `value` is what each state's crossings, ports and coast can carry (after interdiction and
-    disruption); the organisations there move it in proportion to their members times `moves`
-    (network times cohesion, per organisation). What a state's groups cannot move is diverted to
-    other routes, up to `spare` times what those already carry (Dell 2015: crackdowns divert
-    trafficking rather than stop it).
+    disruption); the organisations there (`occupied`: the pairs with members) move it in
+    proportion to their members times `moves` (network times cohesion, per organisation). What a
+    state's groups cannot move is diverted to other routes, up to `spare` times what those
+    already carry (Dell 2015: crackdowns divert trafficking rather than stop it).
     """
-    n_orgs, n_states = org_state_members.shape
+    n_states = org_state_members.shape[1]
     total = np.zeros(n_states)
     moved = np.zeros(n_states)
-    for o in range(n_orgs):
-        for s in range(n_states):
-            x = org_state_members[o, s]
-            if x != 0.0:
-                total[s] += x
-                moved[s] += moves[o] * x
+    for i in occupied:
+        o, s = i // n_states, i % n_states
+        x = org_state_members[o, s]
+        total[s] += x
+        moved[s] += moves[o] * x
     carried = np.zeros(n_states)
     room = np.zeros(n_states)
     unmoved = 0.0
