@@ -9,6 +9,7 @@ from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
 import sim
+from sim import CartelModel
 from sim.errors import ConfigError
 from sim.runs.config import CONF_DIR, available_scenarios
 
@@ -32,11 +33,24 @@ def test_parameter_overrides_reach_the_model() -> None:
 
 @pytest.mark.parametrize(
     "kw",
-    [{"troop_pol": 1}, {"troop_pool": -5}, {"chapitos_share": 1.5}, {"horizon_days": -1}, {"seed": "abc"}],
+    [
+        {"troop_pol": 1},
+        {"troop_pool": -5},
+        {"chapitos_share": 1.5},
+        {"horizon_days": -1},
+        {"horizon_days": 100_000},
+        {"seed": "abc"},
+    ],
 )
 def test_bad_input_raises_config_error(kw: dict) -> None:
     with pytest.raises(ConfigError):
         sim.run(**kw)
+
+
+def test_a_run_is_at_most_twenty_years_from_every_front_door() -> None:
+    for run in (sim.run, sim.simulate, CartelModel):
+        with pytest.raises(ConfigError, match="horizon_days = 7301 is not allowed: .* from 0 to 7,300 \\(20 years\\)"):
+            run(horizon_days=7301)
 
 
 def test_works_inside_a_running_hydra_and_leaves_it_alone() -> None:

@@ -94,6 +94,10 @@ def test_good_overrides_pass(args: list[str]) -> None:
         ("params.troop_pol=1", "unknown parameter 'troop_pol' (did you mean troop_pool?)"),
         ("horizon_days=-1", "horizon_days = -1 is not allowed"),
         ("burn_in_days=-1", "burn_in_days = -1 is not allowed"),
+        (
+            "horizon_days=100000",
+            "horizon_days = 100000 is not allowed: it must be a whole number of days from 0 to 7,300",
+        ),
         ("record=nope", "unknown record 'nope': choose none, mexico_2015_2026, mexico_2024_2026 or the path"),
         ("seed=abc", "seed = 'abc' is not allowed"),
         ("seed=1.5", "seed = 1.5 is not allowed"),

@@ -83,12 +83,25 @@ def test_record_none_has_no_events_and_names_are_listed():
         ),
         ("events: {}", "must be a mapping with a list 'events'"),
         ("events: [{date: 2025-01-01, note: x: y, source: z}]", "is not valid YAML at line 1"),
+        (
+            "events:\n  - {date: 2025-02-30, note: x, source: z}",
+            "is not valid YAML at line 2, column 12: '2025-02-30' is not a calendar date (day is out of range",
+        ),
     ],
 )
 def test_a_bad_record_is_one_line(tmp_path, text, message):
     with pytest.raises(ConfigError) as err:
         history.load(_write(tmp_path, text))
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_state_codes_may_be_quoted_as_the_output_tables_write_them(tmp_path):
+    def states(codes: str) -> tuple[int, ...]:
+        event = f"arrest_cell_leaders: {{organisation: CJNG, states: {codes}, arrested: 3}}"
+        (loaded,) = history.load(_write(tmp_path, f"events: [{{date: 2025-01-01, {event}, source: x}}]")).events
+        return loaded.states
+
+    assert states("['14', '01']") == states("[14, 1]") == (14, 1)
 
 
 def test_unknown_organisations_and_unknown_records_stop_before_the_run(tmp_path):

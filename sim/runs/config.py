@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 POLICY_GROUPS = ("policy/military", "policy/kingpin", "policy/capacity", "policy/finance", "policy/social")
 GROUPS = ("scenario", "params", *POLICY_GROUPS)  # config groups: a directory of yaml files each under conf/
-RUN_SETTINGS = {"seed": 0, "burn_in_days": 0, "horizon_days": 0}  # whole numbers and their minimum
+RUN_SETTINGS = ("seed", "burn_in_days", "horizon_days")  # whole numbers
 TOP_LEVEL = (
     "scenario",
     "seed",
@@ -97,10 +97,12 @@ def check_setting(key: str, value: Any) -> Any:
 
         load(value if isinstance(value, str) else repr(value))
         return value
-    low = RUN_SETTINGS[key]
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        unit = "" if key == "seed" else " of days"
-        raise ConfigError(f"{key} = {value!r} is not allowed: it must be a whole number{unit} >= {low}")
+    if key != "seed":
+        from sim.world.calendar import check_days
+
+        return check_days(key, value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ConfigError(f"seed = {value!r} is not allowed: it must be a whole number >= 0")
     return int(value)
 
 

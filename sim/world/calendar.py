@@ -11,6 +11,7 @@ An origin before day 0 knows only the record's events dated before it (a forecas
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from typing import Any
 
 from sim.errors import ConfigError
@@ -35,6 +36,21 @@ def year_days(year: int) -> tuple[int, int]:
 
 
 FIRST_DAY = day_of(TABLE_START)  # -783: the first day of the daily table
+
+
+# A run's burn-in and horizon are bounded: the world is conditioned on one decade (2015 - 2026),
+# and a typo such as horizon_days=100000 would otherwise run for minutes unasked.
+MAX_DAYS = 7300  # 20 years
+
+
+def check_days(name: str, value: Any) -> int:
+    """`burn_in_days` or `horizon_days` as an int from 0 to MAX_DAYS; ConfigError in one line otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= MAX_DAYS:
+        raise ConfigError(
+            f"{name} = {value!r} is not allowed: it must be a whole number of days from 0 to {MAX_DAYS:,} "
+            f"({MAX_DAYS // 365} years)"
+        )
+    return int(value)
 
 
 ORIGINS = (dt.date(2015, 1, 1), dt.date(2030, 12, 31))  # the origins a run accepts (the long record's table on)

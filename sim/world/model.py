@@ -16,7 +16,7 @@ from sim.world import day as the_day
 from sim.world import interventions
 from sim.world import record as history
 from sim.world.agents import Cell, Organisation
-from sim.world.calendar import FIRST_DAY, check_origin, day_of
+from sim.world.calendar import FIRST_DAY, check_days, check_origin, day_of
 from sim.world.geography import N_STATES, adjacency, border_graph, border_lists, geography
 from sim.world.government import Government
 from sim.world.leadership import Leadership
@@ -59,9 +59,7 @@ class CartelModel(mesa.Model):
         **params: Any,
     ) -> None:
         super().__init__(rng=int(seed))
-        for name, value in (("burn_in_days", burn_in_days), ("horizon_days", horizon_days)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{name} = {value!r} is not allowed: it must be a whole number of days >= 0")
+        burn_in_days, horizon_days = check_days("burn_in_days", burn_in_days), check_days("horizon_days", horizon_days)
         self.p = parameters.resolve(params)
         if self.p["cjng_members"] + self.p["cds_members"] > self.p["members_total"]:
             raise ConfigError(

@@ -120,8 +120,20 @@ def _choices() -> str:
 def _read(text: str, name: str) -> Any:
     import yaml
 
+    class Loader(yaml.SafeLoader):
+        """YAML's safe loader, with a date that does not exist (2025-02-30) a YAML error at its line."""
+
+    def timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError as err:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a calendar date ({err})", node.start_mark
+            ) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=Loader)  # a SafeLoader: plain data only
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
@@ -253,12 +265,15 @@ def _check_cell_leaders(args: Any) -> dict[str, Any]:
     out = _fields(args, ("organisation", "states", "arrested"))
     _name(out["organisation"], "organisation")
     states = out["states"]
+    if isinstance(states, list):  # codes as the output tables write them ("14", "01") are codes too
+        states = [int(s) if isinstance(s, str) and s.strip().isdigit() else s for s in states]
     if (
         not isinstance(states, list)
         or not states
         or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= 32 for s in states)
     ):
-        raise ConfigError(f"states = {states!r} is not allowed: it must be a list of INEGI codes 1 to 32")
+        raise ConfigError(f"states = {out['states']!r} is not allowed: it must be a list of INEGI codes 1 to 32")
+    out["states"] = states
     _count(out["arrested"], "arrested")
     return out
 
