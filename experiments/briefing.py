@@ -8,7 +8,8 @@ Writes into the folder (default `briefing/`): `figures/*.png|pdf`, `briefing.pdf
 one per page), `summary.md` (headlines, key numbers, where the spread comes from, the robust
 comparison and the scenario discovery), `robust.csv` (every pair of policies on every outcome:
 the share of worlds the first does better), `runs.csv` (one row per run) and `daily.parquet`
-(national daily rows). Every scenario runs in the same plausible worlds (sim/data/plausible_sets.csv)
+(national daily rows), and `runs/`, the runs chunk by chunk as they finish: interrupted (Ctrl-C), the same
+command resumes where it stopped. Every scenario runs in the same plausible worlds (sim/data/plausible_sets.csv)
 with the same test seeds, so differences are paired by world and seed (common random numbers);
 ranges cover both what we do not know about the parameters and chance.
 """
@@ -40,6 +41,7 @@ STATUS_QUO = "mencho_strike"  # the strike, then nothing new: what each policy i
 POLICIES = ("kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
 PAIR = ("kingpin_campaign", "state_capacity")  # the comparison the briefing is asked about
 WORLDS, SEEDS, HORIZON = 50, 2, 1095  # the defaults: about 3 minutes on 2 cores
+RUNS_FOLDER = "runs"  # in the pack's folder: the runs, chunk by chunk, so that an interrupted pack resumes
 
 
 def _range(values: pd.Series, digits: int = 0) -> str:
@@ -340,39 +342,58 @@ def main() -> None:
     ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
     args = ap.parse_args()
 
+    from sim.errors import ConfigError
+
+    try:
+        make(args)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:  # Ctrl-C: one line on what is kept, not a traceback
+        print(
+            f"interrupted; the finished runs are kept in {args.out / RUNS_FOLDER}: the same command resumes",
+            file=sys.stderr,
+        )
+        sys.exit(130)
+
+
+def make(args: argparse.Namespace) -> None:
+    """The pack for the command line's arguments: every input and the output folder are checked
+    before the first run; the runs are kept in `RUNS_FOLDER` as they finish."""
     import sim
     from sim.analysis import discovery, figures, robust
     from sim.analysis import seeds as seedlists
     from sim.errors import ConfigError
     from sim.runs import plausible
+    from sim.runs.config import check_scenario
+    from sim.runs.files import writable, write_csv, write_parquet, write_text
+    from sim.world.calendar import check_days
 
-    start = time.time()
-    try:
-        if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
-            raise ConfigError(
-                f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
-                f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1"
-            )
-        chosen = range(args.worlds) if args.worlds else None
-        result = sim.ensemble(
-            args.scenarios,
-            seeds=seedlists.test(args.seeds),
-            worlds=chosen,
-            processes=args.processes,
-            horizon_days=args.horizon_days,
+    start, out = time.time(), args.out
+    if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
+        raise ConfigError(
+            f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
+            f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1"
         )
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
-    out = args.out
-    (out / "figures").mkdir(parents=True, exist_ok=True)
-    result.runs.to_csv(out / "runs.csv", index=False)
-    result.daily.to_parquet(out / "daily.parquet", index=False)
+    check_days("--horizon-days", args.horizon_days)
+    for name in args.scenarios:
+        check_scenario(name)
+    writable(out / "figures")
+    result = sim.ensemble(
+        args.scenarios,
+        seeds=seedlists.test(args.seeds),
+        worlds=range(args.worlds) if args.worlds else None,
+        processes=args.processes,
+        horizon_days=args.horizon_days,
+        folder=out / RUNS_FOLDER,
+    )
+    write_csv(result.runs, out / "runs.csv")
+    write_parquet(result.daily, out / "daily.parquet")
     ok = result.runs[result.runs["status"] == "ok"]
     pngs = figures.briefing_figures(ok, result.daily, out / "figures", baseline=BASELINE, book=None)
     extra = robust_section(ok)
     if extra:
-        robust_table(ok).to_csv(out / "robust.csv", index=False)
+        write_csv(robust_table(ok), out / "robust.csv")
         pngs += figures.save(
             robust.figure(ok, "homicides_last_365", policy_scenarios(ok), version=sim.__version__),
             out / "figures",
@@ -383,7 +404,7 @@ def main() -> None:
         pngs += figures.save(discovery.figure(box, version=sim.__version__), out / "figures", "discovery")[:1]
     figures.multipage_pdf(pngs, out / "briefing.pdf")  # the whole pack, one figure a page
     summary = summary_markdown(result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found)
-    (out / "summary.md").write_text(summary, encoding="utf-8")
+    write_text(out / "summary.md", summary)
     print(
         f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md "
         f"({len(ok)} runs, {time.time() - start:.0f} s)"

@@ -25,7 +25,17 @@ def main() -> None:
     from sim.analysis import sweep  # after the checks: a typo should not wait for the model to import
     from sim.runs import app
 
-    app.main()
+    try:
+        app.main()
+    except KeyboardInterrupt:  # Ctrl-C: one line on what is kept, not a traceback
+        folder = sweep.LAST.get("folder")
+        kept = (
+            f"; the finished runs are kept in {folder}: the same command with hydra.sweep.dir={folder} resumes"
+            if folder
+            else ""
+        )
+        print(f"interrupted{kept}", file=sys.stderr)
+        sys.exit(130)
     result = sweep.LAST.get("result")
     if result is not None and result.failed:  # only in a sweep: a single run has exited already
         print(

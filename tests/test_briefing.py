@@ -51,6 +51,13 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
         image = matplotlib.image.imread(tmp_path / "figures" / f"{name}.png")
         assert image.std() > 0.01, name
     assert (tmp_path / "briefing.pdf").stat().st_size > 50_000
+    # the runs were kept as they finished: the same command again resumes, reading them instead of re-running
+    chunks = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("chunk_*.parquet")}
+    again = _run("experiments.briefing", "--worlds", "3", "--seeds", "2", "--horizon-days", "400", "--out",
+                 str(tmp_path), "--scenarios", *scenarios)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert chunks and {p: p.stat().st_mtime_ns for p in chunks} == chunks
+    assert pd.read_csv(tmp_path / "runs.csv").equals(runs)
 
 
 def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
@@ -59,6 +66,18 @@ def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
         "error: --worlds 100000 --seeds 2 is not allowed: worlds must be from 0 to"
     )
     assert "Traceback" not in proc.stderr
+
+
+def test_the_briefing_checks_its_horizon_and_its_folder_before_any_run(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    for args, message in (
+        (["--horizon-days", "-5"], "error: --horizon-days = -5 is not allowed: it must be a whole number of days"),
+        (["--out", str(tmp_path / "a_file" / "pack")], f"error: cannot write to {tmp_path / 'a_file' / 'pack'}"),
+    ):
+        proc = _run("experiments.briefing", "--out", str(tmp_path / "pack"), *args)
+        assert proc.returncode == 2 and proc.stderr.strip().startswith(message), proc.stderr[-2000:]
+        assert "Traceback" not in proc.stderr and "[ensemble]" not in proc.stderr  # no run started
+    assert not (tmp_path / "pack").exists()
 
 
 def test_the_discovery_page_reports_a_box_with_coverage_and_density(tmp_path):

@@ -132,6 +132,72 @@ def test_a_failing_job_is_recorded_and_the_others_kept(tmp_path: Path):
     assert (runs.status == "ok").sum() == 2 and runs.loc[runs.status == "ok", "homicides_baseline_annual"].notna().all()
 
 
+def test_a_sweep_with_other_settings_is_refused_in_its_folder(tmp_path: Path):
+    """A 30-day sweep and a 60-day one in one folder would be pooled by the collection."""
+    quick = ["outputs=summary", "figures=false", "burn_in_days=365", f"hydra.sweep.dir={tmp_path}"]
+    assert cli("-m", "seed=1", "horizon_days=30", *quick, cwd=tmp_path).returncode == 0
+    other = cli("-m", "seed=2", "horizon_days=60", *quick, cwd=tmp_path)
+    assert other.returncode == 2 and other.stderr.strip() == (
+        f"error: {tmp_path} holds a sweep with other settings (horizon_days: 30 there, 60 here); choose another "
+        "hydra.sweep.dir, or repeat that sweep's overrides (other seeds may be added) to resume or extend it"
+    )
+    more_seeds = cli("-m", "seed=1,2", "horizon_days=30", *quick, cwd=tmp_path)
+    assert more_seeds.returncode == 0, more_seeds.stderr[-2000:]
+    assert sorted(pd.read_csv(tmp_path / "runs.csv")["seed"]) == [1, 2]
+
+
+def _small_files() -> None:
+    """In the child: files cannot grow past 20 kB (as on a full disk, a write fails part-way)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write with an error instead of killing the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+def test_a_full_disk_leaves_no_half_written_file_and_the_sweeps_own_message(tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=_small_files,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "error: 2 of 2 runs failed; see " in proc.stderr
+    assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob("timeseries.parquet"))  # none half-written
+    for status in tmp_path.glob("*/seed*/status.json"):
+        error = json.loads(status.read_text())["error"]
+        assert error.startswith("OSError") and "File too large" in error
+    assert len(pd.read_csv(tmp_path / "failures.csv")) == 2
+
+
+def test_ctrl_c_on_a_sweep_prints_one_line_that_says_how_to_resume(tmp_path: Path):
+    import signal
+    import time
+
+    args = ["-m", "seed=range(1,400)", "horizon_days=365", "outputs=summary", "figures=false"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={tmp_path}"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches the command and its workers
+    )
+    progress, deadline = tmp_path / PROGRESS_DIR, time.time() + 300
+    while time.time() < deadline and not (progress.is_dir() and len(os.listdir(progress)) >= 3):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("[sweep]")]
+    assert proc.returncode == 130 and lines == [
+        f"interrupted; the finished runs are kept in {tmp_path}: the same command with hydra.sweep.dir={tmp_path} "
+        "resumes"
+    ], err[-3000:]
+
+
 def test_the_collector_runs_on_its_own(tmp_path: Path):
     proc = cli("-m", "seed=1,2", *SHORT, "figures=false", f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
     assert proc.returncode == 0

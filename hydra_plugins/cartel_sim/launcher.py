@@ -33,10 +33,17 @@ def _joblib_core() -> Any:
 def execute_job(
     idx: int, overrides: Sequence[str], hydra_context: Any, config: Any, task_function: Any, singleton_state: dict
 ) -> JobReturn:
-    """Hydra's joblib job, with this worker's plugins (if discovered) among the singletons it restores."""
+    """Hydra's joblib job, with this worker's plugins (if discovered) among the singletons it restores.
+
+    A worker ignores Ctrl-C (SIGINT, which a terminal sends to the whole process group): the
+    parent stops the sweep and says in one line how to resume, where a worker interrupted in the
+    middle of a job would print its own traceback or a half line."""
+    import signal
+
     from hydra.core.plugins import Plugins
     from hydra.core.singleton import Singleton
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _joblib_core()
     # Singleton.get_state() would deep-copy every resolver; reading the instances is private (hydra-core <1.4)
     plugins = Singleton._instances.get(Plugins)

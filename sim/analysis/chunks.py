@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.runs.files import write_parquet, write_text
 
 SETTINGS = "ensemble.json"
 FOLDER_CHUNK = 32  # runs per chunk in a folder (fixed, so that the same design resumes on any machine)
@@ -163,7 +164,7 @@ class Folder:
                         f"{_short(settings.get(key))} (use another folder, or delete this one to start again)"
                     )
         else:
-            here.write_text(json.dumps(settings, indent=1), encoding="utf-8")
+            write_text(here, json.dumps(settings, indent=1))
 
     def chunk(self, i: int, daily: bool = False) -> Path:
         return self.path / f"chunk_{i:05d}{'.daily' if daily else ''}.parquet"
@@ -176,8 +177,8 @@ class Folder:
         rows last, since they mark the chunk done."""
         daily = [t.assign(row=n) for n, t in enumerate(tables) if t is not None]
         if daily:
-            _write(pd.concat(daily, ignore_index=True), self.chunk(i, daily=True))
-        _write(pd.DataFrame(rows), self.chunk(i))
+            write_parquet(pd.concat(daily, ignore_index=True), self.chunk(i, daily=True))
+        write_parquet(pd.DataFrame(rows), self.chunk(i))
 
     def read(self, i: int) -> tuple[list[dict[str, Any]], list[pd.DataFrame | None]]:
         """A finished chunk's rows and, per row, its daily rows (None if it has none)."""
@@ -188,12 +189,6 @@ class Folder:
             for n, frame in pd.read_parquet(path).groupby("row", sort=False):
                 tables[int(n)] = frame.drop(columns=["row"]).reset_index(drop=True)
         return rows, tables
-
-
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    frame.to_parquet(tmp, engine="pyarrow", index=False)
-    os.replace(tmp, path)
 
 
 def _short(value: Any) -> str:
@@ -272,7 +267,7 @@ class Stopwatch:
         path = self.folder / TIMING
         log = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
         log.append({"seconds": round(self.seconds, 1), "runs": self.runs, "cores": os.cpu_count()})
-        path.write_text(json.dumps(log, indent=1), encoding="utf-8")
+        write_text(path, json.dumps(log, indent=1))
 
     @staticmethod
     def measured(folder: Path | str, extra: tuple[float, int] = (0.0, 0)) -> tuple[float, int]:

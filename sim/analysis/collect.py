@@ -164,11 +164,13 @@ def write_tables(sweep_dir: Path, result: SweepResult, runs: pd.DataFrame, daily
     """runs.csv, failures.csv and (if any run succeeded) daily.parquet: the files written."""
     import pandas as pd
 
-    runs.to_csv(sweep_dir / RUNS, index=False)
-    pd.DataFrame(result.failed, columns=["run", "scenario", "seed", "error"]).to_csv(sweep_dir / FAILURES, index=False)
+    from sim.runs.files import write_csv, write_parquet
+
+    write_csv(runs, sweep_dir / RUNS)
+    write_csv(pd.DataFrame(result.failed, columns=["run", "scenario", "seed", "error"]), sweep_dir / FAILURES)
     if daily is None:
         return [sweep_dir / RUNS, sweep_dir / FAILURES]
-    daily.to_parquet(sweep_dir / DAILY, index=False)
+    write_parquet(daily, sweep_dir / DAILY)
     return [sweep_dir / RUNS, sweep_dir / FAILURES, sweep_dir / DAILY]
 
 

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.patches import Patch
 
+from sim.runs.files import write_whole
 from sim.world.calendar import DAY0
 from sim.world.recorder import LEVELS, NATIONAL
 
@@ -257,7 +258,7 @@ def save(fig: Figure, folder: str | Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
     for path in paths:
-        fig.savefig(path, dpi=DPI)
+        write_whole(path, lambda tmp, path=path: fig.savefig(tmp, dpi=DPI, format=path.suffix[1:]))
     if fig.canvas.manager is not None:  # made with pyplot: drop it from pyplot's registry
         from matplotlib import pyplot as plt
 
@@ -269,10 +270,13 @@ def multipage_pdf(items: Iterable[Figure | str | Path], path: str | Path) -> Pat
     """One PDF with a page per figure, to send a briefing as one file; image paths become image pages."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with PdfPages(path) as pdf:
-        for item in items:
-            pdf.savefig(item if isinstance(item, Figure) else _image_page(Path(item)))
-    return path
+
+    def write(tmp: Path) -> None:
+        with PdfPages(tmp) as pdf:
+            for item in items:
+                pdf.savefig(item if isinstance(item, Figure) else _image_page(Path(item)))
+
+    return write_whole(path, write)
 
 
 def _image_page(path: Path) -> Figure:

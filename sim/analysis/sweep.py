@@ -24,13 +24,15 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sim.analysis.collect import SweepResult, collect
+from sim.analysis.collect import collect
 from sim.analysis.pool import LauncherPool
+from sim.errors import ConfigError
 from sim.runs.app import SHARED_PASTS
+from sim.runs.files import writable, write_text
 
 SWEEP_FILE = "sweep.json"
 PROGRESS_DIR = ".progress"  # an empty file per finished job: <job number>.<ok|failed>
-LAST: dict[str, SweepResult] = {}  # the sweep collected in this process, for `python -m sim`
+LAST: dict[str, Any] = {}  # this process's sweep: its "folder" and, once collected, its "result" (`python -m sim`)
 
 
 def _sweep_overrides(config: DictConfig) -> dict[str, Any]:
@@ -60,6 +62,33 @@ def shares_pasts(config: DictConfig) -> bool:
     levers = {f"params.{p.name}" for p in table().values() if p.kind == "lever"}
     after_day0 = {"scenario", *POLICY_GROUPS, *levers, "outputs", "figures"}
     return any(o.is_sweep_override() and key.lstrip("+~") in after_day0 for key, o in _sweep_overrides(config).items())
+
+
+def defining_settings(config: DictConfig) -> dict[str, Any]:
+    """What makes a sweep's runs comparable: its overrides (from the command line and the
+    experiment's sweeper params), each as its value or its list of values, except the seeds, which
+    a sweep into the same folder may extend."""
+    settings = {}
+    for key, o in sorted(_sweep_overrides(config).items()):
+        if key.lstrip("+~") != "seed":
+            settings[key] = list(o.sweep_string_iterator()) if o.is_sweep_override() else str(o.value())
+    return settings
+
+
+def check_same_sweep(sweep_dir: Path, settings: dict[str, Any]) -> None:
+    """ConfigError in one line if `sweep_dir` holds a sweep with other settings: the collection
+    would pool runs that differ in more than seeds (a 30-day run averaged with 365-day ones)."""
+    try:
+        saved = json.loads((sweep_dir / SWEEP_FILE).read_text(encoding="utf-8")).get("settings")
+    except (OSError, ValueError):
+        return  # a new folder, or one from before sweeps recorded their settings
+    if saved is not None and saved != settings:
+        differ = [k for k in dict.fromkeys([*saved, *settings]) if saved.get(k) != settings.get(k)]
+        shown = "; ".join(f"{k}: {saved.get(k, '(unset)')} there, {settings.get(k, '(unset)')} here" for k in differ)
+        raise ConfigError(
+            f"{sweep_dir} holds a sweep with other settings ({shown}); choose another hydra.sweep.dir, or repeat "
+            "that sweep's overrides (other seeds may be added) to resume or extend it"
+        )
 
 
 def progress_line(sweep_dir: Path, bar: bool = False) -> str:
@@ -102,9 +131,16 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        info = {"total": count_jobs(config), "started": time.time()}
-        (sweep_dir / SWEEP_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
+        definition = defining_settings(config)
+        try:
+            check_same_sweep(sweep_dir, definition)
+            writable(sweep_dir)
+        except ConfigError as err:
+            print(f"error: {err}", file=sys.stderr)
+            sys.exit(2)
+        LAST["folder"] = sweep_dir
+        info = {"total": count_jobs(config), "started": time.time(), "settings": definition}
+        write_text(sweep_dir / SWEEP_FILE, json.dumps(info) + "\n")
         shutil.rmtree(sweep_dir / PROGRESS_DIR, ignore_errors=True)  # a re-run counts afresh
         (sweep_dir / PROGRESS_DIR).mkdir()
         shutil.rmtree(sweep_dir / SHARED_PASTS, ignore_errors=True)
@@ -127,6 +163,13 @@ class SweepCallback(Callback):
         sweep_dir = Path(str(config.hydra.sweep.dir))
         try:
             result = collect(sweep_dir, figures=self._figures(config), pool=self.pool)
+        except OSError as err:  # a full disk: the runs' folders are kept, the tables can follow
+            print(
+                f"error: could not write the sweep's tables in {sweep_dir} ({type(err).__name__}: {err}); the runs "
+                f"are kept in their folders: make room, then run python -m sim.analysis.collect {sweep_dir}",
+                file=sys.stderr,
+            )
+            sys.exit(2)
         finally:
             shutil.rmtree(sweep_dir / SHARED_PASTS, ignore_errors=True)  # the pasts served their runs
             if self.pool:

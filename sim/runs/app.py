@@ -22,6 +22,7 @@ from sim import __version__
 from sim.errors import ConfigError
 from sim.runs import plausible
 from sim.runs.config import CONF_DIR, RUN_SETTINGS, check_setting
+from sim.runs.files import write_parquet, write_text
 
 SHARED_PASTS = (
     ".pasts"  # a sweep's shared pasts (sim/runs/pasts.py); the sweep callback creates it when runs share them
@@ -44,7 +45,7 @@ def write_status(out: Path, cfg: DictConfig, overrides: list[str], error: str | 
     status.update(scenario=cfg.get("scenario"), seed=cfg.get("seed"), model_version=__version__)
     if past:
         status["past"] = past
-    (out / "status.json").write_text(json.dumps(status, indent=1) + "\n", encoding="utf-8")
+    write_text(out / "status.json", json.dumps(status, indent=1) + "\n")
 
 
 def already_complete(out: Path, overrides: list[str]) -> bool:
@@ -99,10 +100,10 @@ def run_job(
         "model_version": __version__,
         **result.summary,
     }
-    (out / "summary.json").write_text(dumps(summary), encoding="utf-8")
+    write_text(out / "summary.json", dumps(summary))
     if result.timeseries is None:
         return summary, past
-    result.timeseries.to_parquet(out / "timeseries.parquet", engine="pyarrow", index=False)
+    write_parquet(result.timeseries, out / "timeseries.parquet")
     return summary, past
 
 
@@ -120,12 +121,16 @@ def main(cfg: DictConfig) -> None:
         pasts = folder if folder.is_dir() else None  # the sweep varies levers: its runs share pasts
     try:
         s, past = run_job(cfg, out, pasts, keep=user_params(overrides))
-    except ConfigError as err:
-        write_status(out, cfg, overrides, str(err))
+    except (ConfigError, OSError) as err:  # bad input, or a file that could not be written (a full disk)
+        reason = str(err) if isinstance(err, ConfigError) else f"{type(err).__name__}: {err}"
+        try:
+            write_status(out, cfg, overrides, reason)
+        except OSError:
+            pass  # the disk is full: the sweep counts a job without a readable status as failed
         if hc.mode == RunMode.MULTIRUN:  # let the other jobs of the sweep run
-            print(f"error: {err} (in {out})", file=sys.stderr)
+            print(f"error: {reason} (in {out})", file=sys.stderr)
             return
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {reason}", file=sys.stderr)
         sys.exit(2)
     except Exception as err:  # a bug: record it, then show the traceback
         write_status(out, cfg, overrides, f"{type(err).__name__}: {err}".splitlines()[0])
