@@ -148,3 +148,35 @@ def test_a_run_that_eats_memory_fails_alone_under_the_workers_cap():
 
     out = each(_greedy, [1, 2], processes=1, memory_gb=3.0, errors="keep", chunk_size=1)
     assert out[0] == 1 and out[1]["error"].startswith("MemoryError")
+
+
+ENSEMBLE_CALL = (
+    'sim.ensemble(["no_strike"], seeds=[1, 2], horizon_days=10, burn_in_days=30, processes=2, progress=False)'
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "guarded"),
+    [
+        (f"import sim\nresult = {ENSEMBLE_CALL}\nprint(list(result.runs.status))\n", False),
+        (f"import sim\n\ndef main():\n    return {ENSEMBLE_CALL}\n\nmain()\n", False),
+        (f'import sim\nif __name__ == "__main__":\n    print(list({ENSEMBLE_CALL}.runs.status))\n', True),
+    ],
+)
+def test_a_script_without_a_main_guard_is_told_what_to_do_in_one_line(tmp_path, script, guarded):
+    """Spawned workers re-run an unguarded script: found before the pool starts, not as failed runs."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "script.py"
+    path.write_text(script, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    if guarded:
+        assert proc.returncode == 0 and proc.stdout.strip() == "['ok', 'ok']", proc.stderr[-2000:]
+    else:
+        assert proc.returncode == 1 and "BrokenProcessPool" not in proc.stderr
+        assert proc.stderr.strip().splitlines()[-1] == (
+            f"sim.errors.ConfigError: sim.ensemble was called from the top level of {path}: its worker processes "
+            're-run that script, so put the script\'s code under `if __name__ == "__main__":` (or pass processes=1 '
+            "to run in this process)"
+        )

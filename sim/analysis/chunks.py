@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis.guard import check_main_guard
 from sim.errors import ConfigError
 from sim.runs.files import write_parquet, write_text
 
@@ -91,6 +92,7 @@ def execute(
         return []
     own = executor is None
     if own:
+        check_main_guard()
         executor = local_pool(min(processes or os.cpu_count() or 1, len(chunks)), memory_gb)
     assert executor is not None
     try:
