@@ -8,16 +8,19 @@ Writes into the folder (default `briefing/`): `figures/*.png|pdf`, `briefing.pdf
 one per page), `summary.md` (headlines, key numbers, where the spread comes from, the robust
 comparison and the scenario discovery), `robust.csv` (every pair of policies on every outcome:
 the share of worlds the first does better), `runs.csv` (one row per run) and `daily.parquet`
-(national daily rows), and `runs/`, the runs chunk by chunk as they finish: interrupted (Ctrl-C), the same
-command resumes where it stopped. Every scenario runs in the same plausible worlds (sim/data/plausible_sets.csv)
-with the same test seeds, so differences are paired by world and seed (common random numbers);
-ranges cover both what we do not know about the parameters and chance.
+(national daily rows). Until the pack is whole, `runs/` keeps the runs chunk by chunk as they
+finish: interrupted (Ctrl-C), the same command resumes where it stopped. Every scenario runs in
+the same plausible worlds (sim/data/plausible_sets.csv) with the same test seeds, so differences
+are paired by world and seed (common random numbers); ranges cover both what we do not know about
+the parameters and chance. Each policy is compared with the status quo after the strike, the
+strike with no strike (sim/analysis/baselines.py), in the summary and the figures alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -25,7 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.baselines import COUNTERFACTUAL, STATUS_QUO, baseline_for
 from sim.analysis.figures import pair_keys
+from sim.analysis.style import percent, signed
 
 SCENARIOS = (
     "no_strike",
@@ -36,12 +41,10 @@ SCENARIOS = (
     "hugs_not_bullets",
     "combined",
 )
-BASELINE = "no_strike"  # the counterfactual: no strike
-STATUS_QUO = "mencho_strike"  # the strike, then nothing new: what each policy is compared with
 POLICIES = ("kingpin_campaign", "state_capacity", "second_front", "hugs_not_bullets", "combined")
 PAIR = ("kingpin_campaign", "state_capacity")  # the comparison the briefing is asked about
 WORLDS, SEEDS, HORIZON = 50, 2, 1095  # the defaults: about 3 minutes on 2 cores
-RUNS_FOLDER = "runs"  # in the pack's folder: the runs, chunk by chunk, so that an interrupted pack resumes
+RUNS_FOLDER = "runs"  # in the pack's folder until it is whole: the runs, chunk by chunk, so an interrupted pack resumes
 
 
 def _range(values: pd.Series, digits: int = 0) -> str:
@@ -53,7 +56,9 @@ def _range(values: pd.Series, digits: int = 0) -> str:
     return f"{q[0]:,.{digits}f} [{q[1]:,.{digits}f}–{q[2]:,.{digits}f}]"
 
 
-def paired(runs: pd.DataFrame, key: str, scenario: str, baseline: str = BASELINE, relative: bool = False) -> pd.Series:
+def paired(
+    runs: pd.DataFrame, key: str, scenario: str, baseline: str = COUNTERFACTUAL, relative: bool = False
+) -> pd.Series:
     """Differences of `key` between a scenario and the baseline, run by run (same world and seed);
     with `relative`, as a share of the baseline's value."""
     from sim.analysis.robust import seed_values
@@ -80,8 +85,8 @@ def _effect(runs: pd.DataFrame, key: str, scenario: str, baseline: str) -> str:
     d, r = paired(runs, key, scenario, baseline), paired(runs, key, scenario, baseline, relative=True)
     if d.empty:
         return "n/a"
-    q = np.percentile(d, [50, 5, 95])
-    return f"{q[0]:+,.0f} [{q[1]:+,.0f} to {q[2]:+,.0f}] ({100 * r.median():+.1f}%)"
+    q = np.percentile(d, [50, 5, 95])  # written as the figures write them, so both read the same
+    return f"{signed(q[0])} [{signed(q[1])} to {signed(q[2])}] ({percent(100 * r.median())})"
 
 
 def headlines(runs: pd.DataFrame, horizon: int) -> list[str]:
@@ -97,9 +102,9 @@ def headlines(runs: pd.DataFrame, horizon: int) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     present = set(runs["scenario"])
-    comparisons = [(STATUS_QUO, BASELINE)] + [(p, STATUS_QUO) for p in POLICIES]
-    for scenario, base in comparisons:
-        if scenario in present and base in present:
+    for scenario in (STATUS_QUO, *POLICIES):
+        base = baseline_for(scenario, present)  # the rule the figures and the maps follow
+        if scenario in present and base is not None:
             lines.append(
                 f"| `{scenario}` | `{base}` | {_effect(runs, 'homicides_d0_365', scenario, base)} | "
                 f"{_lower_share(runs, 'homicides_d0_365', scenario, base)} | "
@@ -119,8 +124,8 @@ def spread_section(runs: pd.DataFrame) -> list[str]:
     quantities = [
         (f"first-year homicides, `{STATUS_QUO}`", lambda: _level(runs, "homicides_d0_365", STATUS_QUO)),
         (
-            f"the strike's first-year effect (`{STATUS_QUO}` − `{BASELINE}`)",
-            lambda: paired(runs, "homicides_d0_365", STATUS_QUO, BASELINE),
+            f"the strike's first-year effect (`{STATUS_QUO}` − `{COUNTERFACTUAL}`)",
+            lambda: paired(runs, "homicides_d0_365", STATUS_QUO, COUNTERFACTUAL),
         ),
         (f"third-year effect, `{PAIR[0]}` − `{PAIR[1]}`", lambda: paired(runs, "homicides_last_365", *PAIR)),
         (
@@ -264,13 +269,13 @@ def summary_markdown(
     for scenario, g in ok.groupby("scenario", sort=False):
         lines.append(
             f"| `{scenario}` | {_range(g['homicides_d0_365'])} | "
-            f"{_effect(ok, 'homicides_d0_365', scenario, BASELINE) if scenario != BASELINE else '—'} | "
+            f"{_effect(ok, 'homicides_d0_365', scenario, COUNTERFACTUAL) if scenario != COUNTERFACTUAL else '—'} | "
             f"{_range(g['groups_alive_d365'])} | {_range(g['effective_groups_d365'], 1)} | "
             f"{_range(g['flow_ratio_end'], 2)} | "
             f"{_range(g['state_held_states_mean'], 1)} | {_range(g['leaders_removed'])} |"
         )
     lines += spread_section(ok)
-    past = ok[ok["scenario"] == BASELINE] if BASELINE in set(ok["scenario"]) else ok
+    past = ok[ok["scenario"] == COUNTERFACTUAL] if COUNTERFACTUAL in set(ok["scenario"]) else ok
     if len(past) and "homicides_record_monthly_error" in past:
         lines += [
             "",
@@ -390,7 +395,7 @@ def make(args: argparse.Namespace) -> None:
     write_csv(result.runs, out / "runs.csv")
     write_parquet(result.daily, out / "daily.parquet")
     ok = result.runs[result.runs["status"] == "ok"]
-    pngs = figures.briefing_figures(ok, result.daily, out / "figures", baseline=BASELINE, book=None)
+    pngs = figures.briefing_figures(ok, result.daily, out / "figures", book=None)
     extra = robust_section(ok)
     if extra:
         write_csv(robust_table(ok), out / "robust.csv")
@@ -405,6 +410,7 @@ def make(args: argparse.Namespace) -> None:
     figures.multipage_pdf(pngs, out / "briefing.pdf")  # the whole pack, one figure a page
     summary = summary_markdown(result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found)
     write_text(out / "summary.md", summary)
+    shutil.rmtree(out / RUNS_FOLDER)  # the pack is whole: runs.csv and daily.parquet hold the same rows
     print(
         f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md "
         f"({len(ok)} runs, {time.time() - start:.0f} s)"

@@ -9,6 +9,9 @@ import sys
 import matplotlib.image
 import pandas as pd
 
+from sim.analysis import figures
+from sim.analysis.baselines import baseline_for
+
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, timeout=900)
@@ -51,13 +54,16 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
         image = matplotlib.image.imread(tmp_path / "figures" / f"{name}.png")
         assert image.std() > 0.01, name
     assert (tmp_path / "briefing.pdf").stat().st_size > 50_000
-    # the runs were kept as they finished: the same command again resumes, reading them instead of re-running
-    chunks = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("chunk_*.parquet")}
-    again = _run("experiments.briefing", "--worlds", "3", "--seeds", "2", "--horizon-days", "400", "--out",
-                 str(tmp_path), "--scenarios", *scenarios)  # fmt: skip
-    assert again.returncode == 0, again.stderr
-    assert chunks and {p: p.stat().st_mtime_ns for p in chunks} == chunks
-    assert pd.read_csv(tmp_path / "runs.csv").equals(runs)
+    # one baseline rule: the state-capacity map and the summary give the same comparison, sign and number
+    cell = next(ln for ln in summary.splitlines() if ln.startswith("| `state_capacity` | `mencho_strike` |"))
+    first_year = cell.split("|")[3].strip()  # '-1,230 [-2,510 to +95] (-2.1%)'
+    median, share = first_year.split(" [")[0], first_year.rsplit("(", 1)[1].rstrip(")")
+    ok = runs[runs["status"] == "ok"]
+    fig = figures.effect_map(ok, "state_capacity", baseline_for("state_capacity", set(ok["scenario"])))
+    headline = fig._suptitle.get_text().replace("\n", " ")
+    assert "under state_capacity vs mencho_strike: " in headline
+    assert f": {median} nationally ({share};" in headline, (first_year, headline)
+    assert not (tmp_path / "runs").exists()  # the pack is whole: its runs live in runs.csv and daily.parquet
 
 
 def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
@@ -66,6 +72,32 @@ def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
         "error: --worlds 100000 --seeds 2 is not allowed: worlds must be from 0 to"
     )
     assert "Traceback" not in proc.stderr
+
+
+def test_an_interrupted_briefing_says_so_in_one_line_and_resumes(tmp_path):
+    """Ctrl-C after the first chunk of runs; the same command then reads that chunk instead of re-running it."""
+    import os
+    import signal
+    import time
+
+    args = ["experiments.briefing", "--worlds", "6", "--seeds", "2", "--horizon-days", "400", "--processes", "1"]
+    args += ["--out", str(tmp_path), "--scenarios", "no_strike", "mencho_strike", "state_capacity"]
+    proc = subprocess.Popen([sys.executable, "-m", *args], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    first, deadline = tmp_path / "runs" / "chunk_00000.parquet", time.time() + 600
+    while not first.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and err.strip().splitlines()[-1] == (
+        f"interrupted; the finished runs are kept in {tmp_path / 'runs'}: the same command resumes"
+    ), err[-2000:]
+    assert "Traceback" not in err and not (tmp_path / "runs" / "chunk_00001.parquet").exists()
+    saved = pd.read_parquet(first)
+    pd.DataFrame(saved.assign(members_total_d0=-1.0)).to_parquet(first, index=False)  # marks what is read, not re-run
+    resumed = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, timeout=900)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 3 * 6 * 2 and (runs["members_total_d0"] == -1).sum() == len(saved) < len(runs)
 
 
 def test_the_briefing_checks_its_horizon_and_its_folder_before_any_run(tmp_path):

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from sim import simulate
 from sim.analysis import figures, style
+from sim.analysis.baselines import baseline_for
 
 SEEDS = (1, 2, 3)
 SCENARIOS = {
@@ -147,10 +148,18 @@ def test_briefing_writes_every_supported_figure_and_one_pdf(tables, tmp_path):
     assert figures.multipage_pdf(pngs[:2], tmp_path / "from_pngs.pdf").stat().st_size > 10_000
 
 
-def test_briefing_without_baseline_skips_paired_figures(tables, tmp_path):
+def test_scenarios_without_their_baseline_get_no_paired_figures(tables, tmp_path):
     runs, daily = tables
-    pngs = figures.briefing_figures(runs, daily, tmp_path, baseline="absent", book=None)
-    assert {p.stem for p in pngs} == {"comparison_homicides", "record", "groups_alive", "wave_mencho_strike"}
+    alone = runs[runs["scenario"] == "state_capacity"], daily[daily["scenario"] == "state_capacity"]
+    pngs = figures.briefing_figures(*alone, tmp_path, book=None)
+    assert {p.stem for p in pngs} == {"comparison_homicides", "record", "groups_alive", "wave_state_capacity"}
+
+
+def test_each_scenario_is_compared_with_its_baseline_by_one_rule():
+    assert baseline_for("mencho_strike") == "no_strike"  # what the strike did
+    assert baseline_for("state_capacity") == "mencho_strike"  # a policy, from the strike on
+    assert baseline_for("state_capacity", {"state_capacity", "no_strike"}) == "no_strike"  # the status quo absent
+    assert baseline_for("no_strike") is None and baseline_for("state_capacity", {"state_capacity"}) is None
 
 
 def test_quantile_bands_match_nanquantile():

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from sim import parameters
+from sim.analysis.baselines import STATUS_QUO
 from sim.errors import ConfigError
 from sim.runs import plausible
 from sim.runs.config import available_scenarios
@@ -22,7 +23,6 @@ MAX_LEVERS = 6
 MAX_SEEDS = 50  # the test seeds are 1-100; calibration seeds (101+) stay out of the page
 MAX_YEARS = 3
 MAX_RUNS = 4000  # about 15 minutes on two cores: beyond it the page is the wrong tool (use sweeps)
-STATUS_QUO = "mencho_strike"  # after the strike, with no new policy
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,6 @@ def scenario_values(scenario: str) -> dict[str, Any]:
 
     _, params = configure(scenario)
     return {name: params[name] for name in levers()}
-
-
-def baseline_for(scenario: str) -> str:
-    """The natural comparison: the strike against no strike; any policy against the status quo."""
-    return "no_strike" if scenario == STATUS_QUO else STATUS_QUO
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from typing import Any
 import solara
 from solara.lab import task
 
+from sim.analysis.baselines import STATUS_QUO, baseline_for
 from sim.analysis.ensembles import EnsembleResult
 from sim.explorer import results, workers
-from sim.explorer.choices import MAX_LEVERS, MAX_SEEDS, MAX_YEARS, Choice, baseline_for, levers, scenario_values
+from sim.explorer.choices import MAX_LEVERS, MAX_SEEDS, MAX_YEARS, Choice, levers, scenario_values
 from sim.runs import plausible
 from sim.runs.config import available_scenarios
 
@@ -142,7 +143,7 @@ def Controls() -> None:
 
     def choose_scenario(name: str) -> None:
         scenario.set(name)
-        baseline.set(baseline_for(name))
+        baseline.set(baseline_for(name) or STATUS_QUO)  # no strike, the counterfactual: against the status quo
 
     solara.Select("scenario", value=scenario.value, values=names, on_value=choose_scenario)
     Problem(problems.get("scenario"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.baselines import COUNTERFACTUAL, baseline_for
 from sim.analysis.figures.effects import effect_map, paired_difference
 from sim.analysis.figures.over_time import groups_over_time, record_fit, scenario_comparison
 from sim.analysis.figures.summaries import outcomes, sweep_heatmap, wave
@@ -24,9 +25,10 @@ OUTCOME_KEYS = (
 
 
 def briefing_plan(
-    runs: pd.DataFrame, daily: pd.DataFrame | None, baseline: str = "no_strike", version: str | None = None
+    runs: pd.DataFrame, daily: pd.DataFrame | None, version: str | None = None
 ) -> dict[str, Callable[[], Figure]]:
-    """Every standard figure the data supports, by file name, as a function that draws it.
+    """Every standard figure the data supports, by file name, as a function that draws it; each
+    scenario's paired figures against its baseline (`sim.analysis.baselines.baseline_for`).
 
     Deciding which figures apply is cheap; drawing them is not, so a caller can draw them on
     several processes (`sim.analysis.collect`) or in one (`briefing_figures`).
@@ -38,21 +40,21 @@ def briefing_plan(
         daily = daily[daily["run"].isin(ok["run"])]
         plan["comparison_homicides"] = partial(scenario_comparison, daily, version=version)
         if daily["day"].min() <= monthly()[0].first_day:  # the runs cover the record's months
-            plan["record"] = partial(record_fit, daily, baseline, version=version)
+            plan["record"] = partial(record_fit, daily, COUNTERFACTUAL, version=version)  # the past, shared
     outcome = next((k for k in OUTCOME_KEYS if k in ok and ok[k].notna().any()), None)
     if outcome and "comparison_homicides" not in plan:  # summaries alone: the runs' spread instead of the daily bands
         plan["outcomes"] = partial(outcomes, ok, outcome, version=version)
     one_per_seed = not ok.duplicated(["scenario", *pair_keys(ok)]).any()  # pairs are ambiguous in a parameter sweep
     has_year = ok["homicides_d0_365"].notna().any()  # runs of a year or more: per-state and sweep values
-    if baseline in set(ok["scenario"]) and one_per_seed:
-        for s in ordered(ok["scenario"]):
-            if s != baseline:
-                if daily is not None and len(daily):
-                    plan[f"paired_homicides_{s}"] = partial(
-                        paired_difference, daily, baseline, scenarios=[s], version=version
-                    )
-                if has_year:
-                    plan[f"effect_map_{s}"] = partial(effect_map, ok, s, baseline, version=version)
+    present = set(ok["scenario"])
+    for s in ordered(ok["scenario"]) if one_per_seed else []:
+        baseline = baseline_for(s, present)
+        if baseline is None:
+            continue
+        if daily is not None and len(daily):
+            plan[f"paired_homicides_{s}"] = partial(paired_difference, daily, baseline, scenarios=[s], version=version)
+        if has_year:
+            plan[f"effect_map_{s}"] = partial(effect_map, ok, s, baseline, version=version)
     if daily is not None and len(daily):
         plan["groups_alive"] = partial(groups_over_time, daily, version=version)
     struck = ordered(ok.loc[ok["roadblocks_48h"] > 0, "scenario"])
@@ -70,7 +72,6 @@ def briefing_figures(
     runs: pd.DataFrame,
     daily: pd.DataFrame | None,
     folder: str | Path,
-    baseline: str = "no_strike",
     book: str | None = "briefing",
     part: tuple[int, int] = (0, 1),
 ) -> list[Path]:
@@ -79,7 +80,7 @@ def briefing_figures(
     `part` = (i, n) draws every n-th figure from the i-th: one of n workers' share of them.
     """
     i, n = part
-    figures = {name: draw() for name, draw in list(briefing_plan(runs, daily, baseline).items())[i::n]}
+    figures = {name: draw() for name, draw in list(briefing_plan(runs, daily).items())[i::n]}
     if book:
         multipage_pdf(figures.values(), Path(folder) / f"{book}.pdf")
     return [save(fig, folder, name)[0] for name, fig in figures.items()]
