@@ -55,7 +55,7 @@ world_count = solara.reactive(Choice().worlds)
 years = solara.reactive(Choice().years)
 progress = solara.reactive((0, 0, 0))  # runs done, runs in all, failed
 shown: solara.Reactive[Shown | None] = solara.reactive(None)
-stop = solara.reactive(threading.Event())
+stop: solara.Reactive[threading.Event | None] = solara.reactive(None)  # set to cancel the page's runs
 
 
 def current() -> Choice:
@@ -71,6 +71,17 @@ def warm_up() -> bool:
     while not workers.ready():
         time.sleep(0.2)
     return True
+
+
+def cancel() -> None:
+    """Cancel the page's runs, if it started any."""
+    if stop.value is not None:
+        stop.value.set()
+
+
+# Closing or reloading a page closes its kernel: cancel its runs then, or they go on hidden on the
+# shared pool and the next page's runs wait behind them.
+solara.lab.on_kernel_start(lambda: cancel)
 
 
 def start() -> None:
@@ -184,7 +195,7 @@ def Controls() -> None:
         solara.Text(f"{choice.runs:,} runs: {choice.seeds} seeds × {max(1, choice.worlds)} world(s) × 2 arms")
     with solara.Row():
         solara.Button("Run", color="primary", on_click=start, disabled=bool(problems) or run.pending)
-        solara.Button("Cancel", on_click=lambda: stop.value.set(), disabled=not run.pending)
+        solara.Button("Cancel", on_click=cancel, disabled=not run.pending)
     solara.Text(
         "workers ready" if warm_up.finished else "starting the workers…",
         classes=["workers-state"],
