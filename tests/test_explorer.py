@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -317,3 +318,23 @@ def test_a_reloaded_page_cancels_its_runs_so_the_next_pages_run_starts_at_once(b
         browser.fill(page, "seeds", 2)
         page.get_by_role("button", name="Run", exact=True).click()
         page.locator("table.key-numbers").wait_for(timeout=30_000)  # the old job would hold the pool for minutes
+
+
+def test_sigterm_stops_the_explorer_and_its_workers(browser):
+    """`kill PID` during a run: the server exits, and so, within seconds, do its worker processes
+    and multiprocessing's resource tracker (they used to run on, orphaned)."""
+    import psutil
+
+    with browser.serving() as (server, url), browser.page_at(url) as page:
+        browser.fill(page, "seeds", 20)
+        browser.fill(page, "years", 3)
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator(".run-progress").filter(has_text="of 40 runs").wait_for()
+        children = {child: " ".join(child.cmdline()) for child in psutil.Process(server.pid).children(recursive=True)}
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        _, alive = psutil.wait_procs(children, timeout=5)
+    commands = list(children.values())
+    assert sum("spawn_main" in c for c in commands) == (os.cpu_count() or 1), commands  # the workers
+    assert any("resource_tracker" in c for c in commands), commands
+    assert alive == [], [children[child] for child in alive]
