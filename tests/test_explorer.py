@@ -7,11 +7,13 @@ import io
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,7 @@ import sim
 from sim import parameters
 from sim.analysis import runner
 from sim.explorer import results
-from sim.explorer.choices import MAX_RUNS, Choice, levers
+from sim.explorer.choices import MAX_RUNS, Choice, entered, levers
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 SHORT = {"burn_in_days": 30, "horizon_days": 30}
@@ -51,6 +53,10 @@ def test_the_levers_are_the_parameter_tables_levers_with_their_units_and_ranges(
         (Choice(levers={"campaign_enabled": 1}), "campaign_enabled", "true or false"),
         (Choice(levers={"posture": "surge"}), "posture", "one of hold, clear"),
         (Choice(levers={"troop_pool": 1}), "troop_pool", "is not a lever"),
+        (Choice(levers={"recruitment_reduction": float("nan")}), "recruitment_reduction", "0.8 share, not 'nan'"),
+        (Choice(levers={"campaign_ops_per_year": float("-inf")}), "campaign_ops_per_year", "40 operations per year"),
+        (Choice(levers={"strike_state": "14.5"}), "strike_state", "a whole number from 1 to 32 INEGI code, not '14.5'"),
+        (Choice(seeds="nan"), "seeds", "from 1 to 50"),
         (Choice(seeds=0), "seeds", "from 1 to 50"),
         (Choice(worlds=-1), "worlds", "from 0 to 100"),
         (Choice(years=4), "years", "from 1 to 3"),
@@ -60,6 +66,13 @@ def test_the_levers_are_the_parameter_tables_levers_with_their_units_and_ranges(
 def test_bad_input_gets_a_message_for_its_field(choice, field, words):
     problems = choice.problems()
     assert list(problems) == [field] and words in problems[field]
+
+
+def test_a_number_field_passes_on_a_finite_number_and_keeps_any_other_text():
+    assert entered(" 0.25 ") == 0.25 and entered("3", whole=True) == 3 and isinstance(entered("3", whole=True), int)
+    for text in ("nan", "inf", "-inf", "1e999", "abc", "", "0,3"):
+        assert entered(text) == text
+    assert entered("3.5", whole=True) == "3.5" and entered("nan", whole=True) == "nan"
 
 
 def test_a_sound_choice_has_no_problem_and_names_its_arm():
@@ -196,10 +209,10 @@ def _not_blank(png: bytes) -> bool:
     )
 
 
-def test_the_page_in_headless_chromium():
-    """Set a lever, run 2 seeds, wait for the figures: the key numbers are sim.ensemble's for the
-    same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot. Then a
-    long run is cancelled, and a field is checked while it runs."""
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """The page's driver in headless Chromium (sim/explorer/browser.py); the test is skipped where
+    Chromium is missing, and fails so on CI."""
     pytest.importorskip("playwright")
     from sim.explorer import browser
 
@@ -207,8 +220,23 @@ def test_the_page_in_headless_chromium():
         if os.environ.get("CI"):
             pytest.fail("no Chromium: the README's test command installs Debian's chromium package")
         pytest.skip("no Chromium here (apt-get install chromium, or set $CHROMIUM)")
+    return browser
+
+
+@pytest.fixture(scope="module")
+def served(browser: Any) -> Iterator[str]:
+    """One explorer server for the browser tests that leave it serving: a start and warm-up each
+    would cost them tens of seconds."""
+    with browser.served() as url:
+        yield url
+
+
+def test_the_page_in_headless_chromium(browser, served):
+    """Set a lever, run 2 seeds, wait for the figures: the key numbers are sim.ensemble's for the
+    same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot. Then a
+    long run is cancelled, and a field is checked while it runs."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with browser.served() as url, browser.page_at(url) as page:
+    with browser.page_at(served) as page:
         browser.choose(page, "lever 1", "recruitment_reduction")
         browser.fill(page, "recruitment_reduction", 0.3)
         browser.fill(page, "seeds", 2)
@@ -248,3 +276,65 @@ def test_the_page_in_headless_chromium():
     assert problem == "seeds must be a whole number from 1 to 50" and not run_enabled
     assert re.fullmatch(r"Cancelled: \d+ of 40 runs had finished\. Nothing is shown\.", cancelled), cancelled
     assert np.isfinite(first)
+
+
+def test_the_page_refuses_a_number_that_is_not_finite_or_not_a_number_beside_its_field(browser, served):
+    """NaN, the infinities and text that is no number each get a one-line message beside their
+    field, and Run stays off until the field holds a number again. (NaN used to leave Run on, and
+    pressing it replaced the page with a traceback; unparsable text left Run on with the old value.)"""
+    from playwright.sync_api import expect
+
+    with browser.page_at(served) as page:
+        run = page.get_by_role("button", name="Run", exact=True)
+        problem = page.locator(".field-problem")
+        browser.choose(page, "lever 1", "recruitment_reduction")
+        for text in ("nan", "inf", "-inf", "a third"):
+            browser.fill(page, "recruitment_reduction", text)
+            expect(problem).to_have_text(f"recruitment_reduction must be a number from 0 to 0.8 share, not '{text}'")
+            expect(run).to_be_disabled()
+        browser.fill(page, "recruitment_reduction", 0.3)
+        expect(problem).to_have_count(0)
+        expect(run).to_be_enabled()
+        for label in ("seeds", "years"):
+            browser.fill(page, label, "nan")
+            expect(problem).to_have_text(re.compile(f"^{label} must be a whole number from 1 to "))
+            expect(run).to_be_disabled()
+            browser.fill(page, label, 1)
+        expect(run).to_be_enabled()
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+def test_a_reloaded_page_cancels_its_runs_so_the_next_pages_run_starts_at_once(browser, served):
+    """A page reloaded during a long job (1,000 runs of 3 years, minutes on two cores) cancels it:
+    the next page's 4 runs finish in seconds, not behind the old job's hidden runs."""
+    with browser.page_at(served) as page:
+        browser.fill(page, "seeds", 50)
+        browser.fill(page, "plausible worlds", 10)
+        browser.fill(page, "years", 3)
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator(".run-progress").filter(has_text="of 1000 runs").wait_for()
+        page.reload()
+        page.get_by_text("workers ready").wait_for(timeout=120_000)
+        browser.fill(page, "seeds", 2)
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator("table.key-numbers").wait_for(timeout=30_000)  # the old job would hold the pool for minutes
+
+
+def test_sigterm_stops_the_explorer_and_its_workers(browser):
+    """`kill PID` during a run: the server exits, and so, within seconds, do its worker processes
+    and multiprocessing's resource tracker (they used to run on, orphaned)."""
+    import psutil
+
+    with browser.serving() as (server, url), browser.page_at(url) as page:
+        browser.fill(page, "seeds", 20)
+        browser.fill(page, "years", 3)
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator(".run-progress").filter(has_text="of 40 runs").wait_for()
+        children = {child: " ".join(child.cmdline()) for child in psutil.Process(server.pid).children(recursive=True)}
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        _, alive = psutil.wait_procs(children, timeout=5)
+    commands = list(children.values())
+    assert sum("spawn_main" in c for c in commands) == (os.cpu_count() or 1), commands  # the workers
+    assert any("resource_tracker" in c for c in commands), commands
+    assert alive == [], [children[child] for child in alive]

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Iterator
 
 CHROMIUM_FLAGS = [
@@ -46,12 +46,19 @@ def _free_port() -> int:
 @contextmanager
 def served(timeout: float = 120.0) -> Iterator[str]:
     """`python -m sim.explorer` on a free port, for as long as the block runs; yields its address."""
+    with serving(timeout) as (_, url):
+        yield url
+
+
+@contextmanager
+def serving(timeout: float = 120.0) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`served`, yielding the server's process too, for a test that signals it."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "sim.explorer", "--no-open", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own group: the pool's workers stop with it
+        start_new_session=True,  # its own group: whatever it leaves running stops with it
     )
     url = f"http://localhost:{port}"
     try:
@@ -66,13 +73,14 @@ def served(timeout: float = 120.0) -> Iterator[str]:
                 if time.time() - start > timeout:
                     raise RuntimeError(f"the explorer did not answer at {url} within {timeout:.0f} s") from None
                 time.sleep(0.5)
-        yield url
+        yield server, url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        with suppress(ProcessLookupError):  # the group is gone if the block stopped the server
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
 
 
 @contextmanager

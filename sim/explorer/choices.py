@@ -71,9 +71,27 @@ def scenario_values(scenario: str) -> dict[str, Any]:
     return {name: params[name] for name in levers()}
 
 
+def entered(text: str, whole: bool = False) -> int | float | str:
+    """What a number field holds once left: the finite number typed (an int if `whole`), else the
+    text itself, which `Choice.problems` refuses beside the field. NaN and the infinities stay text:
+    no lever or count takes them, and NaN, unequal to itself, would re-render the page without end."""
+    text = text.strip()
+    try:
+        number = int(text) if whole else float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
+def _finite(value: Any) -> bool:
+    """A finite int or float; a bool is not a number here (as in `parameters.check_value`)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 @dataclass(frozen=True)
 class Choice:
-    """A full setting of the page: the scenario with the analyst's levers against a baseline."""
+    """A full setting of the page: the scenario with the analyst's levers against a baseline, as
+    entered (a field's text that is no number stays text, for `problems` to name)."""
 
     scenario: str = "kingpin_campaign"
     baseline: str = STATUS_QUO
@@ -115,6 +133,10 @@ class Choice:
                 out[name] = f"'{name}' is not a lever; levers: {', '.join(levers())}"
                 continue
             lever = levers()[name]
+            if lever.widget in ("int", "float") and not _finite(value):
+                kind = "whole number" if lever.widget == "int" else "number"
+                out[name] = f"{name} must be a {kind} from {lever.low:g} to {lever.high:g} {lever.unit}, not '{value}'"
+                continue
             try:
                 value = parameters.check_value(name, value)
             except ConfigError as err:

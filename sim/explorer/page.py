@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable
 
 import solara
 from solara.lab import task
@@ -19,7 +19,15 @@ from solara.lab import task
 from sim.analysis.baselines import STATUS_QUO, baseline_for
 from sim.analysis.ensembles import EnsembleResult
 from sim.explorer import results, workers
-from sim.explorer.choices import MAX_LEVERS, MAX_SEEDS, MAX_YEARS, Choice, levers, scenario_values
+from sim.explorer.choices import (
+    MAX_LEVERS,
+    MAX_SEEDS,
+    MAX_YEARS,
+    Choice,
+    entered,
+    levers,
+    scenario_values,
+)
 from sim.runs import plausible
 from sim.runs.config import available_scenarios
 
@@ -47,7 +55,7 @@ world_count = solara.reactive(Choice().worlds)
 years = solara.reactive(Choice().years)
 progress = solara.reactive((0, 0, 0))  # runs done, runs in all, failed
 shown: solara.Reactive[Shown | None] = solara.reactive(None)
-stop = solara.reactive(threading.Event())
+stop: solara.Reactive[threading.Event | None] = solara.reactive(None)  # set to cancel the page's runs
 
 
 def current() -> Choice:
@@ -63,6 +71,25 @@ def warm_up() -> bool:
     while not workers.ready():
         time.sleep(0.2)
     return True
+
+
+def cancel() -> None:
+    """Cancel the page's runs, if it started any."""
+    if stop.value is not None:
+        stop.value.set()
+
+
+# Closing or reloading a page closes its kernel: cancel its runs then, or they go on hidden on the
+# shared pool and the next page's runs wait behind them.
+solara.lab.on_kernel_start(lambda: cancel)
+
+
+def start() -> None:
+    """Run what the fields hold now, if it has no problem: a click can reach the server before the
+    page has turned Run off for a value typed just before it."""
+    choice = current()
+    if not choice.problems():
+        run(choice)
 
 
 @task
@@ -96,6 +123,16 @@ def Problem(text: str | None) -> None:
 
 
 @solara.component
+def NumberField(label: str, value: Any, on_value: Callable[[Any], None], whole: bool = False) -> None:
+    """A text box for a number, passed on as `entered` reads it: the number, or the text for the
+    choice's checks to refuse beside the field. Solara's InputFloat would pass NaN on (an endless
+    re-render) and keep unparsable text to itself, leaving Run on with the previous value."""
+    solara.InputText(
+        label, value=str(value), on_value=lambda text: on_value(entered(text, whole)), continuous_update=False
+    )
+
+
+@solara.component
 def LeverRow(i: int, problem: str | None) -> None:
     chosen = slots.value
     taken = {name for j, name in enumerate(chosen) if j != i and name != NONE}
@@ -121,15 +158,9 @@ def LeverRow(i: int, problem: str | None) -> None:
     elif lever.widget == "select":
         solara.Select(lever.label(), value=value, values=lever.options, on_value=set_value)
     else:
-        number = solara.InputInt if lever.widget == "int" else solara.InputFloat
-        number(
-            f"{lever.label()}, {lever.low:g} to {lever.high:g}",
-            value=value,
-            on_value=set_value,
-            continuous_update=False,
-        )
+        NumberField(f"{lever.label()}, {lever.low:g} to {lever.high:g}", value, set_value, lever.widget == "int")
         slider = solara.SliderInt if lever.widget == "int" else solara.SliderFloat
-        if lever.low <= value <= lever.high:
+        if not problem:  # a number in its range
             slider("", value=value, min=lever.low, max=lever.high, step=lever.step, on_value=set_value)
     solara.Text(lever.description, style={"font-size": "0.8em", "color": "#555"})
     Problem(problem)
@@ -157,13 +188,14 @@ def Controls() -> None:
         ("worlds", world_count, f"plausible worlds (0: the table's defaults; at most {plausible.count()})"),
         ("years", years, f"years after the strike (1 to {MAX_YEARS})"),
     ):
-        solara.InputInt(label, value=variable, continuous_update=False)
+        NumberField(label, variable.value, variable.set, whole=True)
         Problem(problems.get(key))
     Problem(problems.get("runs"))
-    solara.Text(f"{choice.runs:,} runs: {choice.seeds} seeds × {max(1, choice.worlds)} world(s) × 2 arms")
+    if not {"seeds", "worlds"} & problems.keys():
+        solara.Text(f"{choice.runs:,} runs: {choice.seeds} seeds × {max(1, choice.worlds)} world(s) × 2 arms")
     with solara.Row():
-        solara.Button("Run", color="primary", on_click=lambda: run(current()), disabled=bool(problems) or run.pending)
-        solara.Button("Cancel", on_click=lambda: stop.value.set(), disabled=not run.pending)
+        solara.Button("Run", color="primary", on_click=start, disabled=bool(problems) or run.pending)
+        solara.Button("Cancel", on_click=cancel, disabled=not run.pending)
     solara.Text(
         "workers ready" if warm_up.finished else "starting the workers…",
         classes=["workers-state"],
