@@ -284,23 +284,25 @@ def test_the_page_refuses_a_number_that_is_not_finite_or_not_a_number_beside_its
     pressing it replaced the page with a traceback; unparsable text left Run on with the old value.)"""
     from playwright.sync_api import expect
 
+    wait = {"timeout": 20_000}  # the page answers in well under a second; a loaded CI machine may take longer
     with browser.page_at(served) as page:
         run = page.get_by_role("button", name="Run", exact=True)
         problem = page.locator(".field-problem")
         browser.choose(page, "lever 1", "recruitment_reduction")
         for text in ("nan", "inf", "-inf", "a third"):
             browser.fill(page, "recruitment_reduction", text)
-            expect(problem).to_have_text(f"recruitment_reduction must be a number from 0 to 0.8 share, not '{text}'")
-            expect(run).to_be_disabled()
+            message = f"recruitment_reduction must be a number from 0 to 0.8 share, not '{text}'"
+            expect(problem).to_have_text(message, **wait)
+            expect(run).to_be_disabled(**wait)
         browser.fill(page, "recruitment_reduction", 0.3)
-        expect(problem).to_have_count(0)
-        expect(run).to_be_enabled()
+        expect(problem).to_have_count(0, **wait)
+        expect(run).to_be_enabled(**wait)
         for label in ("seeds", "years"):
             browser.fill(page, label, "nan")
-            expect(problem).to_have_text(re.compile(f"^{label} must be a whole number from 1 to "))
-            expect(run).to_be_disabled()
+            expect(problem).to_have_text(re.compile(f"^{label} must be a whole number from 1 to "), **wait)
+            expect(run).to_be_disabled(**wait)
             browser.fill(page, label, 1)
-        expect(run).to_be_enabled()
+        expect(run).to_be_enabled(**wait)
         expect(page.get_by_text("Traceback")).to_have_count(0)
 
 
