@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import shutil
 import sys
 import time
@@ -240,13 +241,24 @@ def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
 
 
 def summary_markdown(
-    runs: pd.DataFrame, worlds: int, seeds: int, horizon: int, version: str, extra: list[str] = ()
+    runs: pd.DataFrame,
+    worlds: int,
+    seeds: int,
+    horizon: int,
+    version: str,
+    extra: list[str] = (),
+    opening: list[str] = (),
 ) -> str:
+    """The summary in plain scenario names: `opening` (the bottom line, the distance from the record)
+    after the title, the tables, `extra` (robust comparison, discovery), then the glossary."""
+    from sim.analysis import glossary
+
     ok = runs[runs["status"] == "ok"]
     sample = f"{worlds} plausible worlds × {seeds} seeds" if worlds else f"{seeds} seeds of the fitted parameters"
     lines = [
         "# Briefing: after the strike on the CJNG leader (22 February 2026)",
         "",
+        *opening,
         f"cartel-sim {version}; generated {dt.date.today().isoformat()}; {len(ok)} runs ({sample} per scenario, "
         f"the same in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over runs "
         "with the 5th–95th percentile in brackets: the spread of outcomes the model gives over "
@@ -324,7 +336,80 @@ def summary_markdown(
         "model's mechanisms, not inputs.",
         "",
     ]
-    return "\n".join(lines)
+    return plain("\n".join(lines)) + "\n" + glossary.markdown() + "\n"
+
+
+def plain(text: str) -> str:
+    """Every scenario's code name, as `code` or bare, replaced by its plain name (the glossary gives both)."""
+    from sim.analysis.style import SCENARIO_NAMES
+
+    codes = "|".join(SCENARIO_NAMES)
+    pattern = rf"`({codes})`|(?<![\w`/])({codes})(?![\w`/])"  # one pass: a name put in is not read again
+    return re.sub(pattern, lambda m: SCENARIO_NAMES[m.group(1) or m.group(2)], text)
+
+
+def bottom_line(runs: pd.DataFrame, horizon: int) -> list[str]:
+    """Two or three sentences an adviser can quote: the question's two policies and the best one
+    against the status quo, the strike against no strike, each with its band and share of worlds."""
+    present = set(runs["scenario"])
+    final = "the third year" if horizon == 1095 else f"the last 365 days of {horizon}"
+
+    def change(scenario: str, key: str) -> str:
+        base = baseline_for(scenario, present)
+        return f"{_effect(runs, key, scenario, base)}, lower in {_lower_share(runs, key, scenario, base)}"
+
+    policies = [p for p in POLICIES if p in present and baseline_for(p, present) == STATUS_QUO]
+    if not policies:
+        return []
+    asked = [p for p in PAIR if p in policies] or policies[:1]
+    lines = [
+        "## Bottom line",
+        "",
+        f"Against the status quo after the strike, national homicides in {final} change "
+        + "; ".join(f"under `{p}` by {change(p, 'homicides_last_365')}" for p in asked)
+        + ".",
+    ]
+    effects = {p: paired(runs, "homicides_last_365", p, STATUS_QUO).median() for p in policies}
+    best = min(effects, key=effects.get)
+    if best not in asked:
+        lines[-1] += f" Of the policies modelled, `{best}` lowers them most: {change(best, 'homicides_last_365')}."
+    if COUNTERFACTUAL in present and STATUS_QUO in present:
+        lines[-1] += (
+            f" The strike itself changed first-year homicides by {change(STATUS_QUO, 'homicides_d0_365')} against "
+            "no strike. Changes are in victims, median [5th–95th percentile over worlds and seeds] (median change); "
+            "quote the changes rather than the levels, which start away from the record (below)."
+        )
+    return [*lines, ""]
+
+
+def distance_from_record(daily: pd.DataFrame) -> list[str]:
+    """How far the ensemble sits from the record in the last observed months before day 0, the
+    briefing's origin: the worlds' median and band against SESNSP's victims a day."""
+    from sim.world.observed import monthly
+
+    past = daily[(daily["metric"] == "homicides") & (daily["scenario"] == COUNTERFACTUAL)]
+    months = [m for m in monthly() if m.end_day <= 0 and m.first_day >= past["day"].min()][-3:]
+    if past.empty or not months:
+        return []
+    rows, gaps = [], []
+    for m in months:
+        days = past[(past["day"] >= m.first_day) & (past["day"] < m.end_day)]
+        model = days.groupby("run")["value"].mean()
+        q = np.percentile(model, [50, 5, 95])
+        gaps.append(q[0] / m.per_day - 1)
+        rows.append(f"| {m.month} | {m.per_day:.1f} | {q[0]:.1f} [{q[1]:.1f}–{q[2]:.1f}] | {100 * gaps[-1]:+.0f}% |")
+    return [
+        "## Distance from the record at the origin",
+        "",
+        f"In the last {len(months)} observed months before the strike the worlds run {100 * np.mean(gaps):+.0f}% "
+        "from the record on average (victims a day; model: median [5th–95th percentile] over worlds and seeds). "
+        "The levels after the strike inherit this; the paired changes mostly do not.",
+        "",
+        "| month | observed (SESNSP) | model | gap |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
 
 
 def main() -> None:
@@ -368,6 +453,7 @@ def make(args: argparse.Namespace) -> None:
     import sim
     from sim.analysis import discovery, figures, robust
     from sim.analysis import seeds as seedlists
+    from sim.analysis.document import write_pdf
     from sim.errors import ConfigError
     from sim.runs import plausible
     from sim.runs.config import check_scenario
@@ -407,9 +493,12 @@ def make(args: argparse.Namespace) -> None:
     found, box = discovery_section(ok)
     if box is not None:
         pngs += figures.save(discovery.figure(box, version=sim.__version__), out / "figures", "discovery")[:1]
-    figures.multipage_pdf(pngs, out / "briefing.pdf")  # the whole pack, one figure a page
-    summary = summary_markdown(result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found)
+    opening = bottom_line(ok, args.horizon_days) + distance_from_record(result.daily)
+    summary = summary_markdown(
+        result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found, opening
+    )
     write_text(out / "summary.md", summary)
+    write_pdf(summary, pngs, out / "briefing.pdf", title="Briefing")  # text, tables, then every figure
     shutil.rmtree(out / RUNS_FOLDER)  # the pack is whole: runs.csv and daily.parquet hold the same rows
     print(
         f"briefing pack in {out}: {len(pngs)} figures, briefing.pdf, summary.md "

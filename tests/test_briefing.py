@@ -3,6 +3,7 @@ README and docs/discovery.md): plausible worlds x seeds, bands, the robust compa
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -38,7 +39,8 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
     summary = (tmp_path / "summary.md").read_text()
     assert "3 plausible worlds × 2 seeds" in summary
     # headlines: absolute numbers with parameter + seed bands beside the relative change
-    line = next(ln for ln in summary.splitlines() if ln.startswith("| `kingpin_campaign` | `mencho_strike` |"))
+    row = "| kingpin campaign | status quo after the strike |"
+    line = next(ln for ln in summary.splitlines() if ln.startswith(row))
     assert line.count("[") == 2 and line.count("%)") == 2 and "of 3 worlds" in line
     assert "## Where the spread comes from" in summary and "| 3 × 2 |" in summary
     pair = next(ln for ln in summary.splitlines() if ln.startswith("| final-year homicides |"))
@@ -54,14 +56,29 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
         image = matplotlib.image.imread(tmp_path / "figures" / f"{name}.png")
         assert image.std() > 0.01, name
     assert (tmp_path / "briefing.pdf").stat().st_size > 50_000
+    # one document: the bottom line first, every table of the summary, then the figures
+    from pypdf import PdfReader
+
+    pages = PdfReader(tmp_path / "briefing.pdf").pages
+    text = " ".join(page.extract_text() for page in pages)
+    first = " ".join(pages[0].extract_text().split())
+    assert first.startswith("Briefing: after the strike") and first.index("Bottom line") < first.index("cartel-sim")
+    lines = summary.splitlines()
+    tables = [lines[i] for i in range(len(lines) - 1) if lines[i].startswith("|") and lines[i + 1].startswith("|---")]
+    assert len(tables) >= 6 and len(pages) > len(list((tmp_path / "figures").glob("*.png")))
+    words = " ".join(text.split())
+    for header in tables:  # every table is in the PDF: its header's cells, in order
+        cells = [" ".join(c.replace("`", "").split()) for c in header.strip("| ").split(" | ")]
+        assert re.search(".*".join(map(re.escape, cells)), words), header
+    assert "Glossary" in text and "kingpin_campaign" not in summary.replace("(`kingpin_campaign`)", "")
     # one baseline rule: the state-capacity map and the summary give the same comparison, sign and number
-    cell = next(ln for ln in summary.splitlines() if ln.startswith("| `state_capacity` | `mencho_strike` |"))
+    cell = next(ln for ln in summary.splitlines() if ln.startswith("| state capacity | status quo after the strike |"))
     first_year = cell.split("|")[3].strip()  # '-1,230 [-2,510 to +95] (-2.1%)'
     median, share = first_year.split(" [")[0], first_year.rsplit("(", 1)[1].rstrip(")")
     ok = runs[runs["status"] == "ok"]
     fig = figures.effect_map(ok, "state_capacity", baseline_for("state_capacity", set(ok["scenario"])))
     headline = fig._suptitle.get_text().replace("\n", " ")
-    assert "under state_capacity vs mencho_strike: " in headline
+    assert "under state capacity vs status quo after the strike: " in headline
     assert f": {median} nationally ({share};" in headline, (first_year, headline)
     assert not (tmp_path / "runs").exists()  # the pack is whole: its runs live in runs.csv and daily.parquet
 

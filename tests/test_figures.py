@@ -53,8 +53,11 @@ def assert_readable(fig: Figure, tmp_path: Path, name: str) -> None:
 
 
 def line_colours(fig: Figure) -> dict[str, str]:
-    """Scenario -> colour of its median line (paired lines are labelled 'scenario − baseline')."""
-    return {line.get_label().split(" ")[0]: to_hex(line.get_color()) for line in fig.axes[0].get_lines()}
+    """Scenario -> colour of its median line, labelled with the scenario's plain name (paired lines
+    'name − baseline's name')."""
+    by_name = {style.name(s): s for s in style.SCENARIO_NAMES}
+    labels = {line.get_label().split(" − ")[0]: to_hex(line.get_color()) for line in fig.axes[0].get_lines()}
+    return {by_name.get(label, label): colour for label, colour in labels.items()}
 
 
 def test_the_model_against_the_record(tables, tmp_path):

@@ -104,7 +104,8 @@ def regret_summary(
 
 def pair_table(runs: pd.DataFrame, a: str, b: str, outcomes: Sequence[str] = tuple(OUTCOMES)) -> pd.DataFrame:
     """One pair, per outcome: share of worlds a wins, share b wins (the rest tie), the median
-    paired difference a - b and its 5th-95th percentile over worlds, and the number of worlds."""
+    paired difference a - b and its 5th-95th percentile over worlds, the number of worlds, and the
+    median difference relative to b's median (`relative`: under NEGLIGIBLE, the wins count for little)."""
     rows = {}
     for outcome in outcomes:
         v = world_values(runs, outcome, [a, b])
@@ -116,11 +117,15 @@ def pair_table(runs: pd.DataFrame, a: str, b: str, outcomes: Sequence[str] = tup
             "diff_p05": d.quantile(0.05),
             "diff_p95": d.quantile(0.95),
             "worlds": len(d),
+            "relative": abs(d.median()) / v[b].abs().median() if v[b].abs().median() > 0 else np.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("outcome")
 
 
 # ----- Markdown for the briefing -----------------------------------------------------------------
+NEGLIGIBLE = 0.01  # a median difference under 1% of the outcome: a share of "wins" then means little
+
+
 def wins_markdown(shares: pd.DataFrame) -> str:
     """The win-share table: the row's scenario beats the column's in this share of worlds."""
     rows = [[a] + ["–" if a == b else percent(shares.loc[a, b]) for b in shares.columns] for a in shares.index]
@@ -153,7 +158,8 @@ def pair_markdown(pair: pd.DataFrame, a: str, b: str) -> str:
             OUTCOMES.get(o, o),
             percent(r.a_wins),
             percent(r.b_wins),
-            f"{signed(r.diff_median)} ({signed(r.diff_p05)} to {signed(r.diff_p95)})",
+            f"{signed(r.diff_median)} ({signed(r.diff_p05)} to {signed(r.diff_p95)})"
+            + (f"; under {NEGLIGIBLE:.0%} of the outcome: as good as a tie" if r.relative < NEGLIGIBLE else ""),
             str(int(r.worlds)),
         ]
         for o, r in pair.iterrows()

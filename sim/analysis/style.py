@@ -50,6 +50,21 @@ SCENARIO_COLOURS = {
     "combined": OKABE_ITO["blue"],
 }
 _FALLBACK = [colour for name, colour in OKABE_ITO.items() if name != "black"]
+# What a reader sees for each scenario (docs/policies.md); the code names stay in file names and tables' keys.
+SCENARIO_NAMES = {
+    "no_strike": "no strike",
+    "mencho_strike": "status quo after the strike",
+    "kingpin_campaign": "kingpin campaign",
+    "state_capacity": "state capacity",
+    "second_front": "second military front",
+    "hugs_not_bullets": "hugs, not bullets",
+    "combined": "combined measures",
+}
+
+
+def name(scenario: str) -> str:
+    """The scenario's plain name; an analyst's own scenario or arm keeps its name."""
+    return SCENARIO_NAMES.get(scenario, scenario)
 
 
 def scenario_colour(scenario: str) -> str:

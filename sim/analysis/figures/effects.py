@@ -25,6 +25,7 @@ from sim.analysis.style import (
     dates,
     head,
     legend,
+    name,
     new_figure,
     ordered,
     percent,
@@ -63,25 +64,25 @@ def paired_difference(
     effects = {}  # scenario: (median % change, median difference, pairs)
     for s, (other, own_base) in pairs.items():
         diff = other - own_base if level else other.cumsum() - own_base.cumsum()
-        bands(ax, dates(diff.index), diff, scenario_colour(s), f"{s} − {baseline}")
+        bands(ax, dates(diff.index), diff, scenario_colour(s), f"{name(s)} − {name(baseline)}")
         fo, fb = first(other, level, days), first(own_base, level, days)
         same_sign = float(((fo - fb) * np.sign((fo - fb).median()) > 0).mean())
         effects[s] = ((100 * (fo - fb) / fb.where(fb != 0)).median(), (fo - fb).median(), other.shape[1], same_sign)
     top_s = max(effects, key=lambda s: abs(np.nan_to_num(effects[s][0])))
     pct, change, n, same_sign = effects[top_s]
     headline = (
-        f"{cap(label)} {when(days, level)}: {_compare(pct, top_s, baseline)} "
+        f"{cap(label)} {when(days, level)}: {_compare(pct, name(top_s), name(baseline))} "
         f"({signed(change)}; median of {n} paired runs, this sign in {same_sign:.0%} of them)"
     )
-    others = ", ".join(f"{s} {percent(effects[s][0])}" for s in effects if s != top_s)
+    others = ", ".join(f"{name(s)} {percent(effects[s][0])}" for s in effects if s != top_s)
     what = "Difference" if level else "Cumulative difference since 22 Feb 2026"
     detail = (
-        f"{what} from the {baseline} run with the same {'world and ' if len(pair_keys(daily)) == 2 else ''}seed "
+        f"{what} from the {name(baseline)} run with the same {'world and ' if len(pair_keys(daily)) == 2 else ''}seed "
         "(common random numbers). "
         f"Line: median; shaded: 50% and 90% of paired runs." + (f" Others: {others}." if others else "")
     )
     top = head(fig, headline, detail)
-    ax.set_ylabel(f"difference in {label}\n({'daily' if level else 'cumulative'}, scenario − {baseline})")
+    ax.set_ylabel(f"difference in {label}\n({'daily' if level else 'cumulative'}, scenario − {name(baseline)})")
     ax.set_xlabel("date")
     style_axes(ax, dates=True)
     legend(ax)
@@ -122,7 +123,7 @@ def effect_map(
     national = mine[key] - base[key]
     same_sign = float((national * np.sign(national.median()) > 0).mean())
     headline = (
-        f"{cap(label)} under {scenario} vs {baseline}: {signed(national.median())} nationally "
+        f"{cap(label)} under {name(scenario)} vs {name(baseline)}: {signed(national.median())} nationally "
         f"({percent(pct[key].median())}; this sign in {same_sign:.0%} of {len(seeds)} paired runs); "
         f"{'up' if up >= down else 'down'} in {max(up, down)} of {int(valid.sum())} states, most in "
         f"{states['name'].iloc[i]} ({signed(change[i])}, {percent(med[i])})"
@@ -130,7 +131,7 @@ def effect_map(
     detail = (
         f"National 5–95% over paired runs: {signed(np.percentile(national, 5))} to "
         f"{signed(np.percentile(national, 95))}. Colour and number: median of the % change per state."
-        + ("" if valid.all() else f" Grey: no {baseline} value to compare.")
+        + ("" if valid.all() else f" Grey: no {name(baseline)} value to compare.")
     )
     fig = new_figure()
     top = head(fig, headline, detail)
@@ -149,7 +150,7 @@ def effect_map(
     ax.axis("off")
     extend = "both" if np.nanmax(np.abs(med)) > lim else "neither"
     bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, fraction=0.035, pad=0.01, extend=extend)
-    bar.set_label(f"change in {label}, % (scenario vs {baseline})")
+    bar.set_label(f"change in {label}, % (scenario vs {name(baseline)})")
     source_line(fig, version, [scenario, baseline], 2 * len(seeds), paired_by(runs))
     return fig
 

@@ -19,6 +19,7 @@ from sim.analysis.style import (
     head,
     legend,
     mark_day0,
+    name,
     new_figure,
     num,
     runs_phrase,
@@ -47,17 +48,19 @@ def scenario_comparison(
     for rank, (s, wide) in enumerate(wides.items()):
         shown = wide if level else wide.rolling(window, min_periods=window).sum()
         # the counterfactual first and on top: before day 0 the scenarios share its burn-in exactly
-        bands(ax, dates(shown.index), shown, scenario_colour(s), s, zorder=3 - rank / len(wides))
+        bands(ax, dates(shown.index), shown, scenario_colour(s), name(s), zorder=3 - rank / len(wides))
     mark_day0(ax, "22 Feb 2026")
     medians = {s: first(w, level, days).median() for s, w in wides.items()}
     what = f"{cap(label)} {when(days, level)}"
     hi, lo = max(medians, key=medians.__getitem__), min(medians, key=medians.__getitem__)
     if len(medians) == 1:
-        headline = f"{what}: {num(medians[hi])} under {hi} (median of {wides[hi].shape[1]} runs)"
+        headline = f"{what}: {num(medians[hi])} under {name(hi)} (median of {wides[hi].shape[1]} runs)"
     elif abs(medians[hi] - medians[lo]) <= 0.01 * abs(medians[lo]):
         headline = f"{what}: about {num(medians[lo])} under all {len(medians)} scenarios (medians)"
     else:
-        headline = f"{what}: highest under {hi} ({num(medians[hi])}), lowest under {lo} ({num(medians[lo])})"
+        headline = (
+            f"{what}: highest under {name(hi)} ({num(medians[hi])}), lowest under {name(lo)} ({num(medians[lo])})"
+        )
     sizes = runs_phrase(w.shape[1] for w in wides.values())
     detail = f"Median of {sizes} per scenario. Line: median; shaded: 50% and 90% of runs"
     every = pd.concat(wides.values(), axis=1)
@@ -97,7 +100,7 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
     bands(ax, dates(past.index), past, "0.35", "model, before 22 Feb 2026", zorder=3)
     for rank, (s, wide) in enumerate(wides.items()):
         future = roll(wide).loc[0:]
-        bands(ax, dates(future.index), future, scenario_colour(s), s, zorder=2.9 - rank / len(wides))
+        bands(ax, dates(future.index), future, scenario_colour(s), name(s), zorder=2.9 - rank / len(wides))
     months = [m for m in monthly() if m.first_day >= wides[past_of].index.min()]
     model = np.array([wides[past_of].loc[m.first_day : m.end_day - 1].mean().median() for m in months])
     observed = np.array([m.per_day for m in months])

@@ -17,6 +17,7 @@ from sim.analysis.style import (
     about,
     cap,
     head,
+    name,
     new_figure,
     num,
     ordered,
@@ -81,7 +82,7 @@ def wave(runs: pd.DataFrame, scenario: str = "mencho_strike", version: str = __v
         headline = f"About {about(total)} roadblocks in {num(hit)} states within 48 hours of the strike"
         headline += f" (median of {n} runs)"
     else:
-        headline = f"No roadblocks within 48 hours under {scenario} (median of {n} runs)"
+        headline = f"No roadblocks within 48 hours under {name(scenario)} (median of {n} runs)"
     names = dict(zip(states["abbr"], states["name"]))
     most = ", ".join(f"{names[a]} ({num(q.loc[0.5, a])})" for a in order[:3] if q.loc[0.5, a] > 0)
     detail = (f"Most in {most}. " if most else "") + "Bars: median per state; lines: 50% and 90% of runs."
@@ -98,7 +99,7 @@ def wave(runs: pd.DataFrame, scenario: str = "mencho_strike", version: str = __v
     ax.set_ylim(bottom=0)
     style_axes(ax)
     handles = [
-        Patch(color=scenario_colour(scenario), alpha=0.85, label=f"{scenario}: median"),
+        Patch(color=scenario_colour(scenario), alpha=0.85, label=f"{name(scenario)}: median"),
         Line2D([], [], color="0.15", lw=3.5, label="50% of runs"),
         Line2D([], [], color="0.15", lw=1, label="90% of runs"),
     ]
