@@ -43,6 +43,8 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
     line = next(ln for ln in summary.splitlines() if ln.startswith(row))
     assert line.count("[") == 2 and line.count("%)") == 2 and "of 3 worlds" in line
     assert "## Where the spread comes from" in summary and "| 3 × 2 |" in summary
+    # how far the worlds start from the record, beside the record's median error (once the only number)
+    assert "## Distance from the record at the origin" in summary and "| 2026-02 | 48.8 |" in summary
     pair = next(ln for ln in summary.splitlines() if ln.startswith("| final-year homicides |"))
     wins = [int(cell.strip().rstrip("%")) for cell in pair.split("|")[2:4] if cell.strip().rstrip("%").isdigit()]
     assert len(wins) == 2 and 99 <= sum(wins) <= 101  # each world is won by one of the two (no ties in homicides)

@@ -103,6 +103,20 @@ def test_markdown_reads_as_a_briefing(runs):
     assert "| final-year homicides | 75% | 25% | -1,000 (-1,000 to +1,000) | 40 |" in pair
 
 
+def test_a_win_on_a_negligible_difference_reads_as_a_tie():
+    """72% of worlds 'won' on a median difference of 0.0008 of a flow ratio near 1 is no finding."""
+    rows = [
+        {"scenario": s, "world": w, "seed": 1, "status": "ok", "flow_ratio_end": 1.0 + (w % 4 != 0) * d * 0.0008}
+        for w in range(50)
+        for s, d in (("A", -1), ("B", 0))
+    ]
+    pair = robust.pair_table(pd.DataFrame(rows), "A", "B", ["flow_ratio_end"])
+    text = robust.pair_markdown(pair, "A", "B")
+    assert pair.iloc[0]["a_wins"] == 0.74 and "under 1% of the outcome: as good as a tie" in text
+    big = robust.pair_markdown(robust.pair_table(_runs(), "A", "B", ["homicides_last_365"]), "A", "B")
+    assert "as good as a tie" not in big
+
+
 def test_the_figure_renders_with_its_headline(runs):
     fig = robust.figure(runs, "homicides_last_365", version="test")
     assert (
