@@ -302,6 +302,7 @@ def test_the_page_refuses_a_number_that_is_not_finite_or_not_a_number_beside_its
             expect(problem).to_have_text(re.compile(f"^{label} must be a whole number from 1 to "), **wait)
             expect(run).to_be_disabled(**wait)
             browser.fill(page, label, 1)
+            expect(problem).to_have_count(0, **wait)  # re-rendered before the next field is typed into
         expect(run).to_be_enabled(**wait)
         expect(page.get_by_text("Traceback")).to_have_count(0)
 
