@@ -70,6 +70,18 @@ def test_run_writes_its_files(default_run: Path) -> None:
     assert status["model_version"] == json.loads((default_run / "summary.json").read_text())["model_version"]
 
 
+def test_the_readme_gives_each_outputs_size_and_a_runs_is_right(default_run: Path) -> None:
+    """A reader learns before running what the outputs weigh (the briefing's daily.parquet: 178 MB)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {ln.split("|")[1].strip(): ln.split("|")[2].strip() for ln in readme.splitlines() if ln.startswith("| ")}
+    stated = {out: size for out, size in rows.items() if "MB" in size or "KB" in size}
+    for output in ("timeseries.parquet", "daily.parquet", "briefing.pdf", "runs/"):
+        assert any(output in row for row in stated), output
+    run_row = next(size for row, size in stated.items() if "timeseries.parquet" in row and "a run's" in row)
+    megabytes = float(run_row.split()[0])
+    assert 0.5 <= (default_run / "timeseries.parquet").stat().st_size / 1e6 / megabytes <= 2
+
+
 def test_summary_has_run_identity_and_headline_keys(default_run: Path) -> None:
     summary = json.loads((default_run / "summary.json").read_text())
     assert list(summary)[:4] == ["scenario", "seed", "world", "model_version"]

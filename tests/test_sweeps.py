@@ -170,7 +170,7 @@ def test_a_full_disk_leaves_no_half_written_file_and_the_sweeps_own_message(tmp_
     for status in tmp_path.glob("*/seed*/status.json"):
         error = json.loads(status.read_text())["error"]
         assert error.startswith("OSError") and "File too large" in error
-    assert len(pd.read_csv(tmp_path / "failures.csv")) == 2
+    assert len(pd.read_csv(tmp_path / "failures.csv")) == 2 and len(pd.read_csv(tmp_path / "runs.csv")) == 2
 
 
 def test_ctrl_c_on_a_sweep_prints_one_line_that_says_how_to_resume(tmp_path: Path):
