@@ -38,13 +38,20 @@ MAX_CHUNK = 32
 
 def local_pool(workers: int, memory_gb: float | None = None) -> ProcessPoolExecutor:
     """The default executor: `workers` processes, started with "spawn" (Mesa sets it on import
-    anyway, and it behaves the same on every OS); each may use `memory_gb` of address space."""
+    anyway, and it behaves the same on every OS); each may use `memory_gb` of address space and
+    ends with the process that started it."""
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=limit_memory,
-        initargs=(memory_gb,),
+        initializer=start_worker,
+        initargs=(memory_gb, os.getpid()),
     )
+
+
+def start_worker(memory_gb: float | None, parent: int) -> None:
+    """In a worker: its memory cap, and its end with `parent`."""
+    limit_memory(memory_gb)
+    end_with(parent)
 
 
 def limit_memory(memory_gb: float | None) -> None:
@@ -55,6 +62,22 @@ def limit_memory(memory_gb: float | None) -> None:
 
         limit = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def end_with(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone. A parent killed by a
+    signal (the explorer's server: uvicorn re-raises SIGTERM after its own shutdown, so no exit
+    handler runs) cannot stop its workers, and they would run on, orphaned, with
+    multiprocessing's resource tracker."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
 
 
 def dask(address: str) -> Executor:

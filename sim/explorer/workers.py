@@ -1,6 +1,6 @@
-"""One warm executor for the explorer, shared by every run the page starts: a process pool like
-`sim.ensemble`'s local one (sim/analysis/chunks.py), kept open between runs and passed as its
-`executor`. Its workers end when the page's server does, however it ends (`kill PID` included).
+"""One warm executor for the explorer, shared by every run the page starts: `sim.ensemble`'s local
+process pool (sim/analysis/chunks.py), kept open between runs and passed as its `executor`. Its
+workers end when the page's server does, however it ends (`kill PID` included).
 
 Starting worker processes costs seconds (each imports the model and loads its compiled processes),
 and so does the first composition of the config in the page's own process. Both are paid once,
@@ -10,12 +10,12 @@ while the analyst sets the levers, instead of at the first press of Run.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+
+from sim.analysis.chunks import local_pool
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -28,12 +28,7 @@ def pool() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None or not _usable(_pool):
             workers = os.cpu_count() or 1
-            _pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_end_with,
-                initargs=(os.getpid(),),
-            )
+            _pool = local_pool(workers)
             _warming[:] = [_pool.submit(_warm) for _ in range(workers)]
             here: Future = Future()
             threading.Thread(target=_warm_here, args=(here,), daemon=True).start()
@@ -53,19 +48,6 @@ def _usable(executor: ProcessPoolExecutor) -> bool:
 def ready() -> bool:
     """True once every worker and this process have warmed up."""
     return bool(_warming) and all(f.done() for f in _warming)
-
-
-def _end_with(server: int) -> None:
-    """In a worker: exit as soon as the server that started it is gone. A server killed by a signal
-    (uvicorn re-raises SIGTERM after its own shutdown, so no exit handler runs) cannot stop its
-    workers, and they would run on, orphaned, with multiprocessing's resource tracker."""
-
-    def watch() -> None:
-        while os.getppid() == server:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="end-with-server").start()
 
 
 def _warm() -> None:
