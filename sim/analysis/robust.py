@@ -109,7 +109,7 @@ def pair_table(runs: pd.DataFrame, a: str, b: str, outcomes: Sequence[str] = tup
     rows = {}
     for outcome in outcomes:
         v = world_values(runs, outcome, [a, b])
-        d = v[a] - v[b]
+        d, size = v[a] - v[b], v[b].abs().median()
         rows[outcome] = {
             "a_wins": (d < 0).mean(),
             "b_wins": (d > 0).mean(),
@@ -117,7 +117,7 @@ def pair_table(runs: pd.DataFrame, a: str, b: str, outcomes: Sequence[str] = tup
             "diff_p05": d.quantile(0.05),
             "diff_p95": d.quantile(0.95),
             "worlds": len(d),
-            "relative": abs(d.median()) / v[b].abs().median() if v[b].abs().median() > 0 else np.nan,
+            "relative": abs(d.median()) / size if size > 0 else np.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("outcome")
 

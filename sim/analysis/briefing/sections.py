@@ -10,6 +10,7 @@ import pandas as pd
 from sim.analysis.baselines import COUNTERFACTUAL, STATUS_QUO, baseline_for
 from sim.analysis.briefing.comparisons import PAIR, POLICIES, effect, level, lower_share, paired, policy_scenarios
 from sim.analysis.figures import pair_keys
+from sim.analysis.figures.tables import month_means, scenario_wides
 
 
 def bottom_line(runs: pd.DataFrame, horizon: int) -> list[str]:
@@ -118,15 +119,15 @@ def distance_from_record(daily: pd.DataFrame) -> list[str]:
     briefing's origin: the worlds' median and band against SESNSP's victims a day."""
     from sim.world.observed import monthly
 
-    past = daily[(daily["metric"] == "homicides") & (daily["scenario"] == COUNTERFACTUAL)]
-    months = [m for m in monthly() if m.end_day <= 0 and m.first_day >= past["day"].min()][-3:]
-    if past.empty or not months:
+    past = scenario_wides(daily, "homicides").get(COUNTERFACTUAL)
+    if past is None:
+        return []
+    months = [m for m in monthly() if m.end_day <= 0 and m.first_day >= past.index.min()][-3:]
+    if not months:
         return []
     rows, gaps = [], []
     for m in months:
-        days = past[(past["day"] >= m.first_day) & (past["day"] < m.end_day)]
-        model = days.groupby("run")["value"].mean()
-        q = np.percentile(model, [50, 5, 95])
+        q = np.percentile(month_means(past, m), [50, 5, 95])
         gaps.append(q[0] / m.per_day - 1)
         rows.append(f"| {m.month} | {m.per_day:.1f} | {q[0]:.1f} [{q[1]:.1f}–{q[2]:.1f}] | {100 * gaps[-1]:+.0f}% |")
     return [

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.analysis.figures.tables import first, horizon, scenario_wides
+from sim.analysis.figures.tables import first, horizon, month_means, scenario_wides
 from sim.analysis.style import (
     LABELS,
     LEVEL_METRICS,
@@ -102,7 +102,7 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
         future = roll(wide).loc[0:]
         bands(ax, dates(future.index), future, scenario_colour(s), name(s), zorder=2.9 - rank / len(wides))
     months = [m for m in monthly() if m.first_day >= wides[past_of].index.min()]
-    model = np.array([wides[past_of].loc[m.first_day : m.end_day - 1].mean().median() for m in months])
+    model = np.array([month_means(wides[past_of], m).median() for m in months])
     observed = np.array([m.per_day for m in months])
     mid = dates([(m.first_day + m.end_day - 1) / 2 for m in months])
     fitted = np.array([m.window == "fit" for m in months])

@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.analysis.style import YEAR, ordered
+from sim.world.observed import Month
 
 
 def successful(runs: pd.DataFrame) -> pd.DataFrame:
@@ -30,6 +31,11 @@ def scenario_wides(daily: pd.DataFrame, metric: str) -> dict[str, pd.DataFrame]:
     """For each scenario, in the canonical order of scenarios: one row per day, one column per run."""
     rows = daily[daily["metric"] == metric]  # the metric first: a category, quick to match on a big table
     return {s: _wide(rows[rows["scenario"] == s], metric) for s in ordered(rows["scenario"])}
+
+
+def month_means(wide: pd.DataFrame, month: Month) -> pd.Series:
+    """Each run's mean over the days of an observed month (a wide table: a row per day, a column per run)."""
+    return wide.loc[month.first_day : month.end_day - 1].mean()
 
 
 def pair_keys(frame: pd.DataFrame) -> list[str]:
