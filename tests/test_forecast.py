@@ -66,9 +66,20 @@ def test_conditioning_weighs_the_particle_that_matches_the_record():
     q = conditioned.forecast(particles, origin, logw)
     assert q.shape == (3, len(LEVELS)) and covered(truth[-3:], q, 0.1).all()
     offset = conditioned.forecast(particles, origin, np.array([-np.inf, 0.0, -np.inf]))
-    # the last known month says this world runs 30% high: its forecast keeps PERSISTENCE of that correction
+    # its last known months say this world runs 30% high, and its offset never moved: the whole correction
     median = offset[0, len(ALPHAS)]
-    assert median == pytest.approx(truth[-3] * 1.3 * np.exp(-discrepancy.PERSISTENCE * np.log(1.3)), rel=0.03)
+    assert median == pytest.approx(truth[-3], rel=1e-6)
+    assert offset[0, 0] == pytest.approx(median, rel=1e-6)  # nor is there any wandering to spread it
+
+
+def test_a_forecasts_discrepancy_wanders_as_the_populations_did_before_the_origin():
+    drifting = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])  # a mean residual rising 0.1 a month
+    # anchored on months t-2..t (mean at t-1), month t+1 lies 0.2 above: so every change, both ways
+    assert sorted(discrepancy.changes(drifting, 1, anchor=3)) == pytest.approx([-0.2] * 3 + [0.2] * 3)
+    assert sorted(discrepancy.changes(drifting, 2, anchor=3)) == pytest.approx([-0.3] * 2 + [0.3] * 2)
+    assert len(discrepancy.changes(np.zeros(60), 1, anchor=3, window=36)) == 2 * 33  # the last 36 months only
+    with pytest.raises(ValueError, match="needs more than"):
+        discrepancy.changes(drifting, 3, anchor=3)
 
 
 def test_conditioning_weighs_the_states_years_and_the_hidden_bound():

@@ -136,3 +136,17 @@ def test_a_finished_run_lets_go_of_its_model():
     del m
     gc.collect()
     assert ref() is None
+
+
+def test_the_season_raises_the_hot_months_killings_and_none_without_it():
+    """A steady world over 2024: with a season of amplitude 0.06 peaking mid-July, July's
+    homicides a day run well above January's; without it they do not."""
+
+    def july_over_january(amplitude: float) -> float:
+        table = simulate(seed=3, record="none", horizon_days=0, timeseries="national", season_amplitude=amplitude)
+        homicides = table.timeseries[table.timeseries.metric == "homicides"]
+        by_month = homicides.groupby(homicides.date.dt.month).value.mean()
+        return by_month[7] / by_month[1]
+
+    assert july_over_january(0.06) > 1.08
+    assert 0.95 < july_over_january(0.0) < 1.05

@@ -193,6 +193,15 @@ def test_background_homicides_follow_one_national_rate():
     assert draws == pytest.approx([100.0, 400.0], rel=0.05)
 
 
+def test_the_season_peaks_on_its_day_and_averages_one_over_a_year():
+    peak = 196  # 15 July: day 0 (22 Feb 2026) is day 53 of its year, so 15 July 2026 is day 143
+    assert violence.season(143, 0.05, peak) == pytest.approx(1.05)
+    assert violence.season(143 + 183, 0.05, peak) == pytest.approx(0.95, abs=1e-3)
+    four_years = [violence.season(d, 0.05, peak) for d in range(-800, -800 + 365 * 4 + 1)]
+    assert np.mean(four_years) == pytest.approx(1.0, abs=1e-4)
+    assert violence.season(143, 0.0, peak) == 1.0  # no season: exactly the day without it
+
+
 def test_troops_front_then_garrison_by_population():
     pop = np.array([1.0, 3.0, 6.0])
     garrison, front = forces.allocate_troops(pop, 1000.0, [(np.array([1.0, 0, 0]), 400.0)])

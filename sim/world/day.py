@@ -81,6 +81,8 @@ PARAMETERS = (
     "state_confrontation",
     "displacement_rate",
     "stakes_exponent",
+    "season_amplitude",
+    "season_peak_day",
 )
 # The government's settings of the day, after the parameters: recruitment factor, arrests a day,
 # revenue kept (1 - disruption), capacity investment and corruption a year.
@@ -175,6 +177,8 @@ def advance(
         confrontation,
         displacement,
         stakes_exp,
+        season_amp,
+        season_peak,
         recruit_factor,
         arrests_per_day,
         kept,
@@ -218,6 +222,8 @@ def advance(
         s[34],
         s[35],
         s[36],
+        s[37],
+        s[38],
     )
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
@@ -319,6 +325,8 @@ def advance(
                 lam[k] *= stake[pair_s[k]]
         if provocation != 0.0:
             lam = violence.provoked(lam, pair_s, pressure, provocation)
+        season = violence.season(day, season_amp, season_peak)  # exactly 1 at amplitude 0
+        lam *= season
         killed, lost_a, lost_b = violence.clash_deaths(rng, lam, pair_s, n_states, m_a * v_a, m_b * v_b)
         lost = np.zeros(n_orgs * n_states)
         clash_dead = np.zeros(n_states, np.int64)
@@ -350,7 +358,7 @@ def advance(
         for c in range(members.shape[0]):
             if armed[cell_state[c]] > 0:
                 loss[c] += dead_gunmen[cell_state[c]] * armed_cells[c] / armed[cell_state[c]]
-        background = violence.background_homicides(rng, population, bg_rate)
+        background = violence.background_homicides(rng, population, bg_rate * season)
         today[FLOW] = market.trafficking_flow(flow_capacity, m, occ, moves, spare)
         for st in range(n_states):
             today[CRIMINAL, st] = clash_dead[st] - hidden_dead[st] + dead_gunmen[st]

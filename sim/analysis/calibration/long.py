@@ -66,6 +66,8 @@ FACTORS = (
     "recruit_rate_max",
     "member_cost_usd_day",
     "stakes_exponent",
+    "season_amplitude",
+    "season_peak_day",
 )
 LOG_SCALE = ("absorb_rate", "recruit_rate_max", "member_cost_usd_day")
 YEARS = range(2015, 2025)

@@ -179,19 +179,24 @@ def effective_size(logw: np.ndarray) -> float:
 
 def forecast(months: pd.DataFrame, origin: Origin, logw: np.ndarray, seed: int = 0) -> np.ndarray:
     """Quantiles (horizons x LEVELS) of the mixture of the particles' months under log weights
-    `logw`: each particle's month h after its last observed one shifted by `discrepancy.ahead`
-    of its last residual and spread by the discrepancy to come."""
+    `logw`, each particle's month h after its last observed one shifted by its offset from the
+    record (its mean residual over the last `discrepancy.ANCHOR_MONTHS` known months) and by a
+    change drawn from how the population's mean residual moved h months on in the months before
+    the origin (`discrepancy.changes`): the model supplies the path (events, the season, the
+    wars), the record known on the origin its level and how far that level wanders."""
     known, r, _ = residuals(months, origin.month)
     if len(known) == 0 or known[-1] != str(origin.month - 1):
         raise ValueError(f"a forecast from {origin.date} needs the particles' month {origin.month - 1}")
-    last = np.nan_to_num(r[:, -1], nan=0.0, posinf=0.0, neginf=0.0)  # a failed run weighs nothing anyway
+    r = np.nan_to_num(r, nan=0.0, posinf=0.0, neginf=0.0)  # a failed run weighs nothing anyway
     w = _normalised(logw)
+    offset = r[:, -discrepancy.ANCHOR_MONTHS :].mean(axis=1)
+    mean_residual = w @ r
     rng = np.random.default_rng(seed)
     out = []
     for h, target in enumerate(origin.targets(), start=1):
-        shift, spread = discrepancy.ahead(last, h)
+        moved = rng.choice(discrepancy.changes(mean_residual, h), (len(offset), NOISE_DRAWS))
         x = months[str(target)].to_numpy(dtype=float)
-        draws = x[:, None] * np.exp(shift[:, None] + spread * rng.standard_normal((len(x), NOISE_DRAWS)))
+        draws = x[:, None] * np.exp(offset[:, None] + moved)
         out.append(from_samples(draws.ravel(), np.repeat(w, NOISE_DRAWS)))
     return np.array(out)
 

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+ANCHOR_MONTHS = 3  # a forecast's offset: the mean residual of the last 3 known months (one run's month is noisy)
+CHANGE_WINDOW = 36  # months whose changes spread a forecast (as no_change's intervals)
 PERSISTENCE = 0.93  # the residuals' lag-1 autocorrelation a month (the long fit's)
 INNOVATION = 0.06  # sd of a month's new discrepancy, in logs (the long fit's)
 STATE_PERSISTENCE = 0.90  # a state's yearly residuals 2015-2024, lag-1 (the long fit's)
@@ -73,3 +75,17 @@ def ahead(
     one: its expected value for each last residual and its sd (the innovations to come)."""
     spread = innovation * np.sqrt(sum(persistence ** (2 * k) for k in range(h)))
     return persistence**h * np.asarray(last, dtype=float), float(spread)
+
+
+def changes(mean_residuals: np.ndarray, h: int, anchor: int = ANCHOR_MONTHS, window: int = CHANGE_WINDOW) -> np.ndarray:
+    """How the population's (weighted) mean residual moved h months after an anchor (the mean of
+    `anchor` consecutive months), over the last `window` months before the origin, each change taken
+    both ways: the random walk a forecast's discrepancy follows, drawn from the record known on the
+    origin as the `no_change` forecaster draws its intervals from the series' own changes."""
+    r = np.asarray(mean_residuals, dtype=float)[-window:]
+    anchored = np.convolve(r, np.ones(anchor) / anchor, mode="valid")  # anchored[i]: months i .. i + anchor - 1
+    moved = r[anchor - 1 + h :] - anchored[: len(r) - anchor + 1 - h]
+    moved = moved[np.isfinite(moved)]
+    if len(moved) < 2:
+        raise ValueError(f"a forecast {h} months ahead needs more than {anchor + h} known months, got {len(r)}")
+    return np.concatenate([moved, -moved])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.world.calendar import DAY0
 from sim.world.jit import compiled, power
 from sim.world.processes.market import payroll_revenue
 from sim.world.sampling import pick, poisson_shared
@@ -161,6 +162,18 @@ def hidden_share(arrest_risk: np.ndarray, concealment: float) -> np.ndarray:
     homicides fell). The steady world's own disappearances are part of its calibrated level.
     """
     return 1.0 - np.exp(-concealment * arrest_risk)
+
+
+YEAR_DAYS = 365.2425
+DAY0_OF_YEAR = DAY0.timetuple().tm_yday  # day 0 (22 Feb 2026) is the 53rd day of its year
+
+
+@compiled
+def season(day: int, amplitude: float, peak_day: float) -> float:
+    """The season's factor on the day's violence: 1 + amplitude x cos(2 pi (day of year - peak) /
+    year). Hotter months bring more killings, by drug-trafficking organisations and others alike
+    (Baysan et al. 2019, Mexico by state and month); the factor's mean over a year is 1."""
+    return 1.0 + amplitude * np.cos(2.0 * np.pi * (day + DAY0_OF_YEAR - peak_day) / YEAR_DAYS)
 
 
 @compiled
