@@ -51,7 +51,13 @@ def main() -> None:
     )
     ap.add_argument("--seeds", type=int, default=SEEDS, help=f"test seeds per world and scenario (default {SEEDS})")
     ap.add_argument(
-        "--horizon-days", type=int, default=HORIZON, help=f"days from 22 Feb 2026 (default {HORIZON}: three years)"
+        "--horizon-days", type=int, default=HORIZON, help=f"days from the origin (default {HORIZON}: three years)"
+    )
+    ap.add_argument(
+        "--origin",
+        default=None,
+        help="the date the policies start and the horizon counts from (default: 2026-06-01, the day after the last "
+        "observed month; 2026-02-22 is the strike's day)",
     )
     ap.add_argument("--out", type=Path, default=Path("briefing"))
     ap.add_argument("--processes", type=int, default=None, help="worker processes (default: all cores)")
@@ -84,7 +90,7 @@ def make(args: argparse.Namespace) -> None:
     from sim.runs import plausible
     from sim.runs.config import check_scenario
     from sim.runs.files import writable, write_csv, write_parquet, write_text
-    from sim.world.calendar import check_days
+    from sim.world.calendar import check_days, check_origin
 
     start, out = time.time(), args.out
     if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
@@ -93,6 +99,7 @@ def make(args: argparse.Namespace) -> None:
             f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1"
         )
     check_days("--horizon-days", args.horizon_days)
+    origin = check_origin(args.origin)
     for name in args.scenarios:
         check_scenario(name)
     writable(out / "figures")
@@ -102,6 +109,7 @@ def make(args: argparse.Namespace) -> None:
         worlds=range(args.worlds) if args.worlds else None,
         processes=args.processes,
         horizon_days=args.horizon_days,
+        origin=origin.isoformat(),
         folder=out / RUNS_FOLDER,
     )
     write_csv(result.runs, out / "runs.csv")
@@ -119,9 +127,9 @@ def make(args: argparse.Namespace) -> None:
     found, box = discovery_section(ok)
     if box is not None:
         pngs += figures.save(discovery.figure(box, version=sim.__version__), out / "figures", "discovery")[:1]
-    opening = bottom_line(ok, args.horizon_days) + distance_from_record(result.daily)
+    opening = bottom_line(ok, args.horizon_days, origin) + distance_from_record(result.daily, origin)
     summary = summary_markdown(
-        result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found, opening
+        result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found, opening, origin
     )
     write_text(out / "summary.md", summary)
     write_pdf(summary, pngs, out / "briefing.pdf", title="Briefing")  # text, tables, then every figure

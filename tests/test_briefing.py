@@ -44,12 +44,14 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
     assert line.count("[") == 2 and line.count("%)") == 2 and "of 3 worlds" in line
     assert "## Where the spread comes from" in summary and "| 3 × 2 |" in summary
     # how far the worlds start from the record, beside the record's median error (once the only number)
-    assert "## Distance from the record at the origin" in summary and "| 2026-02 | 48.8 |" in summary
+    # the origin is the day after the last observed month: its three months are the strike's aftermath
+    assert "## Distance from the record at the origin" in summary and "| 2026-05 | 47.5 |" in summary
+    assert "**What the strike did**" in summary and "**From now (01 June 2026)" in summary
     pair = next(ln for ln in summary.splitlines() if ln.startswith("| final-year homicides |"))
     wins = [int(cell.strip().rstrip("%")) for cell in pair.split("|")[2:4] if cell.strip().rstrip("%").isdigit()]
     assert len(wins) == 2 and 99 <= sum(wins) <= 101  # each world is won by one of the two (no ties in homicides)
     table = pd.read_csv(tmp_path / "robust.csv")
-    assert set(table["outcome"]) == {"homicides_d0_365", "homicides_last_365", "groups_alive_end", "flow_ratio_end"}
+    assert set(table["outcome"]) == {"homicides_o0_365", "homicides_last_365", "groups_alive_end", "flow_ratio_end"}
     assert (
         len(table) == 4 * 3 * 2 and table["share_of_worlds_better"].between(0, 1).all()
     )  # 3 policies: 6 ordered pairs

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.world.calendar import FIRST_DAY
+from sim.world.calendar import DEFAULT_ORIGIN, FIRST_DAY, day_of
 
 SHORT = ["burn_in_days=365", "horizon_days=30"]
 SUMMARY_KEYS = {
@@ -93,7 +93,7 @@ def test_timeseries_is_tidy_with_national_rows(default_run: Path) -> None:
     ts = pd.read_parquet(default_run / "timeseries.parquet")
     assert list(ts.columns) == ["day", "date", "state", "metric", "value"]
     assert (ts["state"] == "MX").any()
-    assert ts["day"].min() == FIRST_DAY and ts["day"].max() == 729
+    assert ts["day"].min() == FIRST_DAY and ts["day"].max() == day_of(DEFAULT_ORIGIN) + 729  # 730 days from the origin
     assert str(ts["date"].min().date()) == "2024-01-01"
 
 

@@ -267,7 +267,7 @@ def test_the_page_in_headless_chromium(browser, served):
     expected = results.key_numbers(runs, "kingpin_campaign + levers", "mencho_strike", years=1)
     assert shown[0] == list(expected.columns)
     assert shown[1:] == expected.astype(str).values.tolist()
-    assert shown[1][0] == "first-year homicides" and shown[1][-1].endswith("of 2 pairs")
+    assert shown[1][0] == "first-year homicides from the origin" and shown[1][-1].endswith("of 2 pairs")
 
     assert len(shots) == 5  # record and baseline, paired difference, effect map, groups, the wave
     for shot in shots:

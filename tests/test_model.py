@@ -6,7 +6,7 @@ import pytest
 
 from sim import CartelModel, parameters, simulate
 from sim.errors import ConfigError
-from sim.world.calendar import FIRST_DAY
+from sim.world.calendar import DEFAULT_ORIGIN, FIRST_DAY, day_of
 from sim.world.geography import states_table
 from sim.world.placement import sinaloa_tiers
 
@@ -102,7 +102,7 @@ def test_daily_table_is_tidy_with_national_rows():
     r = simulate(seed=2, burn_in_days=365, horizon_days=5)
     ts = r.timeseries
     assert list(ts.columns) == ["day", "date", "state", "metric", "value"]
-    assert ts["day"].min() == FIRST_DAY and ts["day"].max() == 4
+    assert ts["day"].min() == FIRST_DAY and ts["day"].max() == day_of(DEFAULT_ORIGIN) + 4  # 5 days from the origin
     assert str(ts.loc[ts.day == FIRST_DAY, "date"].iloc[0].date()) == "2024-01-01"
     one_day = ts[(ts.day == -1) & (ts.metric == "homicides")]
     assert len(one_day) == 33

@@ -13,7 +13,8 @@ from sim.errors import ConfigError
 from sim.runs.api import configure
 from sim.runs.simulate import simulate, simulate_branches
 from sim.runs.summary import dumps
-from sim.world.calendar import day_of
+from sim.world.calendar import DEFAULT_ORIGIN, day_of
+from sim.world.observed import national_series
 
 SEED = seeds.test(7)[6]
 SHORT = {"burn_in_days": 60}
@@ -24,11 +25,22 @@ def _homicides(result: sim.RunResult):
     return t[(t.metric == "homicides") & (t.state == "MX")].set_index("day")["value"]
 
 
-def test_the_default_origin_is_day_0():
+def test_the_default_origin_is_the_day_after_the_last_observed_month():
+    last = national_series().index[-1]
+    assert DEFAULT_ORIGIN == (last + 1).start_time.date() == dt.date(2026, 6, 1)
+    assert configure("no_strike")[0]["origin"] == DEFAULT_ORIGIN.isoformat()  # the command line's default too
     default = sim.run("kingpin_campaign", seed=SEED, horizon_days=200, **SHORT)
-    explicit = sim.run("kingpin_campaign", seed=SEED, horizon_days=200, origin="2026-02-22", **SHORT)
+    explicit = sim.run("kingpin_campaign", seed=SEED, horizon_days=200, origin="2026-06-01", **SHORT)
     assert dumps(default.summary) == dumps(explicit.summary)
-    assert default.summary["homicides_o0_180"] == default.summary["homicides_d0_180"]
+    assert default.timeseries["day"].max() == day_of(DEFAULT_ORIGIN) + 199
+    # the strike's windows still count from day 0, the policies' from the origin
+    assert default.summary["homicides_o0_180"] != default.summary["homicides_d0_180"]
+
+
+def test_an_origin_on_the_strikes_day_is_day_0():
+    at_day0 = sim.run("kingpin_campaign", seed=SEED, horizon_days=200, origin="2026-02-22", **SHORT)
+    assert at_day0.summary["homicides_o0_180"] == at_day0.summary["homicides_d0_180"]
+    assert at_day0.timeseries["day"].max() == 199
 
 
 def test_levers_start_and_the_horizon_counts_from_a_later_origin():
@@ -47,7 +59,7 @@ def test_levers_start_and_the_horizon_counts_from_a_later_origin():
 
 def test_an_earlier_origin_knows_only_the_record_before_it_and_still_reaches_day_0():
     origin = dt.date(2025, 1, 1)
-    full = sim.run("no_strike", seed=SEED, horizon_days=0, **SHORT)
+    full = sim.run("no_strike", seed=SEED, horizon_days=0, origin="2026-02-22", **SHORT)
     known = sim.run("no_strike", seed=SEED, horizon_days=30, origin=origin.isoformat(), **SHORT)
     a, b = _homicides(full), _homicides(known)
     assert a.index.max() == b.index.max() == -1  # both end at day 0

@@ -36,14 +36,14 @@ class Headline:
 HEADLINES = (
     Headline("strike", "mencho_strike", "no_strike", "homicides_d0_365", "the strike, first-year homicides"),
     Headline("strike", "mencho_strike", "no_strike", "homicides_last_365", "the strike, third-year homicides"),
-    Headline("campaign", "kingpin_campaign", "mencho_strike", "homicides_d0_365", "the campaign, first-year homicides"),
+    Headline("campaign", "kingpin_campaign", "mencho_strike", "homicides_o0_365", "the campaign, first-year homicides"),
     Headline(
         "campaign", "kingpin_campaign", "mencho_strike", "homicides_last_365", "the campaign, third-year homicides"
     ),
-    Headline("capacity", "state_capacity", "mencho_strike", "homicides_d0_365", "capacity, first-year homicides"),
+    Headline("capacity", "state_capacity", "mencho_strike", "homicides_o0_365", "capacity, first-year homicides"),
     Headline("capacity", "state_capacity", "mencho_strike", "homicides_last_365", "capacity, third-year homicides"),
     Headline(
-        "second front", "second_front", "mencho_strike", "homicides_d0_365", "the second front, first-year homicides"
+        "second front", "second_front", "mencho_strike", "homicides_o0_365", "the second front, first-year homicides"
     ),
     Headline(
         "second front",

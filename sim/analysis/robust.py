@@ -34,7 +34,7 @@ from sim.analysis.style import (
 )
 
 OUTCOMES = {  # column -> short label; all lower is better
-    "homicides_d0_365": "first-year homicides",
+    "homicides_o0_365": "first-year homicides from the origin",
     "homicides_last_365": "final-year homicides",
     "groups_alive_end": "armed groups at the end",
     "flow_ratio_end": "trafficking flow at the end (ratio to before day 0)",

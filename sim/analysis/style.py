@@ -109,7 +109,8 @@ LABELS = {  # what a daily metric counts, with its unit
 KEY_LABELS = {  # what a summary key measures
     "homicides_d0_180": "homicides in the first 180 days",
     "homicides_baseline_annual": "homicides in the year before 22 Feb 2026",
-    "homicides_d0_365": "first-year homicides",
+    "homicides_d0_365": "first-year homicides after the strike",
+    "homicides_o0_365": "first-year homicides from the origin",
     "homicides_d0_730": "homicides in the first two years",
     "homicides_last_365": "homicides in the final year",
     "homicides_sinaloa_d0_365": "first-year homicides in Sinaloa",

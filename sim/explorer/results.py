@@ -18,12 +18,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis import figures
+from sim.analysis.baselines import first_year
 from sim.analysis.ensembles import Arm, EnsembleResult, ensemble
 from sim.analysis.robust import seed_values
+from sim.analysis.style import KEY_LABELS
 from sim.explorer.choices import Choice
+from sim.world.calendar import DEFAULT_ORIGIN
 
-OUTCOMES = {  # summary key -> label, in the table's order; lower is better for each
-    "homicides_d0_365": "first-year homicides",
+OUTCOMES = {  # summary key -> label, in the table's order after the first year's; lower is better for each
     "homicides_last_365": "final-year homicides",
     "groups_alive_end": "armed groups at the end",
     "flow_ratio_end": "trafficking flow at the end (ratio to before day 0)",
@@ -46,12 +48,19 @@ def run(
     )
 
 
+def outcomes(baseline: str) -> dict[str, str]:
+    """The table's outcomes against `baseline`: first the comparison's first year (`baselines.first_year`:
+    the strike's from day 0 against no strike, else from the origin), then `OUTCOMES`."""
+    year = first_year(baseline)
+    return {year: KEY_LABELS[year], **OUTCOMES}
+
+
 def key_numbers(runs: pd.DataFrame, arm: str, baseline: str, years: int = 1) -> pd.DataFrame:
     """Per outcome the runs have: each arm's median and 5-95% range, the paired difference (arm -
     baseline, same world and seed) and the share of pairs in which the arm is lower. The final year
     is shown only for runs of more than one `years` (else it is the first year again)."""
     rows = []
-    for key, label in OUTCOMES.items():
+    for key, label in outcomes(baseline).items():
         if key not in runs or (key == "homicides_last_365" and years < 2):
             continue
         pairs = seed_values(runs, key, [baseline, arm])
@@ -100,7 +109,7 @@ def figure_plan(result: EnsembleResult, choice: Choice) -> dict[str, tuple[str, 
                 "Paired difference",
                 partial(figures.paired_difference, daily, choice.baseline, scenarios=[choice.arm]),
             )
-    if both and ok["homicides_d0_365"].notna().any():
+    if both and ok[first_year(choice.baseline)].notna().any():
         plan["effect_map"] = ("Effect per state", partial(figures.effect_map, ok, choice.arm, choice.baseline))
     if len(daily):
         plan["groups_alive"] = ("Armed groups alive", partial(figures.groups_over_time, daily))
@@ -154,7 +163,8 @@ def describe(choice: Choice) -> str:
     levers = ", ".join(f"{name} = {_cli(value)}" for name, value in choice.levers.items()) or "none"
     scenario, base = commands(choice)
     return (
-        f"{choice.runs:,} runs: test seeds 1-{choice.seeds}, {where}, {choice.years} year(s) after 22 Feb 2026. "
+        f"{choice.runs:,} runs: test seeds 1-{choice.seeds}, {where}, {choice.years} year(s) from the origin, "
+        f"{DEFAULT_ORIGIN:%d %b %Y} (the strike: 22 Feb 2026). "
         f"Levers: {levers}. Median [5th to 95th percentile] over paired runs. "
         f"The same runs from the command line: `{scenario}` and `{base}`."
     )

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from sim.runs.summary import summarise
+from sim.world.calendar import DEFAULT_ORIGIN
 from sim.world.model import BURN_IN_DAYS, CartelModel
 from sim.world.record import DEFAULT, Record
 
@@ -33,14 +34,15 @@ def simulate(
     horizon_days: int = 730,
     record: str | Record = DEFAULT,
     timeseries: Tables = True,
-    origin: Any = None,
+    origin: Any = DEFAULT_ORIGIN,
     **params: Any,
 ) -> RunResult:
     """Run one simulation; `params` are names from the parameter table (defaults for the rest).
 
     `record` is the past the world lives through before day 0: a shipped record's name, `none`
     (a steady world), the path of a YAML file of events, or a `Record`. `origin` (a date, default
-    day 0) is where the levers start and `horizon_days` counts from. With `timeseries=False`
+    1 Jun 2026, the day after the last observed month; None: day 0) is where the levers start and
+    `horizon_days` counts from. With `timeseries=False`
     only the summary is made (the daily table costs more than a short run); with "national", the
     daily table holds the nation's rows only, without the state column.
     """
@@ -71,7 +73,7 @@ def simulate_branches(
     horizon_days: int = 730,
     record: str | Record = DEFAULT,
     timeseries: Tables = True,
-    origin: Any = None,
+    origin: Any = DEFAULT_ORIGIN,
 ) -> list[RunResult]:
     """Runs that differ only in their levers (parameters of kind `lever`, which act from the origin,
     e.g. every scenario of one seed): the past is simulated once (`sim.runs.pasts.Past`), and each run

@@ -4,8 +4,10 @@ A run is a steady burn-in, then calendar 2024 (from which the daily table starts
 period (1 Jul 2024 to 21 Feb 2026, the events of the record), day 0 (22 Feb 2026, the strike)
 and the horizon. Day numbers are negative before day 0.
 
-A run's origin is the day its policy levers start and its horizon counts from: by default day 0.
-An origin before day 0 knows only the record's events dated before it (a forecast from then).
+A run's origin is the day its policy levers start and its horizon counts from. A model built
+without one counts from day 0; a run (the command line, `sim.run`, `sim.simulate`, `sim.ensemble`)
+starts by default the day after the last observed month (`DEFAULT_ORIGIN`, 1 Jun 2026). An origin
+before day 0 knows only the record's events dated before it (a forecast from then).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sim.errors import ConfigError
 DAY0 = dt.date(2026, 2, 22)  # El Mencho killed in Tapalpa, Jalisco (seed-facts.md)
 TABLE_START = dt.date(2024, 1, 1)  # the daily table starts with calendar 2024, the calibration year
 RECORD_START = dt.date(2024, 7, 1)  # the record period of record-2024-2026.md
+DEFAULT_ORIGIN = dt.date(2026, 6, 1)  # the day after the last observed month (May 2026, observed_national_monthly.csv)
 
 
 def day_of(date: dt.date) -> int:

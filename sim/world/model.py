@@ -37,7 +37,8 @@ class CartelModel(mesa.Model):
     Keyword arguments are the entries of the parameter table (docs/parameters.md) plus `seed`,
     `burn_in_days` (days of steady world simulated before the daily table starts: 1 Jan 2024, or
     the record's `start`), `origin` (the day the policy levers start and the horizon counts from: a date, default
-    day 0, 22 Feb 2026; an earlier origin knows only the record's events before it),
+    day 0, 22 Feb 2026, where the model's calendar counts from; a run's default is the day after the last
+    observed month, `calendar.DEFAULT_ORIGIN`; an earlier origin knows only the record's events before it),
     `horizon_days` (days from the origin on; a run always reaches day 0) and `record` (the events
     the world lives through before day 0: a shipped record's name, `none`, a YAML path or a `Record`).
 

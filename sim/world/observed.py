@@ -52,6 +52,22 @@ def national_series() -> pd.DataFrame:
 
 
 @cache
+def long_months() -> tuple[Month, ...]:
+    """`national_series()` as `Month`s (window "long"): every observed month, Jan 2015 - May 2026."""
+    return tuple(
+        Month(
+            str(p),
+            day_of(p.start_time.date()),
+            day_of((p + 1).start_time.date()),
+            float(r.per_day),
+            "long",
+            str(r.source),
+        )
+        for p, r in national_series().iterrows()
+    )
+
+
+@cache
 def states_annual() -> pd.DataFrame:
     """Homicide victims by state (INEGI code) and year, 2015-2024 (SESNSP's victims file)."""
     return read("observed_states_annual.csv")

@@ -4,18 +4,22 @@ the scenario discovery."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from sim.analysis.baselines import COUNTERFACTUAL, STATUS_QUO, baseline_for
+from sim.analysis.baselines import COUNTERFACTUAL, STATUS_QUO, baseline_for, first_year
 from sim.analysis.briefing.comparisons import PAIR, POLICIES, effect, level, lower_share, paired, policy_scenarios
 from sim.analysis.figures import pair_keys
 from sim.analysis.figures.tables import month_means, scenario_wides
+from sim.world.calendar import day_of
 
 
-def bottom_line(runs: pd.DataFrame, horizon: int) -> list[str]:
-    """Two or three sentences an adviser can quote: the question's two policies and the best one
-    against the status quo, the strike against no strike, each with its band and share of worlds."""
+def bottom_line(runs: pd.DataFrame, horizon: int, origin: dt.date) -> list[str]:
+    """Two questions an adviser can quote the answers to: what each policy changes from the origin
+    against the status quo (the question's two policies and the best one), and what the strike did
+    against no strike; each with its band and share of worlds."""
     present = set(runs["scenario"])
     final = "the third year" if horizon == 1095 else f"the last 365 days of {horizon}"
 
@@ -30,7 +34,8 @@ def bottom_line(runs: pd.DataFrame, horizon: int) -> list[str]:
     lines = [
         "## Bottom line",
         "",
-        f"Against the status quo after the strike, national homicides in {final} change "
+        f"**From now ({origin:%d %B %Y}), against the status quo after the strike**, national homicides in {final} "
+        f"from {origin:%d %B %Y} change "
         + "; ".join(f"under `{p}` by {change(p, 'homicides_last_365')}" for p in asked)
         + ".",
     ]
@@ -39,22 +44,30 @@ def bottom_line(runs: pd.DataFrame, horizon: int) -> list[str]:
     if best not in asked:
         lines[-1] += f" Of the policies modelled, `{best}` lowers them most: {change(best, 'homicides_last_365')}."
     if COUNTERFACTUAL in present and STATUS_QUO in present:
-        lines[-1] += (
-            f" The strike itself changed first-year homicides by {change(STATUS_QUO, 'homicides_d0_365')} against "
-            "no strike. Changes are in victims, median [5th–95th percentile over worlds and seeds] (median change); "
-            "quote the changes rather than the levels, which start away from the record (below)."
-        )
+        lines += [
+            "",
+            f"**What the strike did**: in the year from 22 February 2026 it changed national homicides by "
+            f"{change(STATUS_QUO, first_year(COUNTERFACTUAL))} against no strike.",
+        ]
+    lines += [
+        "",
+        "Changes are in victims, median [5th–95th percentile over worlds and seeds] (median change); quote the "
+        "changes rather than the levels, which start away from the record (below).",
+    ]
     return [*lines, ""]
 
 
 def headlines(runs: pd.DataFrame, horizon: int) -> list[str]:
-    """Each policy against the status quo after the strike, and the strike against no strike."""
+    """Each policy against the status quo after the strike (its first year from the origin), and the
+    strike against no strike (its first year from day 0)."""
     final = "third year" if horizon == 1095 else f"the last 365 days of {horizon}"
     lines = [
         "## Headlines",
         "",
         "Paired changes in national homicides (victims), median [5th–95th percentile over plausible worlds and seeds] "
-        "(median relative change), and the share of plausible worlds (seeds averaged) in which the change is a fall.",
+        "(median relative change), and the share of plausible worlds (seeds averaged) in which the change is a fall. "
+        "The first year is the strike's from 22 Feb 2026 against no strike, a policy's from the origin, where its "
+        "levers start, against the status quo.",
         "",
         f"| scenario | against | first year | lower in | {final} | lower in |",
         "|---|---|---|---|---|---|",
@@ -63,9 +76,10 @@ def headlines(runs: pd.DataFrame, horizon: int) -> list[str]:
     for scenario in (STATUS_QUO, *POLICIES):
         base = baseline_for(scenario, present)  # the rule the figures and the maps follow
         if scenario in present and base is not None:
+            year = first_year(base)
             lines.append(
-                f"| `{scenario}` | `{base}` | {effect(runs, 'homicides_d0_365', scenario, base)} | "
-                f"{lower_share(runs, 'homicides_d0_365', scenario, base)} | "
+                f"| `{scenario}` | `{base}` | {effect(runs, year, scenario, base)} | "
+                f"{lower_share(runs, year, scenario, base)} | "
                 f"{effect(runs, 'homicides_last_365', scenario, base)} | "
                 f"{lower_share(runs, 'homicides_last_365', scenario, base)} |"
             )
@@ -114,15 +128,20 @@ def spread_section(runs: pd.DataFrame) -> list[str]:
     ]
 
 
-def distance_from_record(daily: pd.DataFrame) -> list[str]:
-    """How far the ensemble sits from the record in the last observed months before day 0, the
-    briefing's origin: the worlds' median and band against SESNSP's victims a day."""
-    from sim.world.observed import monthly
+def distance_from_record(daily: pd.DataFrame, origin: dt.date) -> list[str]:
+    """How far the ensemble sits from the record in the last observed months before the origin: the
+    worlds' median and band (the status quo after the strike, which lived what was observed) against
+    SESNSP's victims a day."""
+    from sim.world.observed import long_months
 
-    past = scenario_wides(daily, "homicides").get(COUNTERFACTUAL)
+    wides = scenario_wides(daily, "homicides")
+    past = wides.get(STATUS_QUO, wides.get(COUNTERFACTUAL))
     if past is None:
         return []
-    months = [m for m in monthly() if m.end_day <= 0 and m.first_day >= past.index.min()][-3:]
+    before = day_of(origin)
+    lived = [m for m in long_months() if m.end_day <= before and m.first_day >= past.index.min()]
+    # no strike never lived the months after day 0
+    months = [m for m in lived if STATUS_QUO in wides or m.end_day <= 0][-3:]
     if not months:
         return []
     rows, gaps = [], []
@@ -133,9 +152,9 @@ def distance_from_record(daily: pd.DataFrame) -> list[str]:
     return [
         "## Distance from the record at the origin",
         "",
-        f"In the last {len(months)} observed months before the strike the worlds run {100 * np.mean(gaps):+.0f}% "
-        "from the record on average (victims a day; model: median [5th–95th percentile] over worlds and seeds). "
-        "The levels after the strike inherit this; the paired changes mostly do not.",
+        f"In the last {len(months)} observed months before the origin ({origin}) the worlds run "
+        f"{100 * np.mean(gaps):+.0f}% from the record on average (victims a day; model: median [5th–95th percentile] "
+        "over worlds and seeds). The levels after the origin inherit this; the paired changes mostly do not.",
         "",
         "| month | observed (SESNSP) | model | gap |",
         "|---|---|---|---|",

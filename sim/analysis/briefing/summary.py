@@ -10,6 +10,7 @@ import pandas as pd
 from sim.analysis.baselines import COUNTERFACTUAL, STATUS_QUO
 from sim.analysis.briefing.comparisons import band, effect
 from sim.analysis.briefing.sections import headlines, spread_section
+from sim.world.calendar import DEFAULT_ORIGIN
 
 
 def summary_markdown(
@@ -20,6 +21,7 @@ def summary_markdown(
     version: str,
     extra: list[str] = (),
     opening: list[str] = (),
+    origin: dt.date = DEFAULT_ORIGIN,
 ) -> str:
     """The summary in plain scenario names: `opening` (the bottom line, the distance from the record)
     after the title, the tables, `extra` (robust comparison, discovery), then the glossary."""
@@ -32,7 +34,8 @@ def summary_markdown(
         "",
         *opening,
         f"cartel-sim {version}; generated {dt.date.today().isoformat()}; {len(ok)} runs ({sample} per scenario, "
-        f"the same in every scenario); horizon {horizon} days from 22 Feb 2026. Numbers are the median over runs "
+        f"the same in every scenario); horizon {horizon} days from the origin, {origin:%d %b %Y}, where the policies "
+        "start (the strike was on 22 Feb 2026). Numbers are the median over runs "
         "with the 5th–95th percentile in brackets: the spread of outcomes the model gives over "
         + (
             "parameter sets that meet every calibration target (docs/plausible.md) and chance"
@@ -45,7 +48,7 @@ def summary_markdown(
         "",
         "## Key numbers",
         "",
-        "| scenario | homicides, first year | change vs no strike (paired) | groups alive, day 365 "
+        "| scenario | homicides, first year after the strike | change vs no strike (paired) | groups alive, day 365 "
         "| effective groups, day 365 | trafficking flow at the end (vs before) | states held (mean) "
         "| leaders removed |",
         "|---|---|---|---|---|---|---|---|",

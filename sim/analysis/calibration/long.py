@@ -40,7 +40,7 @@ from sim.analysis.calibration.record import HIDDEN_BOUND, WITHIN
 from sim.analysis.calibration.space import factor, from_unit, latin_hypercube, to_unit
 from sim.analysis.factors import Factor
 from sim.analysis.forecast import discrepancy
-from sim.analysis.forecast.conditioned import record_measures, state_residuals
+from sim.analysis.forecast.conditioned import FROM_DAY0, record_measures, state_residuals
 from sim.analysis.forecast.states import table as state_table
 from sim.world.calendar import day_of
 from sim.world.day import NAT_GROUPS
@@ -94,7 +94,7 @@ def run(points: list[dict[str, float]], seeds: list[int], folder: Path, **option
     """Each point on each seed through the whole long record and the strike to June 2026."""
     from sim.analysis.ensembles import ensemble
 
-    design = [{**p, "record": RECORD, "horizon_days": day_of(END)} for p in points]
+    design = [{**p, "record": RECORD, "origin": FROM_DAY0, "horizon_days": day_of(END)} for p in points]
     return ensemble(["mencho_strike"], seeds=seeds, points=design, measure=measure, folder=folder, **options).runs
 
 
@@ -195,7 +195,7 @@ def decade_checks(point: dict[str, float], seeds: list[int]) -> tuple[pd.DataFra
     truth = {"CJNG": data["cjng"].astype(bool).to_numpy(), "Sinaloa": data["cds"].astype(bool).to_numpy()}
     rows, sizes = [], []
     for seed in seeds:
-        model = CartelModel(seed=seed, record=RECORD, horizon_days=0, **point)
+        model = CartelModel(seed=seed, record=RECORD, origin=FROM_DAY0, horizon_days=0, **point)
         model.run_until(day_of(dt.date(2023, 1, 1)))
         members = model.members_total
         model.run_until(day_of(dt.date(2024, 1, 1)))

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim import __version__
+from sim.analysis.baselines import first_year
 from sim.analysis.figures.tables import by_seed, first, horizon, pair, pair_keys, paired_by, seed_rows
 from sim.analysis.style import (
     KEY_LABELS,
@@ -97,13 +98,16 @@ def effect_map(
     runs: pd.DataFrame,
     scenario: str,
     baseline: str = "no_strike",
-    key: str = "homicides_d0_365",
+    key: str | None = None,
     version: str = __version__,
 ) -> Figure:
-    """Where a scenario changes `key` against the baseline: the median paired % change per state.
+    """Where a scenario changes `key` against the baseline: the median paired % change per state;
+    by default over the comparison's first year (`baselines.first_year`: from day 0 for the strike,
+    from the origin for a policy).
 
     A tile map (one equal square per state) keeps small central states as visible as Chihuahua.
     """
+    key = key or first_year(baseline)
     states = states_table()
     cols = [f"{key}_{code}" for code in states["code"]]
     mine, base = (seed_rows(runs, s, [key, *cols]) for s in (scenario, baseline))

@@ -50,7 +50,10 @@ def model_months(
 
     keys = [tuple(sorted(p.items())) for p in points]
     unique = list(dict.fromkeys(keys))
-    design = [{**dict(k), "record": origin.record, "horizon_days": origin.horizon_days} for k in unique]
+    design = [
+        {**dict(k), "record": origin.record, "origin": conditioned.FROM_DAY0, "horizon_days": origin.horizon_days}
+        for k in unique
+    ]
     result = ensemble(
         [origin.scenario],
         seeds=sorted({p["seed"] for p in points}),

@@ -35,6 +35,7 @@ from sim.world.observed import national_series
 MIN_MONTHS = 6  # months before an origin the weights need
 NOISE_DRAWS = 20  # error draws per particle in the forecast's mixture
 RECORD = "mexico_2015_2026"  # the long record: the world of 2014 from 2015 on (docs/record.md)
+FROM_DAY0 = DAY0.isoformat()  # the origin of these runs: their horizons count from day 0 (the strike's day)
 
 
 @dataclass(frozen=True)

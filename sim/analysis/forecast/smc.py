@@ -74,7 +74,13 @@ def whole_record(
     from sim.analysis.ensembles import ensemble
 
     points = [
-        {**p, "seed": int(s), "record": conditioned.RECORD, "horizon_days": conditioned.day_of(WHOLE_RECORD_END)}
+        {
+            **p,
+            "seed": int(s),
+            "record": conditioned.RECORD,
+            "origin": conditioned.FROM_DAY0,
+            "horizon_days": conditioned.day_of(WHOLE_RECORD_END),
+        }
         for p, s in zip(from_unit(chosen, unit), seeds)
     ]
     runs = ensemble(
