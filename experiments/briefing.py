@@ -90,7 +90,7 @@ def make(args: argparse.Namespace) -> None:
     from sim.runs import plausible
     from sim.runs.config import check_scenario
     from sim.runs.files import writable, write_csv, write_parquet, write_text
-    from sim.world.calendar import check_days, check_origin
+    from sim.world.calendar import DEFAULT_ORIGIN, check_days, check_origin
 
     start, out = time.time(), args.out
     if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
@@ -99,7 +99,7 @@ def make(args: argparse.Namespace) -> None:
             f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1"
         )
     check_days("--horizon-days", args.horizon_days)
-    origin = check_origin(args.origin)
+    origin = DEFAULT_ORIGIN if args.origin is None else check_origin(args.origin)
     for name in args.scenarios:
         check_scenario(name)
     writable(out / "figures")

@@ -27,6 +27,7 @@ from typing import Any
 from sim import __version__
 from sim.parameters import resolve, split_levers
 from sim.world import record as history
+from sim.world.calendar import DEFAULT_ORIGIN
 from sim.world.model import CartelModel
 
 
@@ -53,7 +54,7 @@ class Past:
 
     @classmethod
     def simulate(
-        cls, seed: int, burn_in_days: int, horizon_days: int, record: Any, origin: Any = None, **params: Any
+        cls, seed: int, burn_in_days: int, horizon_days: int, record: Any, origin: Any = DEFAULT_ORIGIN, **params: Any
     ) -> Past:
         """Burn-in and record for a run with these settings and parameters (its levers do not act yet)."""
         model = CartelModel(
@@ -95,7 +96,7 @@ def key(settings: dict[str, Any], params: dict[str, Any]) -> str:
             "burn_in_days": settings["burn_in_days"],
             "horizon_days": settings["horizon_days"],
             "record": repr(events),
-            "origin": str(settings.get("origin")),
+            "origin": str(settings.get("origin", DEFAULT_ORIGIN)),
             "params": past,
         },
         sort_keys=True,
