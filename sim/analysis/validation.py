@@ -25,7 +25,7 @@ from sim.runs.summary import summarise
 from sim.world.calendar import DEFAULT_ORIGIN, day_of, year_days
 from sim.world.geography import states_table
 from sim.world.model import CartelModel
-from sim.world.observed import Month, long_months, monthly
+from sim.world.observed import after_strike, monthly
 
 STRIKE = {"strike_enabled": True}  # the mencho_strike settings; its past is the default world's, seed by seed
 H1_2024 = (day_of(dt.date(2024, 1, 1)), day_of(dt.date(2024, 7, 1)))
@@ -63,12 +63,6 @@ def _months() -> list[Target]:
             )
         )
     return out
-
-
-def after_strike() -> list[Month]:
-    """The observed months between the strike and the default origin (Mar - May 2026): the months the
-    status quo after the strike lived before the briefing's policies start (SESNSP's new registry, RNID)."""
-    return [m for m in long_months() if m.first_day >= 0 and m.end_day <= day_of(DEFAULT_ORIGIN)]
 
 
 def _months_after_strike() -> list[Target]:

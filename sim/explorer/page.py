@@ -186,7 +186,7 @@ def Controls() -> None:
     for key, variable, label in (
         ("seeds", seeds, f"seeds (test seeds 1 to N, at most {MAX_SEEDS})"),
         ("worlds", world_count, f"plausible worlds (0: the table's defaults; at most {plausible.count()})"),
-        ("years", years, f"years after the strike (1 to {MAX_YEARS})"),
+        ("years", years, f"years from the origin, 1 Jun 2026 (1 to {MAX_YEARS})"),
     ):
         NumberField(label, variable.value, variable.set, whole=True)
         Problem(problems.get(key))

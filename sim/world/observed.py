@@ -17,7 +17,7 @@ from importlib import resources
 
 import pandas as pd
 
-from sim.world.calendar import day_of
+from sim.world.calendar import DEFAULT_ORIGIN, day_of
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,12 @@ def long_months() -> tuple[Month, ...]:
         )
         for p, r in national_series().iterrows()
     )
+
+
+def after_strike() -> list[Month]:
+    """The observed months between the strike and the default origin (Mar - May 2026): the months the
+    status quo after the strike lived before the briefing's policies start (SESNSP's new registry, RNID)."""
+    return [m for m in long_months() if m.first_day >= 0 and m.end_day <= day_of(DEFAULT_ORIGIN)]
 
 
 @cache

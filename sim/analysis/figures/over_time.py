@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import __version__
+from sim.analysis.baselines import STATUS_QUO
 from sim.analysis.figures.tables import first, horizon, month_means, scenario_wides
 from sim.analysis.style import (
     LABELS,
@@ -28,7 +29,7 @@ from sim.analysis.style import (
     style_axes,
     when,
 )
-from sim.world.observed import monthly
+from sim.world.observed import after_strike, monthly
 
 
 def scenario_comparison(
@@ -89,7 +90,8 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
 
     Before day 0 every scenario shares its past with the baseline run of the same seed, so the past
     is drawn once, from the baseline's runs. Filled points are the months the record's parameters
-    were fitted to, open points the months they were not (docs/validation.md).
+    were fitted to, open points the months they were not (docs/validation.md), diamonds the months
+    after the strike that the status quo's runs reach (checks).
     """
     wides = scenario_wides(daily, "homicides")
     past_of = baseline if baseline in wides else next(iter(wides))
@@ -122,6 +124,20 @@ def record_fit(daily: pd.DataFrame, baseline: str = "no_strike", version: str = 
                 zorder=5,
                 label=label,
             )
+    lived = wides.get(STATUS_QUO)  # the months after the strike, as the status quo lived them
+    later = [m for m in after_strike() if lived is not None and m.end_day <= lived.index.max() + 1]
+    if later:
+        ax.scatter(
+            dates([(m.first_day + m.end_day - 1) / 2 for m in later]),
+            [m.per_day for m in later],
+            s=30,
+            marker="D",
+            facecolor="white",
+            edgecolor=scenario_colour(STATUS_QUO),
+            lw=1.2,
+            zorder=5,
+            label="observed after the strike (RNID), not fitted",
+        )
     mark_day0(ax, "22 Feb 2026")
     error = np.abs(model / observed - 1)
     headline = (
