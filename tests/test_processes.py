@@ -189,16 +189,8 @@ def test_clash_deaths_are_poisson_per_pair_though_drawn_per_state():
 def test_background_homicides_follow_one_national_rate():
     rng = np.random.default_rng(1)
     pop = np.array([1e6, 4e6])
-    none = np.zeros(2)
-    draws = np.array([violence.background_homicides(rng, pop, 10.0, none, 0.5) for _ in range(3650)]).sum(0) / 10
+    draws = np.array([violence.background_homicides(rng, pop, 10.0) for _ in range(3650)]).sum(0) / 10
     assert draws == pytest.approx([100.0, 400.0], rel=0.05)
-
-
-def test_background_homicides_follow_the_groups_killings_where_they_spill_over():
-    rng = np.random.default_rng(1)
-    pop, organised = np.array([1e6, 1e6]), np.array([0.0, 2.0])  # expected clash deaths a day
-    draws = np.array([violence.background_homicides(rng, pop, 10.0, organised, 0.5) for _ in range(3650)]).sum(0)
-    assert draws / 10 == pytest.approx([100.0, 100.0 + 365.0], rel=0.05)  # one more a day: 0.5 x 2
 
 
 def test_the_season_peaks_on_its_day_and_averages_one_over_a_year():

@@ -26,15 +26,8 @@ META = ("set", "seed", "score", "distance")  # the table's columns that are not 
 # Parameters added after the worlds were drawn: the worlds run them at the table's default (the
 # world of 2024's), until they are drawn again. `expansion_rate` is 0 there: its presence is the data;
 # `members_2014` acts only in the world of 2014; `stakes_exponent` and `season_amplitude` are 0 in the
-# world of 2024 as calibrated (`season_peak_day` acts only with an amplitude), as is `background_spillover`.
-NOT_DRAWN = (
-    "expansion_rate",
-    "members_2014",
-    "stakes_exponent",
-    "season_amplitude",
-    "season_peak_day",
-    "background_spillover",
-)
+# world of 2024 as calibrated (`season_peak_day` acts only with an amplitude).
+NOT_DRAWN = ("expansion_rate", "members_2014", "stakes_exponent", "season_amplitude", "season_peak_day")
 
 
 @cache

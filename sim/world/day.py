@@ -83,7 +83,6 @@ PARAMETERS = (
     "stakes_exponent",
     "season_amplitude",
     "season_peak_day",
-    "background_spillover",
 )
 # The government's settings of the day, after the parameters: recruitment factor, arrests a day,
 # revenue kept (1 - disruption), capacity investment and corruption a year.
@@ -180,7 +179,6 @@ def advance(
         stakes_exp,
         season_amp,
         season_peak,
-        spillover,
         recruit_factor,
         arrests_per_day,
         kept,
@@ -226,7 +224,6 @@ def advance(
         s[36],
         s[37],
         s[38],
-        s[39],
     )
     n_states, n_orgs = capacity.shape[0], home.shape[0]
     pair_a, pair_b, pair_s = pairs
@@ -361,7 +358,7 @@ def advance(
         for c in range(members.shape[0]):
             if armed[cell_state[c]] > 0:
                 loss[c] += dead_gunmen[cell_state[c]] * armed_cells[c] / armed[cell_state[c]]
-        background = violence.background_homicides(rng, population, bg_rate * season, expected, spillover)
+        background = violence.background_homicides(rng, population, bg_rate * season)
         today[FLOW] = market.trafficking_flow(flow_capacity, m, occ, moves, spare)
         for st in range(n_states):
             today[CRIMINAL, st] = clash_dead[st] - hidden_dead[st] + dead_gunmen[st]

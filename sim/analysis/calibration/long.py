@@ -68,7 +68,6 @@ FACTORS = (
     "stakes_exponent",
     "season_amplitude",
     "season_peak_day",
-    "background_spillover",
 )
 LOG_SCALE = ("absorb_rate", "recruit_rate_max", "member_cost_usd_day")
 YEARS = range(2015, 2025)

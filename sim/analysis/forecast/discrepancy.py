@@ -1,7 +1,7 @@
 """The model's discrepancy from the record: a persistent error, not independent months.
 
 A world that runs 10% high in one month runs about as high in the next: the long fit's residuals
-(log observed minus log simulated victims a day) have a lag-1 autocorrelation of 0.90. Treating
+(log observed minus log simulated victims a day) have a lag-1 autocorrelation of 0.93. Treating
 each month's miss as independent (as the first backtest did) counts one persistent offset as many
 independent misses, so the weights collapse onto a few particles, and a forecast ignores what the
 last months said about the world's offset. Here the discrepancy is an AR(1) process in the logs
@@ -11,18 +11,16 @@ simplest form in time):
     r_t = PERSISTENCE * r_{t-1} + e_t,  e_t ~ N(0, INNOVATION**2 + obs_t**2)
 
 with `obs_t` the series' own relative error of month t. The first month's residual has the
-process's stationary variance. This is the conditioning's likelihood. A forecast of a state's
-next year shifts it by STATE_PERSISTENCE**h times its last residual (`ahead`). A national
-forecast does not let the offset decay toward the model, which runs 10-30% off for years at a
-time: it takes each particle's level from its last ANCHOR_MONTHS residuals and lets it wander as
-the population's mean residual did in the CHANGE_WINDOW months before the origin (`changes`).
+process's stationary variance. A forecast h months ahead shifts the particle's simulated month by
+PERSISTENCE**h times its last residual and widens it by the innovations to come: the offset
+decays toward the model at a half-life of about 10 months.
 
 PERSISTENCE and INNOVATION are `estimate` on the residuals of the long fit's runs over every
 observed month, Jan 2015 - May 2026 (the calibration fit's data; `calibration.long.score` gives
-them and docs/calibration.md §5 shows them): 0.90 and 0.06 on the chosen point's ten runs. A
+them and docs/calibration.md §5 shows them): 0.93 and 0.06 on the chosen point's ten runs. A
 state's share of the killings misses far more, and as persistently: on the same runs, the
 residuals of each state's victims in each year 2015-2024 have an sd of about 0.8 and, year on
-year, 0.91 and 0.33 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks the states roughly right
+year, 0.90 and 0.34 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks the states roughly right
 (Spearman about 0.7), but a state it gets 50% low it gets low every year. The backtest's origins
 use them as they use the mechanisms, which were also designed knowing the whole record
 (docs/forecast.md says so).
@@ -34,10 +32,10 @@ import numpy as np
 
 ANCHOR_MONTHS = 3  # a forecast's offset: the mean residual of the last 3 known months (one run's month is noisy)
 CHANGE_WINDOW = 36  # months whose changes spread a forecast (as no_change's intervals)
-PERSISTENCE = 0.90  # the residuals' lag-1 autocorrelation a month (the long fit's)
+PERSISTENCE = 0.93  # the residuals' lag-1 autocorrelation a month (the long fit's)
 INNOVATION = 0.06  # sd of a month's new discrepancy, in logs (the long fit's)
-STATE_PERSISTENCE = 0.91  # a state's yearly residuals 2015-2024, lag-1 (the long fit's)
-STATE_INNOVATION = 0.33  # sd of a state year's new discrepancy, in logs (the long fit's)
+STATE_PERSISTENCE = 0.90  # a state's yearly residuals 2015-2024, lag-1 (the long fit's)
+STATE_INNOVATION = 0.34  # sd of a state year's new discrepancy, in logs (the long fit's)
 
 
 def estimate(residuals: np.ndarray) -> tuple[float, float]:

@@ -177,14 +177,6 @@ def season(day: int, amplitude: float, peak_day: float) -> float:
 
 
 @compiled
-def background_homicides(
-    rng: np.random.Generator,
-    population: np.ndarray,
-    rate_per_100k_year: float,
-    organised: np.ndarray,
-    spillover: float,
-) -> np.ndarray:
-    """Homicides outside armed groups, drawn per state: one national per-capita rate, plus
-    `spillover` for each killing the armed groups' clashes are expected to make there today
-    (`organised`): where the groups fight, other killings follow."""
-    return poisson_shared(rng, population * (rate_per_100k_year / 1e5 / 365.0) + spillover * organised)
+def background_homicides(rng: np.random.Generator, population: np.ndarray, rate_per_100k_year: float) -> np.ndarray:
+    """Homicides outside armed groups: one national per-capita rate, drawn per state."""
+    return poisson_shared(rng, population * (rate_per_100k_year / 1e5 / 365.0))
