@@ -11,13 +11,17 @@ simplest form in time):
     r_t = PERSISTENCE * r_{t-1} + e_t,  e_t ~ N(0, INNOVATION**2 + obs_t**2)
 
 with `obs_t` the series' own relative error of month t. The first month's residual has the
-process's stationary variance. A forecast h months ahead shifts the particle's simulated month by
-PERSISTENCE**h times its last residual and widens it by the innovations to come: the offset
-decays toward the model at a half-life of about 10 months.
+process's stationary variance. This is the conditioning's likelihood. A forecast of a state's
+next year shifts it by STATE_PERSISTENCE**h times its last residual (`ahead`). A national
+forecast does not let the offset decay toward the model, which runs 10-30% off for years at a
+time: it takes each particle's level from its last ANCHOR_MONTHS residuals and lets it wander as
+the population's mean residual did in the CHANGE_WINDOW months before the origin (`changes`).
 
 PERSISTENCE and INNOVATION are `estimate` on the residuals of the long fit's runs over every
 observed month, Jan 2015 - May 2026 (the calibration fit's data; `calibration.long.score` gives
-them and docs/calibration.md §5 shows them): 0.93 and 0.06 on the chosen point's ten runs. A
+them and docs/calibration.md §5 shows them): 0.93 and 0.06 on the chosen point's ten runs of the
+fit before the season (the fit with it leaves 0.91 and 0.06, and 0.90 and 0.33 a state year; the
+backtest of docs/forecast.md ran with the constants below). A
 state's share of the killings misses far more, and as persistently: on the same runs, the
 residuals of each state's victims in each year 2015-2024 have an sd of about 0.8 and, year on
 year, 0.90 and 0.34 (`STATE_PERSISTENCE`, `STATE_INNOVATION`): the model ranks the states roughly right
