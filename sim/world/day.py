@@ -325,8 +325,10 @@ def advance(
                 lam[k] *= stake[pair_s[k]]
         if provocation != 0.0:
             lam = violence.provoked(lam, pair_s, pressure, provocation)
-        season = violence.season(day, season_amp, season_peak)  # exactly 1 at amplitude 0
-        lam *= season
+        season = 1.0  # no season: the day pays nothing for it
+        if season_amp != 0.0:
+            season = violence.season(day, season_amp, season_peak)
+            lam *= season
         killed, lost_a, lost_b = violence.clash_deaths(rng, lam, pair_s, n_states, m_a * v_a, m_b * v_b)
         lost = np.zeros(n_orgs * n_states)
         clash_dead = np.zeros(n_states, np.int64)
