@@ -16,13 +16,12 @@ Targets (calibration fits), on the median over calibration seeds:
 - the hidden-killings bound: hidden killings under the 2024 strategy at most `HIDDEN_BOUND` a day
   above the months before it (a point that breaks it on the median is out).
 
-Procedure: a seeded Latin hypercube of `points` over the factors' ranges (the table's), then, around
-each of its `STARTS` best points, two rounds of `local` points in a shrinking box around the best
-so far, each on `seeds` calibration seeds;
-the best `finalists` on `FINAL_SEEDS` calibration seeds, the best of which is written to
-`sim/data/long_fit.csv`. Every run goes through `sim.ensemble` into a folder (resumable).
+Procedure: a seeded Latin hypercube of `points` over the factors' ranges (the table's) and the
+current fit, then `generations` of CMA-ES (`evolve`) from the best of them, each point on `seeds`
+calibration seeds; the best `finalists` on `FINAL_SEEDS` calibration seeds, the best of which is
+written to `sim/data/long_fit.csv`. Every run goes through `sim.ensemble` into a folder (resumable).
 
-    python -m experiments.calibrate_long [--points N --local N --seeds N --out DIR]
+    python -m experiments.calibrate_long [--points N --generations N --seeds N --out DIR]
 """
 
 from __future__ import annotations
@@ -76,7 +75,10 @@ GROUPS_WEIGHT = 0.05  # x log(groups alive / GROUPS_2023)^2: 755 groups cost 0.1
 GROUPS_2023 = 175  # criminal groups, AC Consultores 2023 (docs: mexico-states.md [G6])
 GROUPS_DAY = dt.date(2024, 1, 1)  # where the model's count meets theirs
 MEMBERS_2022 = (160_000, 185_000)  # members of all armed groups, Prieto-Curiel et al. 2023 (175,000): a check
-STARTS = 3  # the hypercube's best points, each the centre of two local rounds (the score has several valleys)
+POPULATION = 16  # CMA-ES points a generation (its default for 19 factors is 11; more average the seeds' noise)
+CMA_SIGMA = 0.2  # its first step, in units of each factor's range
+CMA_SEED = 2015
+OUT = 10.0  # a point over the hidden-killings bound, for CMA-ES: far above any point that keeps it
 RANK_FLOOR = {2024: 0.75}  # the issue's floor of each year's Spearman, 0.7 in the others
 FINAL_SEEDS = 10
 FIT_FILE = "long_fit.csv"
@@ -145,27 +147,40 @@ def factors() -> list[Factor]:
 
 
 def search(
-    points: int, local: int, seeds: int, finalists: int, folder: Path, start: dict[str, float], **options: Any
+    points: int, generations: int, seeds: int, finalists: int, folder: Path, start: dict[str, float], **options: Any
 ) -> tuple[dict[str, float], dict[str, Any]]:
-    """The Latin hypercube, the local rounds and the finalists; the best point and its score."""
+    """The Latin hypercube, then CMA-ES from its best point, then the finalists; the best point and its score."""
     rng = np.random.default_rng(2015)
     point = lambda u: {k: from_unit(k, x, LOG_SCALE) for k, x in zip(FACTORS, u)}  # noqa: E731
     units = [np.array([to_unit(k, start[k], LOG_SCALE) for k in FACTORS]), *latin_hypercube(rng, points, len(FACTORS))]
     scored = _scored(units, point, seedlists.calibration(seeds), folder / "hypercube", **options)
-    starts = [u for u, _ in sorted(scored, key=lambda s: s[1]["score"])[:STARTS]]
-    for k, centre in enumerate(starts):  # each of the best points of the hypercube searched around
-        around = []
-        for round_, width in enumerate((0.12, 0.05)):
-            best = min(around, key=lambda s: s[1]["score"])[0] if around else centre
-            near = [np.clip(best + rng.uniform(-width, width, len(FACTORS)), 0, 1) for _ in range(local)]
-            around += _scored(near, point, seedlists.calibration(seeds), folder / f"local{k}_{round_}", **options)
-        scored += around
+    best = min(scored, key=lambda s: s[1]["score"])[0]
+    scored += evolve(best, generations, point, seedlists.calibration(seeds), folder / "cma", **options)
     top = sorted(scored, key=lambda s: s[1]["score"])[:finalists]
     final = _scored([u for u, _ in top], point, seedlists.calibration(FINAL_SEEDS), folder / "finalists", **options)
     for u, sc in final:
         print(describe(point(u), sc))
-    best_u, best = min(final, key=lambda s: s[1]["score"])
-    return point(best_u), best
+    best_u, best_sc = min(final, key=lambda s: s[1]["score"])
+    return point(best_u), best_sc
+
+
+def evolve(centre: np.ndarray, generations: int, point: Any, seeds: list[int], folder: Path, **options: Any) -> list:
+    """CMA-ES (Hansen's `cma`) on the unit cube from `centre`: `POPULATION` points a generation, each
+    generation's runs in one ensemble (its own folder, so a re-run resumes: the strategy is seeded).
+    A point that breaks the hidden-killings bound scores `OUT` instead of infinity."""
+    import cma
+
+    opts = {"bounds": [0, 1], "popsize": POPULATION, "seed": CMA_SEED, "verbose": -9}
+    es = cma.CMAEvolutionStrategy(list(centre), CMA_SIGMA, opts)
+    scored: list = []
+    for g in range(generations):
+        units = [np.asarray(x) for x in es.ask()]
+        found = _scored(units, point, seeds, folder / f"gen{g:03d}", **options)
+        es.tell([u for u, _ in found], [min(sc["score"], OUT) for _, sc in found])
+        scored += found
+        best = min(sc["score"] for _, sc in found)
+        print(f"generation {g}: best {best:.4f}, so far {es.result.fbest:.4f}", flush=True)
+    return scored
 
 
 def _scored(units: list[np.ndarray], point: Any, seeds: list[int], folder: Path, **options: Any) -> list[tuple]:
