@@ -141,7 +141,6 @@ def advance(
         raise RuntimeError(f"no particle is compatible with what was observed before {origin}: raise the particles")
     info: dict[str, Any] = {"effective_on_arrival": round(_effective(logw + increment), 1), "accepted": [], "stages": 0}
     rng = np.random.default_rng([seed, month.ordinal])
-    pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
     half, temperature, stage = len(unit) / 2, 0.0, 0
     while True:
         step = _next_step(logw, increment, 1.0 - temperature, half)
@@ -155,36 +154,70 @@ def advance(
         unit, seeds_ = unit[keep].copy(), seeds_[keep].copy()
         months, base, increment = months.iloc[keep].reset_index(drop=True), base[keep], increment[keep]
         logw = np.zeros(len(unit))
-        scale = KERNEL
-        for move in range(moves):
-            sd = np.sqrt(scale * unit.var(axis=0)) + 1e-6
-            moved = rng.random(unit.shape) < MOVED / unit.shape[1]
-            proposal = np.where(moved, unit + sd * rng.standard_normal(unit.shape), unit)
-            inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
-            new_seeds = rng.choice(pool, len(unit))
-            tried = np.flatnonzero(inside)
-            where_to = folder / f"{origin.isoformat()}_s{stage}_move{move}"
-            new_months = whole_record(chosen, proposal[tried], new_seeds[tried], where_to, **options)
-            new_base, new_increment = np.full(len(unit), -np.inf), np.zeros(len(unit))
-            new_base[tried], new_increment[tried] = _split(new_months, pop.known, month)
-            target = base + temperature * increment
-            proposed = np.nan_to_num(new_base + temperature * new_increment, nan=-np.inf)
-            accept = (np.log(rng.random(len(unit))) < proposed - target) & inside
-            rows = np.flatnonzero(accept)
-            unit[rows], seeds_[rows] = proposal[rows], new_seeds[rows]
-            base[rows], increment[rows] = new_base[rows], new_increment[rows]
-            where = {t: i for i, t in enumerate(tried)}
-            months.iloc[rows] = new_months.iloc[[where[r] for r in rows]].to_numpy()
-            info["accepted"].append(round(float(accept.mean()), 3))
-            scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
+        state = _Chain(unit, seeds_, months, base, increment)
+        split = (pop.known, month)
+        chain = _moves(state, temperature, moves, chosen, split, rng, folder, f"{origin}_s{stage}", **options)
+        for move, accepted in enumerate(chain):
+            info["accepted"].append(accepted)
             log(
                 f"[smc] {origin}: stage {stage} (temperature {temperature:.3f}), move {move + 1} of {moves}, "
-                f"{accept.mean():.0%} accepted"
+                f"{accepted:.0%} accepted"
             )
+        unit, seeds_, months, base, increment = state.unit, state.seeds, state.months, state.base, state.increment
         if temperature >= 1.0:
             break
     info["stages"] = stage
     return Population(unit, seeds_, months, logw, month), info
+
+
+@dataclass
+class _Chain:
+    """The resampled particles a stage moves: where they are, their months and their two log likelihoods."""
+
+    unit: np.ndarray
+    seeds: np.ndarray
+    months: pd.DataFrame
+    base: np.ndarray
+    increment: np.ndarray
+
+
+def _moves(
+    state: _Chain,
+    temperature: float,
+    moves: int,
+    chosen: Sequence[Any],
+    split: tuple[pd.Period | None, pd.Period],
+    rng: np.random.Generator,
+    folder: Path,
+    name: str,
+    **options: Any,
+):
+    """`moves` Metropolis-Hastings moves of every particle on the tempered likelihood (base +
+    temperature x increment), in place; yields each move's acceptance rate. The step's scale
+    starts at `KERNEL` times the population's variance and adapts toward `ACCEPT`."""
+    pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
+    scale = KERNEL
+    for move in range(moves):
+        unit = state.unit
+        sd = np.sqrt(scale * unit.var(axis=0)) + 1e-6
+        moved = rng.random(unit.shape) < MOVED / unit.shape[1]
+        proposal = np.where(moved, unit + sd * rng.standard_normal(unit.shape), unit)
+        inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
+        new_seeds = rng.choice(pool, len(unit))
+        tried = np.flatnonzero(inside)
+        new_months = whole_record(chosen, proposal[tried], new_seeds[tried], folder / f"{name}_move{move}", **options)
+        new_base, new_increment = np.full(len(unit), -np.inf), np.zeros(len(unit))
+        new_base[tried], new_increment[tried] = _split(new_months, *split)
+        target = state.base + temperature * state.increment
+        proposed = np.nan_to_num(new_base + temperature * new_increment, nan=-np.inf)
+        accept = (np.log(rng.random(len(unit))) < proposed - target) & inside
+        rows = np.flatnonzero(accept)
+        state.unit[rows], state.seeds[rows] = proposal[rows], new_seeds[rows]
+        state.base[rows], state.increment[rows] = new_base[rows], new_increment[rows]
+        where = {t: i for i, t in enumerate(tried)}
+        state.months.iloc[rows] = new_months.iloc[[where[r] for r in rows]].to_numpy()
+        scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
+        yield round(float(accept.mean()), 3)
 
 
 def _split(months: pd.DataFrame, known: pd.Period | None, month: pd.Period) -> tuple[np.ndarray, np.ndarray]:
