@@ -173,3 +173,20 @@ def test_tempering_steps_as_far_as_keeps_half_the_population_and_all_the_way_whe
     step = smc._next_step(np.zeros(400), increment, 1.0, 200)
     assert 0 < step < 1 and smc._effective(step * increment) == pytest.approx(200, rel=0.01)
     assert smc._next_step(np.zeros(400), increment / 1e6, 1.0, 200) == 1.0  # months that tell little
+
+
+def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tmp_path):
+    """A CI-sized draw: the conditioned population, made equal and moved until enough differ, in a
+    random order; each row re-runs on a test seed into what the page reports."""
+    from sim.analysis.forecast import worlds, worlds_page
+
+    quiet = {"processes": 2, "log": lambda _: None}
+    table, info = worlds.draw(6, tmp_path, origin=dt.date(2017, 1, 1), distinct=6, rounds=2, **quiet)
+    assert list(table["set"]) == list(range(6)) and list(table.columns[:3]) == list(worlds.META)
+    assert info["distinct"] == len({tuple(r) for r in table.drop(columns=["set", "hidden_excess"]).to_numpy()})
+    assert 1 <= info["effective"] <= 6 and len(info["rejuvenation"]) <= 2
+    assert [s["date"] for s in info["stages"]] == ["2017-01-01"]
+    checks = worlds.resimulate(table.head(2), [1], tmp_path / "test", processes=2, progress=False)
+    assert len(checks) == 2 and (checks["status"] == "ok").all() and "m2026-05" in checks
+    page = worlds_page.render(table.head(2), info, checks, [1], (60.0, 80))
+    assert "## The worlds on test seeds" in page and "| 2015 |" in page

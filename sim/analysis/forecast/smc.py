@@ -59,6 +59,10 @@ class Population:
     def effective(self) -> float:
         return conditioned.effective_size(self.logw - np.logaddexp.reduce(self.logw))
 
+    def distinct(self) -> int:
+        """How many particles differ (in their values or their seed)."""
+        return len({(*u, s) for u, s in zip(self.unit.tolist(), self.seeds.tolist())})
+
 
 def loglik(months: pd.DataFrame, before: pd.Period) -> np.ndarray:
     """Each particle's log likelihood of the observed months before `before` (not normalised)."""
@@ -168,6 +172,43 @@ def advance(
             break
     info["stages"] = stage
     return Population(unit, seeds_, months, logw, month), info
+
+
+def rejuvenate(
+    pop: Population,
+    chosen: Sequence[Any],
+    folder: Path,
+    distinct: int,
+    rounds: int,
+    seed: int = 1,
+    log: Callable[[str], None] = print,
+    **options: Any,
+) -> tuple[Population, list[float]]:
+    """The population with equal weights and at least `distinct` different particles, if `rounds`
+    moves get there: resampled (systematic), then moved on the likelihood of every month it knows
+    (temperature 1, so the moves keep it on what it was conditioned on) until enough differ.
+    Returns it and each move's acceptance rate."""
+    if pop.known is None:
+        raise ValueError("rejuvenate a population conditioned on some months (smc.advance first)")
+    rng = np.random.default_rng([seed, pop.known.ordinal, 1])
+    keep = systematic(pop.logw, rng)
+    months = pop.months.iloc[keep].reset_index(drop=True)
+    unit, seeds_ = pop.unit[keep].copy(), pop.seeds[keep].copy()
+    state = _Chain(unit, seeds_, months, loglik(months, pop.known), np.zeros(len(keep)))
+
+    def now() -> Population:
+        return Population(state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known)
+
+    accepted: list[float] = []
+    if now().distinct() >= distinct:
+        return now(), accepted
+    split = (pop.known, pop.known)
+    for rate in _moves(state, 1.0, rounds, chosen, split, rng, folder, f"rejuvenate_{pop.known}", **options):
+        accepted.append(rate)
+        log(f"[smc] rejuvenation move {len(accepted)}: {rate:.0%} accepted, {now().distinct()} distinct")
+        if now().distinct() >= distinct:
+            break
+    return now(), accepted
 
 
 @dataclass

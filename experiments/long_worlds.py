@@ -1,0 +1,53 @@
+"""Condition the long record's worlds on every observed month and ship them (sim/data/long_worlds.csv).
+
+    python -m experiments.long_worlds                      # 150 particles, at least 50 distinct worlds
+    python -m experiments.long_worlds --folder backtest    # reuse the backtest's conditioning runs
+
+The sampler is sim/analysis/forecast/worlds.py; docs/worlds.md says how the worlds were drawn and
+how they do on test seeds. Every run is kept under `--folder` (default `long_worlds/`, ignored by
+git): an interrupted run resumes, a finished one re-renders without simulating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.analysis import seeds as seedlists
+from sim.analysis.chunks import Stopwatch
+from sim.analysis.forecast import worlds, worlds_page
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLE = ROOT / "sim" / "data" / "long_worlds.csv"
+DOC = ROOT / "docs" / "worlds.md"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--particles", type=int, default=150, help="the population's size (default 150)")
+    ap.add_argument("--moves", type=int, default=1, help="moves after each tempering stage (default 1)")
+    ap.add_argument("--distinct", type=int, default=50, help="distinct worlds wanted (default 50)")
+    ap.add_argument("--rounds", type=int, default=10, help="rejuvenation moves at most (default 10)")
+    ap.add_argument("--test-seeds", type=int, default=2, help="test seeds each world is re-run on (default 2)")
+    ap.add_argument("--folder", type=Path, default=Path("long_worlds"), help="folder of the runs (resumable)")
+    args = ap.parse_args()
+    if not 1 <= args.distinct <= args.particles:
+        allowed = f"it must be from 1 to {args.particles} (the particles)"
+        sys.exit(f"error: --distinct = {args.distinct} is not allowed: {allowed}")
+    with Stopwatch(args.folder) as watch:
+        table, info = worlds.draw(
+            args.particles, args.folder, moves=args.moves, distinct=args.distinct, rounds=args.rounds
+        )
+        if info["distinct"] < args.distinct:
+            print(f"only {info['distinct']} distinct worlds after {args.rounds} moves: raise --rounds or --particles")
+        seeds = seedlists.test(args.test_seeds)
+        checks = worlds.resimulate(table, seeds, args.folder / "test", progress=False)
+        timing = Stopwatch.measured(args.folder, watch.lap())
+    table.to_csv(TABLE, index=False, float_format="%.6g")
+    DOC.write_text(worlds_page.render(table, info, checks, seeds, timing), encoding="utf-8")
+    print(f"wrote {TABLE} ({len(table)} worlds, {info['distinct']} distinct) and {DOC}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""docs/worlds.md: how the long record's worlds were conditioned, and how they do on test seeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.calibration import long
+from sim.analysis.calibration.record import HIDDEN_BOUND
+from sim.analysis.calibration.report import table
+
+
+def narrowing(worlds: pd.DataFrame) -> list[list[str]]:
+    """Per factor: its range in the table, the worlds' 5th-95th percentile, and the share of the range that spans."""
+    rows = []
+    for f in long.factors():
+        v = worlds[f.name].astype(float)
+        lo, hi = np.percentile(v, [5, 95])
+        span = (hi - lo) / (f.high - f.low)
+        rows.append([f"`{f.name}`", f"{f.low:.4g} - {f.high:.4g}", f"{lo:.4g} - {hi:.4g}", f"{span:.0%}"])
+    return rows
+
+
+def render(
+    worlds: pd.DataFrame, info: dict[str, Any], checks: pd.DataFrame, test_seeds: list[int], timing: tuple[float, int]
+) -> str:
+    """The page, from the worlds, what drawing them took, and their runs on `test_seeds`."""
+    ok = checks[checks["status"] == "ok"]
+    sc = long.score(ok)
+    years = long.by_year(sc)
+    hidden = ok.groupby("point")["hidden_excess"].mean()
+    moved = lambda rates: " ".join(f"{a:.0%}" for a in rates) or "-"  # noqa: E731
+    stages = [
+        [s["date"], f"{s['effective_on_arrival']:g}", str(s["stages"]), moved(s["accepted"])] for s in info["stages"]
+    ]
+    rows = [
+        [y, f"{r.observed:.1f}", f"{r.model:.1f}", f"{int(r.months_within)}/{int(r.months)}"]
+        + ["" if np.isnan(r.spearman) else f"{r.spearman:.2f}"]
+        for y, r in years.iterrows()
+    ]
+    seconds, runs = timing
+    n = len(worlds)
+    return (
+        "# The worlds of the long record\n\n"
+        "Made by `python -m experiments.long_worlds` (sim/analysis/forecast/worlds.py); every number here comes "
+        "from its runs. **Status:** these worlds are shipped in `sim/data/long_worlds.csv` and conditioned on "
+        "every observed month to May 2026, but the product does not run them yet: `world=N`, "
+        "`sim.ensemble(worlds=...)` and the briefing still use the world of 2024's plausible worlds "
+        "(sim/data/plausible_sets.csv, docs/plausible.md) until the long world becomes the default world "
+        "(issue 23).\n\n"
+        "## How they were drawn\n\n"
+        f"A population of {int(info['particles'])} parameter sets over the ranges of the long fit's "
+        f"{len(long.FACTORS)} factors (a Latin hypercube; the other parameters keep the table's values), each run "
+        "through the long record (the world of 2014, the record of 2015 - May 2026 and the strike) on a calibration "
+        "seed, filtered on what was observed as it arrived: the national months, the states' complete years and the "
+        "hidden-killings bound, at each of the backtest's origins and then at the origin (the backtest's "
+        "resample-move sampler, sim/analysis/forecast/smc.py: adaptive tempering, systematic resampling, "
+        "Metropolis-Hastings moves; the likelihood is docs/forecast.md's, with its persistent discrepancy). The "
+        "last population was then resampled to equal weights and moved on everything known until at least "
+        f"{int(info['wanted'])} particles differed: its weights' effective size was {info['effective']:.1f}; "
+        f"{info['distinct']} differed after {len(info['rejuvenation'])} moves "
+        f"(accepted: {moved(info['rejuvenation'])}). "
+        f"The {n} worlds are those particles, equally weighted, in a random order (the first N are a sample); "
+        "a world is its factors' values and the seed it was conditioned on. A month observed later re-weights "
+        "and moves the saved population (`smc.advance`), without a fit from scratch.\n\n"
+        f"Run time: {seconds / 60:.0f} min for {runs:,} runs on this machine's 2 cores (every invocation's "
+        "time is kept in the folder's timing.json).\n\n"
+        + table(["months known before", "effective size on arrival", "tempering stages", "moves accepted"], stages)
+        + "\n\n## The worlds on test seeds\n\n"
+        f"Each world run again on test seeds {', '.join(map(str, test_seeds))} (none of them conditioned on). "
+        "These are **calibration fits**, not checks: every month and state year below was conditioned on.\n\n"
+        f"- Hidden killings under the 2024 strategy above the months before it, each world's mean over the test "
+        f"seeds: median {hidden.median():.1f} a day, largest {hidden.max():.1f}; worlds above the record's bound "
+        f"of {HIDDEN_BOUND:g}: {int((hidden > HIDDEN_BOUND).sum())} of {n}.\n"
+        f"- The ensemble's median ({n} worlds x {len(test_seeds)} seeds) within 15% of the observed in "
+        f"{sc['within']:.0%} of the months from January 2015 to May 2026 (the issue asks 85%).\n"
+        f"- Named groups alive on 1 January 2024: {sc['groups']:.0f} (about {long.GROUPS_2023} counted in 2023).\n\n"
+        + table(["year", "observed (victims a day)", "worlds' median", "months within 15%", "Spearman of states"], rows)
+        + "\n\n## What the record pins down\n\n"
+        "Each factor's range in the parameter table and the worlds' 5th-95th percentile:\n\n"
+        + table(["factor", "range", "worlds (5th-95th)", "share of the range"], narrowing(worlds))
+        + "\n"
+    )
