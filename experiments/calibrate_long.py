@@ -1,7 +1,9 @@
 """Fit the world of 2014 to the long record (2015 - May 2026) and write the fit to sim/data/long_fit.csv.
 
 The targets, the constraint and the search are in sim/analysis/calibration/long.py. Resumable:
-the runs are kept in `--out` (default `long_fit/`, ignored by git).
+the runs are kept in `--out` (default `long_fit/`, ignored by git). CMA-ES asks for its next
+points from the scores of the last ones, so after a change to the score delete `--out`'s `cma/`
+(the hypercube's runs stay valid: a point's score is computed from its runs).
 
     python -m experiments.calibrate_long                 # search, report, write sim/data/long_fit.csv
     python -m experiments.calibrate_long --dry-run       # search and report only
