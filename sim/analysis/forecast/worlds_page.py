@@ -65,6 +65,13 @@ def render(
         f"The {n} worlds are those particles, equally weighted, in a random order (the first N are a sample); "
         "a world is its factors' values and the seed it was conditioned on. A month observed later re-weights "
         "and moves the saved population (`smc.advance`), without a fit from scratch.\n\n"
+        "To run them (each world's runs share their past up to the origin with every scenario):\n\n"
+        "```python\n"
+        "import sim\n"
+        "from sim.analysis.forecast import worlds\n\n"
+        'points = [{**p, "record": "mexico_2015_2026"} for p in worlds.parameters(worlds.shipped().head(20))]\n'
+        'result = sim.ensemble(["mencho_strike", "kingpin_campaign"], points=points, seeds=[1, 2])\n'
+        "```\n\n"
         f"Run time: {seconds / 60:.0f} min for {runs:,} runs on this machine's 2 cores (every invocation's "
         "time is kept in the folder's timing.json).\n\n"
         + table(["months known before", "effective size on arrival", "tempering stages", "moves accepted"], stages)
