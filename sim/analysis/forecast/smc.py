@@ -266,7 +266,8 @@ def _split(months: pd.DataFrame, known: pd.Period | None, month: pd.Period) -> t
     months from `known` to before `month` (the new ones)."""
     base = loglik(months, known) if known is not None else np.zeros(len(months))
     full = loglik(months, month)
-    return base, np.nan_to_num(full - base, nan=-np.inf)
+    with np.errstate(invalid="ignore"):  # -inf - -inf: a particle impossible on both counts stays impossible
+        return base, np.nan_to_num(full - base, nan=-np.inf)
 
 
 def _effective(logw: np.ndarray) -> float:
