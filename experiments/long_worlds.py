@@ -39,13 +39,18 @@ def main() -> None:
         table, info = worlds.draw(
             args.particles, args.folder, moves=args.moves, distinct=args.distinct, rounds=args.rounds
         )
-        if info["distinct"] < args.distinct:
-            print(f"only {info['distinct']} distinct worlds after {args.rounds} moves: raise --rounds or --particles")
         seeds = seedlists.test(args.test_seeds)
         checks = worlds.resimulate(table, seeds, args.folder / "test", progress=False)
         timing = Stopwatch.measured(args.folder, watch.lap())
+    page = worlds_page.render(table, info, checks, seeds, timing)
+    if info["distinct"] < args.distinct:  # too few worlds to ship: the diagnosis stays in the folder
+        (args.folder / "worlds.md").write_text(page, encoding="utf-8")
+        sys.exit(
+            f"error: only {info['distinct']} distinct worlds after {len(info['rejuvenation'])} moves, "
+            f"{args.distinct} wanted; nothing shipped (see {args.folder / 'worlds.md'}): raise --rounds or --particles"
+        )
     table.to_csv(TABLE, index=False)  # full precision: a world is exactly what was conditioned
-    DOC.write_text(worlds_page.render(table, info, checks, seeds, timing), encoding="utf-8")
+    DOC.write_text(page, encoding="utf-8")
     print(f"wrote {TABLE} ({len(table)} worlds, {info['distinct']} distinct) and {DOC}")
 
 

@@ -44,6 +44,7 @@ KERNEL = 2.0  # a move's first variance: this times the population's, per factor
 ACCEPT = (0.15, 0.4)  # the next move's step (sd) halves below this acceptance and doubles above it
 MAX_STAGES = 50  # tempering stages an origin may take
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
+DISTINCT = 0.001  # parameter sets closer than this share of every factor's range are one world
 
 
 @dataclass
@@ -59,9 +60,11 @@ class Population:
     def effective(self) -> float:
         return conditioned.effective_size(self.logw - np.logaddexp.reduce(self.logw))
 
-    def distinct(self) -> int:
-        """How many particles differ (in their values or their seed)."""
-        return len({(*u, s) for u, s in zip(self.unit.tolist(), self.seeds.tolist())})
+    def distinct(self, resolution: float = DISTINCT) -> int:
+        """How many different parameter sets the particles hold: sets that differ by less than
+        `resolution` of every factor's range count once (a move from a collapsed population steps
+        by about 1e-6, which makes copies, not worlds), and a seed alone makes no new world."""
+        return len(np.unique(np.round(self.unit / resolution), axis=0))
 
 
 def loglik(months: pd.DataFrame, before: pd.Period) -> np.ndarray:
