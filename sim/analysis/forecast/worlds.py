@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from sim.analysis.forecast import backtest, conditioned, smc
 from sim.world.calendar import DEFAULT_ORIGIN
 
 META = ("set", "seed", "hidden_excess")  # the table's columns that are not parameters
-FILE = "long_worlds.csv"  # in sim/data/, written by experiments/long_worlds.py
 
 
 def schedule(origin: dt.date) -> list[dt.date]:
@@ -84,12 +82,6 @@ def draw(
         "rejuvenation": accepted,
     }
     return worlds, info
-
-
-def shipped() -> pd.DataFrame:
-    """The shipped worlds (sim/data/long_worlds.csv), a row each in their random order."""
-    with resources.files("sim.data").joinpath(FILE).open(encoding="utf-8") as fh:
-        return pd.read_csv(fh)
 
 
 def parameters(worlds: pd.DataFrame) -> list[dict[str, float]]:

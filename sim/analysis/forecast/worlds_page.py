@@ -67,9 +67,11 @@ def render(
         "and moves the saved population (`smc.advance`), without a fit from scratch.\n\n"
         "To run them (each world's runs share their past up to the origin with every scenario):\n\n"
         "```python\n"
+        "import pandas as pd\n"
         "import sim\n"
         "from sim.analysis.forecast import worlds\n\n"
-        'points = [{**p, "record": "mexico_2015_2026"} for p in worlds.parameters(worlds.shipped().head(20))]\n'
+        'table = pd.read_csv("sim/data/long_worlds.csv")\n'
+        'points = [{**p, "record": "mexico_2015_2026"} for p in worlds.parameters(table.head(20))]\n'
         'result = sim.ensemble(["mencho_strike", "kingpin_campaign"], points=points, seeds=[1, 2])\n'
         "```\n\n"
         f"Run time: {seconds / 60:.0f} min for {runs:,} runs on this machine's 2 cores (every invocation's "
