@@ -18,13 +18,12 @@ import argparse
 import zlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.analysis import abc
 from sim.analysis import seeds as seedlists
 from sim.analysis.chunks import Stopwatch, dask
-from sim.analysis.factors import factors
+from sim.analysis.factors import factors, narrowing
 from sim.parameters import table as parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,30 +35,6 @@ AFTER_STRIKE = tuple(
 ) + ("capture_retaliation_share", "capture_intel_core_share")
 TABLE = ROOT / "sim" / "data" / "plausible_sets.csv"
 DOC = ROOT / "docs" / "plausible.md"
-
-
-def narrowing(sets: pd.DataFrame) -> pd.DataFrame:
-    """Per factor: its full range, the worlds' 5th-95th percentile and what share of the range that spans."""
-    rows = []
-    defaults = {p.name: p.default for p in parameter_table().values()}
-    for f in factors():
-        v = sets[f.name].astype(float)
-        lo, hi = np.percentile(v, [5, 95])
-        rows.append(
-            {
-                "parameter": f.name,
-                "low": f.low,
-                "high": f.high,
-                "p05": lo,
-                "median": v.median(),
-                "p95": hi,
-                "min": v.min(),
-                "max": v.max(),
-                "default": defaults[f.name],
-                "share": (hi - lo) / (f.high - f.low),
-            }
-        )
-    return pd.DataFrame(rows).sort_values("share").reset_index(drop=True)
 
 
 def confirm(path: Path, folder: Path, seed: int, **options) -> pd.DataFrame:

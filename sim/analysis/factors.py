@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from sim.parameters import table
 
@@ -50,3 +51,28 @@ def factors() -> list[Factor]:
 def point_params(chosen: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
     """One design row as model parameters (whole numbers rounded)."""
     return {f.name: (int(round(x)) if f.integer else float(x)) for f, x in zip(chosen, row)}
+
+
+def narrowing(sets: pd.DataFrame, chosen: Sequence[Factor] | None = None) -> pd.DataFrame:
+    """Per factor (`factors()` by default): its full range, the sets' 5th-95th percentile, median,
+    extremes and the table's default, and what share of the range the 5th-95th spans, narrowest first."""
+    rows = []
+    defaults = {p.name: p.default for p in table().values()}
+    for f in factors() if chosen is None else chosen:
+        v = sets[f.name].astype(float)
+        lo, hi = np.percentile(v, [5, 95])
+        rows.append(
+            {
+                "parameter": f.name,
+                "low": f.low,
+                "high": f.high,
+                "p05": lo,
+                "median": v.median(),
+                "p95": hi,
+                "min": v.min(),
+                "max": v.max(),
+                "default": defaults[f.name],
+                "share": (hi - lo) / (f.high - f.low),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("share").reset_index(drop=True)

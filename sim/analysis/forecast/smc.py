@@ -169,8 +169,7 @@ def advance(
             log(
                 f"[smc] {origin}: stage {stage} (temperature {temperature:.3f}), move {move + 1} of {moves}, "
                 f"{accepted:.0%} accepted"
-            )
-        unit, seeds_, months, base, increment = state.unit, state.seeds, state.months, state.base, state.increment
+            )  # the moves changed unit, seeds_, months, base and increment in place
         if temperature >= 1.0:
             break
     info["stages"] = stage
@@ -208,8 +207,9 @@ def rejuvenate(
     split = (pop.known, pop.known)
     for rate in _moves(state, 1.0, rounds, chosen, split, rng, folder, f"rejuvenate_{pop.known}", **options):
         accepted.append(rate)
-        log(f"[smc] rejuvenation move {len(accepted)}: {rate:.0%} accepted, {now().distinct()} distinct")
-        if now().distinct() >= distinct:
+        found = now().distinct()
+        log(f"[smc] rejuvenation move {len(accepted)}: {rate:.0%} accepted, {found} distinct")
+        if found >= distinct:
             break
     return now(), accepted
 
