@@ -27,11 +27,14 @@ def main() -> None:
     ap.add_argument("--generations", type=int, default=40, help="CMA-ES generations after the hypercube (default 40)")
     ap.add_argument("--seeds", type=int, default=3, help="calibration seeds per point in the search (default 3)")
     ap.add_argument("--finalists", type=int, default=5, help=f"best points re-measured on {long.FINAL_SEEDS} seeds")
+    ap.add_argument("--sigma", type=float, default=long.CMA_SIGMA, help="CMA-ES's first step, in units of a range")
     ap.add_argument("--out", type=Path, default=Path("long_fit"), help="folder of the runs (resumable)")
     ap.add_argument("--dry-run", action="store_true", help="report the fit without writing it")
     args = ap.parse_args()
     start = {**parameters.defaults(), **_current()}
-    point, sc = long.search(args.points, args.generations, args.seeds, args.finalists, args.out, start, progress=False)
+    point, sc = long.search(
+        args.points, args.generations, args.seeds, args.finalists, args.out, start, args.sigma, progress=False
+    )
     print("chosen:", long.describe(point, sc))
     years = long.by_year(sc)
     print(years.to_string())
