@@ -149,11 +149,12 @@ def state_residuals(table: pd.DataFrame, observed: pd.DataFrame, years: list[int
     return np.log(observed[years].to_numpy(dtype=float))[None] - simulated
 
 
-def log_likelihood(table: pd.DataFrame, origin: Origin) -> np.ndarray:
+def log_likelihood(table: pd.DataFrame, origin: Origin, bound: bool = False) -> np.ndarray:
     """Each particle's log likelihood (up to a constant) of what was observed before the origin:
     the national months under the monthly AR(1) discrepancy, each state's complete years (to
     2024, where the table has them) under the yearly one (`discrepancy`), and the hidden-killings
-    bound once the strategy's year is over (a particle above it is impossible)."""
+    bound once the strategy's year is over, or at every origin with `bound` (a particle above it is
+    impossible: a sampler that knows the whole record applies it from the start)."""
     _, r, error = residuals(table, origin.month)
     ll = discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error)
     counts = states.table()
@@ -168,7 +169,7 @@ def log_likelihood(table: pd.DataFrame, origin: Origin) -> np.ndarray:
             r_states, np.zeros(len(years)), discrepancy.STATE_PERSISTENCE, discrepancy.STATE_INNOVATION
         )
         ll = ll + per_state.reshape(len(table), -1).sum(axis=1)
-    if origin.date >= date_of(HIDDEN_STRATEGY[1]) and "hidden_excess" in table:
+    if (bound or origin.date >= date_of(HIDDEN_STRATEGY[1])) and "hidden_excess" in table:
         ll = np.where(table["hidden_excess"].to_numpy(dtype=float) > HIDDEN_BOUND, -np.inf, ll)
     return ll
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,8 @@ class Population:
     months: pd.DataFrame
     logw: np.ndarray
     known: pd.Period | None = None  # the weights take in every observed month before this one
+    fixed: dict[str, float] = field(default_factory=dict)  # parameters every run takes that are not factors
+    bound: bool = False  # the hidden-killings bound at every origin (`conditioned.log_likelihood`)
 
     def effective(self) -> float:
         return conditioned.effective_size(self.logw - np.logaddexp.reduce(self.logw))
@@ -67,21 +69,28 @@ class Population:
         return len(np.unique(np.round(self.unit / resolution), axis=0))
 
 
-def loglik(months: pd.DataFrame, before: pd.Period) -> np.ndarray:
+def loglik(months: pd.DataFrame, before: pd.Period, bound: bool = False) -> np.ndarray:
     """Each particle's log likelihood of the observed months before `before` (not normalised)."""
     origin = conditioned.Origin(before.start_time.date(), 1)
-    return conditioned.log_likelihood(months, origin)
+    return conditioned.log_likelihood(months, origin, bound)
 
 
 def whole_record(
-    chosen: Sequence[Any], unit: np.ndarray, seeds: np.ndarray, folder: Path, **options: Any
+    chosen: Sequence[Any],
+    unit: np.ndarray,
+    seeds: np.ndarray,
+    folder: Path,
+    fixed: dict[str, float] | None = None,
+    **options: Any,
 ) -> pd.DataFrame:
-    """The particles' months through the whole record (the strike included), from `sim.ensemble`."""
+    """The particles' months through the whole record (the strike included), from `sim.ensemble`;
+    `fixed` are values of other parameters every run takes."""
     from sim.analysis.abc import from_unit
     from sim.analysis.ensembles import ensemble
 
     points = [
         {
+            **(fixed or {}),
             **p,
             "seed": int(s),
             "record": conditioned.RECORD,
@@ -111,14 +120,24 @@ def systematic(logw: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.minimum(np.searchsorted(np.cumsum(w), positions), n - 1)
 
 
-def prior(chosen: Sequence[Any], particles: int, folder: Path, seed: int = 1, **options: Any) -> Population:
+def prior(
+    chosen: Sequence[Any],
+    particles: int,
+    folder: Path,
+    seed: int = 1,
+    fixed: dict[str, float] | None = None,
+    bound: bool = False,
+    **options: Any,
+) -> Population:
+    """`particles` parameter sets over the factors' ranges (a Latin hypercube), each run on a
+    calibration seed; `fixed` and `bound` stay with the population (`Population`)."""
     from scipy.stats import qmc
 
     unit = qmc.LatinHypercube(d=len(chosen), seed=seed).random(particles)
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
     seeds = pool[np.arange(particles) % len(pool)]
-    months = whole_record(chosen, unit, seeds, folder / "prior", **options)
-    return Population(unit, seeds, months, np.zeros(particles))
+    months = whole_record(chosen, unit, seeds, folder / "prior", fixed, **options)
+    return Population(unit, seeds, months, np.zeros(particles), fixed=dict(fixed or {}), bound=bound)
 
 
 def advance(
@@ -143,7 +162,7 @@ def advance(
     two years) then no longer collapse the population onto one particle."""
     month = pd.Period(origin, freq="M")
     unit, seeds_, months, logw = pop.unit, pop.seeds, pop.months, pop.logw
-    base, increment = _split(months, pop.known, month)
+    base, increment = _split(months, pop.known, month, pop.bound)
     if not np.isfinite(logw + increment).any():
         raise RuntimeError(f"no particle is compatible with what was observed before {origin}: raise the particles")
     info: dict[str, Any] = {"effective_on_arrival": round(_effective(logw + increment), 1), "accepted": [], "stages": 0}
@@ -161,7 +180,7 @@ def advance(
         unit, seeds_ = unit[keep].copy(), seeds_[keep].copy()
         months, base, increment = months.iloc[keep].reset_index(drop=True), base[keep], increment[keep]
         logw = np.zeros(len(unit))
-        state = _Chain(unit, seeds_, months, base, increment)
+        state = _Chain(unit, seeds_, months, base, increment, pop.fixed, pop.bound)
         split = (pop.known, month)
         chain = _moves(state, temperature, moves, chosen, split, rng, folder, f"{origin}_s{stage}", **options)
         for move, accepted in enumerate(chain):
@@ -173,7 +192,7 @@ def advance(
         if temperature >= 1.0:
             break
     info["stages"] = stage
-    return Population(unit, seeds_, months, logw, month), info
+    return Population(unit, seeds_, months, logw, month, pop.fixed, pop.bound), info
 
 
 def rejuvenate(
@@ -196,10 +215,12 @@ def rejuvenate(
     keep = systematic(pop.logw, rng)
     months = pop.months.iloc[keep].reset_index(drop=True)
     unit, seeds_ = pop.unit[keep].copy(), pop.seeds[keep].copy()
-    state = _Chain(unit, seeds_, months, loglik(months, pop.known), np.zeros(len(keep)))
+    state = _Chain(
+        unit, seeds_, months, loglik(months, pop.known, pop.bound), np.zeros(len(keep)), pop.fixed, pop.bound
+    )
 
     def now() -> Population:
-        return Population(state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known)
+        return Population(state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known, pop.fixed, pop.bound)
 
     accepted: list[float] = []
     if now().distinct() >= distinct:
@@ -216,13 +237,16 @@ def rejuvenate(
 
 @dataclass
 class _Chain:
-    """The resampled particles a stage moves: where they are, their months and their two log likelihoods."""
+    """The resampled particles a stage moves: where they are, their months and their two log
+    likelihoods, and what the population's runs and likelihood take (`Population.fixed`, `.bound`)."""
 
     unit: np.ndarray
     seeds: np.ndarray
     months: pd.DataFrame
     base: np.ndarray
     increment: np.ndarray
+    fixed: dict[str, float]
+    bound: bool
 
 
 def _moves(
@@ -249,9 +273,10 @@ def _moves(
         inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
         new_seeds = rng.choice(pool, len(unit))
         tried = np.flatnonzero(inside)
-        new_months = whole_record(chosen, proposal[tried], new_seeds[tried], folder / f"{name}_move{move}", **options)
+        where_to = folder / f"{name}_move{move}"
+        new_months = whole_record(chosen, proposal[tried], new_seeds[tried], where_to, state.fixed, **options)
         new_base, new_increment = np.full(len(unit), -np.inf), np.zeros(len(unit))
-        new_base[tried], new_increment[tried] = _split(new_months, *split)
+        new_base[tried], new_increment[tried] = _split(new_months, *split, state.bound)
         target = state.base + temperature * state.increment
         proposed = np.nan_to_num(new_base + temperature * new_increment, nan=-np.inf)
         accept = (np.log(rng.random(len(unit))) < proposed - target) & inside
@@ -264,11 +289,13 @@ def _moves(
         yield round(float(accept.mean()), 3)
 
 
-def _split(months: pd.DataFrame, known: pd.Period | None, month: pd.Period) -> tuple[np.ndarray, np.ndarray]:
+def _split(
+    months: pd.DataFrame, known: pd.Period | None, month: pd.Period, bound: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Each particle's log likelihood of the months before `known` (0 with none), and that of the
     months from `known` to before `month` (the new ones)."""
-    base = loglik(months, known) if known is not None else np.zeros(len(months))
-    full = loglik(months, month)
+    base = loglik(months, known, bound) if known is not None else np.zeros(len(months))
+    full = loglik(months, month, bound)
     with np.errstate(invalid="ignore"):  # -inf - -inf: a particle impossible on both counts stays impossible
         return base, np.nan_to_num(full - base, nan=-np.inf)
 

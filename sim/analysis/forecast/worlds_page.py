@@ -11,6 +11,7 @@ from sim.analysis.calibration import long
 from sim.analysis.calibration.record import HIDDEN_BOUND
 from sim.analysis.calibration.report import table
 from sim.analysis.factors import narrowing
+from sim.analysis.forecast import worlds as worlds_module
 
 
 def narrowing_rows(worlds: pd.DataFrame) -> list[list[str]]:
@@ -50,19 +51,26 @@ def render(
         "(issue 23).\n\n"
         "## How they were drawn\n\n"
         f"A population of {int(info['particles'])} parameter sets over the ranges of the long fit's "
-        f"{len(long.FACTORS)} factors (a Latin hypercube; the other parameters keep the table's values), each run "
+        f"{len(long.FACTORS)} factors (a Latin hypercube; the {len(long.SPREAD)} parameters the long fit sets "
+        "where violence falls between states keep its values, the others the table's), each run "
         "through the long record (the world of 2014, the record of 2015 - May 2026 and the strike) on a calibration "
-        "seed, filtered on what was observed as it arrived: the national months, the states' complete years and the "
-        "hidden-killings bound, at each of the backtest's origins and then at the origin (the backtest's "
+        "seed, filtered on what was observed as it arrived: the national months and the states' complete years, "
+        "at each of the backtest's origins and then at the origin, and held to the hidden-killings bound from the "
+        "first (the worlds know the whole record; applied only once the strategy's year was over, as the backtest "
+        "must, the bound left one particle of 150 in the first draw) (the backtest's "
         "resample-move sampler, sim/analysis/forecast/smc.py: adaptive tempering, systematic resampling, "
         "Metropolis-Hastings moves; the likelihood is docs/forecast.md's, with its persistent discrepancy). The "
         "last population was then resampled to equal weights and moved on everything known until at least "
         f"{int(info['wanted'])} particles differed: its weights' effective size was {info['effective']:.1f}; "
         f"{info['distinct']} differed after {len(info['rejuvenation'])} moves "
         f"(accepted: {moved(info['rejuvenation'])}). "
+        f"Each particle then ran on {worlds_module.REPLICATES - 1} more calibration seeds; "
+        f"{info['confirmed']} of {info['drawn']} held the bound on the mean of the {worlds_module.REPLICATES} "
+        f"(`worlds.confirm`), {info['confirmed_distinct']} of them distinct. "
         f"The {n} worlds are those particles, equally weighted, in a random order (the first N are a sample); "
-        "a world is its factors' values and the seed it was conditioned on. A month observed later re-weights "
-        "and moves the saved population (`smc.advance`), without a fit from scratch.\n\n"
+        "a world is its factors' values, the fixed values and the seed it was conditioned on. "
+        "A month observed later re-weights and moves the saved population (`smc.advance`), "
+        "without a fit from scratch.\n\n"
         "To run them (each world's runs share their past up to the origin with every scenario):\n\n"
         "```python\n"
         "import pandas as pd\n"
