@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.calibration.long import FACTORS
-from sim.analysis.forecast import conditioned, discrepancy
+from sim.analysis.forecast import conditioned, discrepancy, smc
 from sim.analysis.forecast.backtest import coverage, relative_wis
 from sim.analysis.robust import markdown_table
 from sim.world.calendar import DAY0
@@ -93,7 +93,9 @@ def render(
         "October 2025, the hidden-killings bound (resample-move sequential Monte Carlo, Chopin 2002, with adaptive "
         "tempering, Del Moral, Doucet & Jasra 2006: the new months' likelihood enters in stages, each as "
         "far as keeps the effective sample size at half the population, each followed by systematic "
-        "resampling and Metropolis-Hastings moves on the tempered likelihood of everything known so far). "
+        "resampling and Metropolis-Hastings moves on the tempered likelihood of everything known so far, "
+        f"each step's sd at least {smc.MIN_STEP:.0%} of a factor's range, so that a population the hidden-killings "
+        "bound has cut to one particle can spread again). "
         "The likelihood: a "
         "month's log value is the simulated one plus the model's discrepancy, a persistent AR(1) process "
         f"(coefficient {discrepancy.PERSISTENCE:.2f} a month, innovations of sd {discrepancy.INNOVATION:.2f}, "

@@ -41,6 +41,7 @@ from sim.analysis.forecast import conditioned
 
 MOVED = 4  # factors a move changes, on average
 KERNEL = 2.0  # a move's first variance: this times the population's, per factor
+MIN_STEP = 0.01  # a move's sd is at least this share of each factor's range: a collapsed population can spread
 ACCEPT = (0.15, 0.4)  # the next move's step (sd) halves below this acceptance and doubles above it
 MAX_STAGES = 50  # tempering stages an origin may take
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
@@ -64,8 +65,8 @@ class Population:
 
     def distinct(self, resolution: float = DISTINCT) -> int:
         """How many different parameter sets the particles hold: sets that differ by less than
-        `resolution` of every factor's range count once (a move from a collapsed population steps
-        by about 1e-6, which makes copies, not worlds), and a seed alone makes no new world."""
+        `resolution` of every factor's range count once (moves from a collapsed population once
+        stepped by 1e-6, before `MIN_STEP`: copies, not worlds), and a seed alone makes no new world."""
         return len(np.unique(np.round(self.unit / resolution), axis=0))
 
 
@@ -262,12 +263,12 @@ def _moves(
 ):
     """`moves` Metropolis-Hastings moves of every particle on the tempered likelihood (base +
     temperature x increment), in place; yields each move's acceptance rate. The step's scale
-    starts at `KERNEL` times the population's variance and adapts toward `ACCEPT`."""
+    starts at `KERNEL` times the population's variance (at least `MIN_STEP`) and adapts toward `ACCEPT`."""
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
     scale = KERNEL
     for move in range(moves):
         unit = state.unit
-        sd = np.sqrt(scale * unit.var(axis=0)) + 1e-6
+        sd = np.maximum(np.sqrt(scale * unit.var(axis=0)), MIN_STEP)
         moved = rng.random(unit.shape) < MOVED / unit.shape[1]
         proposal = np.where(moved, unit + sd * rng.standard_normal(unit.shape), unit)
         inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
