@@ -28,12 +28,19 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=3, help="calibration seeds per point in the search (default 3)")
     ap.add_argument("--finalists", type=int, default=5, help=f"best points re-measured on {long.FINAL_SEEDS} seeds")
     ap.add_argument("--sigma", type=float, default=long.CMA_SIGMA, help="CMA-ES's first step, in units of a range")
+    ap.add_argument(
+        "--factors", default=None, help="comma-separated: only these move, the rest keep the current fit's values"
+    )
     ap.add_argument("--out", type=Path, default=Path("long_fit"), help="folder of the runs (resumable)")
     ap.add_argument("--dry-run", action="store_true", help="report the fit without writing it")
     args = ap.parse_args()
     start = {**parameters.defaults(), **_current()}
+    names = tuple(args.factors.split(",")) if args.factors else long.SEARCHED
+    unknown = sorted(set(names) - set(long.SEARCHED))
+    if unknown:
+        ap.error(f"--factors: {', '.join(unknown)} not searched by the long fit; allowed: {', '.join(long.SEARCHED)}")
     point, sc = long.search(
-        args.points, args.generations, args.seeds, args.finalists, args.out, start, args.sigma, progress=False
+        args.points, args.generations, args.seeds, args.finalists, args.out, start, args.sigma, names, progress=False
     )
     print("chosen:", long.describe(point, sc))
     years = long.by_year(sc)

@@ -171,15 +171,19 @@ def search(
     folder: Path,
     start: dict[str, float],
     sigma: float = CMA_SIGMA,
+    names: tuple[str, ...] = SEARCHED,
     **options: Any,
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """The Latin hypercube (and `start`), then CMA-ES from the best of them, then the finalists;
-    the best point and its score. From a point already fitted, `points` 0 and a smaller `sigma`."""
+    the best point (every parameter of `SEARCHED`) and its score. Only `names` move, the rest of
+    `SEARCHED` keep `start`'s values: from a point already fitted, `points` 0, a smaller `sigma`
+    and fewer dimensions, which CMA-ES crosses in fewer generations through the seeds' noise."""
     rng = np.random.default_rng(2015)
-    point = lambda u: {k: from_unit(k, x, LOG_SCALE) for k, x in zip(SEARCHED, u)}  # noqa: E731
+    kept = {k: start[k] for k in SEARCHED}
+    point = lambda u: {**kept, **{k: from_unit(k, x, LOG_SCALE) for k, x in zip(names, u)}}  # noqa: E731
     units = [
-        np.array([to_unit(k, start[k], LOG_SCALE) for k in SEARCHED]),
-        *latin_hypercube(rng, points, len(SEARCHED)),
+        np.array([to_unit(k, start[k], LOG_SCALE) for k in names]),
+        *latin_hypercube(rng, points, len(names)),
     ]
     scored = _scored(units, point, seedlists.calibration(seeds), folder / "hypercube", **options)
     best = min(scored, key=lambda s: s[1]["score"])[0]
