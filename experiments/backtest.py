@@ -40,6 +40,9 @@ def main() -> None:
     ap.add_argument("--particles", type=int, default=150, help="parameter sets in the population (default 150)")
     ap.add_argument("--out", type=Path, default=None, help="results here; the checkout's docs are left alone")
     ap.add_argument("--moves", type=int, default=1, help="move steps each time the population is resampled (default 1)")
+    ap.add_argument(
+        "--seed", type=int, default=1, help="the sampler's seed: another draw of the same backtest (default 1)"
+    )
     ap.add_argument("--processes", type=int, default=None)
     args = ap.parse_args()
     if args.particles < 1:
@@ -54,7 +57,7 @@ def main() -> None:
     started = time.time()
     with Stopwatch(out) as watch:
         scores, forecasts, conditioning = backtest.run(
-            origins, args.particles, out, moves=args.moves, processes=args.processes
+            origins, args.particles, out, moves=args.moves, seed=args.seed, processes=args.processes
         )
         seconds, ran = Stopwatch.measured(out, watch.lap())
     scores.to_csv(out / "scores.csv", index=False)

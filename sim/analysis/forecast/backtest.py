@@ -129,11 +129,12 @@ def run(
     folder: Path,
     moves: int = 1,
     log: Callable[[str], None] = print,
+    seed: int = 1,
     **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Scores, forecasts (quantiles) and the conditioning's diagnostics for every origin: the
-    model's population is filtered origin by origin (`smc`), `moves` moves each time its
-    effective size halves; `options` go to `sim.ensemble`."""
+    model's population is filtered origin by origin (`smc`, its prior and moves drawn with
+    `seed`), `moves` moves each time its effective size halves; `options` go to `sim.ensemble`."""
     series = national_series()
     scores, forecasts, diagnostics = [], [], []
     scored = [d for d in origins if horizons(d) >= 1]
@@ -154,9 +155,9 @@ def run(
 
         chosen = factors()
         options.setdefault("progress", False)
-        pop = smc.prior(chosen, particles, folder / "smc", **options)
+        pop = smc.prior(chosen, particles, folder / "smc", seed=seed, **options)
         for date in reachable:  # in date order: each origin's population is the last one filtered on
-            pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, log=log, **options)
+            pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, seed=seed, log=log, **options)
             found = states.forecasts(date)
             origin = conditioned.Origin(date, horizons(date), found[0] if found else None)
             points = [{**p, "seed": int(s)} for p, s in zip(from_unit(chosen, pop.unit), pop.seeds)]
