@@ -130,6 +130,7 @@ def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     assert (counts.loc["2024-07-01"] == 12).all() and (counts.loc["2025-07-01"] == 11).all()  # none after May 2026
     assert np.isfinite(scores.wis).all() and (scores.wis >= 0).all()
     assert list(conditioning.months_known) == [114, 126] and (conditioning.failed == 0).all()  # from Jan 2015
+    assert ((1 <= conditioning.distinct) & (conditioning.distinct <= 8)).all()
     again, *_ = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
     pd.testing.assert_frame_equal(scores, again)
 

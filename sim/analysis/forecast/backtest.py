@@ -180,6 +180,7 @@ def run(
                     "stages": info["stages"],
                     "moves_accepted": " ".join(f"{a:.0%}" for a in info["accepted"]) or "no move",
                     "effective": round(conditioned.effective_size(logw - np.logaddexp.reduce(logw)), 1),
+                    "distinct": pop.distinct(),
                     "months_known": int(sum(m < str(origin.month) for m in months.columns)),
                 }
             )

@@ -184,7 +184,8 @@ def render(
         "For each origin the model could forecast from: particles that ran, those that failed, the "
         "effective sample size (1 / sum of squared weights) had the origin's months arrived at once, the "
         "tempering's stages, the share of each move accepted, the effective size of the weights the "
-        "forecast used, and the months weighed.",
+        "forecast used, the distinct parameter sets among the particles (`smc.Population.distinct`: "
+        "sets closer than 0.1% of every range count once, seeds do not count), and the months weighed.",
         "",
         _table(conditioning) if not conditioning.empty else "None.",
         "",
