@@ -71,7 +71,8 @@ FACTORS = (
 )
 # Where violence falls between states: the markets that pay members and the state's strength. The fit
 # searches them too (the states' ranking moves with them, the national months hardly), but the
-# backtest and the worlds condition `FACTORS` only and keep these at the table's values.
+# backtest and the worlds condition `FACTORS` only: the backtest keeps these at the table's values,
+# the worlds at the fit's.
 SPREAD = (
     "local_revenue_usd_pc",
     "border_revenue_usd",

@@ -67,7 +67,12 @@ class Population:
         """How many different parameter sets the particles hold: sets that differ by less than
         `resolution` of every factor's range count once (moves from a collapsed population once
         stepped by 1e-6, before `MIN_STEP`: copies, not worlds), and a seed alone makes no new world."""
-        return len(np.unique(np.round(self.unit / resolution), axis=0))
+        return distinct(self.unit, resolution)
+
+
+def distinct(unit: np.ndarray, resolution: float = DISTINCT) -> int:
+    """How many different points of the unit cube the rows of `unit` are, at `resolution`."""
+    return len(np.unique(np.round(unit / resolution), axis=0))
 
 
 def loglik(months: pd.DataFrame, before: pd.Period, bound: bool = False) -> np.ndarray:

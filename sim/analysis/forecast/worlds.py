@@ -93,8 +93,7 @@ def distinct(worlds: pd.DataFrame) -> int:
     """How many different parameter sets the worlds hold (`smc.Population.distinct`'s resolution)."""
     from sim.analysis.calibration.long import factors
 
-    unit = np.column_stack([f.unit(worlds[f.name].to_numpy(dtype=float)) for f in factors()])
-    return len(np.unique(np.round(unit / smc.DISTINCT), axis=0))
+    return smc.distinct(np.column_stack([f.unit(worlds[f.name].to_numpy(dtype=float)) for f in factors()]))
 
 
 def confirm(worlds: pd.DataFrame, folder: Path, replicates: int = REPLICATES, **options: Any) -> pd.DataFrame:
@@ -109,12 +108,7 @@ def confirm(worlds: pd.DataFrame, folder: Path, replicates: int = REPLICATES, **
 
     pool = seedlists.calibration(len(seedlists.CALIBRATION))
     more = [[pool[(pool.index(int(s)) + j) % len(pool)] for j in range(1, replicates)] for s in worlds["seed"]]
-    whole = {"record": conditioned.RECORD, "origin": conditioned.FROM_DAY0}
-    design = [
-        {**p, **whole, "horizon_days": conditioned.day_of(smc.WHOLE_RECORD_END), "seed": s}
-        for p, seeds in zip(parameters(worlds), more)
-        for s in seeds
-    ]
+    design = [{**p, "seed": s} for p, seeds in zip(_whole_record(worlds), more) for s in seeds]
     runs = ensemble(
         ["mencho_strike"],
         seeds=sorted({d["seed"] for d in design}),
@@ -142,6 +136,11 @@ def resimulate(worlds: pd.DataFrame, seeds: list[int], folder: Path, **options: 
     from sim.analysis.calibration.long import measure
     from sim.analysis.ensembles import ensemble
 
-    whole = {"record": conditioned.RECORD, "origin": conditioned.FROM_DAY0}
-    design = [{**p, **whole, "horizon_days": conditioned.day_of(smc.WHOLE_RECORD_END)} for p in parameters(worlds)]
+    design = _whole_record(worlds)
     return ensemble(["mencho_strike"], seeds=seeds, points=design, measure=measure, folder=folder, **options).runs
+
+
+def _whole_record(worlds: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each world's design point through the whole record, as the sampler ran it (`smc.whole_record`)."""
+    whole = {"record": conditioned.RECORD, "origin": conditioned.FROM_DAY0}
+    return [{**p, **whole, "horizon_days": conditioned.day_of(smc.WHOLE_RECORD_END)} for p in parameters(worlds)]
