@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
-from mesa.discrete_space import FixedAgent
+from sim.world.mesa_parts import Agent, FixedAgent
+from sim.world.mesa_parts import Cell as Node
 
 if TYPE_CHECKING:
     from sim.world.model import CartelModel
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 KINDS = ("national", "regional", "named_local", "local", "faction", "splinter", "entrant")
 
 
-class Organisation(mesa.Agent):
+class Organisation(Agent):
     """A criminal brand: CJNG, a Sinaloa faction, a regional cartel or a local group.
 
     `kind == "local"` is the aggregate of a state's unnamed local gangs (contractors): it has no
@@ -81,7 +81,7 @@ class Organisation(mesa.Agent):
 class Cell(FixedAgent):
     """A cell: an armed group with a home state, belonging to one organisation."""
 
-    def __init__(self, model: CartelModel, index: int, node: mesa.discrete_space.Cell) -> None:
+    def __init__(self, model: CartelModel, index: int, node: Node) -> None:
         super().__init__(model)
         self.index = index
         self.cell = node

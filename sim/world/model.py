@@ -6,9 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
-from mesa.discrete_space import Network
 
 from sim import parameters
 from sim.errors import ConfigError
@@ -20,6 +18,7 @@ from sim.world.calendar import FIRST_DAY, check_days, check_origin, day_of
 from sim.world.geography import N_STATES, adjacency, border_graph, border_lists, geography
 from sim.world.government import Government
 from sim.world.leadership import Leadership
+from sim.world.mesa_parts import Agent, DataCollector, Model, Network
 from sim.world.metrics import effective_groups, groups_alive
 from sim.world.organisations import Relations
 from sim.world.placement import advantage_matrix, initial_organisations
@@ -31,7 +30,7 @@ BURN_IN_DAYS = 365  # default: days of steady world simulated before 1 Jan 2024
 NO_PAIRS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
 
 
-class CartelModel(mesa.Model):
+class CartelModel(Model):
     """Cartel fragmentation in Mexico, one step per day.
 
     Keyword arguments are the entries of the parameter table (docs/parameters.md) plus `seed`,
@@ -101,7 +100,7 @@ class CartelModel(mesa.Model):
         self.snapshots: dict[str, dict[str, float]] = {}
         # Mesa's DataCollector holds the daily national series for notebooks and mesa.batch_run,
         # from the daily record's first day; `_collect` copies the recorded days into it.
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = DataCollector(
             model_reporters={"day": "day", "members": "members_total", "groups_alive": "groups_alive"}
         )
         self._collected = self.table_start
@@ -367,7 +366,7 @@ class CartelModel(mesa.Model):
         # Mesa 3.3 counts agent ids per model in a class-level dict (mesa.Agent._ids, private,
         # mesa>=3.3,<4) that holds every model ever made: a process running thousands of them
         # kept them all, about 30 MB a design point. A finished run lets go.
-        getattr(mesa.Agent, "_ids", {}).pop(self, None)
+        getattr(Agent, "_ids", {}).pop(self, None)
 
     def run_until(self, day: int) -> None:
         """Simulate up to the start of `day` (`branch_day`: the past every scenario shares)."""
