@@ -29,17 +29,30 @@ def main() -> None:
     ap.add_argument("--moves", type=int, default=1, help="moves after each tempering stage (default 1)")
     ap.add_argument("--distinct", type=int, default=50, help="distinct worlds wanted (default 50)")
     ap.add_argument("--rounds", type=int, default=10, help="rejuvenation moves at most (default 10)")
+    ap.add_argument(
+        "--replicates",
+        type=int,
+        default=worlds.REPLICATES,
+        help=f"seeds a particle's likelihood is the mean over in the rejuvenation (default {worlds.REPLICATES})",
+    )
     ap.add_argument("--test-seeds", type=int, default=2, help="test seeds each world is re-run on (default 2)")
     ap.add_argument("--folder", type=Path, default=Path("long_worlds"), help="folder of the runs (resumable)")
     args = ap.parse_args()
+    if args.replicates < 1:
+        sys.exit(f"error: --replicates = {args.replicates} is not allowed: it must be at least 1")
     if not 1 <= args.distinct <= args.particles:
         allowed = f"it must be from 1 to {args.particles} (the particles)"
         sys.exit(f"error: --distinct = {args.distinct} is not allowed: {allowed}")
     with Stopwatch(args.folder) as watch:
         drawn, info = worlds.draw(
-            args.particles, args.folder, moves=args.moves, distinct=args.distinct, rounds=args.rounds
+            args.particles,
+            args.folder,
+            moves=args.moves,
+            distinct=args.distinct,
+            rounds=args.rounds,
+            replicates=args.replicates,
         )
-        table = worlds.confirm(drawn, args.folder / "confirm", progress=False)
+        table = worlds.confirm(drawn, args.folder / "confirm", averaged=args.replicates, progress=False)
         info.update(confirmed=len(table), drawn=len(drawn), confirmed_distinct=worlds.distinct(table))
         if table.empty:
             sys.exit(f"error: no world held the hidden-killings bound on {worlds.REPLICATES} seeds; nothing shipped")

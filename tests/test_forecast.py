@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from sim.analysis.calibration.record import HIDDEN_BOUND
-from sim.analysis.forecast import backtest, conditioned, discrepancy, naive
+from sim.analysis.forecast import backtest, conditioned, discrepancy, naive, smc
 from sim.analysis.forecast.scores import ALPHAS, LEVELS, covered, from_samples, interval_score, wis
 from sim.world.calendar import year_days
 
@@ -167,8 +167,6 @@ def test_the_model_forecasts_each_states_year_from_its_runs_whole_years():
 
 
 def test_tempering_steps_as_far_as_keeps_half_the_population_and_all_the_way_when_it_can():
-    from sim.analysis.forecast import smc
-
     rng = np.random.default_rng(3)
     increment = -0.5 * (rng.standard_normal(400) * 20) ** 2  # months that tell the particles far apart
     step = smc._next_step(np.zeros(400), increment, 1.0, 200)
@@ -184,7 +182,7 @@ def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tm
     from sim.analysis.forecast import worlds, worlds_page
 
     quiet = {"processes": 2, "log": lambda _: None}
-    table, info = worlds.draw(6, tmp_path, origin=dt.date(2017, 1, 1), distinct=6, rounds=2, **quiet)
+    table, info = worlds.draw(6, tmp_path, origin=dt.date(2017, 1, 1), distinct=6, rounds=2, replicates=2, **quiet)
     assert list(table["set"]) == list(range(6)) and list(table.columns[:3]) == list(worlds.META)
     assert 1 <= info["distinct"] <= len(table.drop(columns=["set", "seed", "hidden_excess"]).drop_duplicates())
     assert 1 <= info["effective"] <= 6 and len(info["rejuvenation"]) <= 2
@@ -192,7 +190,8 @@ def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tm
     from sim.analysis.calibration import long
 
     assert all((table[k] == v).all() for k, v in long.fitted().items() if k in long.SPREAD)  # the fit's, fixed
-    kept = worlds.confirm(table.head(2), tmp_path / "confirm", replicates=2, processes=2, progress=False)
+    kept = worlds.confirm(table.head(2), tmp_path / "confirm", replicates=2, averaged=2, processes=2, progress=False)
+    assert not (tmp_path / "confirm").exists()  # the draw's means are over 2 seeds already: nothing to run
     assert len(kept) <= 2 and list(kept["set"]) == list(range(len(kept)))
     assert (kept["hidden_excess"] <= HIDDEN_BOUND).all() and (kept["seed"].isin(table["seed"].head(2))).all()
     checks = worlds.resimulate(table.head(2), [1], tmp_path / "test", processes=2, progress=False)
@@ -200,6 +199,20 @@ def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tm
     info.update(confirmed=len(kept), drawn=2, confirmed_distinct=worlds.distinct(kept))
     page = worlds_page.render(table.head(2), info, checks, [1], (60.0, 80))
     assert "## The worlds on test seeds" in page and "| 2015 |" in page
+
+
+def test_a_particles_measures_over_replicates_are_the_means_of_its_seeds(tmp_path):
+    from sim.analysis.calibration import long
+
+    chosen = long.factors()
+    unit, first = np.full((1, len(chosen)), 0.5), np.array([199])
+    seeds = smc.replicate_seeds(first, 3)[0]
+    assert list(seeds) == [199, 200, 101]  # its own, then the next in the calibration list, wrapping around
+    quiet = {"processes": 2, "progress": False}
+    mean = smc.whole_record(chosen, unit, first, tmp_path / "mean", replicates=2, **quiet)
+    each = [smc.whole_record(chosen, unit, np.array([s]), tmp_path / f"s{s}", **quiet) for s in seeds[:2]]
+    pd.testing.assert_frame_equal(mean, (each[0] + each[1]) / 2)
+    assert mean["hidden_excess"].notna().all() and len(mean) == 1
 
 
 def test_distinct_worlds_are_parameter_sets_not_copies_a_move_nudged_or_other_seeds():

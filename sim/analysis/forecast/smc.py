@@ -87,13 +87,18 @@ def whole_record(
     seeds: np.ndarray,
     folder: Path,
     fixed: dict[str, float] | None = None,
+    replicates: int = 1,
     **options: Any,
 ) -> pd.DataFrame:
     """The particles' months through the whole record (the strike included), from `sim.ensemble`;
-    `fixed` are values of other parameters every run takes."""
+    `fixed` are values of other parameters every run takes. With `replicates` > 1 each particle
+    runs on its seed and the next ones in the calibration list (`replicate_seeds`) and its months,
+    states' years and hidden killings are their means: the likelihood is then that of the model's
+    mean over those seeds, whose seed noise is smaller (a failed run leaves its particle none)."""
     from sim.analysis.abc import from_unit
     from sim.analysis.ensembles import ensemble
 
+    every = replicate_seeds(seeds, replicates)
     points = [
         {
             **(fixed or {}),
@@ -103,11 +108,12 @@ def whole_record(
             "origin": conditioned.FROM_DAY0,
             "horizon_days": conditioned.day_of(WHOLE_RECORD_END),
         }
-        for p, s in zip(from_unit(chosen, unit), seeds)
+        for p, row in zip(from_unit(chosen, unit), every)
+        for s in row
     ]
     runs = ensemble(
         ["mencho_strike"],
-        seeds=sorted({int(s) for s in seeds}),
+        seeds=sorted({int(s) for s in every.ravel()}),
         points=points,
         measure=conditioned.record_measures,
         folder=folder,
@@ -115,7 +121,17 @@ def whole_record(
     ).runs
     months = conditioned.measures_of(runs)
     months[runs.reset_index(drop=True).status != "ok"] = np.nan  # a failed run has no likelihood
-    return months
+    if replicates == 1:
+        return months
+    mean = months.to_numpy(dtype=float).reshape(len(unit), replicates, -1).mean(axis=1)  # nan if one failed
+    return pd.DataFrame(mean, columns=months.columns)
+
+
+def replicate_seeds(seeds: np.ndarray, replicates: int) -> np.ndarray:
+    """Each particle's seed and the `replicates` - 1 after it in the calibration list (particles x
+    replicates; the list wraps around)."""
+    pool = seedlists.calibration(len(seedlists.CALIBRATION))
+    return np.array([[pool[(pool.index(int(s)) + j) % len(pool)] for j in range(replicates)] for s in seeds])
 
 
 def systematic(logw: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -208,22 +224,31 @@ def rejuvenate(
     distinct: int,
     rounds: int,
     seed: int = 1,
+    replicates: int = 1,
     log: Callable[[str], None] = print,
     **options: Any,
 ) -> tuple[Population, list[float]]:
     """The population with equal weights and at least `distinct` different particles, if `rounds`
     moves get there: resampled (systematic), then moved on the likelihood of every month it knows
     (temperature 1, so the moves keep it on what it was conditioned on) until enough differ.
-    Returns it and each move's acceptance rate."""
+    Returns it and each move's acceptance rate.
+
+    With `replicates` > 1 the moves' target is the likelihood of each particle's mean over that
+    many seeds (`whole_record`; the resampled particles are re-run so first): one seed's log
+    likelihood varies by an sd of 5-6, and a particle accepted on a lucky seed kept its estimate, so
+    moves from it were almost never accepted (0-3% in the second draw of the long worlds)."""
     if pop.known is None:
         raise ValueError("rejuvenate a population conditioned on some months (smc.advance first)")
     rng = np.random.default_rng([seed, pop.known.ordinal, 1])
     keep = systematic(pop.logw, rng)
-    months = pop.months.iloc[keep].reset_index(drop=True)
     unit, seeds_ = pop.unit[keep].copy(), pop.seeds[keep].copy()
-    state = _Chain(
-        unit, seeds_, months, loglik(months, pop.known, pop.bound), np.zeros(len(keep)), pop.fixed, pop.bound
-    )
+    name = f"rejuvenate_{pop.known}" + (f"_r{replicates}" if replicates > 1 else "")
+    if replicates > 1:
+        months = whole_record(chosen, unit, seeds_, folder / name, pop.fixed, replicates, **options)
+    else:
+        months = pop.months.iloc[keep].reset_index(drop=True)
+    base = loglik(months, pop.known, pop.bound)
+    state = _Chain(unit, seeds_, months, base, np.zeros(len(keep)), pop.fixed, pop.bound, replicates)
 
     def now() -> Population:
         return Population(state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known, pop.fixed, pop.bound)
@@ -232,7 +257,7 @@ def rejuvenate(
     if now().distinct() >= distinct:
         return now(), accepted
     split = (pop.known, pop.known)
-    for rate in _moves(state, 1.0, rounds, chosen, split, rng, folder, f"rejuvenate_{pop.known}", **options):
+    for rate in _moves(state, 1.0, rounds, chosen, split, rng, folder, name, **options):
         accepted.append(rate)
         found = now().distinct()
         log(f"[smc] rejuvenation move {len(accepted)}: {rate:.0%} accepted, {found} distinct")
@@ -253,6 +278,7 @@ class _Chain:
     increment: np.ndarray
     fixed: dict[str, float]
     bound: bool
+    replicates: int = 1  # seeds each particle's likelihood is the mean over (`whole_record`)
 
 
 def _moves(
@@ -280,7 +306,9 @@ def _moves(
         new_seeds = rng.choice(pool, len(unit))
         tried = np.flatnonzero(inside)
         where_to = folder / f"{name}_move{move}"
-        new_months = whole_record(chosen, proposal[tried], new_seeds[tried], where_to, state.fixed, **options)
+        new_months = whole_record(
+            chosen, proposal[tried], new_seeds[tried], where_to, state.fixed, state.replicates, **options
+        )
         new_base, new_increment = np.full(len(unit), -np.inf), np.zeros(len(unit))
         new_base[tried], new_increment[tried] = _split(new_months, *split, state.bound)
         target = state.base + temperature * state.increment

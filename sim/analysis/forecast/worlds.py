@@ -4,13 +4,16 @@ The backtest's sampler (`smc`) run on to the origin (by default the day after th
 month): a prior population over the long fit's factors, filtered on the national months and the
 states' complete years as they arrived (at the backtest's origins, then at this one), then
 resampled to equal weights and moved on everything known until at least `distinct` particles
-differ (`smc.rejuvenate`). The worlds know the whole record, so the hidden-killings bound holds
-from the first stage (the backtest's populations learn it only once the strategy's year is over:
-applied late, it left one particle of 150 in the first draw). The long fit's values of the
-parameters it fits and the worlds do not condition (`long.SPREAD`) are fixed. Those particles, in
-a random order, are the worlds: a world is the factors' values, the fixed values and the seed it
-was conditioned on. `confirm` then runs each on more calibration seeds and keeps those whose mean
-holds the bound. A month observed later re-weights and moves the saved population (`smc.advance`
+differ (`smc.rejuvenate`), each move's likelihood that of a particle's mean over `REPLICATES`
+calibration seeds (one seed's is too noisy for the moves to mix: 31 distinct sets after 9 moves
+in the second draw, a move accepted 0-3% of the time). The worlds know the whole record, so the
+hidden-killings bound holds from the first stage (the backtest's populations learn it only once
+the strategy's year is over: applied late, it left one particle of 150 in the first draw). The
+long fit's values of the parameters it fits and the worlds do not condition (`long.SPREAD`) are
+fixed. Those particles, in a random order, are the worlds: a world is the factors' values, the
+fixed values and the seed it was conditioned on (the first of its seeds). `confirm` keeps those
+whose hidden killings, averaged over `REPLICATES` seeds, hold the bound (running the seeds the
+draw did not). A month observed later re-weights and moves the saved population (`smc.advance`
 from the last origin's), without a fit from scratch.
 """
 
@@ -45,11 +48,13 @@ def draw(
     distinct: int = 50,
     rounds: int = 10,
     seed: int = 1,
+    replicates: int = REPLICATES,
     log: Callable[[str], None] = print,
     **options: Any,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The worlds (a row each, in a random order: `set`, `seed`, `hidden_excess` on that seed, the
-    factors' values and the fixed ones) and what the conditioning took."""
+    """The worlds (a row each, in a random order: `set`, `seed`, `hidden_excess` (the mean over
+    the `replicates` seeds from `seed` the rejuvenation's likelihood takes), the factors' values and
+    the fixed ones) and what the conditioning took."""
     from sim.analysis.abc import from_unit
     from sim.analysis.calibration import long
 
@@ -62,7 +67,9 @@ def draw(
         pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, log=log, **options)
         stages.append({"date": date.isoformat(), **info})
     effective = pop.effective()
-    pop, accepted = smc.rejuvenate(pop, chosen, folder / "smc", distinct, rounds, seed=seed, log=log, **options)
+    pop, accepted = smc.rejuvenate(
+        pop, chosen, folder / "smc", distinct, rounds, seed=seed, replicates=replicates, log=log, **options
+    )
     order = np.random.default_rng([seed, 2]).permutation(len(pop.unit))
     values = pd.DataFrame(from_unit(chosen, pop.unit[order])).assign(**fixed)
     worlds = pd.concat(
@@ -81,6 +88,7 @@ def draw(
     info = {
         "particles": particles,
         "wanted": distinct,
+        "replicates": replicates,
         "stages": stages,
         "effective": effective,
         "distinct": pop.distinct(),
@@ -96,29 +104,33 @@ def distinct(worlds: pd.DataFrame) -> int:
     return smc.distinct(np.column_stack([f.unit(worlds[f.name].to_numpy(dtype=float)) for f in factors()]))
 
 
-def confirm(worlds: pd.DataFrame, folder: Path, replicates: int = REPLICATES, **options: Any) -> pd.DataFrame:
-    """The worlds whose hidden killings, averaged over their own seed and `replicates - 1` more
-    calibration seeds (the next ones in the list), hold the record's bound, renumbered in their
-    order; `hidden_excess` becomes that mean. A world that held the bound on the seed it was
-    conditioned on may have held it by luck (the first draw's set: 13.5 a day on its seed, 16.9 on
-    others)."""
-    from sim.analysis import seeds as seedlists
+def confirm(
+    worlds: pd.DataFrame, folder: Path, replicates: int = REPLICATES, averaged: int = 1, **options: Any
+) -> pd.DataFrame:
+    """The worlds whose hidden killings, averaged over their own seed and the next calibration
+    seeds (`smc.replicate_seeds`) to `replicates` in all, hold the record's bound, renumbered in
+    their order; `hidden_excess` becomes that mean. `averaged`: how many of those seeds the table's
+    `hidden_excess` is the mean of already (`draw`'s `replicates`); only the others are run. A world
+    that held the bound on the seed it was conditioned on may have held it by luck (the first
+    draw's set: 13.5 a day on its seed, 16.9 on others)."""
     from sim.analysis.calibration.record import HIDDEN_BOUND
     from sim.analysis.ensembles import ensemble
 
-    pool = seedlists.calibration(len(seedlists.CALIBRATION))
-    more = [[pool[(pool.index(int(s)) + j) % len(pool)] for j in range(1, replicates)] for s in worlds["seed"]]
-    design = [{**p, "seed": s} for p, seeds in zip(_whole_record(worlds), more) for s in seeds]
-    runs = ensemble(
-        ["mencho_strike"],
-        seeds=sorted({d["seed"] for d in design}),
-        points=design,
-        measure=conditioned.record_measures,
-        folder=folder,
-        **options,
-    ).runs.reset_index(drop=True)
-    extra = runs["hidden_excess"].where(runs["status"] == "ok").to_numpy(dtype=float).reshape(len(worlds), -1)
-    mean = (worlds["hidden_excess"].to_numpy(dtype=float) + extra.sum(axis=1)) / replicates
+    done = worlds["hidden_excess"].to_numpy(dtype=float) * averaged
+    more = smc.replicate_seeds(worlds["seed"].to_numpy(), max(replicates, averaged))[:, averaged:]
+    if more.shape[1]:
+        design = [{**p, "seed": int(s)} for p, seeds in zip(_whole_record(worlds), more) for s in seeds]
+        runs = ensemble(
+            ["mencho_strike"],
+            seeds=sorted({d["seed"] for d in design}),
+            points=design,
+            measure=conditioned.record_measures,
+            folder=folder,
+            **options,
+        ).runs.reset_index(drop=True)
+        extra = runs["hidden_excess"].where(runs["status"] == "ok").to_numpy(dtype=float)
+        done = done + extra.reshape(len(worlds), -1).sum(axis=1)
+    mean = done / max(replicates, averaged)
     kept = worlds.assign(hidden_excess=mean)[mean <= HIDDEN_BOUND]  # a failed run (nan) keeps a world out
     return kept.assign(set=range(len(kept))).reset_index(drop=True)
 
