@@ -40,7 +40,7 @@ def render(
         for y, r in years.iterrows()
     ]
     seconds, runs = timing
-    n = len(worlds)
+    n, replicates = len(worlds), int(info.get("replicates", 1))
     return (
         "# The worlds of the long record\n\n"
         "Made by `python -m experiments.long_worlds` (sim/analysis/forecast/worlds.py); every number here comes "
@@ -60,15 +60,26 @@ def render(
         "must, the bound left one particle of 150 in the first draw) (the backtest's "
         "resample-move sampler, sim/analysis/forecast/smc.py: adaptive tempering, systematic resampling, "
         "Metropolis-Hastings moves; the likelihood is docs/forecast.md's, with its persistent discrepancy). The "
-        "last population was then resampled to equal weights and moved on everything known until at least "
-        f"{int(info['wanted'])} particles differed: its weights' effective size was {info['effective']:.1f}; "
-        f"{info['distinct']} differed after {len(info['rejuvenation'])} moves "
+        "last population was then resampled to equal weights"
+        + (
+            f", each particle re-run on {replicates} calibration seeds (its own and the next ones in the list), "
+            f"and moved on the likelihood of its mean over {replicates} seeds (one seed's log likelihood varies "
+            "with the seed by an sd of 5-6, and moves on it stuck)"
+            if replicates > 1
+            else ", and moved on everything known"
+        )
+        + f" until at least {int(info['wanted'])} particles differed: its weights' effective size was "
+        f"{info['effective']:.1f}; {info['distinct']} differed after {len(info['rejuvenation'])} moves "
         f"(accepted: {moved(info['rejuvenation'])}). "
-        f"Each particle then ran on {worlds_module.REPLICATES - 1} more calibration seeds; "
-        f"{info['confirmed']} of {info['drawn']} held the bound on the mean of the {worlds_module.REPLICATES} "
+        + (
+            f"Each particle then ran on {worlds_module.REPLICATES - replicates} more calibration seeds; "
+            if replicates < worlds_module.REPLICATES
+            else ""
+        )
+        + f"{info['confirmed']} of {info['drawn']} held the bound on the mean of {worlds_module.REPLICATES} seeds "
         f"(`worlds.confirm`), {info['confirmed_distinct']} of them distinct. "
         f"The {n} worlds are those particles, equally weighted, in a random order (the first N are a sample); "
-        "a world is its factors' values, the fixed values and the seed it was conditioned on. "
+        "a world is its factors' values, the fixed values and the (first) seed it was conditioned on. "
         "A month observed later re-weights and moves the saved population (`smc.advance`), "
         "without a fit from scratch.\n\n"
         "To run them (each world's runs share their past up to the origin with every scenario):\n\n"
