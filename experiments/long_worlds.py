@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from sim.analysis import seeds as seedlists
+from sim.analysis.calibration import long
 from sim.analysis.chunks import Stopwatch
 from sim.analysis.forecast import worlds, worlds_page
 
@@ -58,8 +59,9 @@ def main() -> None:
             sys.exit(f"error: no world held the hidden-killings bound on {worlds.REPLICATES} seeds; nothing shipped")
         seeds = seedlists.test(args.test_seeds)
         checks = worlds.resimulate(table, seeds, args.folder / "test", progress=False)
+        fit_point = long.run([long.fitted()], seeds, args.folder / "fit_point", progress=False)
         timing = Stopwatch.measured(args.folder, watch.lap())
-    page = worlds_page.render(table, info, checks, seeds, timing)
+    page = worlds_page.render(table, info, checks, seeds, timing, reference=fit_point)
     if info["confirmed_distinct"] < args.distinct:  # too few worlds to ship: the diagnosis stays in the folder
         (args.folder / "worlds.md").write_text(page, encoding="utf-8")
         sys.exit(

@@ -197,8 +197,8 @@ def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tm
     checks = worlds.resimulate(table.head(2), [1], tmp_path / "test", processes=2, progress=False)
     assert len(checks) == 2 and (checks["status"] == "ok").all() and "m2026-05" in checks
     info.update(confirmed=len(kept), drawn=2, confirmed_distinct=worlds.distinct(kept))
-    page = worlds_page.render(table.head(2), info, checks, [1], (60.0, 80))
-    assert "## The worlds on test seeds" in page and "| 2015 |" in page
+    page = worlds_page.render(table.head(2), info, checks, [1], (60.0, 80), reference=checks.head(1))
+    assert "## The worlds on test seeds" in page and "| 2015 |" in page and "the long fit's point" in page
 
 
 def test_a_particles_measures_over_replicates_are_the_means_of_its_seeds(tmp_path):

@@ -11,6 +11,7 @@ from sim.analysis.calibration import long
 from sim.analysis.calibration.record import HIDDEN_BOUND
 from sim.analysis.calibration.report import table
 from sim.analysis.factors import narrowing
+from sim.analysis.forecast import conditioned, smc
 from sim.analysis.forecast import worlds as worlds_module
 
 
@@ -22,10 +23,33 @@ def narrowing_rows(worlds: pd.DataFrame) -> list[list[str]]:
     ]
 
 
+def _loglik(runs: pd.DataFrame) -> float:
+    """The runs' median log likelihood of the whole record (the conditioning's, one run each)."""
+    origin = conditioned.Origin(smc.WHOLE_RECORD_END, 1)
+    return float(np.median(conditioned.log_likelihood(conditioned.measures_of(runs), origin, bound=True)))
+
+
+def _beside_the_fit(ok: pd.DataFrame, reference: pd.DataFrame) -> str:
+    """A line comparing the worlds with the long fit's point on the same seeds: fit and likelihood."""
+    ref = reference[reference["status"] == "ok"]
+    return (
+        f"- Beside them, the long fit's point (docs/calibration.md, section 5) on the same seeds: its median "
+        f"within 15% in {long.score(ref)['within']:.0%} of the months. The conditioning's log likelihood of "
+        f"the record (a run's, median over runs): {_loglik(ok):.0f} for the worlds, {_loglik(ref):.0f} for the "
+        "fit's point (docs/ODD.md, section 8, on what that means).\n"
+    )
+
+
 def render(
-    worlds: pd.DataFrame, info: dict[str, Any], checks: pd.DataFrame, test_seeds: list[int], timing: tuple[float, int]
+    worlds: pd.DataFrame,
+    info: dict[str, Any],
+    checks: pd.DataFrame,
+    test_seeds: list[int],
+    timing: tuple[float, int],
+    reference: pd.DataFrame | None = None,
 ) -> str:
-    """The page, from the worlds, what drawing them took, and their runs on `test_seeds`."""
+    """The page, from the worlds, what drawing them took, and their runs on `test_seeds`;
+    `reference`: the long fit's point on the same seeds (`long.run`), beside them."""
     ok = checks[checks["status"] == "ok"]
     sc = long.score(ok)
     years = long.by_year(sc)
@@ -102,7 +126,9 @@ def render(
         f"of {HIDDEN_BOUND:g}: {int((hidden > HIDDEN_BOUND).sum())} of {n}.\n"
         f"- The ensemble's median ({n} worlds x {len(test_seeds)} seeds) within 15% of the observed in "
         f"{sc['within']:.0%} of the months from January 2015 to May 2026 (the issue asks 85%).\n"
-        f"- Named groups alive on 1 January 2024: {sc['groups']:.0f} (about {long.GROUPS_2023} counted in 2023).\n\n"
+        f"- Named groups alive on 1 January 2024: {sc['groups']:.0f} (about {long.GROUPS_2023} counted in 2023).\n"
+        + (_beside_the_fit(ok, reference) if reference is not None else "")
+        + "\n"
         + table(["year", "observed (victims a day)", "worlds' median", "months within 15%", "Spearman of states"], rows)
         + "\n\n## What the record pins down\n\n"
         "Each factor's range in the parameter table and the worlds' 5th-95th percentile, narrowest first:\n\n"
