@@ -149,14 +149,25 @@ def state_residuals(table: pd.DataFrame, observed: pd.DataFrame, years: list[int
     return np.log(observed[years].to_numpy(dtype=float))[None] - simulated
 
 
+def national_log_likelihood(
+    table: pd.DataFrame,
+    before: pd.Period,
+    persistence: float = discrepancy.PERSISTENCE,
+    innovation: float = discrepancy.INNOVATION,
+) -> np.ndarray:
+    """Each particle's log likelihood of the national months observed before `before` under the
+    monthly AR(1) discrepancy (a failed or empty month makes it impossible)."""
+    _, r, error = residuals(table, before)
+    return discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error, persistence, innovation)
+
+
 def log_likelihood(table: pd.DataFrame, origin: Origin, bound: bool = False) -> np.ndarray:
     """Each particle's log likelihood (up to a constant) of what was observed before the origin:
     the national months under the monthly AR(1) discrepancy, each state's complete years (to
     2024, where the table has them) under the yearly one (`discrepancy`), and the hidden-killings
     bound once the strategy's year is over, or at every origin with `bound` (a particle above it is
     impossible: a sampler that knows the whole record applies it from the start)."""
-    _, r, error = residuals(table, origin.month)
-    ll = discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error)
+    ll = national_log_likelihood(table, origin.month)
     counts = states.table()
     years = [  # complete before the origin, not reserved, and in the runs
         y

@@ -116,8 +116,9 @@ def confirm(
     from sim.analysis.calibration.record import HIDDEN_BOUND
     from sim.analysis.ensembles import ensemble
 
+    total = max(replicates, averaged)
     done = worlds["hidden_excess"].to_numpy(dtype=float) * averaged
-    more = smc.replicate_seeds(worlds["seed"].to_numpy(), max(replicates, averaged))[:, averaged:]
+    more = smc.replicate_seeds(worlds["seed"].to_numpy(), total)[:, averaged:]
     if more.shape[1]:
         design = [{**p, "seed": int(s)} for p, seeds in zip(_whole_record(worlds), more) for s in seeds]
         runs = ensemble(
@@ -130,7 +131,7 @@ def confirm(
         ).runs.reset_index(drop=True)
         extra = runs["hidden_excess"].where(runs["status"] == "ok").to_numpy(dtype=float)
         done = done + extra.reshape(len(worlds), -1).sum(axis=1)
-    mean = done / max(replicates, averaged)
+    mean = done / total
     kept = worlds.assign(hidden_excess=mean)[mean <= HIDDEN_BOUND]  # a failed run (nan) keeps a world out
     return kept.assign(set=range(len(kept))).reset_index(drop=True)
 

@@ -31,19 +31,21 @@ def _loglik(runs: pd.DataFrame) -> float:
 
 def _national(runs: pd.DataFrame, persistence: float, innovation: float) -> float:
     """The runs' median log likelihood of the national months alone, under an AR(1) discrepancy."""
-    _, r, error = conditioned.residuals(conditioned.measures_of(runs), pd.Period(smc.WHOLE_RECORD_END, freq="M"))
-    return float(np.median(discrepancy.log_likelihood(np.nan_to_num(r, nan=np.inf), error, persistence, innovation)))
+    months = conditioned.measures_of(runs)
+    before = pd.Period(smc.WHOLE_RECORD_END, freq="M")
+    return float(np.median(conditioned.national_log_likelihood(months, before, persistence, innovation)))
 
 
 def _beside_the_fit(ok: pd.DataFrame, reference: pd.DataFrame) -> str:
     """A line comparing the worlds with the long fit's point on the same seeds: fit and likelihood,
     and the national months' likelihood under the discrepancy the fit's point's own runs leave."""
     ref = reference[reference["status"] == "ok"]
-    phi, innovation = long.score(ref)["discrepancy"]["months"]
+    fit = long.score(ref)
+    phi, innovation = fit["discrepancy"]["months"]
     constants = (discrepancy.PERSISTENCE, discrepancy.INNOVATION)
     return (
         f"- Beside them, the long fit's point (docs/calibration.md, section 5) on the same seeds: its median "
-        f"within 15% in {long.score(ref)['within']:.0%} of the months. The conditioning's log likelihood of "
+        f"within 15% in {fit['within']:.0%} of the months. The conditioning's log likelihood of "
         f"the record (a run's, median over runs): {_loglik(ok):.0f} for the worlds, {_loglik(ref):.0f} for the "
         f"fit's point; of the national months alone {_national(ok, *constants):.0f} and "
         f"{_national(ref, *constants):.0f} under the discrepancy's persistence of {constants[0]:g} a month, "
