@@ -43,10 +43,18 @@ def main() -> None:
     ap.add_argument(
         "--seed", type=int, default=1, help="the sampler's seed: another draw of the same backtest (default 1)"
     )
+    ap.add_argument(
+        "--replicates",
+        type=int,
+        default=3,
+        help="seeds a particle's likelihood is the mean over, in the prior and every move (default 3)",
+    )
     ap.add_argument("--processes", type=int, default=None)
     args = ap.parse_args()
     if args.particles < 1:
         sys.exit(f"error: --particles = {args.particles} is not allowed: it must be at least 1")
+    if args.replicates < 1:
+        sys.exit(f"error: --replicates = {args.replicates} is not allowed: it must be at least 1")
     origins = _origins(args.origins)
     out = args.out or ROOT / "backtest"
     out.mkdir(parents=True, exist_ok=True)
@@ -57,7 +65,13 @@ def main() -> None:
     started = time.time()
     with Stopwatch(out) as watch:
         scores, forecasts, conditioning = backtest.run(
-            origins, args.particles, out, moves=args.moves, seed=args.seed, processes=args.processes
+            origins,
+            args.particles,
+            out,
+            moves=args.moves,
+            seed=args.seed,
+            replicates=args.replicates,
+            processes=args.processes,
         )
         seconds, ran = Stopwatch.measured(out, watch.lap())
     scores.to_csv(out / "scores.csv", index=False)
@@ -65,7 +79,9 @@ def main() -> None:
     conditioning.to_csv(out / "conditioning.csv", index=False)
     doc = out / "forecast.md" if args.out else DOCS / "forecast.md"
     figure = fan_charts(forecasts, doc.parent / "figures" / "forecast.png")
-    text = page.render(scores, conditioning, args.particles, figure.relative_to(doc.parent), seconds, ran)
+    text = page.render(
+        scores, conditioning, args.particles, figure.relative_to(doc.parent), seconds, ran, args.replicates
+    )
     doc.write_text(text, encoding="utf-8")
     print(f"{len(scores)} scores from {len(origins)} origins in {time.time() - started:.0f} s: {out / 'scores.csv'}")
     print(f"page: {doc}")

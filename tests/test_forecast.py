@@ -58,7 +58,7 @@ def test_conditioning_weighs_the_particle_that_matches_the_record():
     observed = conditioned.national_series()
     months = [str(m) for m in pd.period_range("2024-01", "2025-03", freq="M")]
     truth = observed.set_axis(observed.index.strftime("%Y-%m")).loc[months, "per_day"].to_numpy()
-    drift = np.exp(np.linspace(0.0, 0.4, len(months)))  # starts right, ends 49% high: the offset moves
+    drift = np.exp(np.linspace(0.0, 0.6, len(months)))  # starts right, ends 82% high: the offset moves
     particles = pd.DataFrame([truth, truth * 1.3, truth * drift], columns=months)
     loglik = conditioned.log_likelihood(particles, origin)
     assert loglik[0] > loglik[1] > loglik[2]  # a persistent offset is likelier than a moving one

@@ -130,11 +130,13 @@ def run(
     moves: int = 1,
     log: Callable[[str], None] = print,
     seed: int = 1,
+    replicates: int = 1,
     **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Scores, forecasts (quantiles) and the conditioning's diagnostics for every origin: the
     model's population is filtered origin by origin (`smc`, its prior and moves drawn with
-    `seed`), `moves` moves each time its effective size halves; `options` go to `sim.ensemble`."""
+    `seed`), `moves` moves each time its effective size halves, each particle's likelihood that of
+    its mean over `replicates` seeds (its forecast runs on the first); `options` go to `sim.ensemble`."""
     series = national_series()
     scores, forecasts, diagnostics = [], [], []
     scored = [d for d in origins if horizons(d) >= 1]
@@ -155,7 +157,7 @@ def run(
 
         chosen = factors()
         options.setdefault("progress", False)
-        pop = smc.prior(chosen, particles, folder / "smc", seed=seed, **options)
+        pop = smc.prior(chosen, particles, folder / "smc", seed=seed, replicates=replicates, **options)
         for date in reachable:  # in date order: each origin's population is the last one filtered on
             pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, seed=seed, log=log, **options)
             found = states.forecasts(date)

@@ -51,8 +51,20 @@ def _states_relative(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _replicated(replicates: int) -> str:
+    if replicates == 1:
+        return ""
+    return f" and the {replicates - 1} after it, its likelihood that of their mean (its forecast runs on the first)"
+
+
 def render(
-    scores: pd.DataFrame, conditioning: pd.DataFrame, particles: int, figure: Path, seconds: float, runs: int
+    scores: pd.DataFrame,
+    conditioning: pd.DataFrame,
+    particles: int,
+    figure: Path,
+    seconds: float,
+    runs: int,
+    replicates: int = 1,
 ) -> str:
     rel = relative_wis(scores)
     cov = coverage(scores).reset_index()
@@ -88,7 +100,8 @@ def render(
         "## The forecasters",
         f"- `model`: a population of {particles} parameter sets, drawn over the ranges of the long fit's "
         f"{len(FACTORS)} factors (a Latin hypercube, on a log scale where the fit searches so, each on a "
-        "calibration seed) and filtered origin by origin on "
+        f"calibration seed{_replicated(replicates)}) "
+        "and filtered origin by origin on "
         "what was known before each: the national months, each state's complete years to 2024 and, from "
         "October 2025, the hidden-killings bound (resample-move sequential Monte Carlo, Chopin 2002, with adaptive "
         "tempering, Del Moral, Doucet & Jasra 2006: the new months' likelihood enters in stages, each as "

@@ -59,6 +59,7 @@ class Population:
     known: pd.Period | None = None  # the weights take in every observed month before this one
     fixed: dict[str, float] = field(default_factory=dict)  # parameters every run takes that are not factors
     bound: bool = False  # the hidden-killings bound at every origin (`conditioned.log_likelihood`)
+    replicates: int = 1  # seeds each particle's months are the mean over (`whole_record`), in its moves too
 
     def effective(self) -> float:
         return conditioned.effective_size(self.logw - np.logaddexp.reduce(self.logw))
@@ -149,17 +150,22 @@ def prior(
     seed: int = 1,
     fixed: dict[str, float] | None = None,
     bound: bool = False,
+    replicates: int = 1,
     **options: Any,
 ) -> Population:
     """`particles` parameter sets over the factors' ranges (a Latin hypercube), each run on a
-    calibration seed; `fixed` and `bound` stay with the population (`Population`)."""
+    calibration seed (and the `replicates` - 1 after it: its months are their mean); `fixed`,
+    `bound` and `replicates` stay with the population (`Population`)."""
     from scipy.stats import qmc
 
     unit = qmc.LatinHypercube(d=len(chosen), seed=seed).random(particles)
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
     seeds = pool[np.arange(particles) % len(pool)]
-    months = whole_record(chosen, unit, seeds, folder / "prior", fixed, **options)
-    return Population(unit, seeds, months, np.zeros(particles), fixed=dict(fixed or {}), bound=bound)
+    name = "prior" + (f"_r{replicates}" if replicates > 1 else "")
+    months = whole_record(chosen, unit, seeds, folder / name, fixed, replicates, **options)
+    return Population(
+        unit, seeds, months, np.zeros(particles), fixed=dict(fixed or {}), bound=bound, replicates=replicates
+    )
 
 
 def advance(
@@ -202,7 +208,7 @@ def advance(
         unit, seeds_ = unit[keep].copy(), seeds_[keep].copy()
         months, base, increment = months.iloc[keep].reset_index(drop=True), base[keep], increment[keep]
         logw = np.zeros(len(unit))
-        state = _Chain(unit, seeds_, months, base, increment, pop.fixed, pop.bound)
+        state = _Chain(unit, seeds_, months, base, increment, pop.fixed, pop.bound, pop.replicates)
         split = (pop.known, month)
         chain = _moves(state, temperature, moves, chosen, split, rng, folder, f"{origin}_s{stage}", **options)
         for move, accepted in enumerate(chain):
@@ -214,7 +220,7 @@ def advance(
         if temperature >= 1.0:
             break
     info["stages"] = stage
-    return Population(unit, seeds_, months, logw, month, pop.fixed, pop.bound), info
+    return Population(unit, seeds_, months, logw, month, pop.fixed, pop.bound, pop.replicates), info
 
 
 def rejuvenate(
@@ -234,7 +240,8 @@ def rejuvenate(
     Returns it and each move's acceptance rate.
 
     With `replicates` > 1 the moves' target is the likelihood of each particle's mean over that
-    many seeds (`whole_record`; the resampled particles are re-run so first): one seed's log
+    many seeds (`whole_record`; the resampled particles are re-run so first, unless the population was
+    run so from its prior): one seed's log
     likelihood varies by an sd of 5-6, and a particle accepted on a lucky seed kept its estimate, so
     moves from it were almost never accepted (0-3% in the second draw of the long worlds)."""
     if pop.known is None:
@@ -243,7 +250,7 @@ def rejuvenate(
     keep = systematic(pop.logw, rng)
     unit, seeds_ = pop.unit[keep].copy(), pop.seeds[keep].copy()
     name = f"rejuvenate_{pop.known}" + (f"_r{replicates}" if replicates > 1 else "")
-    if replicates > 1:
+    if replicates != pop.replicates:
         months = whole_record(chosen, unit, seeds_, folder / name, pop.fixed, replicates, **options)
     else:
         months = pop.months.iloc[keep].reset_index(drop=True)
@@ -251,7 +258,9 @@ def rejuvenate(
     state = _Chain(unit, seeds_, months, base, np.zeros(len(keep)), pop.fixed, pop.bound, replicates)
 
     def now() -> Population:
-        return Population(state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known, pop.fixed, pop.bound)
+        return Population(
+            state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known, pop.fixed, pop.bound, replicates
+        )
 
     accepted: list[float] = []
     if now().distinct() >= distinct:
