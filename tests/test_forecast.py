@@ -215,6 +215,21 @@ def test_a_particles_measures_over_replicates_are_the_means_of_its_seeds(tmp_pat
     assert mean["hidden_excess"].notna().all() and len(mean) == 1
 
 
+def test_a_prior_run_on_replicates_keeps_them_for_its_moves(tmp_path):
+    """The backtest's `--replicates`: the prior's months are each particle's mean over its seeds, and
+    the population carries the count, so its moves and rejuvenation run as many (none re-run)."""
+    from sim.analysis.calibration import long
+
+    chosen, quiet = long.factors(), {"processes": 2, "progress": False}
+    pop = smc.prior(chosen, 2, tmp_path, replicates=2, **quiet)
+    assert pop.replicates == 2 and (tmp_path / "prior_r2").is_dir()
+    again = smc.whole_record(chosen, pop.unit, pop.seeds, tmp_path / "again", replicates=2, **quiet)
+    pd.testing.assert_frame_equal(pop.months, again)
+    pop.known = pd.Period("2016-01", freq="M")
+    kept, _ = smc.rejuvenate(pop, chosen, tmp_path, distinct=1, rounds=1, replicates=2, **quiet)
+    assert kept.replicates == 2 and not list(tmp_path.glob("rejuvenate_*"))  # its months were already means
+
+
 def test_distinct_worlds_are_parameter_sets_not_copies_a_move_nudged_or_other_seeds():
     from sim.analysis.forecast.smc import Population
 
