@@ -81,6 +81,10 @@ def test_record_none_has_no_events_and_names_are_listed():
             "source: x}]",
             "INEGI codes 1 to 32",
         ),
+        (
+            "events: [{date: 2025-01-01, war: {organisations: [CJNG, CJNG]}, source: x}]",
+            "must be a list of two different names",
+        ),
         ("events: {}", "must be a mapping with a list 'events'"),
         ("events: [{date: 2025-01-01, note: x: y, source: z}]", "is not valid YAML at line 1"),
         (
@@ -115,6 +119,20 @@ def test_unknown_organisations_and_unknown_records_stop_before_the_run(tmp_path)
 
 
 # ----- the events in the model ------------------------------------------------------------------
+def test_a_war_in_the_record_makes_both_families_enemies_from_its_day(tmp_path):
+    path = _write(tmp_path, "events: [{date: 2025-03-01, war: {organisations: [CJNG, Mayos]}, source: x}]")
+    m = CartelModel(seed=seeds.test(1)[0], burn_in_days=0, horizon_days=0, record=path)
+    (war,) = m.record.events
+    assert war.describe() == "CJNG against Mayos at war"
+    cjng, mayos = m.org_index("CJNG"), m.org_index("Mayos")
+    m.run_until(war.day)
+    assert m.relations.hostility[cjng, mayos] == pytest.approx(m.p["hostility_default"])
+    m.run_until(war.day + 1)
+    family = [o.index for o in m.organisations if o.lineage() is m.organisations[cjng]]
+    assert m.relations.hostility[cjng, mayos] == m.relations.hostility[mayos, cjng] == m.p["hostility_war"]
+    assert all(m.relations.hostility[o, mayos] == m.p["hostility_war"] for o in family)
+
+
 @pytest.fixture(scope="module")
 def lived() -> CartelModel:
     """The default world through the record to day 0 (a calibration-free test seed)."""

@@ -119,6 +119,21 @@ class ArrestCellLeaders(Intervention):
 
 
 @dataclass(frozen=True)
+class War(Intervention):
+    """Two organisations go to war: their families become enemies at `hostility_war` (`CartelModel.war`)."""
+
+    organisations: tuple[str, ...] = ()
+    action: ClassVar[str] = "war"
+
+    def describe(self) -> str:
+        return " against ".join(self.organisations) + " at war"
+
+    def apply(self, model: CartelModel) -> None:
+        a, b = (model.org_index(name) for name in self.organisations)
+        model.war(a, b)
+
+
+@dataclass(frozen=True)
 class Note(Intervention):
     """A dated fact the model does not act on, shown on the record's figures."""
 

@@ -339,12 +339,7 @@ class Leadership:
             org.succession = None
 
     def _avenge(self, org: Organisation, by: int | None) -> None:
-        """An organisation whose leader an ally handed over goes to war with him: both families
-        (the organisations descended from each) become enemies at `hostility_war`."""
-        model = self.model
+        """An organisation whose leader an ally handed over goes to war with him (`CartelModel.war`)."""
         if by is None:
             raise ConfigError(f"the betrayal of {org.name}'s leader needs the organisation that betrayed him ('by')")
-        betrayer = model.organisations[by]
-        ours = [o.index for o in model.organisations if o.lineage() is org.lineage()]
-        theirs = [o.index for o in model.organisations if o.lineage() is betrayer.lineage()]
-        model.relations.set_hostility(ours, theirs, model.p["hostility_war"])
+        self.model.war(org.index, by)

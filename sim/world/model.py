@@ -160,6 +160,13 @@ class CartelModel(Model):
         self.cells.append(Cell(self, c, self.space[state]))
         return c
 
+    def war(self, a: int, b: int) -> None:
+        """Two organisations go to war: both families (the organisations descended from each, as
+        `Organisation.lineage` traces them) become enemies at `hostility_war`."""
+        ours = [o.index for o in self.organisations if o.lineage() is self.organisations[a].lineage()]
+        theirs = [o.index for o in self.organisations if o.lineage() is self.organisations[b].lineage()]
+        self.relations.set_hostility(ours, theirs, self.p["hostility_war"])
+
     def arrest_core(self, org: int, state: int, arrested: float) -> None:
         """`arrested` commanders of an organisation's cells in a state taken out of their core
         (and their cells), in proportion to each cell's core (the record's middle-tier arrests)."""

@@ -13,6 +13,8 @@ applies it at the start of its day. Actions:
   `organisations` listed, or of any) lose the influence they kept from prison;
 - `arrest_cell_leaders`: `arrested` commanders of `organisation`'s cells in each of `states`
   (INEGI codes) are taken out of its core;
+- `war`: the two `organisations` named go to war: their families (the organisations descended
+  from each) become enemies at `hostility_war`, wherever both are present;
 - `note`: a dated fact the model does not act on, shown on the record's figures.
 
 `record=none` is the empty record: the world stays as the burn-in made it.
@@ -37,9 +39,9 @@ from typing import Any
 from sim.errors import ConfigError
 from sim.parameters import check_value, table
 from sim.world.calendar import DAY0, TABLE_START, day_of
-from sim.world.interventions import ArrestCellLeaders, Extradite, Intervention, Note, RemoveLeader, SetPolicy
+from sim.world.interventions import ArrestCellLeaders, Extradite, Intervention, Note, RemoveLeader, SetPolicy, War
 
-ACTIONS = ("set", "remove_leader", "extradite", "arrest_cell_leaders", "note")
+ACTIONS = ("set", "remove_leader", "extradite", "arrest_cell_leaders", "war", "note")
 REMOVAL_MODES = ("killed", "captured", "extradited", "betrayed")
 NONE = "none"
 KNOWN_ON = "@"  # `mexico_2024_2026@2025-07-01`: the record as known on that date
@@ -278,6 +280,16 @@ def _check_cell_leaders(args: Any) -> dict[str, Any]:
     return out
 
 
+def _check_war(args: Any) -> dict[str, Any]:
+    out = _fields(args, ("organisations",))
+    orgs = out["organisations"]
+    if not isinstance(orgs, list) or len(orgs) != 2 or orgs[0] == orgs[1]:
+        raise ConfigError(f"organisations = {orgs!r} is not allowed: it must be a list of two different names")
+    for org in orgs:
+        _name(org, "organisations")
+    return out
+
+
 def _check_note(args: Any) -> dict[str, Any]:
     if not isinstance(args, str) or not args.strip():
         raise ConfigError("a note is a line of text")
@@ -289,6 +301,7 @@ CHECKS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "remove_leader": _check_removal,
     "extradite": _check_extradition,
     "arrest_cell_leaders": _check_cell_leaders,
+    "war": _check_war,
     "note": _check_note,
 }
 
@@ -315,5 +328,6 @@ BUILD: dict[str, Callable[[dt.date, str, dict[str, Any]], Intervention]] = {
     "arrest_cell_leaders": lambda date, source, a: ArrestCellLeaders(
         date, source, a["organisation"], tuple(a["states"]), a["arrested"]
     ),
+    "war": lambda date, source, a: War(date, source, tuple(a["organisations"])),
     "note": lambda date, source, a: Note(date, source, a["text"]),
 }
