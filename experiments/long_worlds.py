@@ -34,7 +34,7 @@ def main() -> None:
         "--replicates",
         type=int,
         default=worlds.REPLICATES,
-        help=f"seeds a particle's likelihood is the mean over in the rejuvenation (default {worlds.REPLICATES})",
+        help=f"seeds a particle's likelihood is the mean over, from the prior on (default {worlds.REPLICATES})",
     )
     ap.add_argument("--test-seeds", type=int, default=2, help="test seeds each world is re-run on (default 2)")
     ap.add_argument("--folder", type=Path, default=Path("long_worlds"), help="folder of the runs (resumable)")

@@ -4,11 +4,13 @@ The backtest's sampler (`smc`) run on to the origin (by default the day after th
 month): a prior population over the long fit's factors, filtered on the national months and the
 states' complete years as they arrived (at the backtest's origins, then at this one), then
 resampled to equal weights and moved on everything known until at least `distinct` particles
-differ (`smc.rejuvenate`), each move's likelihood that of a particle's mean over `REPLICATES`
-calibration seeds (one seed's is too noisy for the moves to mix: 31 distinct sets after 9 moves
-in the second draw, a move accepted 0-3% of the time). The worlds know the whole record, so the
-hidden-killings bound holds from the first stage (the backtest's populations learn it only once
-the strategy's year is over: applied late, it left one particle of 150 in the first draw). The
+differ (`smc.rejuvenate`). From the prior on, a particle's likelihood is that of its mean over
+`REPLICATES` calibration seeds, in every stage and move, as in the backtest (one seed's is too noisy
+for the moves to mix: 31 distinct sets after 9 moves in the second draw, a move accepted 0-3% of
+the time; the shipped worlds were drawn before this, on one seed a particle until the
+rejuvenation, which re-ran them on 3). The worlds know the whole record, so the hidden-killings
+bound holds from the first stage (the backtest's populations learn it only once the strategy's
+year is over: applied late, it left one particle of 150 in the first draw). The
 long fit's values of the parameters it fits and the worlds do not condition (`long.SPREAD`) are
 fixed. Those particles, in a random order, are the worlds: a world is the factors' values, the
 fixed values and the seed it was conditioned on (the first of its seeds). `confirm` keeps those
@@ -53,7 +55,7 @@ def draw(
     **options: Any,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The worlds (a row each, in a random order: `set`, `seed`, `hidden_excess` (the mean over
-    the `replicates` seeds from `seed` the rejuvenation's likelihood takes), the factors' values and
+    the `replicates` seeds from `seed` every stage's likelihood takes), the factors' values and
     the fixed ones) and what the conditioning took."""
     from sim.analysis.abc import from_unit
     from sim.analysis.calibration import long
@@ -61,7 +63,7 @@ def draw(
     chosen = long.factors()
     fixed = {k: v for k, v in long.fitted().items() if k in long.SPREAD}
     options.setdefault("progress", False)
-    pop = smc.prior(chosen, particles, folder / "smc", fixed=fixed, bound=True, **options)
+    pop = smc.prior(chosen, particles, folder / "smc", fixed=fixed, bound=True, replicates=replicates, **options)
     stages = []
     for date in schedule(origin):
         pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, log=log, **options)

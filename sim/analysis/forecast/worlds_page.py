@@ -91,21 +91,21 @@ def render(
         f"A population of {int(info['particles'])} parameter sets over the ranges of the long fit's "
         f"{len(long.FACTORS)} factors (a Latin hypercube; the {len(long.SPREAD)} parameters the long fit sets "
         "where violence falls between states keep its values, the others the table's), each run "
-        "through the long record (the world of 2014, the record of 2015 - May 2026 and the strike) on a calibration "
-        "seed, filtered on what was observed as it arrived: the national months and the states' complete years, "
+        "through the long record (the world of 2014, the record of 2015 - May 2026 and the strike) on "
+        + (
+            f"{replicates} calibration seeds (its own and the next ones in the list; its likelihood, in every stage "
+            "and move, that of their mean: one seed's log likelihood varies with the seed by an sd of 5-6, and "
+            "moves on it stuck), "
+            if replicates > 1
+            else "a calibration seed, "
+        )
+        + "filtered on what was observed as it arrived: the national months and the states' complete years, "
         "at each of the backtest's origins and then at the origin, and held to the hidden-killings bound from the "
         "first (the worlds know the whole record; applied only once the strategy's year was over, as the backtest "
         "must, the bound left one particle of 150 in the first draw) (the backtest's "
         "resample-move sampler, sim/analysis/forecast/smc.py: adaptive tempering, systematic resampling, "
         "Metropolis-Hastings moves; the likelihood is docs/forecast.md's, with its persistent discrepancy). The "
-        "last population was then resampled to equal weights"
-        + (
-            f", each particle re-run on {replicates} calibration seeds (its own and the next ones in the list), "
-            f"and moved on the likelihood of its mean over {replicates} seeds (one seed's log likelihood varies "
-            "with the seed by an sd of 5-6, and moves on it stuck)"
-            if replicates > 1
-            else ", and moved on everything known"
-        )
+        "last population was then resampled to equal weights and moved on everything known"
         + f" until at least {int(info['wanted'])} particles differed: its weights' effective size was "
         f"{info['effective']:.1f}; {info['distinct']} differed after {len(info['rejuvenation'])} moves "
         f"(accepted: {moved(info['rejuvenation'])}). "
