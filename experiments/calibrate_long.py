@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from sim import parameters
 from sim.analysis import seeds as seedlists
@@ -61,7 +62,7 @@ def main() -> None:
         _report(point, sc)
 
 
-def _report(point: dict[str, float], sc: dict) -> None:
+def _report(point: dict[str, float], sc: dict[str, Any]) -> None:
     """The fit's year table, its decade checks, docs/calibration.md §5 and the discrepancy it leaves."""
     years = long.by_year(sc)
     print(years.to_string())

@@ -215,6 +215,23 @@ def test_a_particles_measures_over_replicates_are_the_means_of_its_seeds(tmp_pat
     assert mean["hidden_excess"].notna().all() and len(mean) == 1
 
 
+def test_the_discrepancy_constants_are_what_the_long_fit_wrote(tmp_path):
+    """calibrate_long writes what its fit's runs leave (`long.score`'s AR(1)s); the conditioning reads it."""
+    from sim.analysis.calibration import long
+
+    shipped = discrepancy.fitted()
+    assert list(shipped.index) == ["months", "states"] and (shipped["runs"] >= long.FINAL_SEEDS).all()
+    assert (discrepancy.PERSISTENCE, discrepancy.STATE_INNOVATION) == (
+        shipped.at["months", "persistence"],
+        shipped.at["states", "innovation"],
+    )
+    assert ((0 < shipped["persistence"]) & (shipped["persistence"] < 1) & (shipped["innovation"] > 0)).all()
+    sc = {"discrepancy": {"months": (0.81234, 0.0567), "states": (0.9, 0.3)}, "runs": 10}
+    long.write_discrepancy(sc, tmp_path / "d.csv")
+    written = pd.read_csv(tmp_path / "d.csv").set_index("series")
+    assert written.at["months", "persistence"] == 0.812 and written.at["states", "innovation"] == 0.3
+
+
 def test_a_prior_run_on_replicates_keeps_them_for_its_moves(tmp_path):
     """The backtest's `--replicates`: the prior's months are each particle's mean over its seeds, and
     the population carries the count, so its moves and rejuvenation run as many (none re-run)."""
