@@ -163,8 +163,9 @@ class CartelModel(Model):
     def war(self, a: int, b: int) -> None:
         """Two organisations go to war: both families (the organisations descended from each, as
         `Organisation.lineage` traces them) become enemies at `hostility_war`."""
-        ours = [o.index for o in self.organisations if o.lineage() is self.organisations[a].lineage()]
-        theirs = [o.index for o in self.organisations if o.lineage() is self.organisations[b].lineage()]
+        roots = [o.lineage() for o in self.organisations]
+        ours = [i for i, root in enumerate(roots) if root is roots[a]]
+        theirs = [i for i, root in enumerate(roots) if root is roots[b]]
         self.relations.set_hostility(ours, theirs, self.p["hostility_war"])
 
     def arrest_core(self, org: int, state: int, arrested: float) -> None:

@@ -23,15 +23,14 @@ def narrowing_rows(worlds: pd.DataFrame) -> list[list[str]]:
     ]
 
 
-def _loglik(runs: pd.DataFrame) -> float:
+def _loglik(months: pd.DataFrame) -> float:
     """The runs' median log likelihood of the whole record (the conditioning's, one run each)."""
     origin = conditioned.Origin(smc.WHOLE_RECORD_END, 1)
-    return float(np.median(conditioned.log_likelihood(conditioned.measures_of(runs), origin, bound=True)))
+    return float(np.median(conditioned.log_likelihood(months, origin, bound=True)))
 
 
-def _national(runs: pd.DataFrame, persistence: float, innovation: float) -> float:
+def _national(months: pd.DataFrame, persistence: float, innovation: float) -> float:
     """The runs' median log likelihood of the national months alone, under an AR(1) discrepancy."""
-    months = conditioned.measures_of(runs)
     before = pd.Period(smc.WHOLE_RECORD_END, freq="M")
     return float(np.median(conditioned.national_log_likelihood(months, before, persistence, innovation)))
 
@@ -43,13 +42,14 @@ def _beside_the_fit(ok: pd.DataFrame, reference: pd.DataFrame) -> str:
     fit = long.score(ref)
     phi, innovation = fit["discrepancy"]["months"]
     constants = (discrepancy.PERSISTENCE, discrepancy.INNOVATION)
+    worlds, point = conditioned.measures_of(ok), conditioned.measures_of(ref)
     return (
         f"- Beside them, the long fit's point (docs/calibration.md, section 5) on the same seeds: its median "
         f"within 15% in {fit['within']:.0%} of the months. The conditioning's log likelihood of "
-        f"the record (a run's, median over runs): {_loglik(ok):.0f} for the worlds, {_loglik(ref):.0f} for the "
-        f"fit's point; of the national months alone {_national(ok, *constants):.0f} and "
-        f"{_national(ref, *constants):.0f} under the discrepancy's persistence of {constants[0]:g} a month, "
-        f"{_national(ok, phi, innovation):.0f} and {_national(ref, phi, innovation):.0f} under the "
+        f"the record (a run's, median over runs): {_loglik(worlds):.0f} for the worlds, {_loglik(point):.0f} for the "
+        f"fit's point; of the national months alone {_national(worlds, *constants):.0f} and "
+        f"{_national(point, *constants):.0f} under the discrepancy's persistence of {constants[0]:g} a month, "
+        f"{_national(worlds, phi, innovation):.0f} and {_national(point, phi, innovation):.0f} under the "
         f"{phi:.2f} (innovations {innovation:.3f}) the fit's point's own runs leave (docs/ODD.md, section 8).\n"
     )
 
