@@ -91,11 +91,19 @@ def test_conditioning_weighs_the_states_years_and_the_hidden_bound():
     swapped = {f"y{y}_{c}": counts.loc[c, y] for y in range(2015, 2025) for c in counts.index}
     for y in range(2015, 2025):  # Guanajuato's years given to Aguascalientes and back
         swapped[f"y{y}_11"], swapped[f"y{y}_01"] = counts.loc["01", y], counts.loc["11", y]
-    table = pd.DataFrame([right, swapped, right]).assign(hidden_excess=[2.0, 2.0, HIDDEN_BOUND + 1])
+    table = pd.DataFrame([right, swapped, right, right]).assign(
+        hidden_excess=[2.0, 2.0, HIDDEN_BOUND + 1, HIDDEN_BOUND + 4]
+    )
     ll = conditioned.log_likelihood(table, origin)
-    assert ll[0] > ll[1] + 10 and ll[2] == -np.inf  # the bound binds once the strategy's year is known
+    assert ll[0] > ll[1] + 10  # the states' years count
+    # the bound counts once the strategy's year is known, steeply but finitely: tempering can move a population to it
+    penalty = ll[0] - ll[2:]  # same months and states, 1 and 4 a day above the bound
+    assert 1 < penalty[0] < 3 and 8 < penalty[1] < 15 and np.isfinite(ll).all()
+    assert abs(conditioned.bound_log_likelihood(np.array([2.0]))[0]) < 1e-9  # far below it: no penalty
     before = conditioned.log_likelihood(table, conditioned.Origin(dt.date(2025, 7, 1), 1))
-    assert np.isfinite(before[2]) and before[0] > before[1]
+    assert before[0] == before[2] == before[3] and before[0] > before[1]
+    truncated = conditioned.log_likelihood(table, conditioned.Origin(dt.date(2025, 7, 1), 1), bound=True)
+    assert truncated[0] == before[0] and truncated[2] == truncated[3] == -np.inf  # the worlds' prior: cut at the bound
 
 
 def test_discrepancy_estimate_recovers_an_ar1_and_its_likelihood_prefers_it():
