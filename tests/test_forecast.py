@@ -182,6 +182,18 @@ def test_tempering_steps_as_far_as_keeps_half_the_population_and_all_the_way_whe
     assert smc._next_step(np.zeros(400), increment / 1e6, 1.0, 200) == 1.0  # months that tell little
 
 
+def test_a_move_steps_along_the_population_s_ridge_and_a_population_of_copies_still_moves():
+    rng = np.random.default_rng(4)
+    t = rng.random(300)
+    ridge = np.column_stack([0.2 + 0.6 * t, 0.8 - 0.6 * t + 0.002 * rng.standard_normal(300)])  # two factors traded off
+    cov = smc.step_covariance(ridge, 0.5)
+    steps = rng.standard_normal((2000, 2)) @ np.linalg.cholesky(cov).T
+    assert np.corrcoef(steps.T)[0, 1] < -0.9  # along the ridge, not across it
+    assert cov[0, 0] == pytest.approx(0.5 * ridge[:, 0].var(ddof=1), rel=1e-6)
+    copies = np.tile([[0.3, 0.6, 0.9]], (50, 1))
+    assert np.allclose(np.diag(smc.step_covariance(copies, 0.5)), smc.MIN_STEP**2)
+
+
 def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tmp_path):
     """A CI-sized draw: the conditioned population, made equal and moved until enough differ, in a
     random order, with the long fit's values of the parameters it does not condition; those that
