@@ -190,6 +190,8 @@ def test_a_move_steps_along_the_population_s_ridge_and_a_population_of_copies_st
     steps = rng.standard_normal((2000, 2)) @ np.linalg.cholesky(cov).T
     assert np.corrcoef(steps.T)[0, 1] < -0.9  # along the ridge, not across it
     assert cov[0, 0] == pytest.approx(0.5 * ridge[:, 0].var(ddof=1), rel=1e-6)
+    folded = smc.reflect(np.array([[-0.2, 1.3, 0.5, 2.4]]))
+    assert np.allclose(folded, [[0.2, 0.7, 0.5, 0.4]])  # mirrored at the faces: every step stays in the ranges
     copies = np.tile([[0.3, 0.6, 0.9]], (50, 1))
     assert np.allclose(np.diag(smc.step_covariance(copies, 0.5)), smc.MIN_STEP**2)
 

@@ -20,7 +20,7 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
    particles; scaled by 2.38^2 / factors, Roberts & Rosenthal 2001), so a step follows the ridges
    along which the months trade one factor against another; a new seed, a new run; accepted with
    the likelihood ratio (the current particle keeps its own estimate: a pseudo-marginal chain).
-   Steps outside the ranges are rejected. The step's scale adapts between moves toward an
+   A step past a range's end is reflected back into it (`reflect`). The step's scale adapts between moves toward an
    acceptance of 15-40%. (Steps in a random third of the factors, each scaled to its own spread
    alone, were accepted 2-5% of the time once a few years were known.)
 
@@ -311,26 +311,29 @@ def _moves(
     for move in range(moves):
         unit = state.unit
         root = np.linalg.cholesky(step_covariance(unit, scale))
-        proposal = unit + rng.standard_normal(unit.shape) @ root.T
-        inside = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
+        proposal = reflect(unit + rng.standard_normal(unit.shape) @ root.T)
         new_seeds = rng.choice(pool, len(unit))
-        tried = np.flatnonzero(inside)
         where_to = folder / f"{name}_move{move}"
-        new_months = whole_record(
-            chosen, proposal[tried], new_seeds[tried], where_to, state.fixed, state.replicates, **options
-        )
-        new_base, new_increment = np.full(len(unit), -np.inf), np.zeros(len(unit))
-        new_base[tried], new_increment[tried] = _split(new_months, *split, state.bound)
+        new_months = whole_record(chosen, proposal, new_seeds, where_to, state.fixed, state.replicates, **options)
+        new_base, new_increment = _split(new_months, *split, state.bound)
         target = state.base + temperature * state.increment
         proposed = np.nan_to_num(new_base + temperature * new_increment, nan=-np.inf)
-        accept = (np.log(rng.random(len(unit))) < proposed - target) & inside
+        accept = np.log(rng.random(len(unit))) < proposed - target
         rows = np.flatnonzero(accept)
         state.unit[rows], state.seeds[rows] = proposal[rows], new_seeds[rows]
         state.base[rows], state.increment[rows] = new_base[rows], new_increment[rows]
-        where = {t: i for i, t in enumerate(tried)}
-        state.months.iloc[rows] = new_months.iloc[[where[r] for r in rows]].to_numpy()
+        state.months.iloc[rows] = new_months.iloc[rows].to_numpy()
         scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
         yield round(float(accept.mean()), 3)
+
+
+def reflect(x: np.ndarray) -> np.ndarray:
+    """`x` folded into the unit cube at its faces, as a mirror would: a Gaussian step so reflected is
+    still symmetric (the chance of x to y equals that of y to x), so the Metropolis-Hastings ratio
+    stays the likelihoods' alone; rejected at the faces instead, a step in all 19 factors from
+    a spread population left the cube 9 times in 10."""
+    folded = np.mod(x, 2.0)
+    return np.where(folded > 1.0, 2.0 - folded, folded)
 
 
 def step_covariance(unit: np.ndarray, scale: float) -> np.ndarray:
