@@ -80,7 +80,7 @@ def main() -> None:
     doc = out / "forecast.md" if args.out else DOCS / "forecast.md"
     figure = fan_charts(forecasts, doc.parent / "figures" / "forecast.png")
     text = page.render(
-        scores, conditioning, args.particles, figure.relative_to(doc.parent), seconds, ran, args.replicates
+        scores, conditioning, args.particles, figure.relative_to(doc.parent), seconds, ran, args.replicates, args.seed
     )
     doc.write_text(text, encoding="utf-8")
     print(f"{len(scores)} scores from {len(origins)} origins in {time.time() - started:.0f} s: {out / 'scores.csv'}")

@@ -65,6 +65,7 @@ def render(
     seconds: float,
     runs: int,
     replicates: int = 1,
+    seed: int = 1,
 ) -> str:
     rel = relative_wis(scores)
     cov = coverage(scores).reset_index()
@@ -74,7 +75,8 @@ def render(
     lines = [
         "# Forecasts scored: the backtest",
         "",
-        "Made by `python -m experiments.backtest` (sim/analysis/forecast/); every number here comes from "
+        f"Made by `python -m experiments.backtest{'' if seed == 1 else f' --seed {seed}'}` (sim/analysis/forecast/; "
+        f"the sampler's seed {seed}: another seed is another draw of the same backtest); every number here comes from "
         "its `scores.csv`. Each origin knows only the national months, the states' complete years and the "
         "record's events dated before it; the policies then in force carry on. Targets are the national "
         "victims a day in the origin's "
