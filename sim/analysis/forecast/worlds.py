@@ -9,8 +9,9 @@ differ (`smc.rejuvenate`). From the prior on, a particle's likelihood is that of
 for the moves to mix: 31 distinct sets after 9 moves in the second draw, a move accepted 0-3% of
 the time; the shipped worlds were drawn before this, on one seed a particle until the
 rejuvenation, which re-ran them on 3). The worlds know the whole record, so the hidden-killings
-bound holds from the first stage (the backtest's populations learn it only once the strategy's
-year is over: applied late, it left one particle of 150 in the first draw). The
+bound holds from the first stage, a hard cut (the backtest's populations learn it only once the
+strategy's year is over, as a probit the tempering takes in: applied late as a hard cut, it left one
+particle of 150 in the first draw). The
 long fit's values of the parameters it fits and the worlds do not condition (`long.SPREAD`) are
 fixed. Those particles, in a random order, are the worlds: a world is the factors' values, the
 fixed values and the seed it was conditioned on (the first of its seeds). `confirm` keeps those
