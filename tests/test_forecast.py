@@ -131,15 +131,15 @@ def test_record_as_known_on_a_date_drops_later_events():
 
 def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     origins = [dt.date(2024, 7, 1), dt.date(2025, 7, 1)]
-    scores, forecasts, conditioning = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)
+    scores, forecasts, conditioning = backtest.run(origins, 6, tmp_path, moves=1, processes=2, log=lambda _: None)
     assert list(scores.columns) == backtest.COLUMNS
     counts = scores.groupby(["origin", "forecaster"]).size().unstack()
     assert set(counts.columns) == {"model", "no_change", "trend", "stat"}
     assert (counts.loc["2024-07-01"] == 12).all() and (counts.loc["2025-07-01"] == 11).all()  # none after May 2026
     assert np.isfinite(scores.wis).all() and (scores.wis >= 0).all()
     assert list(conditioning.months_known) == [114, 126] and (conditioning.failed == 0).all()  # from Jan 2015
-    assert ((1 <= conditioning.distinct) & (conditioning.distinct <= 8)).all()
-    again, *_ = backtest.run(origins, 8, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
+    assert ((1 <= conditioning.distinct) & (conditioning.distinct <= 6)).all()
+    again, *_ = backtest.run(origins, 6, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
     pd.testing.assert_frame_equal(scores, again)
 
 
@@ -204,10 +204,10 @@ def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tm
     from sim.analysis.forecast import worlds, worlds_page
 
     quiet = {"processes": 2, "log": lambda _: None}
-    table, info = worlds.draw(6, tmp_path, origin=dt.date(2017, 1, 1), distinct=6, rounds=2, replicates=2, **quiet)
-    assert list(table["set"]) == list(range(6)) and list(table.columns[:3]) == list(worlds.META)
+    table, info = worlds.draw(4, tmp_path, origin=dt.date(2017, 1, 1), distinct=4, rounds=1, replicates=2, **quiet)
+    assert list(table["set"]) == list(range(4)) and list(table.columns[:3]) == list(worlds.META)
     assert 1 <= info["distinct"] <= len(table.drop(columns=["set", "seed", "hidden_excess"]).drop_duplicates())
-    assert 1 <= info["effective"] <= 6 and len(info["rejuvenation"]) <= 2
+    assert 1 <= info["effective"] <= 4 and len(info["rejuvenation"]) <= 1
     assert [s["date"] for s in info["stages"]] == ["2017-01-01"]
     from sim.analysis.calibration import long
 
