@@ -20,9 +20,10 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
    particles; scaled by 2.38^2 / factors, Roberts & Rosenthal 2001), so a step follows the ridges
    along which the months trade one factor against another; a new seed, a new run; accepted with
    the likelihood ratio (the current particle keeps its own estimate: a pseudo-marginal chain).
-   A step past a range's end is reflected back into it (`reflect`). The step's scale adapts between moves toward an
-   acceptance of 15-40%. (Steps in a random third of the factors, each scaled to its own spread
-   alone, were accepted 2-5% of the time once a few years were known.)
+   A step past a range's end is reflected back into it (`reflect`). The step's scale adapts
+   between moves toward an acceptance of 15-40%. (Steps in about 4 of the 19 factors, drawn at
+   random, each scaled to its own spread alone, were accepted 2-5% of the time once a few years
+   were known.)
 
 Nothing a month after an origin is used for that origin's population. Every run goes through
 `sim.ensemble` into `folder` (resumable, one subfolder per batch).
