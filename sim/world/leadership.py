@@ -28,7 +28,6 @@ import numpy as np
 from sim.errors import ConfigError
 from sim.world.geography import N_STATES, adjacency, border_distance
 from sim.world.metrics import CELL_DEATH_MEMBERS
-from sim.world.organisations import LEADERSHIP_KINDS
 from sim.world.processes import retaliation, succession
 from sim.world.processes.retaliation import Wave
 
@@ -108,7 +107,7 @@ class Leadership:
         if self.next_attempt == day:
             self._attempt(day)
         if self.unsettled:
-            reach = self.model.relations.kind_mask(LEADERSHIP_KINDS)
+            reach = self.model.relations.leading()
             for org in list(self.unsettled):
                 if org.succession == "contest":
                     self._contest(org, day)

@@ -267,7 +267,7 @@ class CartelModel(Model):
         """The month's expansion (sim/world/processes/expansion.py): detachments into neighbouring states."""
         pop = self.population
         for o, s, source in expansion.entries(
-            self.rng, self.org_state_members(), adjacency(), self.relations.absorbs(), self.p["expansion_rate"]
+            self.rng, self.org_state_members(), adjacency(), self.relations.leading(), self.p["expansion_rate"]
         ):
             donors = np.flatnonzero((pop.org == o) & (pop.state == source) & (pop.members > 0))
             self.detach(int(donors[np.argmax(pop.members[donors])]), self.p["encroach_share"], o, s)
@@ -300,7 +300,7 @@ class CartelModel(Model):
             pop.org,
             rel.home,
             rel.local,
-            rel.absorbs(),
+            rel.leading(),
             rel.entrant,
             rel.advantage,
             rel.hostility_room,

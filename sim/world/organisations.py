@@ -29,7 +29,7 @@ class Relations:
         self.local = np.array([k == "local" for k in kinds])
         self.network = np.array([market.network_share(k, 1.0, p) for k in kinds])
         self.entrant = np.array([k == "entrant" for k in kinds])
-        self._absorbs = self.kind_mask(LEADERSHIP_KINDS)  # kept with the kinds: the day reads it every step
+        self._leading = self.kind_mask(LEADERSHIP_KINDS)  # kept with the kinds: the day reads it every step
         self.changed = True  # who fights whom changed since the day last looked
 
     def __len__(self) -> int:
@@ -52,9 +52,10 @@ class Relations:
         """Which organisations are of one of these kinds (kinds change when factions split off)."""
         return np.array([k in kinds for k in self.kinds])
 
-    def absorbs(self) -> np.ndarray:
-        """The cartels that can take in an entrant's cells (national and regional)."""
-        return self._absorbs
+    def leading(self) -> np.ndarray:
+        """The national and regional cartels (`LEADERSHIP_KINDS`): they take in an entrant's cells
+        and reach into a weakened rival's states. Kept with the kinds, not rebuilt each day."""
+        return self._leading
 
     def add(self, kind: str, like: int | None = None) -> int:
         """A new organisation: a faction or splinter with the relations and market standing of
@@ -79,13 +80,13 @@ class Relations:
         )
         self.entrant = np.append(self.entrant, kind == "entrant")
         self.kinds.append(kind)
-        self._absorbs = np.append(self._absorbs, kind in LEADERSHIP_KINDS)
+        self._leading = np.append(self._leading, kind in LEADERSHIP_KINDS)
         self.changed = True
         return o
 
     def set_kind(self, o: int, kind: str) -> None:
         self.kinds[o] = kind
-        self._absorbs[o] = kind in LEADERSHIP_KINDS
+        self._leading[o] = kind in LEADERSHIP_KINDS
 
     def set_hostility(self, a: list[int], b: list[int], value: float) -> None:
         """Hostility between every organisation in `a` and every one in `b` (never with itself)."""

@@ -144,8 +144,10 @@ def encroachers(
     present = org_state_members[rivals] >= CELL_DEATH_MEMBERS
     next_door = (present.astype(float) @ adjacency) > 0
     rows, states = np.nonzero(~present & next_door & weak[None, :])
+    if len(rows) == 0:  # no draw either way: the generator's state is the same
+        return []
     orgs = rivals[rows]
-    chance = np.broadcast_to(np.asarray(rate, dtype=float), (org_state_members.shape[0],))[orgs]
+    chance = rate if np.ndim(rate) == 0 else np.asarray(rate, dtype=float)[orgs]
     entering = rng.random(len(orgs)) < chance * (1.0 - cohesion)
     out = []
     for o, s in zip(orgs[entering], states[entering]):
