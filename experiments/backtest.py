@@ -37,7 +37,7 @@ def _origins(text: str | None) -> list[dt.date]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--origins", default=None, help="dates YYYY-MM-DD, comma-separated (default: the issue's 20)")
-    ap.add_argument("--particles", type=int, default=150, help="parameter sets in the population (default 150)")
+    ap.add_argument("--particles", type=int, default=100, help="parameter sets in the population (default 100)")
     ap.add_argument("--out", type=Path, default=None, help="results here; the checkout's docs are left alone")
     ap.add_argument("--moves", type=int, default=1, help="move steps each time the population is resampled (default 1)")
     ap.add_argument(
