@@ -60,7 +60,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     from sim.analysis.chunks import Stopwatch
     from sim.analysis.figures.forecasts import fan_charts
-    from sim.analysis.forecast import backtest, page
+    from sim.analysis.forecast import backtest, page, smc
 
     started = time.time()
     with Stopwatch(out) as watch:
@@ -74,13 +74,22 @@ def main() -> None:
             processes=args.processes,
         )
         seconds, ran = Stopwatch.measured(out, watch.lap())
+    prior = Stopwatch.measured(smc.prior_folder(out / "smc", args.replicates))
     scores.to_csv(out / "scores.csv", index=False)
     forecasts.to_csv(out / "forecasts.csv", index=False)
     conditioning.to_csv(out / "conditioning.csv", index=False)
     doc = out / "forecast.md" if args.out else DOCS / "forecast.md"
     figure = fan_charts(forecasts, doc.parent / "figures" / "forecast.png")
     text = page.render(
-        scores, conditioning, args.particles, figure.relative_to(doc.parent), seconds, ran, args.replicates, args.seed
+        scores,
+        conditioning,
+        args.particles,
+        figure.relative_to(doc.parent),
+        seconds - prior[0],
+        ran - prior[1],
+        args.replicates,
+        args.seed,
+        prior,
     )
     doc.write_text(text, encoding="utf-8")
     print(f"{len(scores)} scores from {len(origins)} origins in {time.time() - started:.0f} s: {out / 'scores.csv'}")

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from sim.analysis.calibration.record import HIDDEN_BOUND
+from sim.analysis.chunks import Stopwatch
 from sim.analysis.forecast import backtest, conditioned, discrepancy, naive, smc
 from sim.analysis.forecast.scores import ALPHAS, LEVELS, covered, from_samples, interval_score, wis
 from sim.world.calendar import year_days
@@ -141,6 +142,8 @@ def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     assert ((1 <= conditioning.distinct) & (conditioning.distinct <= 6)).all()
     again, *_ = backtest.run(origins, 6, tmp_path, moves=1, processes=2, log=lambda _: None)  # resumed
     pd.testing.assert_frame_equal(scores, again)
+    seconds, runs = Stopwatch.measured(smc.prior_folder(tmp_path / "smc"))  # the one-off cost, stated apart
+    assert runs == 6 and seconds > 0  # the resumed call added none
 
 
 def test_state_targets_are_the_next_calendar_year_and_never_a_reserved_one():

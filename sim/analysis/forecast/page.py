@@ -66,7 +66,10 @@ def render(
     runs: int,
     replicates: int = 1,
     seed: int = 1,
+    prior: tuple[float, int] = (0.0, 0),
 ) -> str:
+    """The page; `seconds` and `runs` are the backtest's once its prior ensemble exists, `prior` that
+    ensemble's own (seconds, runs), a one-off cost stated apart."""
     rel = relative_wis(scores)
     cov = coverage(scores).reset_index()
     early = scores[(scores.horizon <= 6) & (scores.target == "national")]
@@ -212,10 +215,16 @@ def render(
         "## Cost",
         "",
         (
-            f"The model's runs ({runs}) took {seconds / 60:.1f} min on this machine, measured over the "
-            "invocations that ran them (`timing.json` in the output folder)."
+            f"Once the prior ensemble existed, the model's runs ({runs:,}) took {seconds / 60:.1f} min on this "
+            "machine, measured over the invocations that ran them (`timing.json` in the output folder)."
             if runs
             else "No invocation that ran the model's runs saved its timing, so no time is stated."
+        ),
+        (
+            f"The prior ensemble ({prior[1]:,} runs), made once and reused by every later call, took "
+            f"{prior[0] / 60:.1f} min (`timing.json` in its folder under `smc/`)."
+            if prior[1]
+            else "The prior ensemble's time was not measured (it was made before its timing was kept)."
         ),
         "",
     ]

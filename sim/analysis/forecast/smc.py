@@ -161,14 +161,21 @@ def prior(
     `bound` and `replicates` stay with the population (`Population`)."""
     from scipy.stats import qmc
 
+    from sim.analysis.chunks import Stopwatch
+
     unit = qmc.LatinHypercube(d=len(chosen), seed=seed).random(particles)
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
     seeds = pool[np.arange(particles) % len(pool)]
-    name = "prior" + (f"_r{replicates}" if replicates > 1 else "")
-    months = whole_record(chosen, unit, seeds, folder / name, fixed, replicates, **options)
+    with Stopwatch(prior_folder(folder, replicates)):  # its cost is one-off: a page states it apart
+        months = whole_record(chosen, unit, seeds, prior_folder(folder, replicates), fixed, replicates, **options)
     return Population(
         unit, seeds, months, np.zeros(particles), fixed=dict(fixed or {}), bound=bound, replicates=replicates
     )
+
+
+def prior_folder(folder: Path, replicates: int = 1) -> Path:
+    """Where `prior` puts its runs (and their `timing.json`) under `folder`."""
+    return folder / ("prior" + (f"_r{replicates}" if replicates > 1 else ""))
 
 
 def advance(
