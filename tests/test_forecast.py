@@ -199,6 +199,19 @@ def test_a_move_steps_along_the_population_s_ridge_and_a_population_of_copies_st
     assert np.allclose(np.diag(smc.step_covariance(copies, 0.5)), smc.MIN_STEP**2)
 
 
+def test_most_proposals_run_on_the_particle_s_own_seeds_the_rest_on_fresh_calibration_seeds():
+    from sim.analysis import seeds as seedlists
+
+    rng = np.random.default_rng(2)
+    unit = rng.random((4000, 3))
+    seeds = np.full(4000, 101)
+    proposal, new_seeds = smc.propose(unit, seeds, 0.5, rng)
+    assert ((0 <= proposal) & (proposal <= 1)).all() and not np.allclose(proposal, unit)
+    kept = (new_seeds == 101).mean()  # a fresh draw is 101 one time in 100
+    assert kept == pytest.approx(smc.COMMON + (1 - smc.COMMON) / 100, abs=0.02)
+    assert set(new_seeds) <= set(seedlists.calibration(len(seedlists.CALIBRATION))) and len(set(new_seeds)) > 50
+
+
 def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tmp_path):
     """A CI-sized draw: the conditioned population, made equal and moved until enough differ, in a
     random order, with the long fit's values of the parameters it does not condition; those that
