@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from sim.analysis.calibration.record import HIDDEN_BOUND
-from sim.analysis.chunks import Stopwatch
+from sim.analysis.chunks import Stopwatch, runs_in
 from sim.analysis.forecast import backtest, conditioned, discrepancy, naive, smc
 from sim.analysis.forecast.scores import ALPHAS, LEVELS, covered, from_samples, interval_score, wis
 from sim.world.calendar import year_days
@@ -144,6 +144,8 @@ def test_ci_sized_backtest_writes_every_forecaster_and_scores(tmp_path):
     pd.testing.assert_frame_equal(scores, again)
     seconds, runs = Stopwatch.measured(smc.prior_folder(tmp_path / "smc"))  # the one-off cost, stated apart
     assert runs == 6 and seconds > 0  # the resumed call added none
+    rest = Stopwatch.measured(tmp_path)  # the runs once the prior existed: the rest, timed apart
+    assert rest[1] == runs_in(tmp_path) - 6 and rest[1] > 0 and rest[0] > 0
 
 
 def test_state_targets_are_the_next_calendar_year_and_never_a_reserved_one():

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.chunks import Stopwatch
 from sim.analysis.forecast import conditioned, naive, smc, states
 from sim.analysis.forecast.scores import LEVELS, covered, wis
 from sim.world.observed import national_series
@@ -158,34 +159,35 @@ def run(
         chosen = factors()
         options.setdefault("progress", False)
         pop = smc.prior(chosen, particles, folder / "smc", seed=seed, replicates=replicates, **options)
-        for date in reachable:  # in date order: each origin's population is the last one filtered on
-            pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, seed=seed, log=log, **options)
-            found = states.forecasts(date)
-            origin = conditioned.Origin(date, horizons(date), found[0] if found else None)
-            points = [{**p, "seed": int(s)} for p, s in zip(from_unit(chosen, pop.unit), pop.seeds)]
-            months, failed = model_months(origin, points, folder / "runs" / date.isoformat(), **options)
-            logw = np.where(months.isna().any(axis=1), -np.inf, pop.logw)
-            q = conditioned.forecast(months.fillna(0.0), origin, logw)
-            scores += score_rows(date, "model", q)
-            forecasts += forecast_rows(date, "model", q)
-            if found:
-                q = conditioned.states_forecast(months.fillna(0.0), origin, found[0], states.table(), logw)
-                more_scores, more_forecasts = state_rows(date, {"model": q})
-                scores += more_scores
-                forecasts += more_forecasts
-            diagnostics.append(
-                {
-                    "origin": date.isoformat(),
-                    "particles": len(months),
-                    "failed": failed,
-                    "effective_on_arrival": info["effective_on_arrival"],
-                    "stages": info["stages"],
-                    "moves_accepted": " ".join(f"{a:.0%}" for a in info["accepted"]) or "no move",
-                    "effective": round(conditioned.effective_size(logw - np.logaddexp.reduce(logw)), 1),
-                    "distinct": pop.distinct(),
-                    "months_known": int(sum(m < str(origin.month) for m in months.columns)),
-                }
-            )
+        with Stopwatch(folder):  # the runs once the prior exists, timed apart from it (`timing.json`)
+            for date in reachable:  # in date order: each origin's population is the last one filtered on
+                pop, info = smc.advance(pop, date, chosen, folder / "smc", moves=moves, seed=seed, log=log, **options)
+                found = states.forecasts(date)
+                origin = conditioned.Origin(date, horizons(date), found[0] if found else None)
+                points = [{**p, "seed": int(s)} for p, s in zip(from_unit(chosen, pop.unit), pop.seeds)]
+                months, failed = model_months(origin, points, folder / "runs" / date.isoformat(), **options)
+                logw = np.where(months.isna().any(axis=1), -np.inf, pop.logw)
+                q = conditioned.forecast(months.fillna(0.0), origin, logw)
+                scores += score_rows(date, "model", q)
+                forecasts += forecast_rows(date, "model", q)
+                if found:
+                    q = conditioned.states_forecast(months.fillna(0.0), origin, found[0], states.table(), logw)
+                    more_scores, more_forecasts = state_rows(date, {"model": q})
+                    scores += more_scores
+                    forecasts += more_forecasts
+                diagnostics.append(
+                    {
+                        "origin": date.isoformat(),
+                        "particles": len(months),
+                        "failed": failed,
+                        "effective_on_arrival": info["effective_on_arrival"],
+                        "stages": info["stages"],
+                        "moves_accepted": " ".join(f"{a:.0%}" for a in info["accepted"]) or "no move",
+                        "effective": round(conditioned.effective_size(logw - np.logaddexp.reduce(logw)), 1),
+                        "distinct": pop.distinct(),
+                        "months_known": int(sum(m < str(origin.month) for m in months.columns)),
+                    }
+                )
     return pd.DataFrame(scores, columns=COLUMNS), pd.DataFrame(forecasts), pd.DataFrame(diagnostics)
 
 
