@@ -214,6 +214,21 @@ def test_most_proposals_run_on_the_particle_s_own_seeds_the_rest_on_fresh_calibr
     assert set(new_seeds) <= set(seedlists.calibration(len(seedlists.CALIBRATION))) and len(set(new_seeds)) > 50
 
 
+def test_a_proposal_weighed_on_a_run_stopped_at_the_stage_sees_what_the_whole_run_sees(tmp_path):
+    """A move weighs its proposals on runs that stop where the likelihood's months end and runs only
+    the accepted through the whole record: that is the same chain only if the days before the stop
+    are the same either way."""
+    from sim.analysis.calibration import long
+
+    chosen, quiet = long.factors(), {"processes": 1, "progress": False}
+    unit, seeds, stop = np.full((1, len(chosen)), 0.5), np.array([101]), dt.date(2025, 10, 1)
+    short = smc.whole_record(chosen, unit, seeds, tmp_path / "short", stop=stop, **quiet)
+    whole = smc.whole_record(chosen, unit, seeds, tmp_path / "whole", **quiet)
+    before = [c for c in whole.columns if c < "2025-10" or c.startswith("y20") and c < "y2025"]
+    assert list(short.columns) == before + ["hidden_excess"]  # the strategy's year is over on the stop
+    pd.testing.assert_frame_equal(short, whole[short.columns])
+
+
 def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tmp_path):
     """A CI-sized draw: the conditioned population, made equal and moved until enough differ, in a
     random order, with the long fit's values of the parameters it does not condition; those that

@@ -100,10 +100,11 @@ def _pasts(runs: Sequence[Run]) -> list[list[int]]:
 
 
 def finish(model: Any, measure: Callable[[Any], dict[str, Any]] | None, daily: bool) -> Outcome:
-    """Run a model to its horizon: its summary (or `measure(model)`) and its national daily rows if asked."""
+    """Run a model to its horizon (or to the `stop_day` a measure names: `conditioned.Before`): its
+    summary (or `measure(model)`) and its national daily rows if asked."""
     from sim.runs.simulate import result
 
-    model.run()
+    model.run(getattr(measure, "stop_day", None))
     if measure is None:
         res = result(model, "national" if daily else False)
         return ("ok", None, res.summary, res.timeseries)

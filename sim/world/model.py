@@ -366,10 +366,12 @@ class CartelModel(Model):
         self._collected = days.stop
 
     # ----- running -------------------------------------------------------------------------
-    def run(self) -> None:
-        """Simulate the burn-in, the record period and the horizon."""
-        self.run_until(self.end_day)
-        if self.end_day == 0:
+    def run(self, stop_day: int | None = None) -> None:
+        """Simulate the burn-in, the record period and the horizon; with `stop_day`, only up to the
+        start of that day (a sampler that weighs a proposal on the months before an origin needs no
+        more: the days before it are the same as in the whole run)."""
+        self.run_until(self.end_day if stop_day is None else min(stop_day, self.end_day))
+        if self.end_day == 0 and self.day >= self.end_day:
             self.snapshots["d0"] = self.snapshot()
         # Mesa 3.3 counts agent ids per model in a class-level dict (mesa.Agent._ids, private,
         # mesa>=3.3,<4) that holds every model ever made: a process running thousands of them

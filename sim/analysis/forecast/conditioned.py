@@ -113,6 +113,30 @@ def record_measures(model: Any) -> dict[str, float]:
     return out
 
 
+@dataclass(frozen=True)
+class Before:
+    """A measure that stops the run at `stop` (`stop_day`, read by the runner) and gives
+    `record_measures` of what lies before it: the whole months, the states' whole years and, once
+    the strategy's year is over, the hidden killings. A sampler's proposal is weighed on these
+    (`smc.propose`); only an accepted one is run through the whole record."""
+
+    stop: dt.date
+
+    @property
+    def stop_day(self) -> int:
+        return day_of(self.stop)
+
+    def __call__(self, model: Any) -> dict[str, float]:
+        month, year = str(pd.Period(self.stop, freq="M")), self.stop.year
+        return {
+            k: v
+            for k, v in record_measures(model).items()
+            if (k.startswith("m20") and k[1:] < month)
+            or (k.startswith("y20") and int(k[1:5]) < year)
+            or (k == "hidden_excess" and self.stop_day >= HIDDEN_STRATEGY[1])
+        }
+
+
 def measures_of(runs: pd.DataFrame) -> pd.DataFrame:
     """The runs' measures as a particles table: months ("YYYY-MM", values a day), state years
     ("yYYYY_CC", victims) and, where measured, `hidden_excess`."""
