@@ -201,6 +201,12 @@ def test_a_move_steps_along_the_population_s_ridge_and_a_population_of_copies_st
     assert np.allclose(np.diag(smc.step_covariance(copies, 0.5)), smc.MIN_STEP**2)
 
 
+def test_the_step_shrinks_after_a_stuck_move_grows_after_an_easy_one_and_stays_in_range():
+    assert smc.adapted(1.0, 0.02) == 0.5 and smc.adapted(1.0, 0.7) == 2.0 and smc.adapted(1.0, 0.25) == 1.0
+    assert smc.adapted(smc.STEP_RANGE[0], 0.0) == smc.STEP_RANGE[0]
+    assert smc.adapted(smc.STEP_RANGE[1], 0.9) == smc.STEP_RANGE[1]
+
+
 def test_most_proposals_run_on_the_particle_s_own_seeds_the_rest_on_fresh_calibration_seeds():
     from sim.analysis import seeds as seedlists
 

@@ -27,9 +27,9 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
    days before the stop are the same either way), for about a third fewer days simulated over a
    backtest (a two-stage, "delayed" acceptance, Christen & Fox 2005, here with an exact first stage).
    A step past a range's end is reflected back into it (`reflect`). The step's scale adapts
-   between moves toward an acceptance of 15-40%. (Steps in about 4 of the 19 factors, drawn at
-   random, each scaled to its own spread alone, were accepted 2-5% of the time once a few years
-   were known.)
+   toward an acceptance of 15-40%, carried from stage to stage and origin to origin (`adapted`).
+   (Steps in about 4 of the 19 factors, drawn at random, each scaled to its own spread alone, were
+   accepted 2-5% of the time once a few years were known.)
 
 Nothing a month after an origin is used for that origin's population. Every run goes through
 `sim.ensemble` into `folder` (resumable, one subfolder per batch).
@@ -54,7 +54,8 @@ from sim.world.calendar import date_of
 OPTIMAL = 2.38**2  # a move's first covariance: this over the factors times the population's (Roberts & Rosenthal 2001)
 MIN_STEP = 0.01  # a move's sd is at least this share of each factor's range: a collapsed population can spread
 COMMON = 0.8  # share of a move's proposals run on the particle's own seeds (`propose`)
-ACCEPT = (0.15, 0.4)  # the next move's step (sd) halves below this acceptance and doubles above it
+ACCEPT = (0.15, 0.4)  # the next move's step (its variance) halves below this acceptance and doubles above it
+STEP_RANGE = (1 / 64, 4.0)  # the step's multiplier stays within these
 MAX_STAGES = 50  # tempering stages an origin may take
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
 DISTINCT = 0.001  # parameter sets closer than this share of every factor's range are one world
@@ -72,6 +73,7 @@ class Population:
     fixed: dict[str, float] = field(default_factory=dict)  # parameters every run takes that are not factors
     bound: bool = False  # the hidden-killings bound at every origin (`conditioned.log_likelihood`)
     replicates: int = 1  # seeds each particle's months are the mean over (`whole_record`), in its moves too
+    step: float = 1.0  # the moves' step, times `OPTIMAL` / factors, as adapted so far (`_moves`)
 
     def effective(self) -> float:
         return conditioned.effective_size(self.logw - np.logaddexp.reduce(self.logw))
@@ -216,7 +218,7 @@ def advance(
         raise RuntimeError(f"no particle is compatible with what was observed before {origin}: raise the particles")
     info: dict[str, Any] = {"effective_on_arrival": round(_effective(logw + increment), 1), "accepted": [], "stages": 0}
     rng = np.random.default_rng([seed, month.ordinal])
-    half, temperature, stage = len(unit) / 2, 0.0, 0
+    half, temperature, stage, stride = len(unit) / 2, 0.0, 0, pop.step
     while True:
         step = _next_step(logw, increment, 1.0 - temperature, half)
         logw, temperature = logw + step * increment, temperature + step
@@ -229,7 +231,7 @@ def advance(
         unit, seeds_ = unit[keep].copy(), seeds_[keep].copy()
         months, base, increment = months.iloc[keep].reset_index(drop=True), base[keep], increment[keep]
         logw = np.zeros(len(unit))
-        state = _Chain(unit, seeds_, months, base, increment, pop.fixed, pop.bound, pop.replicates)
+        state = _Chain(unit, seeds_, months, base, increment, pop.fixed, pop.bound, pop.replicates, stride)
         split = (pop.known, month)
         chain = _moves(state, temperature, moves, chosen, split, rng, folder, f"{origin}_s{stage}", **options)
         for move, accepted in enumerate(chain):
@@ -238,10 +240,11 @@ def advance(
                 f"[smc] {origin}: stage {stage} (temperature {temperature:.3f}), move {move + 1} of {moves}, "
                 f"{accepted:.0%} accepted"
             )  # the moves changed unit, seeds_, months, base and increment in place
+        stride = state.step
         if temperature >= 1.0:
             break
     info["stages"] = stage
-    return Population(unit, seeds_, months, logw, month, pop.fixed, pop.bound, pop.replicates), info
+    return Population(unit, seeds_, months, logw, month, pop.fixed, pop.bound, pop.replicates, stride), info
 
 
 def rejuvenate(
@@ -276,11 +279,19 @@ def rejuvenate(
     else:
         months = pop.months.iloc[keep].reset_index(drop=True)
     base = loglik(months, pop.known, pop.bound)
-    state = _Chain(unit, seeds_, months, base, np.zeros(len(keep)), pop.fixed, pop.bound, replicates)
+    state = _Chain(unit, seeds_, months, base, np.zeros(len(keep)), pop.fixed, pop.bound, replicates, pop.step)
 
     def now() -> Population:
         return Population(
-            state.unit, state.seeds, state.months, np.zeros(len(keep)), pop.known, pop.fixed, pop.bound, replicates
+            state.unit,
+            state.seeds,
+            state.months,
+            np.zeros(len(keep)),
+            pop.known,
+            pop.fixed,
+            pop.bound,
+            replicates,
+            state.step,
         )
 
     accepted: list[float] = []
@@ -309,6 +320,7 @@ class _Chain:
     fixed: dict[str, float]
     bound: bool
     replicates: int = 1  # seeds each particle's likelihood is the mean over (`whole_record`)
+    step: float = 1.0  # the step's multiplier (`Population.step`), adapted by each move
 
 
 def _moves(
@@ -324,14 +336,14 @@ def _moves(
 ):
     """`moves` Metropolis-Hastings moves of every particle on the tempered likelihood (base +
     temperature x increment), in place; yields each move's acceptance rate. The step's covariance
-    starts at `OPTIMAL` / factors times the population's (`step_covariance`) and adapts toward `ACCEPT`."""
-    scale = OPTIMAL / state.unit.shape[1]
+    is `state.step` x `OPTIMAL` / factors times the population's (`step_covariance`); each move
+    adapts `state.step` toward `ACCEPT` (`adapted`)."""
     stop = split[1].start_time.date()  # the likelihood is of the months before it
     if state.bound:  # and of the hidden killings, a hard cut from the prior on
         stop = max(stop, date_of(HIDDEN_STRATEGY[1]))
     for move in range(moves):
         unit = state.unit
-        proposal, new_seeds = propose(unit, state.seeds, scale, rng)
+        proposal, new_seeds = propose(unit, state.seeds, state.step * OPTIMAL / unit.shape[1], rng)
         where_to = folder / f"{name}_move{move}"
         screened = whole_record(chosen, proposal, new_seeds, where_to, state.fixed, state.replicates, stop, **options)
         new_base, new_increment = _split(screened, *split, state.bound)
@@ -352,8 +364,17 @@ def _moves(
                 **options,
             )
             state.months.iloc[rows] = kept[state.months.columns].to_numpy()
-        scale *= 0.25 if accept.mean() < ACCEPT[0] else (4.0 if accept.mean() > ACCEPT[1] else 1.0)
+        state.step = adapted(state.step, float(accept.mean()))
         yield round(float(accept.mean()), 3)
+
+
+def adapted(step: float, accepted: float) -> float:
+    """The next move's step multiplier: halved below `ACCEPT`, doubled above it, within `STEP_RANGE`.
+    It is carried from stage to stage and origin to origin (a stage makes one move): steps the size
+    of the population's spread were accepted 0-4% of the time from 2020 on in the first draw with
+    common random numbers, where smaller steps on the particle's own seeds can still be taken."""
+    factor = 0.5 if accepted < ACCEPT[0] else (2.0 if accepted > ACCEPT[1] else 1.0)
+    return float(np.clip(step * factor, *STEP_RANGE))
 
 
 def propose(
