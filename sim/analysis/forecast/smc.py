@@ -179,8 +179,9 @@ def prior(
     unit = qmc.LatinHypercube(d=len(chosen), seed=seed).random(particles)
     pool = np.array(seedlists.calibration(len(seedlists.CALIBRATION)))
     seeds = pool[np.arange(particles) % len(pool)]
-    with Stopwatch(prior_folder(folder, replicates)):  # its cost is one-off: a page states it apart
-        months = whole_record(chosen, unit, seeds, prior_folder(folder, replicates), fixed, replicates, **options)
+    where = prior_folder(folder, replicates)
+    with Stopwatch(where):  # its cost is one-off: a page states it apart
+        months = whole_record(chosen, unit, seeds, where, fixed, replicates, **options)
     return Population(
         unit, seeds, months, np.zeros(particles), fixed=dict(fixed or {}), bound=bound, replicates=replicates
     )
