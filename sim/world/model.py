@@ -370,7 +370,7 @@ class CartelModel(Model):
         """Simulate the burn-in, the record period and the horizon; with `stop_day`, only up to the
         start of that day (a sampler that weighs a proposal on the months before an origin needs no
         more: the days before it are the same as in the whole run)."""
-        self.run_until(self.end_day if stop_day is None else min(stop_day, self.end_day))
+        self.run_until(self.end_day if stop_day is None else stop_day)  # run_until stops at the horizon
         if self.end_day == 0 and self.day >= self.end_day:
             self.snapshots["d0"] = self.snapshot()
         # Mesa 3.3 counts agent ids per model in a class-level dict (mesa.Agent._ids, private,
