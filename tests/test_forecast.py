@@ -235,6 +235,13 @@ def test_a_proposal_weighed_on_a_run_stopped_at_the_stage_sees_what_the_whole_ru
     pd.testing.assert_frame_equal(short, whole[short.columns])
 
 
+def test_a_move_screens_its_proposals_only_where_the_stop_leaves_a_year_of_the_record_unrun():
+    assert smc.screen_stop(pd.Period("2020-01", freq="M"), bound=False) == dt.date(2020, 1, 1)
+    assert smc.screen_stop(pd.Period("2020-01", freq="M"), bound=True) is None  # to Oct 2025: 8 months short
+    assert smc.screen_stop(pd.Period("2025-07", freq="M"), bound=False) is None
+    assert smc.screen_stop(pd.Period("2025-05", freq="M"), bound=False) == dt.date(2025, 5, 1)
+
+
 def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tmp_path):
     """A CI-sized draw: the conditioned population, made equal and moved until enough differ, in a
     random order, with the long fit's values of the parameters it does not condition; those that
@@ -248,6 +255,7 @@ def test_the_long_worlds_are_equal_distinct_shuffled_and_re_run_on_test_seeds(tm
     assert 1 <= info["distinct"] <= len(table.drop(columns=["set", "seed", "hidden_excess"]).drop_duplicates())
     assert 1 <= info["effective"] <= 4 and len(info["rejuvenation"]) <= 1
     assert [s["date"] for s in info["stages"]] == ["2017-01-01"]
+    assert list((tmp_path / "smc").glob("*_move0_whole")) and not list((tmp_path / "smc").glob("*_kept"))
     from sim.analysis.calibration import long
 
     assert all((table[k] == v).all() for k, v in long.fitted().items() if k in long.SPREAD)  # the fit's, fixed

@@ -26,6 +26,8 @@ the "IBIS" sampler, also in the `particles` library, here written against `sim.e
    runs on through the whole record, which later origins weigh: the same chain as whole runs (the
    days before the stop are the same either way), for 38% fewer days simulated by the default
    backtest's moves (a two-stage, "delayed" acceptance, Christen & Fox 2005, with an exact first stage).
+   Where the stop would leave less than `SCREEN_DAYS` of the record (the worlds, whose bound runs
+   to the end of the strategy's year; the origins from mid-2025) a proposal runs whole at once.
    A step past a range's end is reflected back into it (`reflect`). The step's scale adapts
    toward an acceptance of 15-40%, carried from stage to stage and origin to origin (`adapted`).
    (Steps in about 4 of the 19 factors, drawn at random, each scaled to its own spread alone, were
@@ -58,6 +60,9 @@ ACCEPT = (0.15, 0.4)  # the next move's step (its variance) halves below this ac
 STEP_RANGE = (1 / 64, 4.0)  # the step's multiplier stays within these
 MAX_STAGES = 50  # tempering stages an origin may take
 WHOLE_RECORD_END = dt.date(2026, 6, 1)  # runs for the weights cover every observed month
+# A move screens its proposals on runs stopped at the stage only when that leaves at least this many
+# days unsimulated: a stop later than that saves less than the accepted proposals' second runs cost
+SCREEN_DAYS = 365
 DISTINCT = 0.001  # parameter sets closer than this share of every factor's range are one world
 
 
@@ -339,13 +344,11 @@ def _moves(
     temperature x increment), in place; yields each move's acceptance rate. The step's covariance
     is `state.step` x `OPTIMAL` / factors times the population's (`step_covariance`); each move
     adapts `state.step` toward `ACCEPT` (`adapted`)."""
-    stop = split[1].start_time.date()  # the likelihood is of the months before it
-    if state.bound:  # and of the hidden killings, a hard cut from the prior on
-        stop = max(stop, date_of(HIDDEN_STRATEGY[1]))
+    stop = screen_stop(split[1], state.bound)
     for move in range(moves):
         unit = state.unit
         proposal, new_seeds = propose(unit, state.seeds, state.step * OPTIMAL / unit.shape[1], rng)
-        where_to = folder / f"{name}_move{move}"
+        where_to = folder / (f"{name}_move{move}" if stop else f"{name}_move{move}_whole")
         screened = whole_record(chosen, proposal, new_seeds, where_to, state.fixed, state.replicates, stop, **options)
         new_base, new_increment = _split(screened, *split, state.bound)
         target = state.base + temperature * state.increment
@@ -354,7 +357,9 @@ def _moves(
         rows = np.flatnonzero(accept)
         state.unit[rows], state.seeds[rows] = proposal[rows], new_seeds[rows]
         state.base[rows], state.increment[rows] = new_base[rows], new_increment[rows]
-        if len(rows):  # the accepted run on through the whole record, the same days up to `stop`
+        if stop is None:
+            state.months.iloc[rows] = screened[state.months.columns].to_numpy()[rows]
+        elif len(rows):  # the accepted run on through the whole record, the same days up to `stop`
             kept = whole_record(
                 chosen,
                 proposal[rows],
@@ -367,6 +372,16 @@ def _moves(
             state.months.iloc[rows] = kept[state.months.columns].to_numpy()
         state.step = adapted(state.step, float(accept.mean()))
         yield round(float(accept.mean()), 3)
+
+
+def screen_stop(month: pd.Period, bound: bool) -> dt.date | None:
+    """Where a move's proposals stop before the accepted ones run on: the first day of `month` (the
+    likelihood is of the months before it), with the bound as a hard cut at least the end of the
+    strategy's year; None (whole runs at once) when that leaves under `SCREEN_DAYS` of the record."""
+    stop = month.start_time.date()
+    if bound:
+        stop = max(stop, date_of(HIDDEN_STRATEGY[1]))
+    return stop if (WHOLE_RECORD_END - stop).days >= SCREEN_DAYS else None
 
 
 def adapted(step: float, accepted: float) -> float:
