@@ -25,6 +25,9 @@ def main() -> None:
     from sim.analysis import sweep  # after the checks: a typo should not wait for the model to import
     from sim.runs import app
 
+    if not any(o.lstrip("+~").startswith("hydra.mode") for o in args.overrides):
+        skip_mode_probe()
+
     try:
         app.main()
     except KeyboardInterrupt:  # Ctrl-C: one line on what is kept, not a traceback
@@ -43,6 +46,16 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(2)
+
+
+def skip_mode_probe() -> None:
+    """Hydra 1.3 composes the whole config once only to read `hydra.mode` (a third of a second, an
+    eighth of a run) and then again to run; conf/ never sets it, so without an override the probe
+    returns None, which makes `-m` decide, as it would. Private API (`Hydra.get_mode`), hence the
+    pin hydra-core<1.4; tests/test_cli.py checks the probe's answer on conf/ is still None."""
+    from hydra._internal.hydra import Hydra
+
+    Hydra.get_mode = lambda self, config_name, overrides: None
 
 
 if __name__ == "__main__":

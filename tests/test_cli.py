@@ -162,3 +162,17 @@ def test_sweep_runs_the_good_jobs_and_records_the_bad(tmp_path: Path) -> None:
     bad, good = (next(s for k, s in status.items() if k.endswith(v)) for v in ("=-5", "=100000"))
     assert bad["status"] == "failed" and bad["error"].startswith("troop_pool = -5 is not allowed")
     assert good["status"] == "ok"
+
+
+def test_hydra_s_mode_probe_which_the_command_skips_finds_no_mode_in_conf() -> None:
+    """`python -m sim` skips Hydra's compose for `hydra.mode` (sim/__main__.py): that is right only
+    while the probe would return None on conf/ (then `-m` decides the mode)."""
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from sim.runs.config import CONF_DIR
+
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
+        probe = GlobalHydra.instance().hydra
+        assert probe.get_mode(config_name="config", overrides=["seed=2"]) is None
+        assert probe.get_mode(config_name="config", overrides=["hydra.mode=MULTIRUN"]) is not None
