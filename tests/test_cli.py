@@ -38,6 +38,7 @@ ERROR_CASES = [
     "params.cells_per_significant_state=1e12",
     "world=100000",
     "world=abc",
+    "record=mexico_2015_2026 world=150",  # the long record's worlds: sim/data/long_worlds.csv
     "origin=2025-02-30",
     "origin=1999-01-01",
 ]
@@ -128,7 +129,7 @@ def error_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int,
     cwd = tmp_path_factory.mktemp("errors")
     procs = {
         arg: subprocess.Popen(
-            [sys.executable, "-m", "sim", arg, *SHORT, f"hydra.run.dir={cwd / 'run'}"],
+            [sys.executable, "-m", "sim", *arg.split(), *SHORT, f"hydra.run.dir={cwd / 'run'}"],
             cwd=cwd,
             env=_env(),
             stdout=subprocess.PIPE,

@@ -33,11 +33,25 @@ def test_the_shipped_long_worlds_are_50_distinct_sets_within_their_ranges_and_th
     assert not table["hidden_excess"].is_monotonic_increasing and not table["seed"].is_monotonic_increasing
 
 
-def test_a_shipped_long_world_gives_its_hidden_killings_again_on_its_seeds(tmp_path):
-    """The table is what this code draws: a world re-run on its seeds (its `seed` column and the next
-    ones, `smc.replicate_seeds`) gives the mean hidden killings the table records."""
+def test_a_shipped_long_world_gives_its_hidden_killings_again_on_its_seeds():
+    """The table is what this code draws: world 0 run by `sim.ensemble(worlds=[0])` with the long
+    record on its seeds (its `seed` column and the next ones, `smc.replicate_seeds`) through the
+    whole record gives the mean hidden killings the table records."""
+    import sim
+    from sim.analysis.forecast import conditioned
+
     world = _table().iloc[[0]]
     own = [int(s) for s in smc.replicate_seeds(world["seed"].to_numpy(), worlds.REPLICATES)[0]]
-    runs = worlds.resimulate(world, own, tmp_path, processes=2, progress=False)
+    runs = sim.ensemble(
+        ["mencho_strike"],
+        seeds=own,
+        worlds=[0],
+        record=conditioned.RECORD,
+        origin=conditioned.FROM_DAY0,
+        horizon_days=conditioned.day_of(smc.WHOLE_RECORD_END),
+        measure=conditioned.record_measures,
+        processes=2,
+        progress=False,
+    ).runs
     assert (runs["status"] == "ok").all() and len(runs) == worlds.REPLICATES
     assert runs["hidden_excess"].mean() == pytest.approx(world["hidden_excess"].iloc[0], rel=1e-9)

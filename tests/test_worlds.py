@@ -53,6 +53,29 @@ def test_a_world_outside_the_table_is_refused_in_one_line():
         plausible.check_world("a")
 
 
+def test_the_long_record_runs_its_fit_and_its_worlds_the_default_record_the_table_and_its_worlds():
+    """The values a run starts from follow the record's world of organisations: the long record's fit
+    (sim/data/long_fit.csv) and worlds (sim/data/long_worlds.csv), the table's and plausible_sets.csv otherwise."""
+    from sim.analysis.calibration import long
+    from sim.parameters import table
+    from sim.runs.api import configure
+
+    fit = long.fitted()
+    _, params = configure("no_strike", record="mexico_2015_2026@2020-01-01", clash_lethality=0.002)
+    assert params["clash_lethality"] == 0.002  # what the user sets wins
+    assert all(params[k] == pytest.approx(v) for k, v in fit.items() if k != "clash_lethality")
+    _, short = configure("no_strike")
+    assert all(short[k] == table()[k].default for k in fit)
+    _, world = configure("no_strike", record="mexico_2015_2026", world=120)
+    row = plausible.parameters(120, "2014")
+    assert all(world[k] == v for k, v in row.items()) and "hidden_excess" not in row  # values, not meta columns
+    short_worlds = r"from 0 to 99 \(the plausible worlds of the world of 2024 in sim/data/plausible_sets.csv\)"
+    with pytest.raises(ConfigError, match=short_worlds):
+        configure("no_strike", world=120)
+    with pytest.raises(ConfigError, match=r"null \(the fit, sim/data/long_fit.csv\) or a whole number from 0 to 149"):
+        configure("no_strike", record="mexico_2015_2026", world=150)
+
+
 def test_a_world_replaces_the_defaults_but_not_what_the_user_set():
     params = {"loyalty_mean": 0.8, "clash_lethality": 0.01, "campaign_enabled": True}
     out = plausible.apply(params, 0, keep={"clash_lethality"})

@@ -145,7 +145,8 @@ def ensemble(
     **overrides: Any,
 ) -> EnsembleResult:
     """Run every scenario (a name, or an `Arm`: a scenario with its own values) with every seed, in
-    every plausible world of `worlds` (sim/runs/plausible.py; None: the parameter table's defaults only) and
+    every plausible world of `worlds` (of the record's worlds, sim/runs/plausible.py; None: the record's
+    defaults only: the parameter table's, or the long record's fit) and
     at every design point of `points` (None: none), and join the results.
 
     - `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
@@ -182,7 +183,7 @@ def ensemble(
     if len(set(names)) < len(names):
         raise ConfigError(f"two arms share a name in {names}: each needs its own")
     seeds = [int(seed) for seed in seeds]
-    chosen = [None] if worlds is None else [plausible.check_world(w) for w in worlds]
+    chosen = [None] if worlds is None else [plausible.check_form(w) for w in worlds]  # of each arm's record: below
     designs = _points(points)
     daily = measure is None if daily is None else daily
     with_point = points is not None
@@ -191,6 +192,8 @@ def ensemble(
         kept[arm.name] = {**overrides, **arm.overrides}
         try:
             settings, params = configure(arm.scenario, seeds[0] if seeds else 1, **kept[arm.name])
+            for w in chosen:
+                plausible.check_world(w, plausible.kind(settings["record"]))
             configured.append((arm.name, {k: v for k, v in settings.items() if k != "seed"}, params))
         except ConfigError as err:
             refused[arm.name] = str(err)
@@ -357,4 +360,7 @@ def _in_world(
     without composing the config again for every world; `kept[arm]` are the values set for that arm."""
     from sim.runs import plausible
 
-    return [(s, settings, plausible.apply(params, world, keep=kept[s])) for s, settings, params in configured]
+    return [
+        (s, settings, plausible.apply(params, world, kept[s], plausible.kind(settings["record"])))
+        for s, settings, params in configured
+    ]

@@ -17,15 +17,18 @@ from sim.runs.simulate import RunResult, simulate
 
 def configure(scenario: str, seed: int = 1, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The run settings (seed, burn_in_days, horizon_days, record, origin) and the parameters that `python
-    -m sim` would use for `scenario` with these overrides, checked; with `world=N`, plausible
-    world N's values for every parameter not among the overrides (sim/runs/plausible.py)."""
+    -m sim` would use for `scenario` with these overrides, checked: the record's fit (the long
+    record's, sim/data/long_fit.csv) and, with `world=N`, plausible world N's values (of the
+    record's worlds) for every parameter not among the overrides (sim/runs/plausible.py)."""
     cfg = compose(run_overrides(scenario, seed, overrides))
     params = OmegaConf.to_container(cfg.params, resolve=True)
     assert isinstance(params, dict)
     settings = {
         key: check_setting(key, cfg[key]) for key in ("seed", "burn_in_days", "horizon_days", "record", "origin")
     }
-    params = plausible.apply({str(k): v for k, v in params.items()}, check_setting("world", cfg.world), keep=overrides)
+    world_of = plausible.kind(settings["record"])
+    world = plausible.check_world(check_setting("world", cfg.world), world_of)
+    params = plausible.apply({str(k): v for k, v in params.items()}, world, keep=overrides, world_of=world_of)
     return settings, params
 
 

@@ -68,10 +68,11 @@ def run_job(
     cfg: DictConfig, out: Path, pasts: Path | None = None, keep: set[str] = frozenset()
 ) -> tuple[dict[str, Any], str]:
     """Simulate the configured run and write summary.json and, unless `outputs=summary`,
-    timeseries.parquet (figures show ensembles: a sweep draws them, never one run). With `cfg.world` the parameters
-    not in `keep` take that plausible world's values (sim/runs/plausible.py). With `pasts` (a sweep's folder of
-    shared pasts) the run goes on from its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the
-    summary, and whether the past was "simulated" or "loaded"."""
+    timeseries.parquet (figures show ensembles: a sweep draws them, never one run). The parameters
+    not in `keep` take the record's fit and, with `cfg.world`, that plausible world's values
+    (sim/runs/plausible.py). With `pasts` (a sweep's folder of shared pasts) the run goes on from
+    its past at day 0 if another job saved it (sim/runs/pasts.py). Returns the summary, and whether
+    the past was "simulated" or "loaded"."""
     from sim.runs.simulate import (
         result as run_result,
     )  # here, not at the top: a sweep's parent process never needs the model
@@ -81,8 +82,9 @@ def run_job(
     settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record", "origin")}
     everything = check_setting("outputs", cfg.outputs) == "all"
     params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
-    world = check_setting("world", cfg.get("world"))
-    params = plausible.apply(params, world, keep)
+    world_of = plausible.kind(settings["record"])
+    world = plausible.check_world(check_setting("world", cfg.get("world")), world_of)
+    params = plausible.apply(params, world, keep, world_of)
     past = "simulated"
     if pasts is not None:
         from sim.runs import pasts as shared

@@ -76,10 +76,10 @@ def check_param_name(name: str) -> None:
 def check_setting(key: str, value: Any) -> Any:
     """Check a top-level setting (seed, burn_in_days, horizon_days, record, origin, world, outputs, figures); return
     it as int/bool/str/None."""
-    if key == "world":
-        from sim.runs.plausible import check_world
+    if key == "world":  # its range depends on the record: `plausible.check_world` where both are known
+        from sim.runs.plausible import check_form
 
-        return check_world(value)
+        return check_form(value)
     if key == "outputs":
         if value not in OUTPUTS:
             raise ConfigError(f"outputs = {value!r} is not allowed: it must be one of {', '.join(OUTPUTS)}")
@@ -113,9 +113,11 @@ def check_overrides(args: list[str], multirun: bool = False) -> None:
     status.json, so that one bad combination does not stop the others; bad names still stop it.
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import ValueType
     from hydra.errors import OverrideParseException
 
     parser = OverridesParser.create()
+    given = {}
     for arg in args:
         try:
             (override,) = parser.parse_overrides([arg])
@@ -123,6 +125,12 @@ def check_overrides(args: list[str], multirun: bool = False) -> None:
             lines = [ln for ln in str(err).splitlines() if ln and not ln.startswith(("Error parsing", "See "))]
             raise ConfigError(f"invalid override '{arg}': {'; '.join(lines)} (syntax: {GRAMMAR_URL})") from None
         _check_override(override, multirun)
+        if override.key_or_group in ("world", "record") and override.value_type == ValueType.ELEMENT:
+            given[override.key_or_group] = override.value()
+    if given.get("world") is not None and not multirun:  # a world of the record's worlds (sim/runs/plausible.py)
+        from sim.runs import plausible
+
+        plausible.check_world(given["world"], plausible.kind(given.get("record", compose([]).record)))
 
 
 def _values(override: Override) -> list[Any]:

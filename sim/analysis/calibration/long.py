@@ -28,7 +28,6 @@ written to `sim/data/long_fit.csv`. Every run goes through `sim.ensemble` into a
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +97,7 @@ OUT = 10.0  # a point over the hidden-killings bound, for CMA-ES: far above any 
 RANK_FLOOR = {2024: 0.75}  # the issue's floor of each year's Spearman, 0.7 in the others
 RANK_MARGIN = 0.02  # the search aims this far above each floor: a median over 3 seeds is noisier than over 10
 FINAL_SEEDS = 10
-FIT_FILE = "long_fit.csv"
+FIT_FILE = "long_fit.csv"  # sim.runs.plausible.FIT_FILES["2014"]
 DISCREPANCY_FILE = "long_discrepancy.csv"  # what the fit leaves: the conditioning's AR(1) (forecast/discrepancy.py)
 
 
@@ -338,10 +337,11 @@ def section(
 
 
 def fitted() -> dict[str, float]:
-    """The long fit's values (sim/data/long_fit.csv), to run the long record with."""
-    with resources.files("sim.data").joinpath(FIT_FILE).open(encoding="utf-8") as fh:
-        table = pd.read_csv(fh)
-    return dict(zip(table["parameter"], table["value"].astype(float)))
+    """The long fit's values (sim/data/long_fit.csv), which a run of the long record starts from
+    (`sim.runs.plausible.fitted`)."""
+    from sim.runs import plausible
+
+    return dict(plausible.fitted("2014"))
 
 
 def write(point: dict[str, float], path: Path) -> None:

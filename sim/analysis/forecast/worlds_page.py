@@ -82,9 +82,11 @@ def render(
     return (
         "# The worlds of the long record\n\n"
         "Made by `python -m experiments.long_worlds` (sim/analysis/forecast/worlds.py); every number here comes "
-        "from its runs. **Status:** these worlds are shipped in `sim/data/long_worlds.csv` and conditioned on "
-        "every observed month to May 2026, but the product does not run them yet: `world=N`, "
-        "`sim.ensemble(worlds=...)` and the briefing still use the world of 2024's plausible worlds "
+        "from its runs. **Status:** these worlds are shipped in `sim/data/long_worlds.csv`, conditioned on "
+        "every observed month to May 2026, and a run of the long record runs them: `python -m sim "
+        'record=mexico_2015_2026 world=N`, `sim.run(..., record="mexico_2015_2026", world=N)` and '
+        '`sim.ensemble(..., worlds=range(50), record="mexico_2015_2026")` (sim/runs/plausible.py). The '
+        "default record, and so the briefing, still runs the world of 2024's plausible worlds "
         "(sim/data/plausible_sets.csv, docs/plausible.md) until the long world becomes the default world "
         "(issue 23).\n\n"
         "## How they were drawn\n\n"
@@ -122,12 +124,9 @@ def render(
         "without a fit from scratch.\n\n"
         "To run them (each world's runs share their past up to the origin with every scenario):\n\n"
         "```python\n"
-        "import pandas as pd\n"
-        "import sim\n"
-        "from sim.analysis.forecast import worlds\n\n"
-        'table = pd.read_csv("sim/data/long_worlds.csv")\n'
-        'points = [{**p, "record": "mexico_2015_2026"} for p in worlds.parameters(table.head(20))]\n'
-        'result = sim.ensemble(["mencho_strike", "kingpin_campaign"], points=points, seeds=[1, 2])\n'
+        "import sim\n\n"
+        'result = sim.ensemble(["mencho_strike", "kingpin_campaign"], worlds=range(20), seeds=[1, 2], '
+        'record="mexico_2015_2026")\n'
         "```\n\n"
         f"Run time: {seconds / 60:.0f} min for {runs:,} runs on this machine's 2 cores (every invocation's "
         "time is kept in the folder's timing.json).\n\n"
