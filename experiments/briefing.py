@@ -3,6 +3,7 @@
     python -m experiments.briefing                    # 7 scenarios x 50 worlds x 2 seeds, 3 years
     python -m experiments.briefing --worlds 100 --seeds 4 --out my_briefing
     python -m experiments.briefing --worlds 0 --seeds 20   # the fitted defaults only: chance alone
+    python -m experiments.briefing --record mexico_2015_2026 --out briefing_2015   # from the world of 2014
 
 Writes into the folder (default `briefing/`): `figures/*.png|pdf`, `briefing.pdf` (every figure,
 one per page), `summary.md` (headlines, key numbers, where the spread comes from, the robust
@@ -10,7 +11,8 @@ comparison and the scenario discovery), `robust.csv` (every pair of policies on 
 the share of worlds the first does better), `runs.csv` (one row per run) and `daily.parquet`
 (national daily rows). Until the pack is whole, `runs/` keeps the runs chunk by chunk as they
 finish: interrupted (Ctrl-C), the same command resumes where it stopped. Every scenario runs in
-the same plausible worlds (sim/data/plausible_sets.csv) with the same test seeds, so differences
+the same plausible worlds (the record's: sim/data/plausible_sets.csv, or sim/data/long_worlds.csv
+with `--record mexico_2015_2026`) with the same test seeds, so differences
 are paired by world and seed (common random numbers); ranges cover both what we do not know about
 the parameters and chance. Each policy is compared with the status quo after the strike, the
 strike with no strike (sim/analysis/baselines.py), in the summary and the figures alike.
@@ -45,8 +47,8 @@ def main() -> None:
         type=int,
         default=WORLDS,
         help=(
-            f"plausible worlds, the first N of sim/data/plausible_sets.csv (default {WORLDS}; "
-            "0: the fitted defaults only)"
+            f"plausible worlds, the first N of the record's (sim/data/plausible_sets.csv; with the long record "
+            f"sim/data/long_worlds.csv) (default {WORLDS}; 0: the fitted defaults only)"
         ),
     )
     ap.add_argument("--seeds", type=int, default=SEEDS, help=f"test seeds per world and scenario (default {SEEDS})")
@@ -58,6 +60,12 @@ def main() -> None:
         default=None,
         help="the date the policies start and the horizon counts from (default: 2026-06-01, the day after the last "
         "observed month; 2026-02-22 is the strike's day)",
+    )
+    ap.add_argument(
+        "--record",
+        default=None,
+        help="the past the worlds live through before the origin (default: conf/config.yaml's, the record of "
+        "July 2024 - February 2026; mexico_2015_2026: the world of 2014 through the decade, its fit and worlds)",
     )
     ap.add_argument("--out", type=Path, default=Path("briefing"))
     ap.add_argument("--processes", type=int, default=None, help="worker processes (default: all cores)")
@@ -88,15 +96,18 @@ def make(args: argparse.Namespace) -> None:
     from sim.analysis.document import write_pdf
     from sim.errors import ConfigError
     from sim.runs import plausible
-    from sim.runs.config import check_scenario
+    from sim.runs.config import check_scenario, check_setting
     from sim.runs.files import writable, write_csv, write_parquet, write_text
-    from sim.world.calendar import DEFAULT_ORIGIN, check_days, check_origin
+    from sim.world.calendar import DEFAULT_ORIGIN, FIRST_DAY, check_days, check_origin
 
     start, out = time.time(), args.out
-    if not 0 <= args.worlds <= plausible.count() or args.seeds < 1:
+    record = {} if args.record is None else {"record": check_setting("record", args.record)}
+    world_of = plausible.kind(args.record)
+    if not 0 <= args.worlds <= plausible.count(world_of) or args.seeds < 1:
         raise ConfigError(
             f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
-            f"{plausible.count()} (the plausible worlds in sim/data/plausible_sets.csv) and seeds at least 1"
+            f"{plausible.count(world_of)} (the plausible worlds in sim/data/{plausible.FILES[world_of]}) and seeds "
+            "at least 1"
         )
     check_days("--horizon-days", args.horizon_days)
     origin = DEFAULT_ORIGIN if args.origin is None else check_origin(args.origin)
@@ -111,11 +122,13 @@ def make(args: argparse.Namespace) -> None:
         horizon_days=args.horizon_days,
         origin=origin.isoformat(),
         folder=out / RUNS_FOLDER,
+        **record,
     )
+    daily = result.daily[result.daily["day"] >= FIRST_DAY]  # from 2024, as the figures show it, whatever the record
     write_csv(result.runs, out / "runs.csv")
-    write_parquet(result.daily, out / "daily.parquet")
+    write_parquet(daily, out / "daily.parquet")
     ok = result.runs[result.runs["status"] == "ok"]
-    pngs = figures.briefing_figures(ok, result.daily, out / "figures", book=None)
+    pngs = figures.briefing_figures(ok, daily, out / "figures", book=None)
     extra = robust_section(ok)
     if extra:
         write_csv(robust_table(ok), out / "robust.csv")
@@ -124,12 +137,20 @@ def make(args: argparse.Namespace) -> None:
             out / "figures",
             "robust",
         )[:1]
-    found, box = discovery_section(ok)
+    found, box = discovery_section(ok, world_of)
     if box is not None:
         pngs += figures.save(discovery.figure(box, version=sim.__version__), out / "figures", "discovery")[:1]
-    opening = bottom_line(ok, args.horizon_days, origin) + distance_from_record(result.daily, origin)
+    opening = bottom_line(ok, args.horizon_days, origin) + distance_from_record(daily, origin)
     summary = summary_markdown(
-        result.runs, args.worlds, args.seeds, args.horizon_days, sim.__version__, extra + found, opening, origin
+        result.runs,
+        args.worlds,
+        args.seeds,
+        args.horizon_days,
+        sim.__version__,
+        extra + found,
+        opening,
+        origin,
+        world_of,
     )
     write_text(out / "summary.md", summary)
     write_pdf(summary, pngs, out / "briefing.pdf", title="Briefing")  # text, tables, then every figure

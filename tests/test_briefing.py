@@ -95,6 +95,22 @@ def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_briefing_from_the_world_of_2014_runs_the_long_records_worlds(tmp_path):
+    """`--record mexico_2015_2026`: the worlds live through the decade (the long record's worlds and
+    fit, sim/runs/plausible.py); the daily table kept is the figures' window, from 2024."""
+    from sim.world.calendar import FIRST_DAY
+
+    args = ["experiments.briefing", "--record", "mexico_2015_2026", "--seeds", "1", "--horizon-days", "60"]
+    proc = _run(*args, "--worlds", "2", "--scenarios", "no_strike", "mencho_strike", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 4 and set(runs["world"]) == {0, 1} and (runs["status"] == "ok").all()
+    assert "conditioned on every observed month since 2015 (docs/worlds.md)" in (tmp_path / "summary.md").read_text()
+    assert pd.read_parquet(tmp_path / "daily.parquet", columns=["day"])["day"].min() == FIRST_DAY
+    refused = _run(*args, "--worlds", "151", "--out", str(tmp_path / "no"))
+    assert refused.returncode == 2 and "sim/data/long_worlds.csv" in refused.stderr, refused.stderr
+
+
 def test_an_interrupted_briefing_says_so_in_one_line_and_resumes(tmp_path):
     """Ctrl-C after the first chunk of runs; the same command then reads that chunk instead of re-running it."""
     import os

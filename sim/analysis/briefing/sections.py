@@ -213,14 +213,15 @@ def robust_table(runs: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def discovery_section(runs: pd.DataFrame) -> tuple[list[str], object | None]:
-    """PRIM on the campaign-backfire question, from the briefing's own runs."""
+def discovery_section(runs: pd.DataFrame, world_of: str = "2024") -> tuple[list[str], object | None]:
+    """PRIM on the campaign-backfire question, from the briefing's own runs (in the plausible worlds
+    of the world of organisations `world_of`, sim/runs/plausible.py)."""
     from sim.analysis import discovery
     from sim.runs import plausible
 
     if pair_keys(runs) == ["seed"] or not {PAIR[0], STATUS_QUO} <= set(runs["scenario"]):
         return [], None
-    x, y = discovery.backfire(runs, plausible.values())
+    x, y = discovery.backfire(runs, plausible.values(world_of))
     box = discovery.find_box(x, y)
     lines = [
         "",

@@ -12,6 +12,12 @@ from sim.analysis.briefing.comparisons import band, effect
 from sim.analysis.briefing.sections import headlines, spread_section
 from sim.world.calendar import DEFAULT_ORIGIN
 
+# What each world of organisations' plausible worlds are (sim/runs/plausible.py), and the page on how they were found
+WORLDS_ARE = {
+    "2024": ("parameter sets that meet every calibration target", "docs/plausible.md"),
+    "2014": ("parameter sets of the world of 2014 conditioned on every observed month since 2015", "docs/worlds.md"),
+}
+
 
 def summary_markdown(
     runs: pd.DataFrame,
@@ -22,9 +28,11 @@ def summary_markdown(
     extra: list[str] = (),
     opening: list[str] = (),
     origin: dt.date = DEFAULT_ORIGIN,
+    world_of: str = "2024",
 ) -> str:
     """The summary in plain scenario names: `opening` (the bottom line, the distance from the record)
-    after the title, the tables, `extra` (robust comparison, discovery), then the glossary."""
+    after the title, the tables, `extra` (robust comparison, discovery), then the glossary; `world_of`:
+    the world of organisations the runs started from, whose plausible worlds they ran in."""
     from sim.analysis import glossary
 
     ok = runs[runs["status"] == "ok"]
@@ -37,11 +45,7 @@ def summary_markdown(
         f"the same in every scenario); horizon {horizon} days from the origin, {origin:%d %b %Y}, where the policies "
         "start (the strike was on 22 Feb 2026). Numbers are the median over runs "
         "with the 5th–95th percentile in brackets: the spread of outcomes the model gives over "
-        + (
-            "parameter sets that meet every calibration target (docs/plausible.md) and chance"
-            if worlds
-            else "chance alone"
-        )
+        + ("{} ({}) and chance".format(*WORLDS_ARE[world_of]) if worlds else "chance alone")
         + ", not a forecast interval.",
         "",
         *headlines(ok, horizon),
@@ -106,7 +110,7 @@ def summary_markdown(
         "",
         "The model and its assumptions: docs/ODD.md; each policy lever and what it cannot represent: docs/policies.md; "
         "every parameter with its source: docs/parameters.md; the plausible worlds and how they were found: "
-        "docs/plausible.md. "
+        f"{WORLDS_ARE[world_of][1]}. "
         "The day-0 wave is calibrated to the articles (docs/calibration.md); the months after it are results of the "
         "model's mechanisms, not inputs.",
         "",
