@@ -3,6 +3,7 @@ computed in the worker, a resumable folder, failures kept, and the numbers of `s
 
 from __future__ import annotations
 
+import os
 from functools import partial
 
 import pandas as pd
@@ -28,11 +29,16 @@ def test_a_dask_cluster_gives_the_runs_the_local_pool_gives(pool):
     distributed = pytest.importorskip("distributed")
     args = dict(scenarios=["no_strike", "mencho_strike"], seeds=[1, 2], progress=False, **SHORT)
     local = sim.ensemble(**args, executor=pool)
+    saved = dict(os.environ)
     with (
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
         distributed.Client(cluster) as client,
     ):
         far = sim.ensemble(**args, executor=client.get_executor())
+    # A LocalCluster leaves its workers' settings in this process's environment (MALLOC_TRIM_THRESHOLD_=65536
+    # among them), which every process started later inherits: the CI-sized backtest then took 215 s, not 83
+    os.environ.clear()
+    os.environ.update(saved)
     assert (far.runs["status"] == "ok").all()
     pd.testing.assert_frame_equal(far.runs, local.runs)
     pd.testing.assert_frame_equal(far.daily, local.daily)
