@@ -2,8 +2,8 @@
 
 The backtest's sampler (`smc`) run on to the origin (by default the day after the last observed
 month): a prior population over the long fit's factors, filtered on the national months and the
-states' complete years as they arrived (at the backtest's origins, then at this one), then
-resampled to equal weights and moved on everything known until at least `distinct` particles
+states' complete years as they arrived (at the backtest's January origins, a year at a time, then
+at this one), then resampled to equal weights and moved on everything known until at least `distinct` particles
 differ (`smc.rejuvenate`). From the prior on, a particle's likelihood is that of its mean over
 `REPLICATES` calibration seeds, in every stage and move, as in the backtest (one seed's is too noisy
 for the moves to mix: 31 distinct sets after 9 moves in the second draw, a move accepted 0-3% of

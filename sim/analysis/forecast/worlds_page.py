@@ -102,7 +102,8 @@ def render(
             else "a calibration seed, "
         )
         + "filtered on what was observed as it arrived: the national months and the states' complete years, "
-        "at each of the backtest's origins and then at the origin, and held to the hidden-killings bound from the "
+        "at each of the backtest's January origins (a year at a time) and then at the origin, and held to the "
+        "hidden-killings bound from the "
         "first (the worlds know the whole record; applied only once the strategy's year was over, as the backtest "
         "must, the bound left one particle of 150 in the first draw) (the backtest's "
         "resample-move sampler, sim/analysis/forecast/smc.py: adaptive tempering, systematic resampling, "
