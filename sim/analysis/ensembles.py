@@ -152,7 +152,9 @@ def ensemble(
     - `overrides` (run settings or parameters, as for `sim.run`) apply to every run and win over a
       world's values. A design point is a dict of parameter values (and burn_in_days,
       horizon_days, record, origin) that win over both; a point with a "seed" runs on that seed only (a
-      (point, seed) pair), the others on every seed.
+      (point, seed) pair), the others on every seed. The record's fit and worlds follow the `record`
+      keyword (or an arm's): a point's own "record" brings only its events, the parameters it does
+      not set keep the table's defaults (the backtest's and the long fit's points set theirs).
     - `measure(model)`, a module-level function, is called in the worker on each finished model
       and its dict of numbers is the run's row instead of the whole summary
       (`sim.runs.summary.summarise(model)` is the summary). `daily` (default: without a measure) sends
