@@ -363,6 +363,5 @@ def _in_world(
     from sim.runs import plausible
 
     return [
-        (s, settings, plausible.apply(params, world, kept[s], plausible.kind(settings["record"])))
-        for s, settings, params in configured
+        (s, settings, plausible.apply(params, world, kept[s], settings["record"])) for s, settings, params in configured
     ]

@@ -26,9 +26,8 @@ def configure(scenario: str, seed: int = 1, **overrides: Any) -> tuple[dict[str,
     settings = {
         key: check_setting(key, cfg[key]) for key in ("seed", "burn_in_days", "horizon_days", "record", "origin")
     }
-    world_of = plausible.kind(settings["record"])
-    world = plausible.check_world(check_setting("world", cfg.world), world_of)
-    params = plausible.apply({str(k): v for k, v in params.items()}, world, keep=overrides, world_of=world_of)
+    world = check_setting("world", cfg.world)
+    params = plausible.apply({str(k): v for k, v in params.items()}, world, overrides, settings["record"])
     return settings, params
 
 

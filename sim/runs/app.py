@@ -82,9 +82,8 @@ def run_job(
     settings = {key: check_setting(key, cfg[key]) for key in (*RUN_SETTINGS, "record", "origin")}
     everything = check_setting("outputs", cfg.outputs) == "all"
     params = {str(k): v for k, v in (OmegaConf.to_container(cfg.params, resolve=True) or {}).items()}  # type: ignore[union-attr]
-    world_of = plausible.kind(settings["record"])
-    world = plausible.check_world(check_setting("world", cfg.get("world")), world_of)
-    params = plausible.apply(params, world, keep, world_of)
+    world = check_setting("world", cfg.get("world"))
+    params = plausible.apply(params, world, keep, settings["record"])
     past = "simulated"
     if pasts is not None:
         from sim.runs import pasts as shared

@@ -116,11 +116,9 @@ def typed(row: pd.Series | dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def apply(
-    params: dict[str, Any], world: int | None, keep: Iterable[str] = (), world_of: str = DEFAULT
-) -> dict[str, Any]:
-    """`params` with the fit of the world of organisations `world_of` and then world `world`'s values,
-    except the parameters in `keep` (set by the user)."""
-    keep = set(keep)
+def apply(params: dict[str, Any], world: int | None, keep: Iterable[str] = (), record: Any = None) -> dict[str, Any]:
+    """`params` with the fit of `record`'s world of organisations and then world `world`'s values (of
+    its worlds; a clear error if there is no such world), except the parameters in `keep` (set by the user)."""
+    world_of, keep = kind(record), set(keep)
     chosen = typed(fitted(world_of)) | ({} if world is None else parameters(world, world_of))
     return {**params, **{k: v for k, v in chosen.items() if k not in keep}}

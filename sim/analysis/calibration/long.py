@@ -41,6 +41,7 @@ from sim.analysis.factors import Factor
 from sim.analysis.forecast import discrepancy
 from sim.analysis.forecast.conditioned import FROM_DAY0, record_measures, state_residuals
 from sim.analysis.forecast.states import table as state_table
+from sim.runs import plausible
 from sim.world.calendar import day_of
 from sim.world.day import NAT_GROUPS
 from sim.world.observed import national_series, states_annual
@@ -97,7 +98,7 @@ OUT = 10.0  # a point over the hidden-killings bound, for CMA-ES: far above any 
 RANK_FLOOR = {2024: 0.75}  # the issue's floor of each year's Spearman, 0.7 in the others
 RANK_MARGIN = 0.02  # the search aims this far above each floor: a median over 3 seeds is noisier than over 10
 FINAL_SEEDS = 10
-FIT_FILE = "long_fit.csv"  # sim.runs.plausible.FIT_FILES["2014"]
+FIT_FILE = plausible.FIT_FILES["2014"]  # where a run of the long record reads its fit
 DISCREPANCY_FILE = "long_discrepancy.csv"  # what the fit leaves: the conditioning's AR(1) (forecast/discrepancy.py)
 
 
@@ -339,8 +340,6 @@ def section(
 def fitted() -> dict[str, float]:
     """The long fit's values (sim/data/long_fit.csv), which a run of the long record starts from
     (`sim.runs.plausible.fitted`)."""
-    from sim.runs import plausible
-
     return dict(plausible.fitted("2014"))
 
 
