@@ -24,6 +24,21 @@ def test_revenue_adds_the_labour_share_of_trafficking_to_local_markets():
     assert everything[i_bc] - rev[i_bc] == pytest.approx((1 - P["trafficking_labour_share"]) * trafficking)
 
 
+def test_local_markets_follow_drug_use_by_the_exponent_and_keep_the_countrys_total_in_proportion():
+    """At 0 every inhabitant pays the same; at 1 a state pays by its drug use against the country's,
+    so Tamaulipas (10.3% in ENA 2008) pays over six times what Chiapas (1.7%) pays an inhabitant,
+    and the country's local revenue is what it was; in between, the ratio is that to the power."""
+    geo = geography()
+    per_capita = {
+        k: market.revenue_parts(geo, {**P, "local_drug_use_exponent": k})[0] / geo.population for k in (0, 0.5, 1)
+    }
+    assert np.allclose(per_capita[0], P["local_revenue_usd_pc"] / 365)
+    tam, chps = geo.abbr.index("TAM"), geo.abbr.index("CHPS")
+    assert per_capita[1][tam] / per_capita[1][chps] == pytest.approx(10.3 / 1.7)
+    assert per_capita[0.5][tam] / per_capita[0.5][chps] == pytest.approx((10.3 / 1.7) ** 0.5)
+    assert (per_capita[1] * geo.population).sum() == pytest.approx((per_capita[0] * geo.population).sum())
+
+
 def test_income_is_shared_by_members():
     revenue = np.array([100.0, 50.0])
     org, state = np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])  # group 0 has two cells in state 0

@@ -38,8 +38,16 @@ META = ("set", "seed", "score", "distance", "hidden_excess")  # the tables' colu
 # Parameters added after the worlds of 2024 were drawn: those worlds run them at the table's default
 # (the world of 2024's), until they are drawn again. `expansion_rate` is 0 there: its presence is the
 # data; `members_2014` acts only in the world of 2014; `stakes_exponent` and `season_amplitude` are 0
-# in the world of 2024 as calibrated (`season_peak_day` acts only with an amplitude).
-NOT_DRAWN = ("expansion_rate", "members_2014", "stakes_exponent", "season_amplitude", "season_peak_day")
+# in the world of 2024 as calibrated (`season_peak_day` acts only with an amplitude), and so is
+# `local_drug_use_exponent` (the long fit sets it).
+NOT_DRAWN = (
+    "expansion_rate",
+    "members_2014",
+    "stakes_exponent",
+    "season_amplitude",
+    "season_peak_day",
+    "local_drug_use_exponent",
+)
 DEFAULT = "2024"
 
 

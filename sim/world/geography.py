@@ -47,6 +47,7 @@ class Geography:
     key_port: np.ndarray
     coastal: np.ndarray
     rule_of_law: np.ndarray
+    drug_use: np.ndarray
 
 
 @cache
@@ -60,6 +61,7 @@ def geography() -> Geography:
         key_port=(df["key_port"] != "").to_numpy(),
         coastal=df["coastal"].to_numpy(bool),
         rule_of_law=df["rule_of_law_2023"].to_numpy(float),
+        drug_use=df["drug_use_2008"].to_numpy(float),
     )
 
 

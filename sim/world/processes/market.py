@@ -9,8 +9,13 @@ from sim.world.jit import compiled, power
 
 
 def revenue_parts(geo: Geography, p: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Criminal revenue of each state in USD per day: (local markets, trafficking routes to the US)."""
-    local = p["local_revenue_usd_pc"] * geo.population
+    """Criminal revenue of each state in USD per day: (local markets, trafficking routes to the US).
+
+    A local market pays `local_revenue_usd_pc` per inhabitant, times the state's drug use against
+    the country's (ENA 2008) to the power `local_drug_use_exponent`: retail drugs are a local market's
+    part that varies most between states (illegal use 1.7% in Chiapas, 10.3% in Tamaulipas)."""
+    national_use = np.sum(geo.drug_use * geo.population) / np.sum(geo.population)
+    local = p["local_revenue_usd_pc"] * geo.population * (geo.drug_use / national_use) ** p["local_drug_use_exponent"]
     trafficking = (
         p["border_revenue_usd"] * geo.us_border
         + p["port_revenue_usd"] * geo.key_port
