@@ -151,9 +151,11 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
     persistence = {
         "months": discrepancy.estimate(np.log(observed.to_numpy())[None, :] - np.log(np.maximum(runs_months, 1e-9)))
     }
-    state_years = state_residuals(ok, state_table(), list(YEARS), floor=1.0)
+    observed_states = state_table()
+    state_years = state_residuals(ok, observed_states, list(YEARS), floor=1.0)
     persistence["states"] = discrepancy.estimate(state_years.reshape(-1, len(YEARS)))
-    states_error = float(np.mean(_state_log_errors(ok, states) ** 2))
+    medians = ok.median(numeric_only=True).to_frame().T  # the states' years of the median over seeds
+    states_error = float(np.mean(state_residuals(medians, observed_states, list(YEARS), floor=1.0) ** 2))
     hidden = float(ok["hidden_excess"].median())
     groups = float(ok["groups_2024"].median())
     penalty = RANK_WEIGHT * sum(max(0.0, RANK_FLOOR.get(y, 0.7) + RANK_MARGIN - r) for y, r in rho.items())
@@ -172,17 +174,6 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
         "discrepancy": persistence,
         "runs": len(ok),
     }
-
-
-def _state_log_errors(ok: pd.DataFrame, states: pd.DataFrame) -> np.ndarray:
-    """Log of each state's median victims over seeds against its count, every year of `YEARS`
-    (a victim added to both sides: a state with none recorded is not an infinite miss)."""
-    errors = []
-    for year in YEARS:
-        truth = states[states["year"] == year].set_index("code")["victims"]
-        model = np.array([ok[f"y{year}_{code}"].median() for code in truth.index], dtype=float)
-        errors.append(np.log((model + 1.0) / (truth.to_numpy(dtype=float) + 1.0)))
-    return np.concatenate(errors)
 
 
 def factors() -> list[Factor]:
@@ -261,7 +252,7 @@ def describe(point: dict[str, float], sc: dict[str, Any]) -> str:
     rho = " ".join(f"{y}:{r:.2f}" for y, r in sc["rho"].items())
     return (
         f"{values}: score {sc['score']:.4f}, months within 15% {sc['within']:.0%}, "
-        f"states' log error {np.sqrt(sc.get('states_error', np.nan)):.2f} (rms), "
+        f"states' log error {np.sqrt(sc['states_error']):.2f} (rms), "
         f"hidden excess {sc['hidden_excess']:.1f}/day, groups on 1 Jan 2024 {sc['groups']:.0f}, Spearman {rho}"
     )
 
