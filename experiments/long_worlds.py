@@ -1,11 +1,12 @@
-"""Condition the long record's worlds on every observed month and ship them (sim/data/long_worlds.csv).
+"""Draw the long record's worlds and ship them (sim/data/long_worlds.csv, docs/worlds.md).
 
-    python -m experiments.long_worlds                      # 150 particles, at least 50 distinct worlds
+    python -m experiments.long_worlds                      # batches of 150 candidates until 60 are kept
 
-The sampler is sim/analysis/forecast/worlds.py (`draw`, then `confirm`: a world ships when its hidden
-killings averaged over 3 calibration seeds hold the bound); docs/worlds.md says how the worlds were drawn and
-how they do on test seeds. Every run is kept under `--folder` (default `long_worlds/`, ignored by
-git): an interrupted run resumes, a finished one re-renders without simulating.
+The rule and the draw are sim/analysis/forecast/worlds.py (`draw`: candidates about the long fit,
+each kept when the mean of its 3 calibration seeds meets every target of the record); the kept
+worlds are then run on test seeds, beside the long fit's point, for docs/worlds.md. Every run is
+kept under `--folder` (default `long_worlds/`, ignored by git): an interrupted run resumes, a
+finished one re-renders without simulating.
 """
 
 from __future__ import annotations
@@ -22,56 +23,42 @@ from sim.analysis.forecast import worlds, worlds_page
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "sim" / "data" / "long_worlds.csv"
 DOC = ROOT / "docs" / "worlds.md"
+SHIPPED = 50  # the fewest worlds the issue asks for
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--particles", type=int, default=150, help="the population's size (default 150)")
-    ap.add_argument("--moves", type=int, default=1, help="moves after each tempering stage (default 1)")
-    ap.add_argument("--distinct", type=int, default=50, help="distinct worlds wanted (default 50)")
-    ap.add_argument("--rounds", type=int, default=10, help="rejuvenation moves at most (default 10)")
+    ap.add_argument("--wanted", type=int, default=60, help="worlds to keep before the draw stops (default 60)")
+    ap.add_argument("--batch", type=int, default=worlds.BATCH, help=f"candidates a batch (default {worlds.BATCH})")
+    ap.add_argument("--batches", type=int, default=10, help="batches at most (default 10)")
     ap.add_argument(
-        "--replicates",
-        type=int,
-        default=worlds.REPLICATES,
-        help=f"seeds a particle's likelihood is the mean over, from the prior on (default {worlds.REPLICATES})",
+        "--width",
+        type=float,
+        default=worlds.WIDTH,
+        help=f"the box's half-width in ranges (default {worlds.WIDTH})",
     )
     ap.add_argument("--test-seeds", type=int, default=2, help="test seeds each world is re-run on (default 2)")
     ap.add_argument("--folder", type=Path, default=Path("long_worlds"), help="folder of the runs (resumable)")
     args = ap.parse_args()
-    if args.replicates < 1:
-        sys.exit(f"error: --replicates = {args.replicates} is not allowed: it must be at least 1")
-    if not 1 <= args.distinct <= args.particles:
-        allowed = f"it must be from 1 to {args.particles} (the particles)"
-        sys.exit(f"error: --distinct = {args.distinct} is not allowed: {allowed}")
+    if not 0 < args.width <= 0.5:
+        sys.exit(f"error: --width = {args.width} is not allowed: it must be above 0 and at most 0.5")
+    for name in ("wanted", "batch", "batches"):
+        if getattr(args, name) < 1:
+            sys.exit(f"error: --{name} = {getattr(args, name)} is not allowed: it must be at least 1")
     with Stopwatch(args.folder) as watch:
-        drawn, info = worlds.draw(
-            args.particles,
-            args.folder,
-            moves=args.moves,
-            distinct=args.distinct,
-            rounds=args.rounds,
-            replicates=args.replicates,
-        )
-        table = worlds.confirm(drawn, args.folder / "confirm", averaged=args.replicates, progress=False)
-        info.update(confirmed=len(table), drawn=len(drawn), confirmed_distinct=worlds.distinct(table))
-        if table.empty:
-            sys.exit(f"error: no world held the hidden-killings bound on {worlds.REPLICATES} seeds; nothing shipped")
+        table, info = worlds.draw(args.wanted, args.folder, args.width, args.batch, args.batches)
+        if len(table) < SHIPPED:
+            sys.exit(
+                f"error: {len(table)} of {info['candidates']} candidates met every target, {SHIPPED} needed; "
+                "nothing shipped: raise --batches"
+            )
         seeds = seedlists.test(args.test_seeds)
         checks = worlds.resimulate(table, seeds, args.folder / "test", progress=False)
         fit_point = long.run([long.fitted()], seeds, args.folder / "fit_point", progress=False)
         timing = Stopwatch.measured(args.folder, watch.lap())
-    page = worlds_page.render(table, info, checks, seeds, timing, reference=fit_point)
-    if info["confirmed_distinct"] < args.distinct:  # too few worlds to ship: the diagnosis stays in the folder
-        (args.folder / "worlds.md").write_text(page, encoding="utf-8")
-        sys.exit(
-            f"error: only {info['confirmed_distinct']} distinct worlds after {len(info['rejuvenation'])} moves and the "
-            f"bound on {worlds.REPLICATES} seeds, {args.distinct} wanted; nothing shipped "
-            f"(see {args.folder / 'worlds.md'}): raise --rounds or --particles"
-        )
+    DOC.write_text(worlds_page.render(table, info, checks, seeds, timing, reference=fit_point), encoding="utf-8")
     table.to_csv(TABLE, index=False)  # full precision: a world is exactly what was conditioned
-    DOC.write_text(page, encoding="utf-8")
-    print(f"wrote {TABLE} ({len(table)} worlds, {info['confirmed_distinct']} distinct) and {DOC}")
+    print(f"wrote {TABLE} ({len(table)} worlds) and {DOC}")
 
 
 if __name__ == "__main__":

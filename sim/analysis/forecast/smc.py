@@ -253,66 +253,6 @@ def advance(
     return Population(unit, seeds_, months, logw, month, pop.fixed, pop.bound, pop.replicates, stride), info
 
 
-def rejuvenate(
-    pop: Population,
-    chosen: Sequence[Any],
-    folder: Path,
-    distinct: int,
-    rounds: int,
-    seed: int = 1,
-    replicates: int = 1,
-    log: Callable[[str], None] = print,
-    **options: Any,
-) -> tuple[Population, list[float]]:
-    """The population with equal weights and at least `distinct` different particles, if `rounds`
-    moves get there: resampled (systematic), then moved on the likelihood of every month it knows
-    (temperature 1, so the moves keep it on what it was conditioned on) until enough differ.
-    Returns it and each move's acceptance rate.
-
-    With `replicates` > 1 the moves' target is the likelihood of each particle's mean over that
-    many seeds (`whole_record`; the resampled particles are re-run so first, unless the population was
-    run so from its prior): one seed's log
-    likelihood varies by an sd of 5-6, and a particle accepted on a lucky seed kept its estimate, so
-    moves from it were almost never accepted (0-3% in the second draw of the long worlds)."""
-    if pop.known is None:
-        raise ValueError("rejuvenate a population conditioned on some months (smc.advance first)")
-    rng = np.random.default_rng([seed, pop.known.ordinal, 1])
-    keep = systematic(pop.logw, rng)
-    unit, seeds_ = pop.unit[keep].copy(), pop.seeds[keep].copy()
-    name = f"rejuvenate_{pop.known}" + (f"_r{replicates}" if replicates > 1 else "")
-    if replicates != pop.replicates:
-        months = whole_record(chosen, unit, seeds_, folder / name, pop.fixed, replicates, **options)
-    else:
-        months = pop.months.iloc[keep].reset_index(drop=True)
-    base = loglik(months, pop.known, pop.bound)
-    state = _Chain(unit, seeds_, months, base, np.zeros(len(keep)), pop.fixed, pop.bound, replicates, pop.step)
-
-    def now() -> Population:
-        return Population(
-            state.unit,
-            state.seeds,
-            state.months,
-            np.zeros(len(keep)),
-            pop.known,
-            pop.fixed,
-            pop.bound,
-            replicates,
-            state.step,
-        )
-
-    accepted: list[float] = []
-    if now().distinct() >= distinct:
-        return now(), accepted
-    split = (pop.known, pop.known)
-    for rate in _moves(state, 1.0, rounds, chosen, split, rng, folder, name, **options):
-        accepted.append(rate)
-        found = now().distinct()
-        log(f"[smc] rejuvenation move {len(accepted)}: {rate:.0%} accepted, {found} distinct")
-        if found >= distinct:
-            break
-    return now(), accepted
-
-
 @dataclass
 class _Chain:
     """The resampled particles a stage moves: where they are, their months and their two log
