@@ -66,14 +66,16 @@ def test_the_long_record_runs_its_fit_and_its_worlds_the_default_record_the_tabl
     assert all(params[k] == pytest.approx(v) for k, v in fit.items() if k != "clash_lethality")
     _, short = configure("no_strike")
     assert all(short[k] == table()[k].default for k in fit)
-    _, world = configure("no_strike", record="mexico_2015_2026", world=120)
-    row = plausible.parameters(120, "2014")
+    last = plausible.count("2014") - 1  # the long record's last world
+    _, world = configure("no_strike", record="mexico_2015_2026", world=last)
+    row = plausible.parameters(last, "2014")
     assert all(world[k] == v for k, v in row.items()) and "hidden_excess" not in row  # values, not meta columns
     short_worlds = r"from 0 to 99 \(the plausible worlds of the world of 2024 in sim/data/plausible_sets.csv\)"
     with pytest.raises(ConfigError, match=short_worlds):
         configure("no_strike", world=120)
-    with pytest.raises(ConfigError, match=r"null \(the fit, sim/data/long_fit.csv\) or a whole number from 0 to 149"):
-        configure("no_strike", record="mexico_2015_2026", world=150)
+    long_worlds = rf"null \(the fit, sim/data/long_fit.csv\) or a whole number from 0 to {last}"
+    with pytest.raises(ConfigError, match=long_worlds):
+        configure("no_strike", record="mexico_2015_2026", world=last + 1)
 
 
 def test_a_world_replaces_the_defaults_but_not_what_the_user_set():
