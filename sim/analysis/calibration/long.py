@@ -99,7 +99,8 @@ POPULATION = 16  # CMA-ES points a generation (its default for 19 factors is 11;
 CMA_SIGMA = 0.2  # its first step, in units of each factor's range
 CMA_SEED = 2015
 OUT = 10.0  # a point over the hidden-killings bound, for CMA-ES: far above any point that keeps it
-RANK_FLOOR = {2024: 0.75}  # the issue's floor of each year's Spearman, 0.7 in the others
+RANK_FLOOR = {2024: 0.75}  # the issue's floor of each year's Spearman where it is not `RANK_FLOOR_DEFAULT`
+RANK_FLOOR_DEFAULT = 0.7
 RANK_MARGIN = 0.02  # the search aims this far above each floor: a median over 3 seeds is noisier than over 10
 FINAL_SEEDS = 10
 FIT_FILE = plausible.FIT_FILES["2014"]  # where a run of the long record reads its fit
@@ -115,7 +116,8 @@ def measure(model: Any) -> dict[str, float]:
 
 
 def run(points: list[dict[str, float]], seeds: list[int], folder: Path, **options: Any) -> pd.DataFrame:
-    """Each point on each seed through the whole long record and the strike to June 2026."""
+    """Each point on each seed through the whole long record and the strike to June 2026 (a point
+    that carries its own `seed` runs on that one only)."""
     from sim.analysis.ensembles import ensemble
 
     design = [{**p, "record": RECORD, "origin": FROM_DAY0, "horizon_days": day_of(END)} for p in points]
@@ -158,7 +160,7 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
     states_error = float(np.mean(state_residuals(medians, observed_states, list(YEARS), floor=1.0) ** 2))
     hidden = float(ok["hidden_excess"].median())
     groups = float(ok["groups_2024"].median())
-    penalty = RANK_WEIGHT * sum(max(0.0, RANK_FLOOR.get(y, 0.7) + RANK_MARGIN - r) for y, r in rho.items())
+    penalty = RANK_WEIGHT * sum(max(0.0, rank_floor(y) + RANK_MARGIN - r) for y, r in rho.items())
     penalty += GROUPS_WEIGHT * np.log(max(groups, 1.0) / GROUPS_2023) ** 2
     within = float((np.abs(months / observed - 1) <= WITHIN).mean())
     total = (1.0 - within) + float(np.mean(err**2)) + STATE_WEIGHT * states_error + penalty
@@ -174,6 +176,11 @@ def score(runs: pd.DataFrame) -> dict[str, Any]:
         "discrepancy": persistence,
         "runs": len(ok),
     }
+
+
+def rank_floor(year: int) -> float:
+    """The floor the issue sets to a year's Spearman of the states."""
+    return RANK_FLOOR.get(year, RANK_FLOOR_DEFAULT)
 
 
 def factors() -> list[Factor]:

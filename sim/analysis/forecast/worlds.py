@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import seeds as seedlists
-from sim.analysis.forecast import conditioned, smc
+from sim.analysis.forecast import smc
 
 META = ("set", "seed", "hidden_excess")  # the table's columns that are not parameters
 REPLICATES = 3  # seeds a candidate is judged on the mean of: its own and the next two in the list
@@ -51,7 +51,7 @@ def judge(runs: pd.DataFrame, replicates: int = REPLICATES) -> pd.DataFrame:
     """Each point's targets on the mean over its runs (`point`, from `long.measure`): months within
     15%, each year's Spearman, hidden killings, and whether it meets every target (`kept`; a point
     with a failed run is not kept)."""
-    from sim.analysis.calibration.long import RANK_FLOOR, score
+    from sim.analysis.calibration.long import rank_floor, score
     from sim.analysis.calibration.record import HIDDEN_BOUND
 
     rows = []
@@ -59,7 +59,7 @@ def judge(runs: pd.DataFrame, replicates: int = REPLICATES) -> pd.DataFrame:
         complete = len(group) == replicates and (group["status"] == "ok").all()
         mean = group.mean(numeric_only=True).to_frame().T.assign(status="ok")
         sc = score(mean) if complete else {"within": 0.0, "rho": {}, "hidden_excess": np.nan}
-        ranked = all(r >= RANK_FLOOR.get(y, 0.7) - RANK_TOLERANCE for y, r in sc["rho"].items())
+        ranked = all(r >= rank_floor(y) - RANK_TOLERANCE for y, r in sc["rho"].items())
         rows.append(
             {
                 "point": point,
@@ -162,19 +162,10 @@ def resimulate(worlds: pd.DataFrame, seeds: list[int], folder: Path, **options: 
 
 
 def _run(points: list[dict[str, float]], seeds: np.ndarray, folder: Path, **options: Any) -> pd.DataFrame:
-    """Point i on the seeds of row i of `seeds` through the whole record, a row per run in point
-    order (`point` numbers the points, not the runs)."""
-    from sim.analysis.calibration.long import END, RECORD, measure
-    from sim.analysis.ensembles import ensemble
+    """Point i on the seeds of row i of `seeds` through the whole record (`long.run`), a row per run
+    in point order (`point` numbers the points, not the runs)."""
+    from sim.analysis.calibration.long import run
 
-    whole = {"record": RECORD, "origin": conditioned.FROM_DAY0, "horizon_days": conditioned.day_of(END)}
-    design = [{**p, **whole, "seed": int(s)} for p, row in zip(points, seeds) for s in row]
-    runs = ensemble(
-        ["mencho_strike"],
-        seeds=sorted({int(s) for s in seeds.ravel()}),
-        points=design,
-        measure=measure,
-        folder=folder,
-        **options,
-    ).runs.reset_index(drop=True)
+    design = [{**p, "seed": int(s)} for p, row in zip(points, seeds) for s in row]
+    runs = run(design, sorted({int(s) for s in seeds.ravel()}), folder, **options).reset_index(drop=True)
     return runs.assign(point=runs["point"] // seeds.shape[1])  # the design's runs, replicates apart

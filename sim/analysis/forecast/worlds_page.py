@@ -15,18 +15,13 @@ from sim.analysis.forecast import conditioned, discrepancy, smc
 from sim.analysis.forecast import worlds as worlds_module
 
 
-def narrowing_rows(worlds: pd.DataFrame) -> list[list[str]]:
-    """The long fit's factors, narrowest first: range, the worlds' 5th-95th percentile and its share of the range."""
+def narrowing_rows(narrowed: pd.DataFrame) -> list[list[str]]:
+    """The long fit's factors (`factors.narrowing` of the worlds), narrowest first: range, the worlds'
+    5th-95th percentile and its share of the range."""
     return [
         [f"`{r.parameter}`", f"{r.low:.4g} - {r.high:.4g}", f"{r.p05:.4g} - {r.p95:.4g}", f"{r.share:.0%}"]
-        for r in narrowing(worlds, long.factors()).itertuples()
+        for r in narrowed.itertuples()
     ]
-
-
-def _filling(worlds: pd.DataFrame, width: float) -> int:
-    """How many factors' worlds fill their box: the 5th-95th percentile spans at least 80% of its width
-    (a uniform sample spans 90%)."""
-    return int((narrowing(worlds, long.factors())["share"] >= 0.8 * 2 * width).sum())
 
 
 def _loglik(months: pd.DataFrame) -> float:
@@ -81,9 +76,11 @@ def render(
     ]
     seconds, runs = timing
     n, replicates, width = len(worlds), int(info["replicates"]), float(info["width"])
+    narrowed = narrowing(worlds, long.factors())
+    filling = int((narrowed["share"] >= 0.8 * 2 * width).sum())  # 5th-95th over 80% of the box (uniform: 90%)
     floors = ", ".join(
         f"{floor - worlds_module.RANK_TOLERANCE:.2f} in {label}"
-        for label, floor in (("2015-2023", 0.7), ("2024", long.RANK_FLOOR[2024]))
+        for label, floor in (("2015-2023", long.rank_floor(2015)), ("2024", long.rank_floor(2024)))
     )
     return (
         "# The worlds of the long record\n\n"
@@ -141,9 +138,9 @@ def render(
         + table(["year", "observed (victims a day)", "worlds' median", "months within 15%", "Spearman of states"], rows)
         + "\n\n## What the record pins down\n\n"
         "Each factor's range in the parameter table and the worlds' 5th-95th percentile, narrowest first. The box "
-        f"spans {2 * width:.0%} of a range: {_filling(worlds, width)} of the {len(long.FACTORS)} factors' worlds "
+        f"spans {2 * width:.0%} of a range: {filling} of the {len(long.FACTORS)} factors' worlds "
         f"span at least {0.8 * 2 * width:.0%} of theirs, so for those the box, not the record, bounds the spread, "
         "and the worlds understate how little the record pins them down:\n\n"
-        + table(["factor", "range", "worlds (5th-95th)", "share of the range"], narrowing_rows(worlds))
+        + table(["factor", "range", "worlds (5th-95th)", "share of the range"], narrowing_rows(narrowed))
         + "\n"
     )
