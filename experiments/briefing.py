@@ -1,9 +1,9 @@
 """The briefing pack: the main scenarios over plausible worlds x seeds, their figures, a PDF and a summary.
 
     python -m experiments.briefing                    # 7 scenarios x 50 worlds x 2 seeds, 3 years
-    python -m experiments.briefing --worlds 100 --seeds 4 --out my_briefing
-    python -m experiments.briefing --worlds 0 --seeds 20   # the fitted defaults only: chance alone
-    python -m experiments.briefing --record mexico_2015_2026 --out briefing_2015   # from the world of 2014
+    python -m experiments.briefing --worlds 60 --seeds 4 --out my_briefing
+    python -m experiments.briefing --worlds 0 --seeds 20   # the long fit only: chance alone
+    python -m experiments.briefing --record mexico_2024_2026 --out briefing_2024   # from the world of 2024
 
 Writes into the folder (default `briefing/`): `figures/*.png|pdf`, `briefing.pdf` (every figure,
 one per page), `summary.md` (headlines, key numbers, where the spread comes from, the robust
@@ -11,8 +11,10 @@ comparison and the scenario discovery), `robust.csv` (every pair of policies on 
 the share of worlds the first does better), `runs.csv` (one row per run) and `daily.parquet`
 (national daily rows). Until the pack is whole, `runs/` keeps the runs chunk by chunk as they
 finish: interrupted (Ctrl-C), the same command resumes where it stopped. Every scenario runs in
-the same plausible worlds (the record's: sim/data/plausible_sets.csv, or sim/data/long_worlds.csv
-with `--record mexico_2015_2026`) with the same test seeds, so differences
+the same plausible worlds with the same test seeds: by default the long record's (the world of 2014
+through the decade to the origin, conditioned on every observed month: sim/data/long_worlds.csv,
+docs/worlds.md), or with `--record mexico_2024_2026` the world of 2024's (sim/data/plausible_sets.csv),
+so differences
 are paired by world and seed (common random numbers); ranges cover both what we do not know about
 the parameters and chance. Each policy is compared with the status quo after the strike, the
 strike with no strike (sim/analysis/baselines.py), in the summary and the figures alike.
@@ -35,8 +37,9 @@ from sim.analysis.briefing.sections import (
     robust_table,
 )
 from sim.analysis.briefing.summary import summary_markdown
+from sim.world.record import LONG
 
-WORLDS, SEEDS, HORIZON = 50, 2, 1095  # the defaults: about 3 minutes on 2 cores
+WORLDS, SEEDS, HORIZON = 50, 2, 1095  # the defaults: about 9 minutes on 2 cores (the pasts from 2015 are most of it)
 RUNS_FOLDER = "runs"  # in the pack's folder until it is whole: the runs, chunk by chunk, so an interrupted pack resumes
 
 
@@ -47,8 +50,8 @@ def main() -> None:
         type=int,
         default=WORLDS,
         help=(
-            f"plausible worlds, the first N of the record's (sim/data/plausible_sets.csv; with the long record "
-            f"sim/data/long_worlds.csv) (default {WORLDS}; 0: the fitted defaults only)"
+            f"plausible worlds, the first N of the record's (sim/data/long_worlds.csv; with the record of 2024 "
+            f"sim/data/plausible_sets.csv) (default {WORLDS}; 0: the record's fit only)"
         ),
     )
     ap.add_argument("--seeds", type=int, default=SEEDS, help=f"test seeds per world and scenario (default {SEEDS})")
@@ -63,9 +66,9 @@ def main() -> None:
     )
     ap.add_argument(
         "--record",
-        default=None,
-        help="the past the worlds live through before the origin (default: conf/config.yaml's, the record of "
-        "July 2024 - February 2026; mexico_2015_2026: the world of 2014 through the decade, its fit and worlds)",
+        default=LONG,
+        help=f"the past the worlds live through before the origin (default {LONG}: the world of 2014 through the "
+        "decade, its fit and worlds; mexico_2024_2026: the world of 2024 through July 2024 - February 2026)",
     )
     ap.add_argument("--out", type=Path, default=Path("briefing"))
     ap.add_argument("--processes", type=int, default=None, help="worker processes (default: all cores)")
@@ -101,8 +104,8 @@ def make(args: argparse.Namespace) -> None:
     from sim.world.calendar import DEFAULT_ORIGIN, FIRST_DAY, check_days, check_origin
 
     start, out = time.time(), args.out
-    record = {} if args.record is None else {"record": check_setting("record", args.record)}
-    world_of = plausible.kind(args.record)
+    record = check_setting("record", args.record)
+    world_of = plausible.kind(record)
     if not 0 <= args.worlds <= plausible.count(world_of) or args.seeds < 1:
         raise ConfigError(
             f"--worlds {args.worlds} --seeds {args.seeds} is not allowed: worlds must be from 0 to "
@@ -122,7 +125,7 @@ def make(args: argparse.Namespace) -> None:
         horizon_days=args.horizon_days,
         origin=origin.isoformat(),
         folder=out / RUNS_FOLDER,
-        **record,
+        record=record,
     )
     daily = result.daily[result.daily["day"] >= FIRST_DAY]  # from 2024, as the figures show it, whatever the record
     write_csv(result.runs, out / "runs.csv")

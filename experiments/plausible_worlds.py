@@ -125,8 +125,10 @@ def render(
     return f"""# Plausible worlds: calibration as an ensemble
 
 Made by `python -m experiments.plausible_worlds` ({len(sets)} worlds, {total:,} runs in all). It writes
-`sim/data/plausible_sets.csv`, which `world=N` on the command line, `sim.ensemble(worlds=...)` and the briefing
-use. Re-run it from scratch by deleting its folder (`{args.folder.name}/`). {timing(args.folder, total, lap)}
+`sim/data/plausible_sets.csv`, the world of 2024's worlds, which `world=N` on the command line,
+`sim.ensemble(worlds=...)` and the briefing with `--record mexico_2024_2026` use (by default the briefing
+runs the long record's, worlds.md).
+Re-run it from scratch by deleting its folder (`{args.folder.name}/`). {timing(args.folder, total, lap)}
 
 ## The rule
 

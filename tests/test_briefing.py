@@ -28,6 +28,8 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
         "2",
         "--horizon-days",
         "400",
+        "--record",
+        "mexico_2024_2026",  # the world of 2024: its past is shorter; the long world's pack is tested below
         "--out",
         str(tmp_path),
         "--scenarios",
@@ -37,7 +39,7 @@ def test_the_briefing_runs_over_plausible_worlds_and_compares_robustly(tmp_path)
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert len(runs) == 4 * 3 * 2 and set(runs["world"]) == {0, 1, 2} and (runs["status"] == "ok").all()
     summary = (tmp_path / "summary.md").read_text()
-    assert "3 plausible worlds × 2 seeds" in summary
+    assert "3 plausible worlds × 2 seeds" in summary and "(the record, July 2024 - 21 February 2026)" in summary
     # headlines: absolute numbers with parameter + seed bands beside the relative change
     row = "| kingpin campaign | status quo after the strike |"
     line = next(ln for ln in summary.splitlines() if ln.startswith(row))
@@ -95,17 +97,19 @@ def test_the_briefing_refuses_more_worlds_than_there_are(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_a_briefing_from_the_world_of_2014_runs_the_long_records_worlds(tmp_path):
-    """`--record mexico_2015_2026`: the worlds live through the decade (the long record's worlds and
-    fit, sim/runs/plausible.py); the daily table kept is the figures' window, from 2024."""
+def test_the_briefing_runs_the_long_records_worlds_by_default(tmp_path):
+    """Without `--record`, the worlds live through the decade from the world of 2014 (the long record's
+    worlds and fit, sim/runs/plausible.py); the daily table kept is the figures' window, from 2024."""
     from sim.world.calendar import FIRST_DAY
 
-    args = ["experiments.briefing", "--record", "mexico_2015_2026", "--seeds", "1", "--horizon-days", "60"]
+    args = ["experiments.briefing", "--seeds", "1", "--horizon-days", "60"]
     proc = _run(*args, "--worlds", "2", "--scenarios", "no_strike", "mencho_strike", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert len(runs) == 4 and set(runs["world"]) == {0, 1} and (runs["status"] == "ok").all()
-    assert "conditioned on every observed month since 2015 (docs/worlds.md)" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "conditioned on every observed month since 2015 (docs/worlds.md)" in summary
+    assert "(the record, January 2015 - 21 February 2026)" in summary and "| 2026-05 | 47.5 |" in summary
     assert pd.read_parquet(tmp_path / "daily.parquet", columns=["day"])["day"].min() == FIRST_DAY
     refused = _run(*args, "--worlds", "151", "--out", str(tmp_path / "no"))
     assert refused.returncode == 2 and "sim/data/long_worlds.csv" in refused.stderr, refused.stderr
@@ -118,6 +122,7 @@ def test_an_interrupted_briefing_says_so_in_one_line_and_resumes(tmp_path):
     import time
 
     args = ["experiments.briefing", "--worlds", "6", "--seeds", "2", "--horizon-days", "400", "--processes", "1"]
+    args += ["--record", "mexico_2024_2026"]  # the world of 2024: the shorter past, the same resumption
     args += ["--out", str(tmp_path), "--scenarios", "no_strike", "mencho_strike", "state_capacity"]
     proc = subprocess.Popen([sys.executable, "-m", *args], stderr=subprocess.PIPE, text=True, start_new_session=True)
     first, deadline = tmp_path / "runs" / "chunk_00000.parquet", time.time() + 600

@@ -25,6 +25,7 @@ from sim import parameters
 from sim.analysis import runner
 from sim.explorer import results
 from sim.explorer.choices import MAX_RUNS, Choice, entered, levers
+from sim.runs import plausible
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 SHORT = {"burn_in_days": 30, "horizon_days": 30}
@@ -58,9 +59,9 @@ def test_the_levers_are_the_parameter_tables_levers_with_their_units_and_ranges(
         (Choice(levers={"strike_state": "14.5"}), "strike_state", "a whole number from 1 to 32 INEGI code, not '14.5'"),
         (Choice(seeds="nan"), "seeds", "from 1 to 50"),
         (Choice(seeds=0), "seeds", "from 1 to 50"),
-        (Choice(worlds=-1), "worlds", "from 0 to 100"),
+        (Choice(worlds=-1), "worlds", f"from 0 to {plausible.count('2014')}"),
         (Choice(years=4), "years", "from 1 to 3"),
-        (Choice(seeds=50, worlds=100), "runs", f"more than the page runs at once ({MAX_RUNS:,})"),
+        (Choice(seeds=50, worlds=60), "runs", f"more than the page runs at once ({MAX_RUNS:,})"),
     ],
 )
 def test_bad_input_gets_a_message_for_its_field(choice, field, words):
@@ -80,7 +81,7 @@ def test_a_sound_choice_has_no_problem_and_names_its_arm():
     assert choice.problems() == {}
     assert choice.arm == "kingpin_campaign + levers" and Choice().arm == "kingpin_campaign"
     assert results.commands(choice)[0].endswith(
-        "horizon_days=365 params.recruitment_reduction=0.3 params.posture=clear"
+        "horizon_days=365 record=mexico_2015_2026 params.recruitment_reduction=0.3 params.posture=clear"
     )
 
 
@@ -261,8 +262,9 @@ def test_the_page_in_headless_chromium(browser, served):
         run_enabled = page.get_by_role("button", name="Run", exact=True).is_enabled()
     (ARTIFACTS / "explorer.txt").write_text(f"first figure {first:.1f} s after Run (2 seeds x 1 year)\n")
 
-    base = sim.ensemble(["mencho_strike"], seeds=[1, 2], progress=False, horizon_days=365)
-    arm = sim.ensemble(["kingpin_campaign"], seeds=[1, 2], progress=False, horizon_days=365, recruitment_reduction=0.3)
+    long = {"horizon_days": 365, "record": "mexico_2015_2026"}  # the page's world: the long record's fit
+    base = sim.ensemble(["mencho_strike"], seeds=[1, 2], progress=False, **long)
+    arm = sim.ensemble(["kingpin_campaign"], seeds=[1, 2], progress=False, recruitment_reduction=0.3, **long)
     runs = pd.concat([base.runs, arm.runs.assign(scenario="kingpin_campaign + levers")], ignore_index=True)
     expected = results.key_numbers(runs, "kingpin_campaign + levers", "mencho_strike", years=1)
     assert shown[0] == list(expected.columns)

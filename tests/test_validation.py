@@ -34,6 +34,7 @@ def _targets() -> list:
     ]
 
 
+LONG_WORLD = "## The long world at the default origin"  # the page's section on the briefing's world
 PAGE_SEEDS = 20  # the seeds of the page's targets (experiments/validate.py's default); the page says so itself
 
 
@@ -58,9 +59,8 @@ def test_the_validation_page_states_the_numbers_of_a_fresh_run(measured) -> None
 
     text = PAGE.read_text(encoding="utf-8")
     assert _page_seeds(text) == PAGE_SEEDS
-    cut = "## Published findings on leader removal"
-    fresh = render(measured, PAGE_SEEDS).split(cut)[0]
-    page = text.split(cut)[0]
+    fresh = render(measured, PAGE_SEEDS).split("## Published findings on leader removal")[0].rstrip()
+    page = text.split(LONG_WORLD)[0].rstrip()  # the long world's section: its own tests below
     for line_fresh, line_page in zip(fresh.splitlines(), page.splitlines()):
         assert line_page == line_fresh, "docs/validation.md is stale: run python -m experiments.validate"
     assert page == fresh
@@ -107,9 +107,36 @@ def test_known_misses_are_targets_and_checks_only() -> None:
     assert all(kinds.get(key) == "check" for key in KNOWN_MISSES)
 
 
+def test_the_long_world_is_measured_on_every_target_but_the_steady_worlds_on_its_worlds() -> None:
+    """Two of the long world's runs (world i on test seed i + 1): every target but the steady world's has a
+    value per run (a share of months and a ranking also the median run's), its conditioned targets count as
+    calibration fits, and every run holds the hidden-killings bound."""
+    measured = validation.measure_long(2, workers=2)
+    assert {t.key for t in validation.long_targets()} <= set(measured)
+    assert not any(key.startswith("steady_") for key in measured)
+    for key in ("within_2015_2026", "spearman_lowest_2015_2023", "spearman_counts_2024"):
+        assert len(measured[key]) == 3 and np.isfinite(measured[key]).all(), key
+    assert 0.5 < validation.headline("within_2015_2026", measured["within_2015_2026"]) <= 1.0
+    assert (measured["homicides_hidden_excess_per_day"] <= 14).all()
+    kinds = {t.key: t for t in validation.long_targets()}
+    assert kinds["month_2026-05"].kind == kinds["spearman_counts_2023"].kind == "calibration fit"
+    assert "never fitted" not in kinds["month_2026-05"].source and kinds["cjng_members_d0"].kind == "check"
+
+
+@pytest.mark.slow
+def test_the_validation_pages_long_world_is_that_of_a_fresh_run() -> None:
+    """The page's long-world section, character for character, from fresh runs of its worlds (about a minute)."""
+    from experiments.validate import render_long
+
+    text = PAGE.read_text(encoding="utf-8")
+    page = LONG_WORLD + text.split(LONG_WORLD)[1].split("## Published findings on leader removal")[0]
+    measured = validation.measure_long(validation.LONG_WORLDS, workers=2)
+    assert page.strip() == render_long(measured, validation.LONG_WORLDS).strip()
+
+
 def test_the_validation_page_is_current_with_its_targets() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    for target in validation.TARGETS:
+    for target in [*validation.TARGETS, *validation.LONG_TARGETS]:
         assert target.what in text, f"docs/validation.md lacks '{target.what}': run python -m experiments.validate"
 
 

@@ -18,6 +18,7 @@ from sim.analysis.baselines import STATUS_QUO
 from sim.errors import ConfigError
 from sim.runs import plausible
 from sim.runs.config import available_scenarios
+from sim.world.record import LONG
 
 MAX_LEVERS = 6
 MAX_SEEDS = 50  # the test seeds are 1-100; calibration seeds (101+) stay out of the page
@@ -97,8 +98,9 @@ class Choice:
     baseline: str = STATUS_QUO
     levers: dict[str, Any] = field(default_factory=dict)
     seeds: int = 4
-    worlds: int = 0  # 0: the parameter table's defaults; N: plausible worlds 0..N-1
+    worlds: int = 0  # 0: the record's fit; N: its plausible worlds 0..N-1
     years: int = 1
+    record: str = LONG  # the past both arms share: the world of 2014 through the decade (docs/worlds.md)
 
     @property
     def arm(self) -> str:
@@ -115,6 +117,7 @@ class Choice:
             "seeds": range(1, self.seeds + 1),
             "worlds": range(self.worlds) if self.worlds else None,
             "horizon_days": 365 * self.years,
+            "record": self.record,
         }
 
     def problems(self) -> dict[str, str]:
@@ -144,7 +147,8 @@ class Choice:
                 continue
             if lever.widget in ("int", "float") and not lever.low <= value <= lever.high:
                 out[name] = f"{name} must be from {lever.low:g} to {lever.high:g} {lever.unit} (its plausible range)"
-        limits = {"seeds": (1, MAX_SEEDS), "worlds": (0, plausible.count()), "years": (1, MAX_YEARS)}
+        worlds = plausible.count(plausible.kind(self.record))
+        limits = {"seeds": (1, MAX_SEEDS), "worlds": (0, worlds), "years": (1, MAX_YEARS)}
         for key, (low, high) in limits.items():
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

@@ -32,6 +32,7 @@ from sim.runs import plausible
 from sim.runs.config import available_scenarios
 
 NONE = "(none)"
+WORLDS_OF = plausible.kind(Choice().record)  # the world of 2014, whose past both arms share (docs/worlds.md)
 
 
 @dataclass
@@ -185,7 +186,7 @@ def Controls() -> None:
             LeverRow(i, problems.get(slots.value[i]))
     for key, variable, label in (
         ("seeds", seeds, f"seeds (test seeds 1 to N, at most {MAX_SEEDS})"),
-        ("worlds", world_count, f"plausible worlds (0: the table's defaults; at most {plausible.count()})"),
+        ("worlds", world_count, f"plausible worlds (0: the long fit; at most {plausible.count(WORLDS_OF)})"),
         ("years", years, f"years from the origin, 1 Jun 2026 (1 to {MAX_YEARS})"),
     ):
         NumberField(label, variable.value, variable.set, whole=True)
@@ -226,7 +227,8 @@ def Results() -> None:
         if not run.pending:
             solara.Markdown(
                 "Choose a scenario, the baseline to compare it with, and up to six levers, then press **Run**. "
-                "Both arms run on the same seeds (and plausible worlds), so their differences are paired."
+                "Both arms run on the same seeds (and plausible worlds), so their differences are paired. Both "
+                "share one past: the world of 2014 through the record to May 2026 (docs/worlds.md)."
             )
         return
     choice, runs = now.choice, now.result.runs

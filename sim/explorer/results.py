@@ -143,7 +143,7 @@ def failures(runs: pd.DataFrame) -> list[dict[str, Any]]:
 
 def commands(choice: Choice) -> list[str]:
     """The command-line sweeps that run the same two arms (`python -m sim -m ...`)."""
-    common = [f"'seed=range(1,{choice.seeds + 1})'", f"horizon_days={365 * choice.years}"]
+    common = [f"'seed=range(1,{choice.seeds + 1})'", f"horizon_days={365 * choice.years}", f"record={choice.record}"]
     if choice.worlds:
         common.insert(0, f"'world=range(0,{choice.worlds})'")
     levers = [f"params.{name}={_cli(value)}" for name, value in choice.levers.items()]
@@ -159,7 +159,7 @@ def _cli(value: Any) -> str:
 
 def describe(choice: Choice) -> str:
     """One paragraph saying what ran, for the page and for a reader of a downloaded table."""
-    where = f"plausible worlds 0-{choice.worlds - 1}" if choice.worlds else "the parameter table's defaults"
+    where = f"plausible worlds 0-{choice.worlds - 1}" if choice.worlds else "the record's fit"
     levers = ", ".join(f"{name} = {_cli(value)}" for name, value in choice.levers.items()) or "none"
     scenario, base = commands(choice)
     return (

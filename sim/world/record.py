@@ -45,7 +45,8 @@ ACTIONS = ("set", "remove_leader", "extradite", "arrest_cell_leaders", "war", "n
 REMOVAL_MODES = ("killed", "captured", "extradited", "betrayed")
 NONE = "none"
 KNOWN_ON = "@"  # `mexico_2024_2026@2025-07-01`: the record as known on that date
-DEFAULT = "mexico_2024_2026"
+DEFAULT = "mexico_2024_2026"  # a run's record unless set: the world of 2024, quick to simulate
+LONG = "mexico_2015_2026"  # the world of 2014 through the decade: the briefing's, the explorer's and validation's
 WORLDS = ("2024", "2014")  # the presence tables a world starts from (sim/world/placement.py)
 
 

@@ -52,7 +52,7 @@ def bottom_line(runs: pd.DataFrame, horizon: int, origin: dt.date) -> list[str]:
     lines += [
         "",
         "Changes are in victims, median [5th–95th percentile over worlds and seeds] (median change); quote the "
-        "changes rather than the levels, which start away from the record (below).",
+        "changes rather than the levels, which carry the worlds' distance from the record (below).",
     ]
     return [*lines, ""]
 

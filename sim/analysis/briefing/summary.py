@@ -17,6 +17,12 @@ WORLDS_ARE = {
     "2024": ("parameter sets that meet every calibration target", "docs/plausible.md"),
     "2014": ("parameter sets of the world of 2014 conditioned on every observed month since 2015", "docs/worlds.md"),
 }
+PAST_FROM = {"2024": "July 2024", "2014": "January 2015"}  # where each world's record starts to act
+AFTER_STRIKE = {  # what the months from the strike to the origin are to each world's parameters
+    "2024": "the months after it are results of the model's mechanisms, not inputs.",
+    "2014": "the worlds were conditioned on every observed month to May 2026, those after the strike included, "
+    "so the model's months before the origin are fits; from the origin on nothing was fitted.",
+}
 
 
 def summary_markdown(
@@ -70,7 +76,7 @@ def summary_markdown(
     if len(past) and "homicides_record_monthly_error" in past:
         lines += [
             "",
-            "## The past the scenarios share (the record, July 2024 - 21 February 2026)",
+            f"## The past the scenarios share (the record, {PAST_FROM[world_of]} - 21 February 2026)",
             "",
             f"- National homicides: {band(past['homicides_2024'])} in 2024 (SESNSP: 30,046), "
             f"{band(past['homicides_2025'])} in 2025 (SESNSP, preliminary: about 23,240; not fitted).",
@@ -111,8 +117,7 @@ def summary_markdown(
         "The model and its assumptions: docs/ODD.md; each policy lever and what it cannot represent: docs/policies.md; "
         "every parameter with its source: docs/parameters.md; the plausible worlds and how they were found: "
         f"{WORLDS_ARE[world_of][1]}. "
-        "The day-0 wave is calibrated to the articles (docs/calibration.md); the months after it are results of the "
-        "model's mechanisms, not inputs.",
+        "The day-0 wave is calibrated to the articles (docs/calibration.md); " + AFTER_STRIKE[world_of],
         "",
     ]
     return plain("\n".join(lines)) + "\n" + glossary.markdown() + "\n"

@@ -47,8 +47,9 @@ from sim.runs import plausible
 from sim.world.calendar import day_of
 from sim.world.day import NAT_GROUPS
 from sim.world.observed import national_series, states_annual
+from sim.world.record import LONG
 
-RECORD = "mexico_2015_2026"
+RECORD = LONG
 END = dt.date(2026, 6, 1)  # the day after the last observed month
 FACTORS = (
     "clash_lethality",

@@ -37,7 +37,7 @@ MIN_MONTHS = 6  # months before an origin the weights need
 # (record-2024-2026.md section 3) put the excess over 2019-2024's ~26 a day at 12.3-14.2
 BOUND_SD = 1.0
 NOISE_DRAWS = 20  # error draws per particle in the forecast's mixture
-RECORD = "mexico_2015_2026"  # the long record: the world of 2014 from 2015 on (docs/record.md)
+RECORD = history.LONG  # the long record: the world of 2014 from 2015 on (docs/record.md)
 FROM_DAY0 = DAY0.isoformat()  # the origin of these runs: their horizons count from day 0 (the strike's day)
 
 

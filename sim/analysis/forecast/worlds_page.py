@@ -89,9 +89,9 @@ def render(
         "every observed month to May 2026 and on the states' years 2015-2024, and a run of the long record runs "
         'them: `python -m sim record=mexico_2015_2026 world=N`, `sim.run(..., record="mexico_2015_2026", '
         'world=N)` and `sim.ensemble(..., worlds=range(50), record="mexico_2015_2026")` (sim/runs/plausible.py). '
-        "The default record, and so the briefing, still runs the world of 2024's plausible worlds "
-        "(sim/data/plausible_sets.csv, docs/plausible.md) until the long world becomes the default world "
-        "(issue 23).\n\n"
+        "They are the worlds the briefing pack and the explorer run by default, and the validation page's "
+        "long-world section (docs/validation.md); a single `python -m sim` run still defaults to the world of "
+        "2024 and its plausible worlds (sim/data/plausible_sets.csv, docs/plausible.md).\n\n"
         "## How they were drawn\n\n"
         "ABC by rejection about the long fit (docs/calibration.md, section 5), with history matching's rule: "
         "a parameter set is a world when it meets every target of the record within its tolerance, and every "
