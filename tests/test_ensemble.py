@@ -131,6 +131,27 @@ def test_scenarios_that_share_a_past_give_the_runs_from_scratch(pool):
         assert {k: getattr(row, k) for k in KEYS} == {k: alone[k] for k in KEYS}, row.run
 
 
+def test_saved_pasts_are_simulated_once_and_give_the_runs_from_scratch(monkeypatch, pool, tmp_path):
+    """`pasts=folder`: a later call with other levers reads the pasts the first saved (the explorer's next
+    Run), in whichever worker, one past per seed in all; every run gives the numbers it gives without them."""
+    from sim.runs.pasts import Past
+
+    common = {"seeds": [1, 2], "progress": False, "daily": False, **SHORT}
+    plain = sim.ensemble(["mencho_strike", "kingpin_campaign", "state_capacity"], executor=pool, **common).runs
+    simulated, real = [], Past.simulate.__func__
+    monkeypatch.setattr(Past, "simulate", classmethod(lambda cls, *a, **k: simulated.append(k) or real(cls, *a, **k)))
+    in_here = {"processes": 1, "pasts": tmp_path, **common}  # in this process, where the count is kept
+    first = sim.ensemble(["mencho_strike", "kingpin_campaign"], **in_here).runs
+    written = {path: path.stat().st_mtime_ns for path in tmp_path.glob("*.pkl")}
+    again = sim.ensemble(["mencho_strike", "state_capacity"], executor=pool, pasts=tmp_path, **common).runs
+    assert len(simulated) == 2 and len(written) == 2  # one past per seed, simulated and saved once
+    assert {path: path.stat().st_mtime_ns for path in tmp_path.glob("*.pkl")} == written  # the workers read them
+    numbers = [c for c in plain.select_dtypes("number").columns if "seconds" not in c]
+    for saved in (first, again):
+        expected = plain.set_index("run").loc[saved["run"], numbers]
+        pd.testing.assert_frame_equal(saved.set_index("run")[numbers], expected, check_exact=True)
+
+
 def test_each_maps_a_function_and_keeps_or_raises_errors():
     from sim.analysis.mapping import each
 

@@ -232,7 +232,7 @@ def served(browser: Any) -> Iterator[str]:
         yield url
 
 
-def test_the_page_in_headless_chromium(browser, served):
+def test_the_page_in_headless_chromium(browser, served, tmp_path):
     """Set a lever, run 2 seeds, wait for the figures: the key numbers are sim.ensemble's for the
     same settings, the images are not blank, a download is a valid PNG. Leaves a screenshot. Then a
     long run is cancelled, and a field is checked while it runs."""
@@ -262,7 +262,7 @@ def test_the_page_in_headless_chromium(browser, served):
         run_enabled = page.get_by_role("button", name="Run", exact=True).is_enabled()
     (ARTIFACTS / "explorer.txt").write_text(f"first figure {first:.1f} s after Run (2 seeds x 1 year)\n")
 
-    long = {"horizon_days": 365, "record": "mexico_2015_2026"}  # the page's world: the long record's fit
+    long = {"horizon_days": 365, "record": "mexico_2015_2026", "pasts": tmp_path}  # the page's world; pasts once
     base = sim.ensemble(["mencho_strike"], seeds=[1, 2], progress=False, **long)
     arm = sim.ensemble(["kingpin_campaign"], seeds=[1, 2], progress=False, recruitment_reduction=0.3, **long)
     runs = pd.concat([base.runs, arm.runs.assign(scenario="kingpin_campaign + levers")], ignore_index=True)

@@ -142,6 +142,7 @@ def ensemble(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     memory_gb: float | None = None,
+    pasts: str | Path | None = None,
     **overrides: Any,
 ) -> EnsembleResult:
     """Run every scenario (a name, or an `Arm`: a scenario with its own values) with every seed, in
@@ -164,6 +165,9 @@ def ensemble(
       of address space if given. Work goes out in chunks of whole units (one world, point and
       seed: its scenarios share their past, simulated once and branched at day 0), about
       `chunk_size` runs each.
+    - `pasts`: a folder where every past is saved as it is simulated and read from by any later run, in
+      any worker or call, that shares it (same settings, world and seed; other levers): the explorer's
+      next Run, like a Hydra sweep's `.pasts/` (sim/runs/pasts.py). The numbers are the same.
     - `folder`: each chunk is written there as it finishes; a call into the same folder reads the
       finished chunks and runs the rest, and one with other settings is refused (ConfigError).
     - A run that fails (bad input, an error, its worker died) is kept as a row with status
@@ -270,6 +274,7 @@ def ensemble(
                 ],
                 measure,
                 daily,
+                None if pasts is None else Path(pasts),
             )
     bar = chunking.Progress(progress, len(keys), done=len(rows), failed=sum(r["status"] != "ok" for r in rows.values()))
 

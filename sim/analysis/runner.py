@@ -11,6 +11,7 @@ alone. A run that fails is an outcome with status "failed" and its error line; t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -36,32 +37,44 @@ def failed(err: BaseException | str) -> Outcome:
 
 
 def run_chunk(
-    units: Sequence[Unit], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False
+    units: Sequence[Unit],
+    measure: Callable[[Any], dict[str, Any]] | None = None,
+    daily: bool = False,
+    pasts: Path | None = None,
 ) -> list[Outcome]:
     """Every run of every unit, in order. A unit that raises (e.g. out of memory) fails alone."""
     out: list[Outcome] = []
     for seed, runs in units:
         try:
-            out += run_unit(seed, runs, measure, daily)
+            out += run_unit(seed, runs, measure, daily, pasts)
         except Exception as err:  # noqa: BLE001 - one unit's crash must not lose the chunk
             out += [failed(err)] * len(runs)
     return out
 
 
 def run_unit(
-    seed: int, runs: Sequence[Run], measure: Callable[[Any], dict[str, Any]] | None = None, daily: bool = False
+    seed: int,
+    runs: Sequence[Run],
+    measure: Callable[[Any], dict[str, Any]] | None = None,
+    daily: bool = False,
+    pasts: Path | None = None,
 ) -> list[Outcome]:
-    """One seed's runs; those with the same settings and past branch from one `Past`."""
-    from sim.runs.pasts import Past
+    """One seed's runs; those with the same settings and past branch from one `Past`. With a `pasts`
+    folder every past is read from it if there, else simulated and saved there (`sim.runs.pasts.saved`)."""
+    from sim.runs.pasts import Past, saved
     from sim.world.model import CartelModel
 
     out: list[Outcome | None] = [None] * len(runs)
     for group in _pasts(runs):
         settings, first = runs[group[0]]
         past = None
-        if len(group) > 1:
+        if len(group) > 1 or pasts is not None:
             try:
-                past = Past.simulate(seed, **settings, **first)
+                past = (
+                    saved(pasts, {**settings, "seed": seed}, first)[0]
+                    if pasts
+                    else Past.simulate(seed, **settings, **first)
+                )
             except Exception:  # noqa: BLE001 - e.g. a refused value: each run alone says which
                 past = None
         for j, i in enumerate(group):

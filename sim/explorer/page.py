@@ -100,7 +100,10 @@ def run(choice: Choice) -> None:
     stop.set(event)
     shown.set(None)
     progress.set((0, choice.runs, 0))
-    result = results.run(choice, workers.pool(), progress=lambda *p: progress.set(p), cancel=event.is_set)
+    result = results.run(
+        choice, workers.pool(), progress=lambda *p: progress.set(p), cancel=event.is_set, pasts=workers.pasts()
+    )
+    workers.prune()
     now = Shown(
         choice, result, results.key_numbers(result.runs, choice.arm, choice.baseline, choice.years), event.is_set()
     )

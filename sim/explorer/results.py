@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from concurrent.futures import Executor
 from functools import partial
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -38,13 +39,21 @@ def run(
     executor: Executor | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    pasts: Path | None = None,
 ) -> EnsembleResult:
     """Both arms of `choice` in one ensemble, paired by world and seed: the baseline as configured
     and the scenario with the levers, named `choice.arm`. Where the two differ only in levers they
-    share each seed's past, simulated once. One seed a chunk: the page's bar moves with every seed."""
+    share each seed's past, simulated once, or read from `pasts` where an earlier Run saved it. One
+    seed a chunk: the page's bar moves with every seed."""
     arms = [choice.baseline, Arm(choice.arm, choice.scenario, dict(choice.levers))]
     return ensemble(
-        arms, executor=executor, progress=progress or False, cancel=cancel, chunk_size=1, **choice.ensemble_args()
+        arms,
+        executor=executor,
+        progress=progress or False,
+        cancel=cancel,
+        chunk_size=1,
+        pasts=pasts,
+        **choice.ensemble_args(),
     )
 
 

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import tempfile
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from sim.analysis.chunks import local_pool
 
+PASTS_KEPT = 64  # pasts the server keeps for later Runs (about 32 MB each: a past from 2014 to the strike)
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _warming: list[Future] = []
+_pasts: Path | None = None
 
 
 def pool() -> ProcessPoolExecutor:
@@ -34,6 +39,23 @@ def pool() -> ProcessPoolExecutor:
             threading.Thread(target=_warm_here, args=(here,), daemon=True).start()
             _warming.append(here)
         return _pool
+
+
+def pasts() -> Path:
+    """The server's folder of pasts (`sim.ensemble(pasts=...)`): a Run with other levers on the same
+    seeds and worlds reads each past an earlier Run saved instead of simulating it from 2014 again."""
+    global _pasts
+    with _lock:
+        if _pasts is None:
+            _pasts = Path(tempfile.mkdtemp(prefix="cartel-explorer-pasts-"))
+        return _pasts
+
+
+def prune(keep: int = PASTS_KEPT) -> None:
+    """Keep the `keep` newest pasts: the folder stays within a few GB however many Runs the page makes."""
+    saved = sorted(pasts().glob("*.pkl"), key=lambda path: path.stat().st_mtime)
+    for path in saved[: max(len(saved) - keep, 0)]:
+        path.unlink(missing_ok=True)
 
 
 def _usable(executor: ProcessPoolExecutor) -> bool:
@@ -71,3 +93,5 @@ def _warm_here(done: Future) -> None:
 def _stop() -> None:
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
+    if _pasts is not None:
+        shutil.rmtree(_pasts, ignore_errors=True)
