@@ -42,9 +42,9 @@ def main() -> None:
     args = ap.parse_args()
     if not 0 < args.width <= 0.5:
         sys.exit(f"error: --width = {args.width} is not allowed: it must be above 0 and at most 0.5")
-    for name in ("wanted", "batch", "batches"):
-        if getattr(args, name) < 1:
-            sys.exit(f"error: --{name} = {getattr(args, name)} is not allowed: it must be at least 1")
+    for name, least in (("wanted", SHIPPED), ("batch", 1), ("batches", 1)):
+        if getattr(args, name) < least:
+            sys.exit(f"error: --{name} = {getattr(args, name)} is not allowed: it must be at least {least}")
     with Stopwatch(args.folder) as watch:
         table, info = worlds.draw(args.wanted, args.folder, args.width, args.batch, args.batches)
         if len(table) < SHIPPED:

@@ -110,6 +110,9 @@ def test_the_briefing_runs_the_long_records_worlds_by_default(tmp_path):
     summary = (tmp_path / "summary.md").read_text()
     assert "conditioned on every observed month since 2015 (docs/worlds.md)" in summary
     assert "(the record, January 2015 - 21 February 2026)" in summary and "| 2026-05 | 47.5 |" in summary
+    # its worlds vary the long fit's parameters only: the summary says what its bands leave out
+    assert re.search(r"The worlds vary 19 of the \d+ uncertain and calibrated parameters; the others", summary)
+    assert "kingpin campaign's sign reverses in about half the worlds, docs/reversals.md" in summary
     assert pd.read_parquet(tmp_path / "daily.parquet", columns=["day"])["day"].min() == FIRST_DAY
     refused = _run(*args, "--worlds", "151", "--out", str(tmp_path / "no"))
     assert refused.returncode == 2 and "sim/data/long_worlds.csv" in refused.stderr, refused.stderr

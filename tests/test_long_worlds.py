@@ -56,3 +56,21 @@ def test_a_shipped_long_world_gives_its_hidden_killings_again_on_its_seeds_and_m
     assert (runs["status"] == "ok").all() and len(runs) == worlds.REPLICATES
     assert runs["hidden_excess"].mean() == pytest.approx(world["hidden_excess"].iloc[0], rel=1e-9)
     assert worlds.judge(runs.assign(point=0))["kept"].all()
+
+
+def test_the_draw_refuses_to_want_fewer_worlds_than_it_ships_before_any_run(tmp_path):
+    """`--wanted` below the 50 worlds shipped at least is refused in one line, before a run is made."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "draw"
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.long_worlds", "--wanted", "10", "--folder", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0 and proc.stderr.strip() == (
+        "error: --wanted = 10 is not allowed: it must be at least 50"
+    ), proc.stderr
+    assert not folder.exists()

@@ -17,6 +17,7 @@ WORLDS_ARE = {
     "2024": ("parameter sets that meet every calibration target", "docs/plausible.md"),
     "2014": ("parameter sets of the world of 2014 conditioned on every observed month since 2015", "docs/worlds.md"),
 }
+CHANNEL = "decapitation_core_loss"  # what a removal costs an organisation: the campaign's sign turns on it (reversals)
 PAST_FROM = {"2024": "July 2024", "2014": "January 2015"}  # where each world's record starts to act
 AFTER_STRIKE = {  # what the months from the strike to the origin are to each world's parameters
     "2024": "the months after it are results of the model's mechanisms, not inputs.",
@@ -52,7 +53,8 @@ def summary_markdown(
         "start (the strike was on 22 Feb 2026). Numbers are the median over runs "
         "with the 5th–95th percentile in brackets: the spread of outcomes the model gives over "
         + ("{} ({}) and chance".format(*WORLDS_ARE[world_of]) if worlds else "chance alone")
-        + ", not a forecast interval.",
+        + ", not a forecast interval."
+        + (f" {varied(world_of)}" if worlds else ""),
         "",
         *headlines(ok, horizon),
         "",
@@ -121,6 +123,28 @@ def summary_markdown(
         "",
     ]
     return plain("\n".join(lines)) + "\n" + glossary.markdown() + "\n"
+
+
+def varied(world_of: str) -> str:
+    """Which of the uncertain and calibrated parameters the worlds vary: the others hold one value in
+    every world, and the bands carry nothing of what we do not know about them."""
+    from sim import parameters
+    from sim.runs import plausible
+
+    unknown = [p.name for p in parameters.table().values() if p.kind in ("uncertainty", "calibrated")]
+    table = plausible.table(world_of)
+    moving = [name for name in unknown if name in table and table[name].nunique() > 1]
+    text = f"The worlds vary {len(moving)} of the {len(unknown)} uncertain and calibrated parameters"
+    if len(moving) == len(unknown):
+        return text + "."
+    text += "; the others hold one value in every world, so the bands leave out what we do not know about them"
+    if CHANNEL in moving:
+        return text + "."
+    return text + (
+        " (among them the channels through which enforcement and removals raise or lower violence: the world of "
+        "2024's worlds vary them, and there a kingpin campaign's sign reverses in about half the worlds, "
+        "docs/reversals.md)."
+    )
 
 
 def plain(text: str) -> str:
