@@ -110,7 +110,8 @@ The worlds were conditioned on every national month to May 2026 (those after the
 included), the states' years 2015–2024 and the hidden-killings bound: every such target is a
 **calibration fit** here, whatever it is in the world of 2024. The other parameters keep the
 values the world of 2024's calibrations chose (the wave's, the baseline's), so those targets stay
-calibration fits, fitted in the other world and not refitted in this one.
+calibration fits, fitted in the other world and not refitted in this one; a target fitted there through
+parameters that do not act here, or that the long fit set again without it, is a check here.
 
 {len(targets) - len(missed)} of {len(targets)} targets met.
 

@@ -85,7 +85,7 @@ def test_the_command_makes_a_table_a_page_and_a_figure_on_a_tiny_budget(tmp_path
             "--calibration-seeds",
             "2",
             "--workers",
-            "1",
+            "2",
             "--folder",
             str(tmp_path / "runs"),
             "--table",

@@ -121,6 +121,7 @@ def test_the_long_world_is_measured_on_every_target_but_the_steady_worlds_on_its
     kinds = {t.key: t for t in validation.long_targets()}
     assert kinds["month_2026-05"].kind == kinds["spearman_counts_2023"].kind == "calibration fit"
     assert "never fitted" not in kinds["month_2026-05"].source and kinds["cjng_members_d0"].kind == "check"
+    assert kinds["homicides_sinaloa_war_ratio"].kind == "check"  # fitted in the world of 2024 only
 
 
 @pytest.mark.slow
