@@ -72,7 +72,7 @@ def run_unit(
             try:
                 past = (
                     saved(pasts, {**settings, "seed": seed}, first)[0]
-                    if pasts
+                    if pasts is not None
                     else Past.simulate(seed, **settings, **first)
                 )
             except Exception:  # noqa: BLE001 - e.g. a refused value: each run alone says which

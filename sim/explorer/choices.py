@@ -103,6 +103,11 @@ class Choice:
     record: str = LONG  # the past both arms share: the world of 2014 through the decade (docs/worlds.md)
 
     @property
+    def world_of(self) -> str:
+        """The world of organisations `record` starts from, whose plausible worlds the page offers."""
+        return plausible.kind(self.record)
+
+    @property
     def arm(self) -> str:
         """The name the scenario with the levers carries in tables and figures."""
         return f"{self.scenario} + levers" if self.levers else self.scenario
@@ -147,8 +152,7 @@ class Choice:
                 continue
             if lever.widget in ("int", "float") and not lever.low <= value <= lever.high:
                 out[name] = f"{name} must be from {lever.low:g} to {lever.high:g} {lever.unit} (its plausible range)"
-        worlds = plausible.count(plausible.kind(self.record))
-        limits = {"seeds": (1, MAX_SEEDS), "worlds": (0, worlds), "years": (1, MAX_YEARS)}
+        limits = {"seeds": (1, MAX_SEEDS), "worlds": (0, plausible.count(self.world_of)), "years": (1, MAX_YEARS)}
         for key, (low, high) in limits.items():
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

@@ -32,7 +32,6 @@ from sim.runs import plausible
 from sim.runs.config import available_scenarios
 
 NONE = "(none)"
-WORLDS_OF = plausible.kind(Choice().record)  # the world of 2014, whose past both arms share (docs/worlds.md)
 
 
 @dataclass
@@ -189,7 +188,7 @@ def Controls() -> None:
             LeverRow(i, problems.get(slots.value[i]))
     for key, variable, label in (
         ("seeds", seeds, f"seeds (test seeds 1 to N, at most {MAX_SEEDS})"),
-        ("worlds", world_count, f"plausible worlds (0: the long fit; at most {plausible.count(WORLDS_OF)})"),
+        ("worlds", world_count, f"plausible worlds (0: the long fit; at most {plausible.count(Choice().world_of)})"),
         ("years", years, f"years from the origin, 1 Jun 2026 (1 to {MAX_YEARS})"),
     ):
         NumberField(label, variable.value, variable.set, whole=True)
